@@ -1,0 +1,53 @@
+"""The one small error hierarchy of tnrbm.
+
+Every error the package raises on purpose derives from :class:`TnrbmError`, so a caller can
+catch everything tnrbm refuses with a single ``except``. Each message names the argument, the
+value it got and what is allowed.
+
+Examples
+--------
+>>> import tnrbm
+>>> try:
+...     tnrbm.RBM([[1.0]], hidden="ising")
+... except tnrbm.errors.TnrbmError as err:
+...     print(type(err).__name__)
+InvalidParameterError
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "TnrbmError",
+    "InvalidParameterError",
+    "InvalidRegionError",
+    "InvalidConfigurationError",
+    "MemoryLimitError",
+    "FileFormatError",
+]
+
+
+class TnrbmError(Exception):
+    """Base class of every error tnrbm raises on purpose."""
+
+
+class InvalidParameterError(TnrbmError, ValueError):
+    """A parameter has the wrong shape, dtype, value or option."""
+
+
+class InvalidRegionError(TnrbmError, ValueError):
+    """A boundary region is empty, repeated, or out of range."""
+
+
+class InvalidConfigurationError(TnrbmError, ValueError):
+    """A spin configuration is not made of +1 and -1 or has the wrong length."""
+
+
+class MemoryLimitError(TnrbmError, MemoryError):
+    """A dense vector or contraction would need more memory than allowed.
+
+    The message carries the estimate and a way out.
+    """
+
+
+class FileFormatError(TnrbmError, ValueError):
+    """A saved model is missing, truncated, corrupted, of the wrong schema, or carries pickles."""
