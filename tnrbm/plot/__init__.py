@@ -1,0 +1,5 @@
+"""Pictures (matplotlib): every function takes ``ax=None`` and returns the axes it drew on."""
+
+from __future__ import annotations
+
+__all__: list[str] = []
