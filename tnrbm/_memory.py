@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 
-from .errors import MemoryLimitError
+from .errors import InvalidParameterError, MemoryLimitError
 
 __all__ = ["available_memory", "default_max_memory", "check_memory", "format_bytes"]
 
@@ -42,6 +42,17 @@ def format_bytes(nbytes: float) -> str:
     return f"{value:.1f} EiB"  # pragma: no cover
 
 
+def _check_max_memory(max_memory: object) -> float:
+    """``max_memory`` as a number of bytes >= 0, or :class:`InvalidParameterError`."""
+    try:
+        limit = float(max_memory)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        limit = float("nan")
+    if isinstance(max_memory, bool) or not limit >= 0:
+        raise InvalidParameterError(f"max_memory must be None or a number of bytes >= 0; got {max_memory!r}")
+    return limit
+
+
 def check_memory(nbytes: float, what: str, max_memory: float | None, way_out: str) -> None:
     """Refuse with :class:`MemoryLimitError` when ``nbytes`` exceeds ``max_memory``.
 
@@ -56,9 +67,8 @@ def check_memory(nbytes: float, what: str, max_memory: float | None, way_out: st
     way_out
         What the user can do instead, for the message.
     """
-    limit = default_max_memory() if max_memory is None else max_memory
+    limit = default_max_memory() if max_memory is None else _check_max_memory(max_memory)
     if nbytes > limit:
         raise MemoryLimitError(
-            f"{what} needs about {format_bytes(nbytes)}, more than max_memory="
-            f"{format_bytes(limit)} allows; {way_out}"
+            f"{what} needs about {format_bytes(nbytes)}, more than max_memory={format_bytes(limit)} allows; {way_out}"
         )

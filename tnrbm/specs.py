@@ -1,0 +1,148 @@
+"""Text specifications of models and regions, as typed on the command line.
+
+A model is a saved file (``model.npz``) or a built-in spec ``NAME:key=value,key=value``, e.g.
+``local-chain:n=64,alpha=1,radius=2,seed=0``, ``hierarchical:n=256``, ``toric:L=6``. A region is a
+comma-separated list of indices and half-open ranges: ``0:16``, ``0,3,5``, ``0:8,32:40``.
+"""
+
+from __future__ import annotations
+
+import inspect
+import os
+from collections.abc import Callable
+from typing import Any
+
+from .errors import InvalidParameterError, InvalidRegionError
+from .network import BoltzmannNetwork
+
+__all__ = ["parse_model", "parse_region", "model_names"]
+
+
+def _builders() -> dict[str, Callable[..., BoltzmannNetwork]]:
+    from . import models
+
+    out: dict[str, Callable[..., BoltzmannNetwork]] = {
+        "random-rbm": models.random_rbm,
+        "random-dbm": models.random_dbm,
+        "local-chain": models.local_chain,
+        "local-lattice": models.local_lattice,
+    }
+    if hasattr(models, "hierarchical"):
+        out["hierarchical"] = models.hierarchical
+    try:
+        from . import states
+    except ImportError:  # pragma: no cover - states land with the validation module
+        return out
+    for name, attr in [
+        ("product", "product"),
+        ("ghz", "ghz"),
+        ("cluster", "cluster"),
+        ("toric", "toric_code"),
+        ("volume-law", "volume_law"),
+    ]:
+        if hasattr(states, attr):
+            out[name] = getattr(states, attr)
+    return out
+
+
+def model_names() -> list[str]:
+    """The names accepted before the colon of a model spec.
+
+    Examples
+    --------
+    >>> "local-chain" in model_names()
+    True
+    """
+    return sorted(_builders())
+
+
+def _parse_value(text: str) -> Any:
+    low = text.lower()
+    if low in ("true", "false"):
+        return low == "true"
+    if low == "none":
+        return None
+    if "x" in low and all(p.isdigit() for p in low.split("x")):  # a shape such as 4x4
+        return tuple(int(p) for p in low.split("x"))
+    if "-" in text[1:] and all(p.isdigit() for p in text.split("-")):  # layer sizes such as 8-4-2
+        return [int(p) for p in text.split("-")]
+    for cast in (int, float):
+        try:
+            return cast(text)
+        except ValueError:
+            pass
+    return text
+
+
+def parse_model(spec: str) -> BoltzmannNetwork:
+    """A network from a saved ``.npz`` file or a built-in ``NAME:key=value,...`` spec.
+
+    Examples
+    --------
+    >>> net = parse_model("local-chain:n=12,radius=1,seed=0")
+    >>> net.n_visible, net.n_hidden
+    (12, 12)
+    """
+    if not isinstance(spec, str) or not spec.strip():
+        raise InvalidParameterError(f"model must be a file path or a spec NAME:key=value,...; got {spec!r}")
+    spec = spec.strip()
+    if spec.endswith(".npz") or os.path.sep in spec or os.path.exists(spec):
+        from .io import load
+
+        return load(spec)
+    name, _, rest = spec.partition(":")
+    builders = _builders()
+    if name not in builders:
+        raise InvalidParameterError(
+            f"model {name!r} is not a built-in spec or an existing .npz file; built-in specs: {', '.join(sorted(builders))}"
+        )
+    builder = builders[name]
+    kwargs: dict[str, Any] = {}
+    for item in filter(None, (p.strip() for p in rest.split(","))):
+        key, eq, value = item.partition("=")
+        if not eq or not key:
+            raise InvalidParameterError(f"model spec items must be key=value; got {item!r} in {spec!r}")
+        kwargs[key.strip()] = _parse_value(value.strip())
+    params = inspect.signature(builder).parameters
+    aliases = {"sizes": "layer_sizes", "complex_": "complex"}
+    kwargs = {aliases.get(k, k): v for k, v in kwargs.items()}
+    unknown = [k for k in kwargs if k not in params]
+    if unknown:
+        raise InvalidParameterError(
+            f"model {name!r} takes {', '.join(params)}; got unknown key(s) {', '.join(unknown)}"
+        )
+    try:
+        return builder(**kwargs)
+    except TypeError as err:
+        raise InvalidParameterError(f"model spec {spec!r}: {err}") from None
+
+
+def parse_region(text: Any, n: int) -> tuple[int, ...]:
+    """Visible indices from ``'0:16'``, ``'0,3,5'`` or ``'0:8,32:40'`` (ranges are half-open).
+
+    Examples
+    --------
+    >>> parse_region("0:3,7", 10)
+    (0, 1, 2, 7)
+    """
+    from .entropy import check_region
+
+    if not isinstance(text, str):
+        return check_region(text, n)
+    out: list[int] = []
+    for part in filter(None, (p.strip() for p in text.split(","))):
+        try:
+            if ":" in part:
+                lo, hi = part.split(":")
+                start = int(lo) if lo.strip() else 0
+                stop = int(hi) if hi.strip() else n
+                if stop <= start:
+                    raise InvalidRegionError(f"region range {part!r} is empty (stop <= start)")
+                out.extend(range(start, stop))
+            else:
+                out.append(int(part))
+        except ValueError:
+            raise InvalidRegionError(
+                f"region must be indices and ranges like '0:16', '0,3,5' or '0:8,32:40'; got {text!r}"
+            ) from None
+    return check_region(out, n)
