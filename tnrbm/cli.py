@@ -26,7 +26,8 @@ _STATE: dict[str, Any] = {"debug": False}
 def _console() -> Any:
     from rich.console import Console
 
-    return Console(highlight=False)
+    # wide tables when piped to a file, so that no column is cut
+    return Console(highlight=False, width=None if sys.stdout.isatty() else 160)
 
 
 def _progress_enabled() -> bool:
@@ -50,7 +51,7 @@ def _fmt(x: Any) -> str:
     if isinstance(x, float):
         if math.isnan(x):
             return "nan"
-        return f"{x:.6g}" if abs(x) < 1e6 else f"{x:.3e}"
+        return f"{x:.10g}" if abs(x) < 1e6 else f"{x:.4e}"
     return str(x)
 
 
@@ -188,7 +189,10 @@ def _hierarchical_section(out_dir: Path, as_json: bool) -> dict | None:
         pictures = {"bulk": str(out_dir / "bulk.png"), "cut_scaling": str(out_dir / "cut_scaling.png")}
     except (ImportError, AttributeError):  # pragma: no cover - plot functions land with the bulk module
         pictures = {}
+    small_net = models.hierarchical(64, seed=0)
+    exact_rows = _entropy_rows(small_net, [range(2**k) for k in range(1, 6)])
     if not as_json:
+        _print_entropy_rows("hierarchical RG network, n = 64: exact S_A against the RT bound (nats)", exact_rows)
         _table(
             f"hierarchical RG network, n = {n}, depth {net.n_layers}: minimal cut of A = [0, |A|)",
             ["|A|", "log2 |A|", "m", "m ln 2"],
@@ -197,7 +201,13 @@ def _hierarchical_section(out_dir: Path, as_json: bool) -> dict | None:
         click.echo(f"fitted slope dm / dlog2|A| = {slope:.3f} (intercept {intercept:.3f})")
         for name, path in pictures.items():
             click.echo(f"wrote {name} picture: {path}")
-    return {"model": f"hierarchical:n={n},seed=0", "rows": rows, "slope": slope, "pictures": pictures}
+    return {
+        "model": f"hierarchical:n={n},seed=0",
+        "rows": rows,
+        "slope": slope,
+        "exact": {"model": "hierarchical:n=64,seed=0", "rows": exact_rows},
+        "pictures": pictures,
+    }
 
 
 @cli.command()
@@ -220,6 +230,11 @@ def demo(out_dir: str, as_json: bool) -> None:
     if not as_json:
         _print_entropy_rows("local RBM chain, N = 12, radius 1, complex weights (nats)", chain_rows)
         _print_entropy_rows("deep Boltzmann machine, layers 10-6-3 (nats)", dbm_rows)
+    big = models.local_chain(256, alpha=1, radius=2, complex=True, seed=0)
+    big_rows = _entropy_rows(big, [range(2**k) for k in range(0, 8)])
+    report["sections"].append({"model": "local-chain:n=256,alpha=1,radius=2,complex=true,seed=0", "rows": big_rows})
+    if not as_json:
+        _print_entropy_rows("local RBM chain, N = 256 (no state vector: 2^256 amplitudes), radius 2 (nats)", big_rows)
     hier = _hierarchical_section(out, as_json)
     if hier is not None:
         report["sections"].append(hier)
@@ -326,8 +341,17 @@ def profile(model: str, as_json: bool, plot_path: str | None) -> None:
     from .specs import parse_model
 
     net = parse_model(model)
+    from .bulk import min_cut
+
     prof = entanglement_profile(net)
-    rows = prof.to_rows() if hasattr(prof, "to_rows") else [dict(r) for r in prof]
+    rows = []
+    for i, size in enumerate(prof.sizes):
+        m = min_cut(net, prof.order[: int(size)]).size
+        row = {"cut": int(size), "S": float(prof.entropy[i])}
+        row.update({f"S_{k}": float(v[i]) for k, v in prof.renyi.items()})
+        row.update({"m": m, "m ln 2": m * math.log(2), "mps_legs": int(prof.separator_sizes[i])})
+        row["schmidt_rank"] = int(prof.bond_dims[i])
+        rows.append(row)
     if plot_path:
         _save_plot("profile", prof, plot_path)
     if as_json:
@@ -335,6 +359,129 @@ def profile(model: str, as_json: bool, plot_path: str | None) -> None:
         return
     cols = list(rows[0].keys()) if rows else []
     _table(f"entanglement profile of {model}", cols, [[r[c] for c in cols] for r in rows])
+
+
+# ------------------------------------------------------------------------------------------ ed
+@cli.command()
+@click.argument("model", type=click.Choice(["tfim", "heisenberg", "cluster", "toric"]))
+@click.option("--n", "n", type=int, default=12, show_default=True, help="Number of spins (toric: L, 2 L^2 qubits).")
+@click.option("--k", "k", type=int, default=2, show_default=True, help="Number of lowest eigenvalues.")
+@click.option("--J", "J", type=float, default=1.0, show_default=True, help="Coupling.")  # noqa: N803
+@click.option("--h", "h", type=float, default=1.0, show_default=True, help="Transverse field (tfim).")
+@click.option("--delta", type=float, default=1.0, show_default=True, help="Anisotropy (heisenberg).")
+@click.option("--open", "open_", is_flag=True, help="Open boundary conditions.")
+@click.option("--matrix-free", is_flag=True, help="Use the matrix-free operator (no sparse matrix).")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+def ed(
+    model: str,
+    n: int,
+    k: int,
+    J: float,  # noqa: N803
+    h: float,
+    delta: float,
+    open_: bool,
+    matrix_free: bool,  # noqa: N803
+    as_json: bool,
+) -> None:
+    """Exact diagonalization (Lanczos) of MODEL; the TFIM against its free-fermion energy."""
+    from .ed import run_ed
+
+    with _spinner(f"Lanczos on {model}, n = {n}"):
+        rows = run_ed(
+            model, n=n, k=k, J=J, h=h, delta=delta, periodic=not open_, form="operator" if matrix_free else "sparse"
+        )
+    if as_json:
+        _emit_json({"model": model, "n": n, "levels": rows})
+        return
+    cols = list(rows[0].keys())
+    _table(f"exact diagonalization: {model}, n = {n}", cols, [[r[c] for c in cols] for r in rows])
+
+
+# ------------------------------------------------------------------------------------------ fit
+@cli.command()
+@click.option("--n", "n", type=int, default=10, show_default=True, help="Number of spins of the TFIM chain.")
+@click.option("--h", "h", type=float, default=1.0, show_default=True, help="Transverse field.")
+@click.option("--alpha", type=int, default=1, show_default=True, help="Hidden units per spin.")
+@click.option("--steps", type=int, default=300, show_default=True, help="Optimization steps.")
+@click.option("--learning-rate", type=float, default=0.1, show_default=True)
+@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--save", "save_path", default=None, help="Save the fitted RBM to this .npz file.")
+@click.option("--plot", "plot_path", default=None, help="Write the energy history to this PNG.")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+def fit(
+    n: int,
+    h: float,
+    alpha: int,
+    steps: int,
+    learning_rate: float,
+    seed: int,
+    save_path: str | None,
+    plot_path: str | None,
+    as_json: bool,
+) -> None:
+    """Fit an RBM to the TFIM ground state (exact sums, stochastic reconfiguration); compare with ED."""
+    from .fit import run_fit
+
+    with _progress(steps, f"fitting RBM to TFIM n = {n}") as advance:
+        out = run_fit(n=n, h=h, alpha=alpha, steps=steps, learning_rate=learning_rate, seed=seed, progress=advance)
+    if save_path and "rbm" in out:
+        from .io import save
+
+        save(save_path, out["rbm"])
+    if plot_path and "history" in out:
+        _save_plot("history", (out["history"], out["summary"][0]["ed"]), plot_path)
+    if as_json:
+        _emit_json({k: v for k, v in out.items() if k in ("summary", "cuts")})
+        return
+    _table(
+        f"RBM (alpha = {alpha}) fitted to TFIM n = {n}, h = {h}",
+        ["quantity", "rbm", "ed", "error"],
+        [[r["quantity"], r["rbm"], r["ed"], r["error"]] for r in out["summary"]],
+    )
+    cols = list(out["cuts"][0].keys())
+    _table("entanglement at every cut [0, l) (nats)", cols, [[r[c] for c in cols] for r in out["cuts"]])
+    if save_path:
+        click.echo(f"saved the fitted RBM to {save_path}")
+
+
+class _NullContext:
+    def __enter__(self) -> Any:
+        return lambda *args, **kwargs: None
+
+    def __exit__(self, *exc: Any) -> None:
+        return None
+
+
+def _spinner(text: str) -> Any:
+    if not _progress_enabled():
+        return _NullContext()
+    return _console().status(text)
+
+
+class _progress:  # noqa: N801 - used like a function
+    """A rich progress bar on stderr (only on a terminal); yields ``advance(step, energy)``."""
+
+    def __init__(self, total: int, text: str) -> None:
+        self.total, self.text, self.bar = total, text, None
+
+    def __enter__(self) -> Any:
+        if not _progress_enabled():
+            return None
+        from rich.console import Console
+        from rich.progress import Progress
+
+        self.bar = Progress(console=Console(stderr=True), transient=True)
+        self.bar.start()
+        task = self.bar.add_task(self.text, total=self.total)
+
+        def advance(step: int, energy: float) -> None:
+            self.bar.update(task, completed=step + 1, description=f"{self.text}  E = {energy:.8f}")
+
+        return advance
+
+    def __exit__(self, *exc: Any) -> None:
+        if self.bar is not None:
+            self.bar.stop()
 
 
 # ------------------------------------------------------------------------------------------ draw

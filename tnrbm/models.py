@@ -18,7 +18,15 @@ import scipy.sparse as sp
 from .errors import InvalidParameterError
 from .network import DBM, RBM
 
-__all__ = ["random_rbm", "random_dbm", "local_chain", "local_lattice", "rng_from_seed"]
+__all__ = [
+    "random_rbm",
+    "random_dbm",
+    "local_chain",
+    "local_lattice",
+    "rng_from_seed",
+    "hierarchical",
+    "correlation_length",
+]
 
 
 def rng_from_seed(seed: Any) -> np.random.Generator:
@@ -43,6 +51,16 @@ def _check_scale(value: Any, name: str) -> float:
         raise InvalidParameterError(f"{name} must be a finite number >= 0; got {value!r}") from None
     if not np.isfinite(x) or x < 0:
         raise InvalidParameterError(f"{name} must be a finite number >= 0; got {value!r}")
+    return x
+
+
+def _check_density(value: Any) -> float:
+    try:
+        x = float(value)
+    except (TypeError, ValueError):
+        x = float("nan")
+    if isinstance(value, bool) or not 0.0 < x <= 1.0:
+        raise InvalidParameterError(f"density must be a number in (0, 1]; got {value!r}")
     return x
 
 
@@ -83,8 +101,7 @@ def random_rbm(
     n_hidden = _check_int(n_hidden, "n_hidden", 0)
     scale = _check_scale(scale, "scale")
     bias_scale = scale if bias_scale is None else _check_scale(bias_scale, "bias_scale")
-    if not 0.0 < float(density) <= 1.0:
-        raise InvalidParameterError(f"density must be in (0, 1]; got {density!r}")
+    density = _check_density(density)
     rng = rng_from_seed(seed)
     mask = rng.random((n_visible, n_hidden)) < density
     rows, cols = np.nonzero(mask)
@@ -120,8 +137,7 @@ def random_dbm(
     sizes = [_check_int(n, f"layer_sizes[{k}]", 1) for k, n in enumerate(layer_sizes)]
     scale = _check_scale(scale, "scale")
     bias_scale = scale if bias_scale is None else _check_scale(bias_scale, "bias_scale")
-    if not 0.0 < float(density) <= 1.0:
-        raise InvalidParameterError(f"density must be in (0, 1]; got {density!r}")
+    density = _check_density(density)
     rng = rng_from_seed(seed)
     weights = []
     for n_in, n_out in zip(sizes[:-1], sizes[1:]):
@@ -239,3 +255,6 @@ def local_lattice(
     rbm = RBM(w, _draw(rng, n, bias_scale, complex), _draw(rng, n * alpha, bias_scale, complex), hidden=hidden)
     rbm.geometry = {"kind": "lattice", "shape": (lx, ly), "periodic": bool(periodic), "alpha": alpha, "radius": radius}
     return rbm
+
+
+from .rg import correlation_length, hierarchical  # noqa: E402

@@ -143,6 +143,12 @@ def all_configurations(n: int) -> np.ndarray:
            [-1.,  1.],
            [-1., -1.]])
     """
+    check_memory(
+        8.0 * n * 2.0**n,
+        f"all {2**n if n < 64 else '2**' + str(n)} configurations of {n} spins",
+        None,
+        "enumerate fewer spins, or sample configurations instead",
+    )
     idx = np.arange(2**n, dtype=np.int64)[:, None]
     bits = (idx >> np.arange(n - 1, -1, -1)) & 1
     return 1.0 - 2.0 * bits

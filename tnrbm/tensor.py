@@ -22,6 +22,9 @@ Every tensor is stored scaled to largest magnitude 1 with the scale kept in the 
 
 from __future__ import annotations
 
+import warnings
+from collections.abc import Sequence
+
 import numpy as np
 import quimb.tensor as qtn
 
@@ -31,12 +34,29 @@ from .network import BoltzmannNetwork, Unit, log_sum_hidden
 
 __all__ = [
     "FORMS",
+    "contract_network",
     "to_tensor_network",
     "physical_inds",
     "unit_index",
     "contract_dense",
     "dbm_log_amplitude",
 ]
+
+
+def _silence_kahypar_warning() -> None:
+    """cotengra warns once, the first time its default hyper-optimizer is built, that the optional
+    ``kahypar`` is missing (it then uses its own ``labels`` partitioner). tnrbm works without it, so
+    the warning is settled here, once, and no other warning is touched."""
+    try:
+        from cotengra.hyperoptimizers.hyper import get_default_hq_methods
+    except ImportError:  # pragma: no cover - other cotengra versions
+        return
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="Couldn't import `kahypar`")
+        get_default_hq_methods()  # lru-cached: later calls do not warn
+
+
+_silence_kahypar_warning()
 
 FORMS = ("factor", "copy", "bond")
 #: the largest number of neighbours a hidden unit may have in the bond form (a 2**d tensor)
@@ -234,8 +254,8 @@ def contract_dense(
     )
     tn = to_tensor_network(network, form)
     out = physical_inds(network)
-    mantissa, exponent = tn.contract(output_inds=out, strip_exponent=True, optimize="auto-hq")
-    psi = np.asarray(mantissa.transpose(*out).data if out else mantissa).reshape(-1)
+    mantissa, exponent = contract_network(tn, out, max_memory=max_memory, what="the state-vector contraction")
+    psi = np.asarray(mantissa).reshape(-1)
     if not network.is_complex:
         psi = psi.real
     if normalize:
@@ -261,7 +281,8 @@ def _dbm_log_amplitude_chunk(network: BoltzmannNetwork, conf: np.ndarray) -> np.
     fields = network.biases[1] + (network.couplings[0].T @ conf.T).T  # (B, n_1)
     logs = fields[:, :, None] * hv[None, None, :]  # (B, n_1, 2)
     shift = logs.real.max(axis=2)  # (B, n_1)
-    tensors: list[qtn.Tensor] = []
+    # a ones vector keeps the batch index alive when hidden layer 1 is empty
+    tensors = [qtn.Tensor(np.ones(len(conf)), inds=("batch",))]
     for j in range(network.layer_sizes[1]):
         tensors.append(qtn.Tensor(np.exp(logs[:, j, :] - shift[:, j, None]), inds=("batch", f"h{j}")))
     tn = qtn.TensorNetwork(tensors)
@@ -269,6 +290,43 @@ def _dbm_log_amplitude_chunk(network: BoltzmannNetwork, conf: np.ndarray) -> np.
     hidden_only = _factor_form(network, skip_layers=frozenset({0}), skip_biases=frozenset({1}))
     tn = tn.combine(hidden_only, check_collisions=False)
     tn.exponent = hidden_only.exponent
-    mantissa, exponent = tn.contract(output_inds=("batch",), strip_exponent=True, optimize="auto-hq")
-    vals = np.asarray(mantissa.data, dtype=np.complex128).reshape(-1)
+    mantissa, exponent = contract_network(tn, ("batch",), what="the hidden-layer contraction")
+    vals = np.asarray(mantissa, dtype=np.complex128).reshape(-1)
     return conf @ network.biases[0] + shift.sum(axis=1) + np.log(vals) + exponent * np.log(10.0)
+
+
+def contract_network(
+    tn: qtn.TensorNetwork,
+    output_inds: Sequence[str],
+    max_memory: float | None = None,
+    what: str = "the contraction",
+) -> tuple[np.ndarray, float]:
+    """Contract a (hyper-index) network to its ``output_inds``, in that order, with a planned, cached path.
+
+    The path comes from :func:`tnrbm.contraction.plan_contraction` (greedy, cached; memory checked
+    before anything is allocated). Returns ``(mantissa, exponent)``: the value is
+    ``mantissa * 10**exponent``, the network's own ``exponent`` included.
+
+    Examples
+    --------
+    >>> import numpy as np, tnrbm
+    >>> rbm = tnrbm.models.random_rbm(3, 2, seed=0)
+    >>> m, e = contract_network(tnrbm.to_tensor_network(rbm), tnrbm.physical_inds(rbm))
+    >>> bool(np.allclose(m.reshape(-1) * 10**e, rbm.to_dense(normalize=False)))
+    True
+    """
+    from .contraction import plan_contraction
+
+    tensors = list(tn)
+    inputs = [t.inds for t in tensors]
+    size_dict = {ix: d for t in tensors for ix, d in zip(t.inds, t.shape)}
+    plan = plan_contraction(
+        inputs,
+        tuple(output_inds),
+        size_dict,
+        max_memory=max_memory,
+        what=what,
+        way_out="use tnrbm.entanglement with method='cut' or 'mps', which never forms the state vector",
+    )
+    mantissa, exponent = plan.contract([t.data for t in tensors])
+    return np.asarray(mantissa), float(exponent) + float(tn.exponent)

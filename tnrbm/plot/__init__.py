@@ -2,4 +2,7 @@
 
 from __future__ import annotations
 
-__all__: list[str] = []
+from ._bulk import cut_scaling, draw_bulk
+from ._curves import energy_history, entropy_curve, profile, spectrum
+
+__all__: list[str] = ["cut_scaling", "draw_bulk", "energy_history", "entropy_curve", "profile", "spectrum"]

@@ -1,0 +1,121 @@
+"""The command line: outputs against independent references, bad input as one line and a non-zero exit."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import math
+
+import numpy as np
+import pytest
+
+import tnrbm
+from tnrbm.cli import main
+
+
+def run(capsys: pytest.CaptureFixture, *args: str) -> tuple[int, str, str]:
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def brute_force_chain_vector(net: tnrbm.RBM) -> np.ndarray:
+    """psi(v) by summing over every hidden configuration, kron order (independent of the package)."""
+    w = net.W.toarray()
+    a, b = net.visible_bias, net.hidden_bias
+    n, m = w.shape
+    psi = []
+    for v in itertools.product([1, -1], repeat=n):
+        v = np.array(v, dtype=float)
+        total = 0j
+        for h in itertools.product([1, -1], repeat=m):
+            h = np.array(h, dtype=float)
+            total += np.exp(a @ v + b @ h + v @ w @ h)
+        psi.append(total)
+    psi = np.array(psi)
+    return psi / np.linalg.norm(psi)
+
+
+def svd_entropy(psi: np.ndarray, n: int, region: list[int]) -> float:
+    rest = [i for i in range(n) if i not in region]
+    mat = psi.reshape((2,) * n).transpose(region + rest).reshape(2 ** len(region), -1)
+    p = np.linalg.svd(mat, compute_uv=False) ** 2
+    p = p[p > 1e-300]
+    return float(-(p * np.log(p)).sum())
+
+
+def test_entropy_json_matches_brute_force_svd(capsys: pytest.CaptureFixture) -> None:
+    spec = "local-chain:n=6,radius=1,complex=true,seed=3"
+    code, out, err = run(capsys, "entropy", spec, "0,2:4", "--method", "dense", "--json")
+    assert code == 0, err
+    payload = json.loads(out)
+    net = tnrbm.models.local_chain(6, radius=1, complex=True, seed=3)
+    ref = svd_entropy(brute_force_chain_vector(net), 6, [0, 2, 3])
+    assert payload["region"] == [0, 2, 3]
+    assert abs(payload["entropy"] - ref) < 1e-10
+
+
+def test_base_two_gives_bits(capsys: pytest.CaptureFixture) -> None:
+    spec = "local-chain:n=6,radius=1,seed=1"
+    _, out_nats, _ = run(capsys, "entropy", spec, "0:3", "--method", "dense", "--json")
+    _, out_bits, _ = run(capsys, "entropy", spec, "0:3", "--method", "dense", "--base", "2", "--json")
+    nats, bits = json.loads(out_nats)["entropy"], json.loads(out_bits)["entropy"]
+    assert abs(bits - nats / math.log(2)) < 1e-12
+
+
+def test_demo_writes_report(capsys: pytest.CaptureFixture, tmp_path) -> None:
+    code, out, err = run(capsys, "demo", "--out", str(tmp_path), "--json")
+    assert code == 0, err
+    report = json.loads((tmp_path / "report.json").read_text())
+    assert report == json.loads(out)
+    chain = report["sections"][0]
+    for row in chain["rows"]:
+        # the entropy never exceeds either bound it is printed beside
+        assert row["S"] <= row["trivial_bound"] + 1e-12
+        if row["bound"] is not None:
+            assert row["S"] <= row["bound"] + 1e-12
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("entropy", "local-chain:n=6,seed=0", "0:9"),  # region out of range
+        ("entropy", "local-chain:n=6,seed=0", "0,0"),  # repeated
+        ("entropy", "local-chain:n=6,seed=0", "a:b"),  # malformed
+        ("entropy", "local-chain:n=6,seed=0", "3:1"),  # empty range
+        ("entropy", "nosuchmodel:n=6", "0:2"),  # unknown model
+        ("entropy", "local-chain:n=6,colour=red", "0:2"),  # unknown key
+        ("entropy", "local-chain:n=6,seed=0", "0:2", "--method", "magic"),
+        ("entropy", "missing-file.npz", "0:2"),  # missing file
+        ("entropy", "random-rbm:n_visible=60,n_hidden=2,seed=0", "0:30", "--method", "dense"),  # too large
+        ("bogus-command",),
+    ],
+)
+def test_bad_input_is_one_line_and_nonzero_exit(capsys: pytest.CaptureFixture, args: tuple[str, ...]) -> None:
+    code, out, err = run(capsys, *args)
+    assert code != 0
+    lines = [line for line in err.strip().splitlines() if line]
+    assert len(lines) == 1, err
+    assert lines[0].startswith("error:")
+    assert "Traceback" not in err
+
+
+def test_help_and_info(capsys: pytest.CaptureFixture) -> None:
+    code, out, _ = run(capsys, "--help")
+    assert code == 0
+    for sub in ("demo", "entropy", "cut", "profile", "ed", "fit", "draw", "bench", "info"):
+        assert sub in out
+    code, out, _ = run(capsys, "info", "--json")
+    assert code == 0
+    assert "local-chain" in json.loads(out)["models"]
+
+
+def test_ed_json_against_free_fermions(capsys: pytest.CaptureFixture) -> None:
+    # E0 of the periodic TFIM from the free-fermion formula, written here independently:
+    # E0 = -sum_k eps_k, eps_k = 2 sqrt(1 + h^2 - 2 h cos k) (J = 1), k = (2m+1) pi / n
+    n, h = 8, 0.7
+    ks = (2 * np.arange(n) + 1) * np.pi / n
+    e0 = -np.sum(np.sqrt(1 + h * h - 2 * h * np.cos(ks)))
+    code, out, err = run(capsys, "ed", "tfim", "--n", str(n), "--h", str(h), "--k", "1", "--json")
+    assert code == 0, err
+    assert abs(json.loads(out)["levels"][0]["energy"] - e0) < 1e-9

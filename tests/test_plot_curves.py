@@ -1,0 +1,224 @@
+"""Curves (Agg backend): the plotted data are read back and checked against independent references."""
+
+from __future__ import annotations
+
+import itertools
+import math
+from types import SimpleNamespace
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+
+import tnrbm  # noqa: E402
+import tnrbm.plot  # noqa: E402
+from tnrbm.errors import InvalidParameterError  # noqa: E402
+from tnrbm.plot._curves import (  # noqa: E402
+    CUT_BOUND_LABEL,
+    ENTROPY_LABEL,
+    EXACT_LABEL,
+    RANK_BOUND_LABEL,
+    TRIVIAL_BOUND_LABEL,
+)
+
+LN2 = math.log(2.0)
+
+
+@pytest.fixture(autouse=True)
+def _close_figures():
+    yield
+    plt.close("all")
+
+
+def line(ax, label: str):
+    found = [ln for ln in ax.get_lines() if ln.get_label() == label]
+    assert len(found) == 1, [ln.get_label() for ln in ax.get_lines()]
+    return np.asarray(found[0].get_xdata(), dtype=float), np.asarray(found[0].get_ydata(), dtype=float)
+
+
+def brute_state(rbm: tnrbm.RBM) -> np.ndarray:
+    """Normalized psi in kron order from the closed form, written here."""
+    w, a, b = rbm.W.toarray(), rbm.visible_bias, rbm.hidden_bias
+    v = np.array(list(itertools.product((1.0, -1.0), repeat=rbm.n_visible)))
+    psi = np.exp(v @ a) * np.prod(2 * np.cosh(b + v @ w), axis=1)
+    return psi / np.linalg.norm(psi)
+
+
+def svd_probabilities(psi: np.ndarray, n: int, region: list[int]) -> np.ndarray:
+    rest = [i for i in range(n) if i not in region]
+    mat = psi.reshape((2,) * n).transpose(region + rest).reshape(2 ** len(region), -1)
+    s = np.linalg.svd(mat, compute_uv=False)
+    return np.sort(s**2 / np.sum(s**2))[::-1]
+
+
+def vn_entropy(p: np.ndarray) -> float:
+    p = p[p > 1e-300]
+    return float(-np.sum(p * np.log(p)))
+
+
+# ------------------------------------------------------------------ entropy_curve
+def test_entropy_curve_of_a_network_against_svd() -> None:
+    n = 8
+    rbm = tnrbm.models.local_chain(n, radius=1, seed=2)
+    psi = brute_state(rbm)
+    ax = tnrbm.plot.entropy_curve(rbm)
+    x, s = line(ax, ENTROPY_LABEL)
+    np.testing.assert_array_equal(x, np.arange(1, n))
+    ref = [vn_entropy(svd_probabilities(psi, n, list(range(k)))) for k in range(1, n)]
+    np.testing.assert_allclose(s, ref, atol=1e-10)
+    xt, trivial = line(ax, TRIVIAL_BOUND_LABEL)
+    np.testing.assert_array_equal(xt, np.arange(1, n))
+    np.testing.assert_allclose(trivial, [min(k, n - k) * LN2 for k in range(1, n)], rtol=1e-15)
+    assert np.all(s <= trivial + 1e-12)
+    assert ax.get_xlabel() == "$|A|$" and "nats" in ax.get_ylabel()
+
+
+def test_entropy_curve_of_results_draws_their_cut_bound() -> None:
+    n = 8
+    rbm = tnrbm.models.local_chain(n, radius=1, seed=3)
+    results = [tnrbm.entanglement(rbm, list(range(k))) for k in (3, 1, 2, 4)]  # any order
+    ax = tnrbm.plot.entropy_curve(results)
+    x, s = line(ax, ENTROPY_LABEL)
+    np.testing.assert_array_equal(x, [1, 2, 3, 4])
+    by_size = {len(r.region): r for r in results}
+    np.testing.assert_array_equal(s, [by_size[k].entropy for k in (1, 2, 3, 4)])
+    if all(r.cut is None for r in results):
+        pytest.skip("entanglement() gave no cut for these regions")
+    xc, bound = line(ax, CUT_BOUND_LABEL)
+    with_cut = sorted((len(r.region), r.cut.size) for r in results if r.cut is not None)
+    np.testing.assert_array_equal(xc, [k for k, _ in with_cut])
+    np.testing.assert_allclose(bound, [m * LN2 for _, m in with_cut], rtol=1e-15)
+    assert np.all(s[np.isin(x, xc)] <= bound + 1e-10)  # S_A <= m ln 2
+
+
+def test_entropy_curve_in_bits_and_on_given_axes() -> None:
+    rbm = tnrbm.models.random_rbm(5, 3, seed=1)
+    fig, ax0 = plt.subplots()
+    ax = tnrbm.plot.entropy_curve(rbm, sizes=[2, 1], start=3, base=2, ax=ax0, bounds=False, label="S")
+    assert ax is ax0
+    assert [ln.get_label() for ln in ax.get_lines()] == ["S"]
+    x, s = line(ax, "S")
+    psi = brute_state(rbm)
+    ref = [vn_entropy(svd_probabilities(psi, 5, r)) / LN2 for r in ([3], [3, 4])]  # sizes sorted on the axis
+    np.testing.assert_array_equal(x, [1, 2])
+    np.testing.assert_allclose(s, ref, atol=1e-10)
+    assert "bits" in ax.get_ylabel()
+
+
+def test_entropy_curve_wraps_around_a_ring() -> None:
+    rbm = tnrbm.models.random_rbm(5, 2, seed=4)
+    ax = tnrbm.plot.entropy_curve(rbm, sizes=[2], start=4, bounds=False)
+    _, s = line(ax, ENTROPY_LABEL)
+    assert s[0] == pytest.approx(vn_entropy(svd_probabilities(brute_state(rbm), 5, [0, 4])), abs=1e-10)
+
+
+@pytest.mark.parametrize(
+    ("args", "kwargs", "message"),
+    [
+        (("nope",), {}, "results must be an RBM/DBM or a list of EntanglementResult; got str"),
+        (([],), {}, "at least one EntanglementResult"),
+        (([1.0],), {}, r"results\[0\] must be an EntanglementResult; got float"),
+        ((tnrbm.RBM(np.ones((4, 1))),), {"sizes": [0]}, r"sizes must hold integers in \[1, 4\]; got 0"),
+        ((tnrbm.RBM(np.ones((4, 1))),), {"start": 4}, r"start must be an integer in \[0, 4\); got 4"),
+        ((tnrbm.RBM(np.ones((1, 1))),), {}, "at least 2 visible spins"),
+    ],
+)
+def test_entropy_curve_refuses_bad_input(args, kwargs, message) -> None:
+    with pytest.raises(InvalidParameterError, match=message):
+        tnrbm.plot.entropy_curve(*args, **kwargs)
+
+
+def test_entropy_curve_refuses_mixed_bases() -> None:
+    psi = np.ones(4) / 2
+    results = [tnrbm.entanglement(psi, [0]), tnrbm.entanglement(psi, [0], base=2)]
+    with pytest.raises(InvalidParameterError, match="share one logarithm base"):
+        tnrbm.plot.entropy_curve(results)
+
+
+# ------------------------------------------------------------------ spectrum
+def test_spectrum_of_a_random_state_against_svd() -> None:
+    rng = np.random.default_rng(0)
+    psi = rng.normal(size=2**6) + 1j * rng.normal(size=2**6)
+    region = [0, 2, 5]
+    res = tnrbm.entanglement(psi, region)
+    ax = tnrbm.plot.spectrum(res)
+    k, p = line(ax, "Schmidt probabilities $p_k$")
+    ref = svd_probabilities(psi / np.linalg.norm(psi), 6, region)
+    np.testing.assert_array_equal(k, np.arange(1, 9))
+    np.testing.assert_allclose(p, ref, rtol=1e-10)
+    assert ax.get_yscale() == "log"
+    ax2 = tnrbm.plot.spectrum(res, max_values=3)
+    np.testing.assert_allclose(ax2.get_lines()[0].get_ydata(), ref[:3], rtol=1e-10)
+
+
+def test_spectrum_drops_zeros_and_marks_the_rank_bound() -> None:
+    rbm = tnrbm.models.local_chain(8, radius=1, seed=5)
+    res = tnrbm.entanglement(rbm, [0, 1, 2, 3])
+    ax = tnrbm.plot.spectrum(res)
+    _, p = line(ax, "Schmidt probabilities $p_k$")
+    ref = svd_probabilities(brute_state(rbm), 8, [0, 1, 2, 3])
+    np.testing.assert_allclose(p, np.asarray(res.spectrum)[np.asarray(res.spectrum) > 0], rtol=1e-15)
+    np.testing.assert_allclose(p, ref[: len(p)], rtol=1e-6, atol=1e-14)
+    assert np.all(p > 0)
+    if res.cut is not None:
+        x, _ = line(ax, RANK_BOUND_LABEL)
+        assert x[0] == 2.0**res.cut.size and len(p) <= 2**res.cut.size  # Schmidt rank <= 2^m
+
+
+def test_spectrum_refuses_bad_input() -> None:
+    with pytest.raises(InvalidParameterError, match="result must be an EntanglementResult; got list"):
+        tnrbm.plot.spectrum([0.5, 0.5])
+    res = tnrbm.entanglement(np.ones(4), [0])
+    with pytest.raises(InvalidParameterError, match="max_values must be None or an integer >= 1; got 0"):
+        tnrbm.plot.spectrum(res, max_values=0)
+
+
+# ------------------------------------------------------------------ energy_history
+def test_energy_history_plots_the_data_and_the_exact_line() -> None:
+    e = [-3.0, -3.6, -3.9, -3.98]
+    ax = tnrbm.plot.energy_history(e, exact=-4.0)
+    x, y = line(ax, "energy")
+    np.testing.assert_array_equal(x, [0, 1, 2, 3])
+    np.testing.assert_array_equal(y, e)
+    _, y0 = line(ax, EXACT_LABEL)
+    assert set(y0) == {-4.0}
+
+
+def test_energy_history_relative_error() -> None:
+    e = np.array([-3.0, -3.6, -4.0, -3.98])
+    ax = tnrbm.plot.energy_history({"energy": e}, exact=-4.0, relative=True)
+    x, y = line(ax, "energy")
+    np.testing.assert_array_equal(x, [0, 1, 3])  # the exact hit has zero error: not drawable on a log scale
+    np.testing.assert_allclose(y, [0.25, 0.1, 0.005], rtol=1e-12)
+    assert ax.get_yscale() == "log"
+
+
+def test_energy_history_of_a_fit_result() -> None:
+    fit = SimpleNamespace(history=np.array([-1.0, -1.2]), energy=-1.2, fidelity=None)
+    _, y = line(tnrbm.plot.energy_history(fit), "energy")
+    np.testing.assert_array_equal(y, [-1.0, -1.2])
+    fidelity_fit = SimpleNamespace(history=np.array([0.5, 0.9]), energy=None, fidelity=0.9)
+    with pytest.raises(InvalidParameterError, match="fidelities"):
+        tnrbm.plot.energy_history(fidelity_fit)
+
+
+@pytest.mark.parametrize(
+    ("history", "kwargs", "message"),
+    [
+        ([], {}, "non-empty 1D sequence"),
+        ([[1.0, 2.0]], {}, "non-empty 1D sequence"),
+        (["a"], {}, "non-empty 1D"),
+        ({"loss": [1.0]}, {}, r"the key 'energy'; got the keys \['loss'\]"),
+        ([1.0, np.nan], {}, "finite energies"),
+        ([1.0 + 1.0j], {}, "real energies"),
+        ([1.0], {"exact": "x"}, "exact must be None or a finite number"),
+        ([1.0], {"relative": True}, "needs the exact energy"),
+    ],
+)
+def test_energy_history_refuses_bad_input(history, kwargs, message) -> None:
+    with pytest.raises(InvalidParameterError, match=message):
+        tnrbm.plot.energy_history(history, **kwargs)
