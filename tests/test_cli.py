@@ -119,3 +119,51 @@ def test_ed_json_against_free_fermions(capsys: pytest.CaptureFixture) -> None:
     code, out, err = run(capsys, "ed", "tfim", "--n", str(n), "--h", str(h), "--k", "1", "--json")
     assert code == 0, err
     assert abs(json.loads(out)["levels"][0]["energy"] - e0) < 1e-9
+
+
+def test_save_then_entropy_and_cut_from_the_file(capsys: pytest.CaptureFixture, tmp_path) -> None:
+    path = str(tmp_path / "chain.npz")
+    code, _, err = run(capsys, "save", "local-chain:n=7,radius=1,complex=true,seed=4", path)
+    assert code == 0, err
+    code, out, err = run(capsys, "entropy", path, "1:4", "--method", "dense", "--json")
+    assert code == 0, err
+    net = tnrbm.models.local_chain(7, radius=1, complex=True, seed=4)
+    assert abs(json.loads(out)["entropy"] - svd_entropy(brute_force_chain_vector(net), 7, [1, 2, 3])) < 1e-10
+    code, out, err = run(capsys, "cut", path, "1:4", "--json")
+    assert code == 0, err
+    # a periodic radius-1 chain: a contiguous region of 3 < n - 3 spins needs min(4r, |A|, |B|) = 3 cut units
+    assert json.loads(out)["m"] == 3
+
+
+def _pickle_bearing_npz(path, marker) -> None:
+    class Payload:
+        def __reduce__(self):
+            return (open, (str(marker), "w"))
+
+    arr = np.empty(1, dtype=object)
+    arr[0] = Payload()
+    np.savez(path, weights=arr)
+
+
+def test_bad_files_are_refused_in_one_line(capsys: pytest.CaptureFixture, tmp_path) -> None:
+    text_file = tmp_path / "notes.npz"
+    text_file.write_text("this is not a zip archive")
+    marker = tmp_path / "marker"
+    pickled = tmp_path / "pickled.npz"
+    _pickle_bearing_npz(pickled, marker)
+    nan_file = tmp_path / "nan.npz"
+    tnrbm.save(str(nan_file), tnrbm.models.random_rbm(3, 2, seed=0))
+    good = dict(np.load(nan_file, allow_pickle=False))
+    key = next(k for k, v in good.items() if v.dtype.kind == "f" and v.size)
+    good[key] = np.full_like(good[key], np.nan)
+    np.savez(nan_file, **good)
+    truncated = tmp_path / "truncated.npz"
+    tnrbm.save(str(truncated), tnrbm.models.random_rbm(3, 2, seed=0))
+    truncated.write_bytes(truncated.read_bytes()[:100])
+    for path in (text_file, pickled, nan_file, truncated):
+        before = path.read_bytes()
+        code, _, err = run(capsys, "entropy", str(path), "0:1")
+        lines = [line for line in err.splitlines() if line]
+        assert code != 0 and len(lines) == 1 and lines[0].startswith("error:"), err
+        assert path.read_bytes() == before  # nothing lost or rewritten
+    assert not marker.exists()  # the pickle payload never ran

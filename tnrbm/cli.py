@@ -1,6 +1,7 @@
 """The ``tnrbm`` command.
 
-Subcommands: ``demo``, ``entropy``, ``cut``, ``profile``, ``ed``, ``fit``, ``draw``, ``bench``, ``info``.
+Subcommands: ``demo``, ``entropy``, ``cut``, ``profile``, ``ed``, ``fit``, ``draw``, ``save``, ``bench``,
+``info``.
 Models are saved ``.npz`` files or built-in specs (``local-chain:n=64,alpha=1,radius=2,seed=0``);
 regions are ``0:16``, ``0,3,5`` or ``0:8,32:40``. Errors print as one line and exit non-zero
 (exit 1; 2 for a usage error); ``--debug`` shows the traceback.
@@ -482,6 +483,25 @@ class _progress:  # noqa: N801 - used like a function
     def __exit__(self, *exc: Any) -> None:
         if self.bar is not None:
             self.bar.stop()
+
+
+# ------------------------------------------------------------------------------------------ save
+@cli.command()
+@click.argument("model")
+@click.argument("path")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+def save(model: str, path: str, as_json: bool) -> None:
+    """Build MODEL (a spec) and save it to PATH (.npz with JSON metadata, no pickles)."""
+    from .io import save as save_network
+    from .specs import parse_model
+
+    net = parse_model(model)
+    save_network(path, net)
+    payload = {"path": path, "model": model, "summary": repr(net)}
+    if as_json:
+        _emit_json(payload)
+    else:
+        click.echo(f"saved {net!r} to {path}")
 
 
 # ------------------------------------------------------------------------------------------ draw

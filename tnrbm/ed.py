@@ -56,6 +56,7 @@ __all__ = [
     "tfim_lattice",
     "heisenberg",
     "cluster",
+    "cluster_stabilizers",
     "toric_code",
     "toric_code_edges",
     "as_operator",
@@ -594,7 +595,15 @@ def cluster(n: int, periodic: bool = True, form: str = "sparse", max_memory: flo
 
 
 def cluster_stabilizers(n: int, periodic: bool = True) -> list[tuple[str, tuple[int, ...]]]:
-    """The stabilizers ``K_i = Z_{i-1} X_i Z_{i+1}`` of the cluster chain as ``(ops, sites)``."""
+    """The stabilizers ``K_i = Z_{i-1} X_i Z_{i+1}`` of the cluster chain as ``(ops, sites)``.
+
+    Examples
+    --------
+    >>> from tnrbm import ed
+    >>> ed.cluster_stabilizers(3, periodic=False)
+    [('XZ', (0, 1)), ('ZXZ', (0, 1, 2)), ('ZX', (1, 2))]
+    """
+    n = _check_n(n, minimum=3 if periodic else 2)
     out = []
     for i in range(n):
         left, right = i - 1, i + 1
@@ -719,6 +728,12 @@ def as_operator(H: Any) -> Any:  # noqa: N803
     """``H`` as something with ``@`` and ``shape``: a PauliSum becomes a matrix-free operator.
 
     Accepts a :class:`PauliSum`, a scipy sparse matrix, a ``LinearOperator`` or a square numpy array.
+
+    Examples
+    --------
+    >>> from tnrbm import ed
+    >>> ed.as_operator(ed.tfim(3, form="pauli")).shape
+    (8, 8)
     """
     if isinstance(H, PauliSum):
         return H.to_operator()
@@ -839,7 +854,15 @@ def ground_state(
 
 
 def state_vector(state: Any, name: str = "state") -> np.ndarray:
-    """A normalized state vector from a network (its ``to_dense``) or an array of length ``2**n``."""
+    """A normalized state vector from a network (its ``to_dense``) or an array of length ``2**n``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from tnrbm import ed
+    >>> ed.state_vector(np.array([3.0, 4.0]))
+    array([0.6, 0.8])
+    """
     if isinstance(state, BoltzmannNetwork):
         return state.to_dense(normalize=True)
     try:
