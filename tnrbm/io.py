@@ -186,6 +186,9 @@ def save(path: str | os.PathLike, network: BoltzmannNetwork) -> None:
         fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
         with os.fdopen(fd, "wb") as fh:
             np.savez_compressed(fh, **arrays)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp_name, 0o666 & ~umask)  # the permissions of an ordinary new file, not mkstemp's 0600
         os.replace(tmp_name, target)
         tmp_name = None
     except OSError as err:

@@ -65,6 +65,8 @@ def product(amplitudes: Any) -> RBM:
         Shape ``(n, 2)``: ``(alpha_i, beta_i)`` per site; or an int ``n`` for ``|+>^n`` (all
         ``a_i = 0``, the ground state of ``-sum X_i``).
 
+    Notes
+    -----
     Stabilizers: for ``|+>^n``, every ``X_i``.
 
     Examples

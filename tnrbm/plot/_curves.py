@@ -155,11 +155,16 @@ def entropy_curve(
 
 
 def spectrum(
-    result: EntanglementResult, ax: Any = None, max_values: int | None = None, label: str | None = None
+    result: EntanglementResult,
+    ax: Any = None,
+    max_values: int | None = None,
+    label: str | None = None,
+    floor: float = 1e-15,
 ) -> Any:
     """The entanglement spectrum: Schmidt probabilities ``p_k`` (descending) on a log scale.
 
-    Zero probabilities are left out (a log scale cannot show them). When the result carries a cut of
+    Probabilities below ``floor`` times the largest are float64 rounding noise (a GHZ state's
+    zeros come out as 1e-40 or 1e-190 depending on the method) and are left out. When the result carries a cut of
     size ``m``, a vertical line marks the rank bound ``D = 2**m``: no ``p_k`` lies beyond it.
 
     Parameters
@@ -172,6 +177,8 @@ def spectrum(
         Show at most this many of the largest probabilities.
     label
         Legend label (default ``"Schmidt probabilities $p_k$"``).
+    floor
+        Relative threshold below which probabilities are not drawn (0 draws every nonzero one).
 
     Returns
     -------
@@ -193,8 +200,10 @@ def spectrum(
         isinstance(max_values, bool) or not isinstance(max_values, numbers.Integral) or max_values < 1
     ):
         raise InvalidParameterError(f"max_values must be None or an integer >= 1; got {max_values!r}")
+    if not isinstance(floor, (int, float)) or isinstance(floor, bool) or not 0 <= floor < 1:
+        raise InvalidParameterError(f"floor must be a number in [0, 1); got {floor!r}")
     p = np.sort(np.asarray(result.spectrum, dtype=float))[::-1]
-    p = p[p > 0]
+    p = p[(p > 0) & (p >= floor * p.max())]
     if max_values is not None:
         p = p[:max_values]
     k = np.arange(1, len(p) + 1)
@@ -203,6 +212,9 @@ def spectrum(
     ax.set_yscale("log")
     if result.cut is not None:
         ax.axvline(2.0**result.cut.size, color=_CUT_BOUND, linestyle="--", label=RANK_BOUND_LABEL)
+    from matplotlib.ticker import MaxNLocator
+
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_xlabel("$k$")
     ax.set_ylabel("$p_k$")
     region = list(result.region)
