@@ -576,7 +576,13 @@ def gram_network(
 
 
 def check_positive(value: Any, name: str) -> float:
-    """A positive finite number, or :class:`InvalidParameterError` naming ``name``."""
+    """A positive finite number, or :class:`InvalidParameterError` naming ``name``.
+
+    Examples
+    --------
+    >>> check_positive(2**30, "max_memory")
+    1073741824.0
+    """
     try:
         x = float(value)
     except (TypeError, ValueError):

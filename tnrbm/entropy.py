@@ -222,7 +222,17 @@ def entropies_from_spectrum(
 
 
 def check_base(base: Any) -> None:
-    """``base`` must be None (nats) or a real number > 1."""
+    """``base`` must be None (nats) or a real number > 1.
+
+    Examples
+    --------
+    >>> check_base(2)
+    >>> try:
+    ...     check_base(1)
+    ... except InvalidParameterError as err:
+    ...     print(str(err)[:42])
+    base must be None (nats) or a finite numbe
+    """
     if base is None:
         return
     ok = isinstance(base, (int, float, np.integer, np.floating)) and not isinstance(base, bool)

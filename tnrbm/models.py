@@ -30,7 +30,13 @@ __all__ = [
 
 
 def rng_from_seed(seed: Any) -> np.random.Generator:
-    """A numpy Generator from ``seed`` (None, an int, or a Generator)."""
+    """A numpy Generator from ``seed`` (None, an int, or a Generator).
+
+    Examples
+    --------
+    >>> bool(rng_from_seed(0).integers(10) == rng_from_seed(0).integers(10))
+    True
+    """
     if isinstance(seed, np.random.Generator):
         return seed
     if seed is not None and not isinstance(seed, numbers.Integral):

@@ -183,6 +183,14 @@ def mps_arrays(plan: MPSPlan, max_memory: float | None = None) -> tuple[list[np.
 
     Returns the arrays (each scaled to largest magnitude about 1) and the total log10 scale: the state
     is ``10**exponent`` times the MPS of the arrays.
+
+    Examples
+    --------
+    >>> import tnrbm
+    >>> plan = plan_mps(tnrbm.models.local_chain(6, radius=1, periodic=False, seed=0))
+    >>> arrays, exponent = mps_arrays(plan)
+    >>> len(arrays), arrays[0].shape[:2]
+    (6, (1, 2))
     """
     check_memory(
         plan.memory,

@@ -64,12 +64,27 @@ MAX_BOND_DEGREE = 24
 
 
 def physical_inds(network: BoltzmannNetwork) -> list[str]:
-    """The open (physical) indices ``['k0', 'k1', ...]`` of every form, in site order."""
+    """The open (physical) indices ``['k0', 'k1', ...]`` of every form, in site order.
+
+    Examples
+    --------
+    >>> import tnrbm
+    >>> physical_inds(tnrbm.models.random_rbm(3, 1, seed=0))
+    ['k0', 'k1', 'k2']
+    """
     return [f"k{i}" for i in range(network.n_visible)]
 
 
 def unit_index(network: BoltzmannNetwork, unit: Unit) -> str:
-    """The index of a unit in the factor and bond forms: ``k{i}`` or ``h{j}``."""
+    """The index of a unit in the factor and bond forms: ``k{i}`` or ``h{j}``.
+
+    Examples
+    --------
+    >>> import tnrbm
+    >>> dbm = tnrbm.models.random_dbm([3, 2, 2], seed=0)
+    >>> unit_index(dbm, (0, 1)), unit_index(dbm, (2, 0))  # visible 1; first unit of hidden layer 2
+    ('k1', 'h2')
+    """
     layer, i = unit
     return f"k{i}" if layer == 0 else f"h{network.hidden_offset(layer) + i}"
 
@@ -269,6 +284,14 @@ def dbm_log_amplitude(network: BoltzmannNetwork, configs: np.ndarray, chunk: int
     The visible spins are fixed, which turns the couplings to hidden layer 1 into fields; the
     hidden layers are then contracted with a batch hyper-index, the scale of each configuration
     kept apart in logs.
+
+    Examples
+    --------
+    >>> import numpy as np, tnrbm
+    >>> dbm = tnrbm.models.random_dbm([3, 2, 1], seed=0)
+    >>> v = tnrbm.all_configurations(3)
+    >>> bool(np.allclose(np.exp(dbm_log_amplitude(dbm, v)), dbm.to_dense(normalize=False)))
+    True
     """
     out = np.empty(len(configs), dtype=np.complex128)
     for start in range(0, len(configs), chunk):
