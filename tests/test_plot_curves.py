@@ -222,3 +222,30 @@ def test_energy_history_of_a_fit_result() -> None:
 def test_energy_history_refuses_bad_input(history, kwargs, message) -> None:
     with pytest.raises(InvalidParameterError, match=message):
         tnrbm.plot.energy_history(history, **kwargs)
+
+
+def test_profile_plot_draws_the_entropies_and_the_cut_bound() -> None:
+    import math
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import numpy as np
+
+    import tnrbm
+    import tnrbm.plot
+
+    n, r = 10, 1
+    net = tnrbm.models.local_chain(n, radius=r, periodic=False, seed=3)
+    prof = tnrbm.entanglement_profile(net)
+    # open chain of radius r: a prefix of l spins needs min(2r, l, n - l) cut units (derived in docs/theory/cuts.md)
+    m = [min(2 * r, ell, n - ell) for ell in range(1, n)]
+    ax = tnrbm.plot.profile(prof, cut_sizes=m)
+    lines = {line.get_label(): line for line in ax.get_lines()}
+    psi = net.to_dense()
+    for ell, s in zip(range(1, n), lines["$S_A$"].get_ydata()):
+        p = np.linalg.svd(psi.reshape(2**ell, -1), compute_uv=False) ** 2
+        p = p[p > 1e-300]
+        assert abs(s + np.sum(p * np.log(p))) < 1e-10
+    bound = lines[tnrbm.plot._curves.CUT_BOUND_LABEL].get_ydata()
+    assert np.allclose(bound, np.array(m) * math.log(2))

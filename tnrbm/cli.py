@@ -354,7 +354,7 @@ def profile(model: str, as_json: bool, plot_path: str | None) -> None:
         row["schmidt_rank"] = int(prof.bond_dims[i])
         rows.append(row)
     if plot_path:
-        _save_plot("profile", prof, plot_path)
+        _save_plot("profile", (prof, [r["m"] for r in rows]), plot_path)
     if as_json:
         _emit_json({"model": model, "cuts": rows})
         return
@@ -535,7 +535,8 @@ def _save_plot(kind: str, obj: Any, path: str) -> None:
     elif kind == "spectrum":
         plot.spectrum(obj, ax=ax)
     elif kind == "profile":
-        plot.profile(obj, ax=ax)
+        prof, cut_sizes = obj
+        plot.profile(prof, ax=ax, cut_sizes=cut_sizes)
     elif kind == "history":
         history, exact = obj
         plot.energy_history(history, exact=exact, ax=ax)

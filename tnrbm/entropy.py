@@ -357,7 +357,7 @@ def _plan_cut(
     n = network.n_visible
     check_memory(
         4 * 16.0 * 4.0**m,
-        f"the {2**m} x {2**m} Gram matrices of a cut of m={m} units",
+        f"the Gram-matrix work space of a cut of m={m} units (four {2**m} x {2**m} arrays)",
         max_memory,
         "choose a smaller region or one with a smaller minimal cut (the cost grows like 4**m)",
     )

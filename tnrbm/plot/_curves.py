@@ -314,8 +314,11 @@ def energy_history(
     return ax
 
 
-def profile(prof: Any, ax: Any = None) -> Any:
-    """The entanglement profile of a chain: ``S`` at every cut ``l`` with the separator bound ``c ln 2``.
+def profile(prof: Any, ax: Any = None, cut_sizes: Any = None) -> Any:
+    """The entanglement profile of a chain: ``S`` at every cut ``l`` with its bounds.
+
+    The bound drawn is ``m ln 2`` from the minimal cuts when ``cut_sizes`` are given, else the
+    (never smaller) count ``c ln 2`` of MPS indices crossing each cut.
 
     Parameters
     ----------
@@ -323,6 +326,8 @@ def profile(prof: Any, ax: Any = None) -> Any:
         A :class:`~tnrbm.EntanglementProfile` (from :func:`tnrbm.entanglement_profile`).
     ax
         Matplotlib axes to draw on (a new figure when None).
+    cut_sizes
+        The minimal-cut size ``m`` of each region ``prof.order[:l]`` (e.g. from :func:`tnrbm.min_cut`).
 
     Returns
     -------
@@ -347,9 +352,16 @@ def profile(prof: Any, ax: Any = None) -> Any:
     n = len(sizes) + 1
     ln2 = math.log(2.0) if prof.base is None else math.log(2.0) / math.log(prof.base)
     ax.plot(sizes, prof.entropy, "o-", color=_ENTROPY, label=ENTROPY_LABEL, ms=3)
-    ax.step(sizes, prof.bounds, where="mid", color=_CUT_BOUND, label=r"separator bound $c \ln 2$")
+    bound = prof.bounds
+    if cut_sizes is not None:
+        bound = np.asarray(cut_sizes, dtype=float) * ln2
+        if bound.shape != sizes.shape:
+            raise InvalidParameterError(f"cut_sizes must hold {len(sizes)} values (one per cut); got {bound.shape}")
+        ax.step(sizes, bound, where="mid", color=_CUT_BOUND, label=CUT_BOUND_LABEL)
+    else:
+        ax.step(sizes, bound, where="mid", color=_CUT_BOUND, label=r"MPS bound $c \ln 2$")
     ax.plot(sizes, np.minimum(sizes, n - sizes) * ln2, "--", color=_TRIVIAL, label=TRIVIAL_BOUND_LABEL)
-    ax.set_ylim(0, 1.15 * max(float(np.max(prof.bounds)), float(np.max(prof.entropy)), ln2))
+    ax.set_ylim(0, 1.15 * max(float(np.max(bound)), float(np.max(prof.entropy)), ln2))
     ax.set_xlabel("cut position $l$ (sites left of the cut)")
     ax.set_ylabel(f"entropy ({_units(prof.base)})")
     ax.set_title(f"entanglement profile, {n} spins")
