@@ -380,12 +380,13 @@ def _sizes(tree: Any) -> tuple[float, float]:
 # ------------------------------------------------------------------------------------- terms
 
 
-def chain_positions(network: BoltzmannNetwork) -> dict[Unit, float]:
-    """A position along the chain for every unit: visible unit ``i`` at ``i``, hidden units near the
-    spins they couple to.
+def chain_positions(network: BoltzmannNetwork, visible_positions: dict[int, float] | None = None) -> dict[Unit, float]:
+    """A position along the chain for every unit: visible unit ``i`` at ``i`` (or at
+    ``visible_positions[i]``), hidden units near the spins they couple to.
 
-    For networks made by :func:`tnrbm.models.local_chain` a hidden unit sits at its site; otherwise a
-    unit of layer ``l`` sits at the median position of its neighbours in layer ``l - 1`` (0 without any).
+    For networks made by :func:`tnrbm.models.local_chain` (in their own order) a hidden unit sits at
+    its site; otherwise a unit of layer ``l`` sits at the median position of its neighbours in layer
+    ``l - 1`` (0 without any).
 
     Examples
     --------
@@ -394,9 +395,12 @@ def chain_positions(network: BoltzmannNetwork) -> dict[Unit, float]:
     >>> pos[(0, 4)], pos[(1, 5)]
     (4.0, 2.0)
     """
-    pos: dict[Unit, float] = {(0, i): float(i) for i in range(network.n_visible)}
+    if visible_positions is None:
+        pos: dict[Unit, float] = {(0, i): float(i) for i in range(network.n_visible)}
+    else:
+        pos = {(0, i): float(visible_positions[i]) for i in range(network.n_visible)}
     geo = network.geometry or {}
-    if geo.get("kind") == "chain" and network.n_layers == 1 and "alpha" in geo:
+    if visible_positions is None and geo.get("kind") == "chain" and network.n_layers == 1 and "alpha" in geo:
         alpha = int(geo["alpha"])
         for j in range(network.layer_sizes[1]):
             pos[(1, j)] = float(j // alpha)

@@ -131,9 +131,8 @@ def plan_mps(network: BoltzmannNetwork, order: Sequence[int] | None = None) -> M
     order_t = _check_order(network, order)
     n = network.n_visible
     site_of = {v: s for s, v in enumerate(order_t)}
-    raw = chain_positions(network)
-    if order is not None:  # hidden units: median site of their visible neighbours' new positions
-        raw = _reordered_positions(network, site_of)
+    # in a given order, hidden units sit at the median site of their neighbours' new positions
+    raw = chain_positions(network, None if order is None else site_of)
     pos = {u: min(max(int(round(p)), 0), n - 1) for u, p in raw.items()}
     for i in range(n):
         pos[(0, i)] = site_of[i]
@@ -165,17 +164,6 @@ def plan_mps(network: BoltzmannNetwork, order: Sequence[int] | None = None) -> M
         live = {ix for ix in live if last[ix] > s}
         bonds.append(sorted(live))
     return MPSPlan(order=order_t, groups=groups, bonds=bonds, exponent=exponent)
-
-
-def _reordered_positions(network: BoltzmannNetwork, site_of: dict[int, int]) -> dict:
-    pos: dict = {(0, i): float(s) for i, s in site_of.items()}
-    for layer, mat in enumerate(network.couplings):
-        csc = mat.tocsc()
-        for j in range(mat.shape[1]):
-            rows = csc.indices[csc.indptr[j] : csc.indptr[j + 1]]
-            vals = [pos[(layer, int(r))] for r in rows]
-            pos[(layer + 1, j)] = float(np.median(vals)) if vals else 0.0
-    return pos
 
 
 def mps_arrays(plan: MPSPlan, max_memory: float | None = None) -> tuple[list[np.ndarray], float]:

@@ -13,6 +13,7 @@ from ..bulk import Cut, min_cut, unit_positions
 from ..entropy import check_region
 from ..errors import InvalidParameterError
 from ..network import BoltzmannNetwork
+from ._curves import _axes
 
 __all__ = ["draw_bulk", "cut_scaling"]
 
@@ -22,15 +23,6 @@ _SURFACE = "#d62728"
 _WEDGE = "#aec7e8"
 _COMPLEMENT_WEDGE = "#ffbb78"
 _NEUTRAL = "#d9d9d9"
-
-
-def _axes(ax: Any, figsize: tuple[float, float]) -> Any:
-    if ax is not None:
-        return ax
-    import matplotlib.pyplot as plt
-
-    _, ax = plt.subplots(figsize=figsize)
-    return ax
 
 
 def _check_network(network: Any) -> BoltzmannNetwork:
