@@ -393,20 +393,3 @@ def test_sweep_path_equals_greedy_path():
     (m1, e1), (m2, e2) = sweep.contract(arrays), greedy.contract(arrays)
     assert np.allclose(m1 * 10.0 ** (e1 - e2), m2, rtol=1e-12, atol=1e-14)
     assert sweep.largest_intermediate <= 2**10  # the sweep carries only the legs crossing its position
-
-
-@pytest.mark.slow
-@pytest.mark.parametrize("radius", [1, 2])
-def test_half_chain_1024_under_two_seconds(radius):
-    """Timed (hence slow-marked: timings on a shared machine vary): the first call, path search included."""
-    import time
-
-    from tnrbm.contraction import _PATH_CACHE
-
-    _PATH_CACHE.clear()
-    net = tnrbm.models.local_chain(1024, alpha=1, radius=radius, complex=True, scale=0.5, seed=11)
-    t0 = time.perf_counter()
-    res = entanglement(net, range(512))
-    seconds = time.perf_counter() - t0
-    assert res.method == "cut" and res.cut.size == 4 * radius
-    assert seconds < 2.0, seconds
