@@ -81,8 +81,11 @@ def main(argv: list[str] | None = None) -> list[dict]:
     parser.add_argument("--n", type=int, default=20, help="number of spins (default 20)")
     parser.add_argument("--h", type=float, default=1.0, help="transverse field (default 1, critical)")
     parser.add_argument("--routes", default=",".join(ROUTES), help=f"comma-separated subset of {ROUTES}")
+    parser.add_argument("--quick", action="store_true", help="N = 16 instead of --n (seconds)")
     parser.add_argument("--child", default=None, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.quick:
+        args.n = 16
     if args.child:
         print(json.dumps(run_route(args.child, args.n, args.h)))
         return []

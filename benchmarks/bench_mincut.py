@@ -10,6 +10,8 @@ reference is ``networkx.minimum_cut`` with its fastest flow function measured he
 
 from __future__ import annotations
 
+import argparse
+import math
 import platform
 import time
 
@@ -44,14 +46,18 @@ def bench(name: str, net: tnrbm.BoltzmannNetwork, region: range) -> None:
     )
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description="Minimal cuts of 100,000-unit networks against bare networkx.")
+    parser.add_argument("--quick", action="store_true", help="10,000-unit networks only (seconds, not minutes)")
+    args = parser.parse_args(argv)
+    n = 5_000 if args.quick else 50_000
     print(f"python {platform.python_version()}, networkx {nx.__version__}, {platform.machine()}")
-    chain = tnrbm.models.local_chain(50_000, radius=2, seed=0)
-    bench("local chain n=50000 r=2 (periodic)", chain, range(10_000, 30_000))
-    hier = tnrbm.models.hierarchical(50_000, seed=0)
-    bench("hierarchical n=50000 (depth 16)", hier, range(12_345, 12_345 + 2**14))
-    rbm = tnrbm.models.random_rbm(50_000, 50_000, density=3e-5, seed=0)
-    bench("random sparse RBM 50000+50000", rbm, range(0, 50_000, 2))
+    chain = tnrbm.models.local_chain(n, radius=2, seed=0)
+    bench(f"local chain n={n} r=2 (periodic)", chain, range(n // 5, 3 * n // 5))
+    hier = tnrbm.models.hierarchical(n, seed=0)
+    bench(f"hierarchical n={n} (depth {hier.n_layers})", hier, range(n // 4, n // 4 + 2 ** int(math.log2(n // 3))))
+    rbm = tnrbm.models.random_rbm(n, n, density=1.5 / n, seed=0)
+    bench(f"random sparse RBM {n}+{n}", rbm, range(0, n, 2))
 
 
 if __name__ == "__main__":
