@@ -591,12 +591,14 @@ def bench(quick: bool) -> None:
     """Run the benchmarks in benchmarks/ (needs a source checkout)."""
     import runpy
 
-    root = Path(__file__).resolve().parent.parent / "benchmarks"
+    candidates = [Path.cwd() / "benchmarks", Path(__file__).resolve().parent.parent / "benchmarks"]
+    root = next((c for c in candidates if c.is_dir()), candidates[0])
     if not root.is_dir():
         from .errors import InvalidParameterError
 
         raise InvalidParameterError(
-            f"benchmarks folder not found at {root}; run `tnrbm bench` from a source checkout (git clone)"
+            f"benchmarks folder not found in {candidates[0].parent} or beside the package; run `tnrbm bench` "
+            "from the root of a source checkout (git clone)"
         )
     for script in sorted(root.glob("bench_*.py")):
         click.echo(f"== {script.name}")
