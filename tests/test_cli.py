@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import itertools
 import json
 import math
 
 import numpy as np
 import pytest
+from conftest import brute_force_psi_of
 
 import tnrbm
 from tnrbm.cli import main
@@ -20,19 +20,8 @@ def run(capsys: pytest.CaptureFixture, *args: str) -> tuple[int, str, str]:
 
 
 def brute_force_chain_vector(net: tnrbm.RBM) -> np.ndarray:
-    """psi(v) by summing over every hidden configuration, kron order (independent of the package)."""
-    w = net.W.toarray()
-    a, b = net.visible_bias, net.hidden_bias
-    n, m = w.shape
-    psi = []
-    for v in itertools.product([1, -1], repeat=n):
-        v = np.array(v, dtype=float)
-        total = 0j
-        for h in itertools.product([1, -1], repeat=m):
-            h = np.array(h, dtype=float)
-            total += np.exp(a @ v + b @ h + v @ w @ h)
-        psi.append(total)
-    psi = np.array(psi)
+    """The normalized state by summing over every hidden configuration (tests/conftest.py)."""
+    psi = brute_force_psi_of(net)
     return psi / np.linalg.norm(psi)
 
 
