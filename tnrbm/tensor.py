@@ -18,6 +18,11 @@ Three forms, each exactly ``psi(v)`` when contracted with the physical indices `
 Every tensor is stored scaled to largest magnitude 1 with the scale kept in the network's
 ``exponent`` (log10), so that networks of any size contract without overflow when
 ``strip_exponent=True`` is passed to quimb.
+
+Limitation: with fields of order 1000 (couplings and biases of order 100), single entries of a tensor
+span more than float64's range; the copy and bond forms can then lose the largest amplitudes in an
+intermediate contraction. The factor form and the closed-form ``RBM.log_amplitude`` stay exact there.
+The COPY form of a densely connected network is also very wide to contract: use it for display and cuts.
 """
 
 from __future__ import annotations
