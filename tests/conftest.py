@@ -260,3 +260,21 @@ def fixed_rbm_parameters(
         w = w * (rng.random((n, m)) < 0.5)
     a, b = _draw_array(rng, n, scale, complex_), _draw_array(rng, m, scale, complex_)
     return {"W": w, "a": a, "b": b, "hidden": hidden, "fmt": "csr" if sparse_ else "dense", "complex": complex_}
+
+
+def toric_edges(L: int) -> dict:  # noqa: N803
+    """The toric-code edge indexing written out independently of the package: horizontal edge
+    h(x, y) = 2 (x L + y), vertical edge v(x, y) = h(x, y) + 1; the four edges of each star and each plaquette,
+    and the two non-contractible X loops."""
+
+    def hor(x: int, y: int) -> int:
+        return 2 * ((x % L) * L + y % L)
+
+    def ver(x: int, y: int) -> int:
+        return hor(x, y) + 1
+
+    return {
+        "stars": [(hor(x, y), hor(x, y - 1), ver(x, y), ver(x - 1, y)) for x in range(L) for y in range(L)],
+        "plaquettes": [(hor(x, y), hor(x + 1, y), ver(x, y), ver(x, y + 1)) for x in range(L) for y in range(L)],
+        "x_loops": [tuple(ver(0, y) for y in range(L)), tuple(hor(x, 0) for x in range(L))],
+    }

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 import quimb as qu
 import scipy.sparse as sp
-from conftest import record_error
+from conftest import record_error, toric_edges
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -112,17 +112,10 @@ def test_cluster_and_toric_code_equal_dense_kron():
         + dense_string(n, "ZX", (n - 2, n - 1))
     )
     assert np.abs(ed.cluster(n, periodic=False).toarray() - ref_open).max() < 1e-13
-    # toric code L = 2 with the edge indexing written out here: h(x, y) = 2 (x L + y), v(x, y) = h + 1
+    # toric code L = 2 with the edge indexing written out in conftest.toric_edges
     L = 2  # noqa: N806
-
-    def hor(x, y):
-        return 2 * ((x % L) * L + y % L)
-
-    def ver(x, y):
-        return hor(x, y) + 1
-
-    stars = [(hor(x, y), hor(x, y - 1), ver(x, y), ver(x - 1, y)) for x in range(L) for y in range(L)]
-    plaqs = [(hor(x, y), hor(x + 1, y), ver(x, y), ver(x, y + 1)) for x in range(L) for y in range(L)]
+    edges = toric_edges(L)
+    stars, plaqs = edges["stars"], edges["plaquettes"]
     ref_tc = -sum(dense_string(8, "XXXX", s) for s in stars) - sum(dense_string(8, "ZZZZ", p) for p in plaqs)
     assert np.abs(ed.toric_code(L).toarray() - ref_tc).max() < 1e-13
 

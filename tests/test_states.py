@@ -11,7 +11,7 @@ import pytest
 import quimb as qu
 import scipy.sparse as sp
 import scipy.sparse.linalg as spla
-from conftest import record_error, spin_configurations, svd_spectrum
+from conftest import record_error, spin_configurations, svd_spectrum, toric_edges
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -115,17 +115,9 @@ def test_volume_law(n):
 
 
 def toric_reference(L):  # noqa: N803
-    """Edges written out: h(x, y) = 2 (x L + y), v(x, y) = h(x, y) + 1; configurations with every B_p = +1."""
-
-    def hor(x, y):
-        return 2 * ((x % L) * L + y % L)
-
-    def ver(x, y):
-        return hor(x, y) + 1
-
-    stars = [(hor(x, y), hor(x, y - 1), ver(x, y), ver(x - 1, y)) for x in range(L) for y in range(L)]
-    plaqs = [(hor(x, y), hor(x + 1, y), ver(x, y), ver(x, y + 1)) for x in range(L) for y in range(L)]
-    x_loops = [tuple(ver(0, y) for y in range(L)), tuple(hor(x, 0) for x in range(L))]
+    """Stabilizers from the edges written out in conftest.toric_edges; also the plaquettes."""
+    edges = toric_edges(L)
+    stars, plaqs, x_loops = edges["stars"], edges["plaquettes"], edges["x_loops"]
     stabs = [("XXXX", s) for s in stars] + [("ZZZZ", p) for p in plaqs] + [("X" * L, loop) for loop in x_loops]
     return stabs, plaqs
 
