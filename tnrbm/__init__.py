@@ -18,7 +18,7 @@ True
 
 from __future__ import annotations
 
-from . import contraction, ed, errors, exact, fit, interop, io, models, mps, states
+from . import contraction, ed, errors, exact, fit, interop, io, models, mps, rg, states
 from .bulk import Cut, bulk_graph, cut_mutual_information, cut_tripartite_information, min_cut
 from .entropy import (
     EntanglementResult,
@@ -31,7 +31,7 @@ from .interop import from_netket
 from .io import load, save
 from .mps import EntanglementProfile, entanglement_profile, exact_mps
 from .network import DBM, RBM, BoltzmannNetwork, all_configurations
-from .rg import correlation_length
+from .models import correlation_length
 from .tensor import physical_inds, to_tensor_network
 
 __version__ = "0.1.0"
@@ -65,6 +65,7 @@ __all__ = [
     "models",
     "mps",
     "mutual_information",
+    "rg",
     "physical_inds",
     "save",
     "states",

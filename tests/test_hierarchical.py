@@ -13,7 +13,7 @@ from scipy.linalg import eigh_tridiagonal
 import tnrbm
 from tnrbm.bulk import bulk_graph, min_cut
 from tnrbm.errors import InvalidParameterError
-from tnrbm.rg import correlation_length, hierarchical, hierarchical_layer_sizes, ir_depth
+from tnrbm.models.hierarchy import correlation_length, hierarchical, hierarchical_layer_sizes, ir_depth
 
 
 # ------------------------------------------------------------------------------------------ structure

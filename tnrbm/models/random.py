@@ -1,4 +1,4 @@
-"""Constructors of Boltzmann networks: random, local (chains and lattices), deep.
+"""Random Boltzmann networks: fully or sparsely connected RBMs and deep Boltzmann machines.
 
 Every constructor takes ``seed`` (an int or a numpy Generator). Couplings are drawn independently
 from a normal distribution of standard deviation ``scale``; ``complex=True`` adds an independent
@@ -15,18 +15,10 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 
-from .errors import InvalidParameterError
-from .network import DBM, RBM
+from ..errors import InvalidParameterError
+from ..network import DBM, RBM
 
-__all__ = [
-    "random_rbm",
-    "random_dbm",
-    "local_chain",
-    "local_lattice",
-    "rng_from_seed",
-    "hierarchical",
-    "correlation_length",
-]
+__all__ = ["random_rbm", "random_dbm", "rng_from_seed"]
 
 
 def rng_from_seed(seed: Any) -> np.random.Generator:
@@ -151,116 +143,3 @@ def random_dbm(
         weights.append(_sparse_weights(rows, cols, (n_in, n_out), rng, scale, complex))
     biases = [_draw(rng, n, bias_scale, complex) for n in sizes]
     return DBM(weights, biases, hidden=hidden)
-
-
-def local_chain(
-    n: int,
-    alpha: int = 1,
-    radius: int = 1,
-    periodic: bool = True,
-    scale: float = 0.5,
-    complex: bool = False,  # noqa: A002
-    hidden: str = "spin",
-    bias_scale: float | None = None,
-    seed: Any = None,
-) -> RBM:
-    """A local RBM on a chain: ``alpha`` hidden units (features) sit at each site ``s`` and couple to
-    the ``2 * radius + 1`` spins ``s - radius ... s + radius`` (wrapped when ``periodic``, cut at the
-    ends otherwise).
-
-    Hidden unit ``j = s * alpha + f`` is feature ``f`` at site ``s`` (site-major, so the hidden units
-    follow the chain).
-
-    Examples
-    --------
-    >>> import tnrbm
-    >>> rbm = tnrbm.models.local_chain(8, alpha=1, radius=1, seed=0)
-    >>> rbm.n_hidden, rbm.n_edges
-    (8, 24)
-    """
-    n = _check_int(n, "n", 1)
-    alpha = _check_int(alpha, "alpha", 1)
-    radius = _check_int(radius, "radius", 0)
-    scale = _check_scale(scale, "scale")
-    bias_scale = scale if bias_scale is None else _check_scale(bias_scale, "bias_scale")
-    if periodic and 2 * radius + 1 > n:
-        raise InvalidParameterError(
-            f"radius must satisfy 2 * radius + 1 <= n on a periodic chain (a hidden unit would see a spin "
-            f"twice); got radius={radius}, n={n}"
-        )
-    rng = rng_from_seed(seed)
-    rows, cols = [], []
-    for s in range(n):
-        for f in range(alpha):
-            for d in range(-radius, radius + 1):
-                i = s + d
-                if periodic:
-                    i %= n
-                elif not 0 <= i < n:
-                    continue
-                rows.append(i)
-                cols.append(s * alpha + f)
-    w = _sparse_weights(np.array(rows), np.array(cols), (n, n * alpha), rng, scale, complex)
-    rbm = RBM(w, _draw(rng, n, bias_scale, complex), _draw(rng, n * alpha, bias_scale, complex), hidden=hidden)
-    rbm.geometry = {"kind": "chain", "n": n, "periodic": bool(periodic), "alpha": alpha, "radius": radius}
-    return rbm
-
-
-def local_lattice(
-    shape: Sequence[int],
-    alpha: int = 1,
-    radius: int = 1,
-    periodic: bool = True,
-    scale: float = 0.5,
-    complex: bool = False,  # noqa: A002
-    hidden: str = "spin",
-    bias_scale: float | None = None,
-    seed: Any = None,
-) -> RBM:
-    """A local RBM on a 2D lattice of ``shape = (Lx, Ly)``: ``alpha`` hidden units at each site couple
-    to the ``(2 * radius + 1)**2`` spins of the square around it (wrapped when ``periodic``).
-
-    Spin ``(x, y)`` is visible unit ``x * Ly + y``; hidden unit ``j = (x * Ly + y) * alpha + f``.
-
-    Examples
-    --------
-    >>> import tnrbm
-    >>> rbm = tnrbm.models.local_lattice((3, 3), radius=1, seed=0)
-    >>> rbm.n_visible, rbm.n_edges
-    (9, 81)
-    """
-    if isinstance(shape, (str, bytes)) or not isinstance(shape, Sequence) or len(shape) != 2:
-        raise InvalidParameterError(f"shape must be a pair (Lx, Ly); got {shape!r}")
-    lx, ly = (_check_int(x, "shape", 1) for x in shape)
-    alpha = _check_int(alpha, "alpha", 1)
-    radius = _check_int(radius, "radius", 0)
-    scale = _check_scale(scale, "scale")
-    bias_scale = scale if bias_scale is None else _check_scale(bias_scale, "bias_scale")
-    if periodic and 2 * radius + 1 > min(lx, ly):
-        raise InvalidParameterError(
-            f"radius must satisfy 2 * radius + 1 <= min(shape) on a periodic lattice; got radius={radius}, "
-            f"shape={(lx, ly)}"
-        )
-    rng = rng_from_seed(seed)
-    rows, cols = [], []
-    for x in range(lx):
-        for y in range(ly):
-            for f in range(alpha):
-                j = (x * ly + y) * alpha + f
-                for dx in range(-radius, radius + 1):
-                    for dy in range(-radius, radius + 1):
-                        xx, yy = x + dx, y + dy
-                        if periodic:
-                            xx, yy = xx % lx, yy % ly
-                        elif not (0 <= xx < lx and 0 <= yy < ly):
-                            continue
-                        rows.append(xx * ly + yy)
-                        cols.append(j)
-    n = lx * ly
-    w = _sparse_weights(np.array(rows), np.array(cols), (n, n * alpha), rng, scale, complex)
-    rbm = RBM(w, _draw(rng, n, bias_scale, complex), _draw(rng, n * alpha, bias_scale, complex), hidden=hidden)
-    rbm.geometry = {"kind": "lattice", "shape": (lx, ly), "periodic": bool(periodic), "alpha": alpha, "radius": radius}
-    return rbm
-
-
-from .rg import correlation_length, hierarchical  # noqa: E402
