@@ -29,9 +29,9 @@ from .entropy import (
 )
 from .interop import from_netket
 from .io import load, save
+from .models import correlation_length
 from .mps import EntanglementProfile, entanglement_profile, exact_mps
 from .network import DBM, RBM, BoltzmannNetwork, all_configurations
-from .models import correlation_length
 from .tensor import physical_inds, to_tensor_network
 
 __version__ = "0.1.0"

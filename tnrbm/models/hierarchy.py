@@ -18,8 +18,8 @@ from typing import Any
 import numpy as np
 
 from ..errors import InvalidParameterError
-from .random import _check_int, _check_scale, _draw, _sparse_weights, rng_from_seed
 from ..network import DBM
+from .random import _check_int, _check_scale, _draw, _sparse_weights, rng_from_seed
 
 __all__ = ["correlation_length", "hierarchical", "hierarchical_layer_sizes", "ir_depth"]
 
