@@ -208,7 +208,10 @@ CASES = [
         MemoryLimitError,
         ["max_memory", "64 B"],
     ),
-    ("max_memory string", lambda: RBM.to_dense(max_memory="1GB"), InvalidParameterError, ["max_memory", "'1GB'"]),
+    # sizes with a unit ("1GB", "4GiB") are accepted since the one-validation redesign; garbage is not
+    ("max_memory string", lambda: RBM.to_dense(max_memory="lots"), InvalidParameterError, ["max_memory", "'lots'"]),
+    ("max_memory bad unit", lambda: RBM.to_dense(max_memory="4 GiBs"), InvalidParameterError, ["max_memory", "4 GiBs"]),
+    ("max_memory zero", lambda: RBM.to_dense(max_memory=0), InvalidParameterError, ["max_memory", "0"]),
     ("max_memory NaN", lambda: RBM.to_dense(max_memory=float("nan")), InvalidParameterError, ["max_memory", "nan"]),
     ("max_memory negative", lambda: RBM.to_dense(max_memory=-1), InvalidParameterError, ["max_memory", "-1"]),
     # ---------------------------------------------------------------- model constructors

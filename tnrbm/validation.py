@@ -1,0 +1,429 @@
+"""The one place where arguments are checked, and the memory guard every big allocation passes.
+
+Every public function of tnrbm validates its arguments with the checks here, so that the same
+argument is refused the same way everywhere: with a :mod:`tnrbm.errors` exception whose message names
+the argument, the value it got and what is allowed.
+
+Memory is counted in bytes everywhere. ``max_memory`` (Python) and ``--max-memory`` (command line)
+accept a number of bytes or a size string with a unit, e.g. ``"4GiB"``, ``"512 MiB"``, ``"2GB"``
+(:func:`parse_memory`); ``None`` means :func:`default_max_memory`, a quarter of the memory available now.
+
+Examples
+--------
+>>> parse_memory("4GiB")
+4294967296
+>>> check_int(3, "n", minimum=1)
+3
+>>> check_region([3, 1], 4)
+(1, 3)
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+import os
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import numpy as np
+
+from .errors import InvalidParameterError, InvalidRegionError, MemoryLimitError
+
+__all__ = [
+    "SAFE_FRACTION",
+    "available_memory",
+    "default_max_memory",
+    "format_bytes",
+    "parse_memory",
+    "memory_limit",
+    "check_memory",
+    "check_int",
+    "check_real",
+    "check_nonnegative",
+    "check_positive",
+    "check_fraction",
+    "check_bool",
+    "check_choice",
+    "check_seed",
+    "rng_from_seed",
+    "check_region",
+    "check_disjoint",
+    "check_base",
+    "check_renyi",
+]
+
+#: fraction of the available memory a single computation may take by default
+SAFE_FRACTION = 0.25
+
+_UNITS = {
+    "": 1,
+    "b": 1,
+    "k": 1000,
+    "kb": 1000,
+    "m": 1000**2,
+    "mb": 1000**2,
+    "g": 1000**3,
+    "gb": 1000**3,
+    "t": 1000**4,
+    "tb": 1000**4,
+    "kib": 2**10,
+    "mib": 2**20,
+    "gib": 2**30,
+    "tib": 2**40,
+    "pib": 2**50,
+}
+_SIZE = re.compile(r"^\s*([0-9]*\.?[0-9]+(?:[eE][+-]?[0-9]+)?)\s*([a-zA-Z]*)\s*$")
+
+
+# ------------------------------------------------------------------------------------------- memory
+def available_memory() -> int:
+    """Bytes of memory available now (``MemAvailable``), or 4 GiB where that cannot be read."""
+    try:
+        with open("/proc/meminfo") as fh:
+            for line in fh:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    try:
+        return os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    except (ValueError, OSError, AttributeError):
+        return 4 * 2**30
+
+
+def default_max_memory() -> int:
+    """The default limit for one computation: :data:`SAFE_FRACTION` of the memory available now."""
+    return int(SAFE_FRACTION * available_memory())
+
+
+def format_bytes(nbytes: float) -> str:
+    """Human-readable size.
+
+    Examples
+    --------
+    >>> format_bytes(3 * 2**30)
+    '3.0 GiB'
+    """
+    value = float(nbytes)
+    if not math.isfinite(value):
+        return "an unbounded amount"
+    for unit in ("B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"):
+        if abs(value) < 1024 or unit == "EiB":
+            return f"{value:.1f} {unit}" if unit != "B" else f"{int(value)} B"
+        value /= 1024
+    return f"{value:.1f} EiB"  # pragma: no cover
+
+
+def parse_memory(value: Any, name: str = "max_memory") -> int | None:
+    """A memory size in bytes: a positive number of bytes or a string such as ``"4GiB"``; None stays None.
+
+    Units (case-insensitive): ``B``, ``KiB``, ``MiB``, ``GiB``, ``TiB``, ``PiB`` (powers of 1024) and
+    ``kB``/``K``, ``MB``/``M``, ``GB``/``G``, ``TB``/``T`` (powers of 1000).
+
+    Examples
+    --------
+    >>> parse_memory(2**20), parse_memory("1.5 KiB"), parse_memory("2GB")
+    (1048576, 1536, 2000000000)
+    >>> parse_memory(None) is None
+    True
+    """
+    if value is None:
+        return None
+    allowed = 'a positive number of bytes or a size such as "4GiB" or "512MB"'
+    if isinstance(value, str):
+        match = _SIZE.match(value)
+        unit = match.group(2).lower() if match else None
+        if match is None or unit not in _UNITS:
+            raise InvalidParameterError(f"{name} must be {allowed}; got {value!r}")
+        nbytes = float(match.group(1)) * _UNITS[unit]
+    elif isinstance(value, (numbers.Real, np.floating, np.integer)) and not isinstance(value, (bool, np.bool_)):
+        nbytes = float(value)
+    else:
+        raise InvalidParameterError(f"{name} must be {allowed}; got {value!r}")
+    if not (math.isfinite(nbytes) and nbytes >= 1):
+        raise InvalidParameterError(f"{name} must be {allowed}; got {value!r}")
+    return int(nbytes)
+
+
+def memory_limit(max_memory: Any, name: str = "max_memory") -> int:
+    """The limit in bytes that ``max_memory`` stands for (None: :func:`default_max_memory`).
+
+    Examples
+    --------
+    >>> memory_limit("1MiB")
+    1048576
+    """
+    parsed = parse_memory(max_memory, name)
+    return default_max_memory() if parsed is None else parsed
+
+
+def check_memory(nbytes: float, what: str, max_memory: Any, way_out: str) -> None:
+    """Refuse with :class:`~tnrbm.errors.MemoryLimitError` when ``nbytes`` exceeds ``max_memory``.
+
+    Parameters
+    ----------
+    nbytes
+        The estimated peak size in bytes.
+    what
+        What would be allocated, for the message.
+    max_memory
+        The limit (see :func:`parse_memory`); None means :func:`default_max_memory`.
+    way_out
+        What the user can do instead, for the message.
+
+    Examples
+    --------
+    >>> try:
+    ...     check_memory(2**40, "a big array", "1GiB", "use a smaller one")
+    ... except MemoryLimitError as err:
+    ...     print(err)
+    a big array needs about 1.0 TiB, more than max_memory=1.0 GiB allows; use a smaller one
+    """
+    limit = memory_limit(max_memory)
+    if nbytes > limit:
+        raise MemoryLimitError(
+            f"{what} needs about {format_bytes(nbytes)}, more than max_memory={format_bytes(limit)} allows; {way_out}"
+        )
+
+
+# ------------------------------------------------------------------------------------------- numbers
+def check_int(value: Any, name: str, minimum: int | None = None, maximum: int | None = None) -> int:
+    """An integer (Python or numpy, not bool) within ``[minimum, maximum]``.
+
+    Examples
+    --------
+    >>> check_int(np.int64(4), "n", minimum=1)
+    4
+    >>> try:
+    ...     check_int(1.5, "n", minimum=1)
+    ... except InvalidParameterError as err:
+    ...     print(err)
+    n must be an integer >= 1; got 1.5
+    """
+    bounds = []
+    if minimum is not None:
+        bounds.append(f">= {minimum}")
+    if maximum is not None:
+        bounds.append(f"<= {maximum}")
+    allowed = "an integer" + (" " + " and ".join(bounds) if bounds else "")
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (numbers.Integral, np.integer)):
+        raise InvalidParameterError(f"{name} must be {allowed}; got {value!r}")
+    out = int(value)
+    if (minimum is not None and out < minimum) or (maximum is not None and out > maximum):
+        raise InvalidParameterError(f"{name} must be {allowed}; got {value!r}")
+    return out
+
+
+def check_real(value: Any, name: str) -> float:
+    """A finite real number (not bool, not complex, not a string).
+
+    Examples
+    --------
+    >>> check_real(0.5, "h")
+    0.5
+    """
+    ok = isinstance(value, (numbers.Real, np.floating, np.integer)) and not isinstance(value, (bool, np.bool_))
+    if not ok or not math.isfinite(float(value)):
+        raise InvalidParameterError(f"{name} must be a finite real number; got {value!r}")
+    return float(value)
+
+
+def check_nonnegative(value: Any, name: str) -> float:
+    """A finite real number >= 0.
+
+    Examples
+    --------
+    >>> check_nonnegative(0, "scale")
+    0.0
+    """
+    ok = isinstance(value, (numbers.Real, np.floating, np.integer)) and not isinstance(value, (bool, np.bool_))
+    if not ok or not math.isfinite(float(value)) or float(value) < 0:
+        raise InvalidParameterError(f"{name} must be a finite number >= 0; got {value!r}")
+    return float(value)
+
+
+def check_positive(value: Any, name: str) -> float:
+    """A finite real number > 0.
+
+    Examples
+    --------
+    >>> check_positive(2**30, "learning_rate")
+    1073741824.0
+    """
+    ok = isinstance(value, (numbers.Real, np.floating, np.integer)) and not isinstance(value, (bool, np.bool_))
+    if not ok or not math.isfinite(float(value)) or not float(value) > 0:
+        raise InvalidParameterError(f"{name} must be a finite number > 0; got {value!r}")
+    return float(value)
+
+
+def check_fraction(value: Any, name: str) -> float:
+    """A number in ``(0, 1]``.
+
+    Examples
+    --------
+    >>> check_fraction(0.25, "density")
+    0.25
+    """
+    ok = isinstance(value, (numbers.Real, np.floating, np.integer)) and not isinstance(value, (bool, np.bool_))
+    if not ok or not 0.0 < float(value) <= 1.0:
+        raise InvalidParameterError(f"{name} must be a number in (0, 1]; got {value!r}")
+    return float(value)
+
+
+def check_bool(value: Any, name: str) -> bool:
+    """A bool (Python or numpy).
+
+    Examples
+    --------
+    >>> check_bool(np.True_, "periodic")
+    True
+    """
+    if not isinstance(value, (bool, np.bool_)):
+        raise InvalidParameterError(f"{name} must be True or False; got {value!r}")
+    return bool(value)
+
+
+def check_choice(value: Any, name: str, choices: Iterable[Any]) -> Any:
+    """One of ``choices``.
+
+    Examples
+    --------
+    >>> check_choice("spin", "hidden", ("spin", "binary"))
+    'spin'
+    """
+    options = tuple(choices)
+    try:
+        ok = value in options
+    except TypeError:  # unhashable or incomparable
+        ok = False
+    if not ok:
+        raise InvalidParameterError(f"{name} must be one of {options}; got {value!r}")
+    return value
+
+
+def check_seed(seed: Any) -> None:
+    """``seed`` must be None, a non-negative int or a numpy Generator."""
+    if seed is None or isinstance(seed, np.random.Generator):
+        return
+    if isinstance(seed, (bool, np.bool_)) or not isinstance(seed, (numbers.Integral, np.integer)) or seed < 0:
+        raise InvalidParameterError(f"seed must be None, an int >= 0 or a numpy Generator; got {seed!r}")
+
+
+def rng_from_seed(seed: Any) -> np.random.Generator:
+    """A numpy Generator from ``seed`` (None, an int >= 0, or a Generator, returned as is).
+
+    Examples
+    --------
+    >>> bool(rng_from_seed(0).integers(10) == rng_from_seed(0).integers(10))
+    True
+    """
+    check_seed(seed)
+    if isinstance(seed, np.random.Generator):
+        return seed
+    return np.random.default_rng(None if seed is None else int(seed))
+
+
+# ------------------------------------------------------------------------------------------- regions
+def check_region(region: Any, n: int, name: str = "region") -> tuple[int, ...]:
+    """A boundary region: a non-empty collection of distinct indices in ``[0, n)``, returned sorted.
+
+    Examples
+    --------
+    >>> check_region(range(2), 4)
+    (0, 1)
+    """
+    if isinstance(region, (str, bytes)) or not isinstance(region, (Iterable, np.ndarray)):
+        raise InvalidRegionError(f"{name} must be a collection of visible indices; got {region!r}")
+    items = list(region.reshape(-1)) if isinstance(region, np.ndarray) else list(region)
+    if len(items) == 0:
+        raise InvalidRegionError(f"{name} must hold at least one visible index; got an empty region")
+    out = []
+    for x in items:
+        if isinstance(x, (bool, np.bool_)) or not isinstance(x, (numbers.Integral, np.integer)):
+            raise InvalidRegionError(f"{name} must hold integer indices; got {x!r}")
+        if not 0 <= int(x) < n:
+            raise InvalidRegionError(f"{name} indices must lie in [0, {n}) (the visible units); got {int(x)}")
+        out.append(int(x))
+    if len(set(out)) != len(out):
+        dup = sorted(x for x, c in Counter(out).items() if c > 1)
+        raise InvalidRegionError(f"{name} must not repeat indices; got {dup} more than once")
+    return tuple(sorted(out))
+
+
+def check_disjoint(regions: dict[str, Any], n: int) -> dict[str, tuple[int, ...]]:
+    """Several regions, each checked by :func:`check_region` (named ``region_a``, ...), pairwise disjoint.
+
+    Examples
+    --------
+    >>> check_disjoint({"A": [0], "B": [2, 1]}, 4)
+    {'A': (0,), 'B': (1, 2)}
+    """
+    out = {k: check_region(v, n, name=f"region_{k.lower()}") for k, v in regions.items()}
+    keys = list(out)
+    for x in range(len(keys)):
+        for y in range(x + 1, len(keys)):
+            common = sorted(set(out[keys[x]]) & set(out[keys[y]]))
+            if common:
+                raise InvalidRegionError(
+                    f"region_{keys[x].lower()} and region_{keys[y].lower()} must be disjoint; both hold {common[:8]}"
+                )
+    return out
+
+
+# ------------------------------------------------------------------------------------------- entropies
+def check_base(base: Any) -> float | None:
+    """``base`` must be None (nats) or a finite real number > 1; returned as float (or None).
+
+    Examples
+    --------
+    >>> check_base(2)
+    2.0
+    >>> try:
+    ...     check_base(1)
+    ... except InvalidParameterError as err:
+    ...     print(str(err)[:42])
+    base must be None (nats) or a finite numbe
+    """
+    if base is None:
+        return None
+    ok = isinstance(base, (numbers.Real, np.floating, np.integer)) and not isinstance(base, (bool, np.bool_))
+    if not ok or not float(base) > 1 or math.isinf(float(base)):
+        raise InvalidParameterError(f"base must be None (nats) or a finite number > 1 (2 for bits); got {base!r}")
+    return float(base)
+
+
+def check_renyi(renyi: Any) -> tuple[float, ...]:
+    """Renyi orders: a number or a collection of numbers ``alpha >= 0``, ``alpha != 1`` (``inf`` allowed).
+
+    Integers stay integers, so ``result.renyi[2]`` is keyed the way it was asked. Strings are refused
+    (``"2"`` would be a different dictionary key from the number 2).
+
+    Examples
+    --------
+    >>> check_renyi(2), check_renyi([0.5, float("inf")])
+    ((2,), (0.5, inf))
+    """
+    if renyi is None:
+        return ()
+    if isinstance(renyi, (str, bytes)) or np.isscalar(renyi):
+        renyi = (renyi,)
+    if not isinstance(renyi, (Sequence, np.ndarray, set, frozenset, tuple)):
+        raise InvalidParameterError(f"renyi must be a number or a collection of numbers alpha >= 0; got {renyi!r}")
+    out: list[float] = []
+    for a in renyi:
+        if isinstance(a, (str, bytes)):
+            raise InvalidParameterError(
+                f"renyi must hold numbers, not strings; got {a!r} (write 2 or float('inf'), not '2' or 'inf')"
+            )
+        if isinstance(a, (bool, np.bool_)) or not isinstance(a, (numbers.Real, np.floating, np.integer)):
+            raise InvalidParameterError(f"renyi must hold orders alpha >= 0 (or inf); got {a!r}")
+        x = float(a)
+        if not x >= 0 or x == 1.0:
+            raise InvalidParameterError(
+                f"renyi must hold orders alpha >= 0, alpha != 1 (the von Neumann entropy is always given); got {a!r}"
+            )
+        out.append(int(a) if isinstance(a, (numbers.Integral, np.integer)) else x)
+    return tuple(out)
