@@ -24,9 +24,10 @@ import numpy as np
 import quimb as qu
 
 import tnrbm
-from tnrbm.contraction import _PATH_CACHE, blas_threads
+from tnrbm.contract import DEFAULT_PATH_CACHE, blas_threads
 from tnrbm.entropy import entanglement
-from tnrbm.mps import entanglement_profile, plan_mps
+from tnrbm.entropy import entanglement_profile
+from tnrbm.tn import plan_mps
 
 
 def timed(fn, repeat: int = 1):
@@ -56,7 +57,7 @@ def small_table(sizes, radii, repeat):
             net = chain(n, radius)
             region = list(range(n // 2))
             rep = repeat if n <= 20 else 1  # a dense N = 22 takes 10-40 s per call here
-            _PATH_CACHE.clear()
+            DEFAULT_PATH_CACHE.clear()
             t_cold, cut = timed(lambda net=net, region=region: entanglement(net, region, method="cut"))
             t_warm, _ = timed(lambda net=net, region=region: entanglement(net, region, method="cut"), repeat)
             t_dense, dense = timed(lambda net=net, region=region: entanglement(net, region, method="dense"), rep)
@@ -93,7 +94,7 @@ def large_table(sizes, radii, profile_max):
         for n in sizes:
             net = chain(n, radius)
             region = list(range(n // 2))
-            _PATH_CACHE.clear()
+            DEFAULT_PATH_CACHE.clear()
             t_cold, res = timed(lambda net=net, region=region: entanglement(net, region, method="cut"))
             t_warm, res_w = timed(lambda net=net, region=region: entanglement(net, region, method="cut"))
             t_prof = float("nan")

@@ -67,7 +67,7 @@ def main(small: bool = False) -> list[dict]:
         compare(
             "cluster ring",
             states.cluster(n),
-            ed.cluster(n),
+            ed.cluster_hamiltonian(n),
             ed.cluster_stabilizers(n),
             [(f"[0, {k})", list(range(k)), 2 * LN2) for k in (2, n // 2)],
         )
@@ -89,7 +89,7 @@ def main(small: bool = False) -> list[dict]:
         compare(
             f"toric code L={L}",
             states.toric_code(L),
-            ed.toric_code(L, sector_field=1.0),
+            ed.toric_code_hamiltonian(L, sector_field=1.0),
             states.toric_code_stabilizers(L),
             [("one edge", [0], LN2), ("star of vertex (0,0)", star, 3 * LN2)]
             + ([("plaquette (0,0)", plaquette, 3 * LN2)] if L > 2 else []),

@@ -105,19 +105,19 @@ def test_tfim_lattice_equals_dense_kron():
 def test_cluster_and_toric_code_equal_dense_kron():
     n = 5
     ref = -sum(dense_string(n, "ZXZ", ((i - 1) % n, i, (i + 1) % n)) for i in range(n))
-    assert np.abs(ed.cluster(n).toarray() - ref).max() < 1e-13
+    assert np.abs(ed.cluster_hamiltonian(n).toarray() - ref).max() < 1e-13
     ref_open = -(
         dense_string(n, "XZ", (0, 1))
         + sum(dense_string(n, "ZXZ", (i - 1, i, i + 1)) for i in range(1, n - 1))
         + dense_string(n, "ZX", (n - 2, n - 1))
     )
-    assert np.abs(ed.cluster(n, periodic=False).toarray() - ref_open).max() < 1e-13
+    assert np.abs(ed.cluster_hamiltonian(n, periodic=False).toarray() - ref_open).max() < 1e-13
     # toric code L = 2 with the edge indexing written out in conftest.toric_edges
     L = 2  # noqa: N806
     edges = toric_edges(L)
     stars, plaqs = edges["stars"], edges["plaquettes"]
     ref_tc = -sum(dense_string(8, "XXXX", s) for s in stars) - sum(dense_string(8, "ZZZZ", p) for p in plaqs)
-    assert np.abs(ed.toric_code(L).toarray() - ref_tc).max() < 1e-13
+    assert np.abs(ed.toric_code_hamiltonian(L).toarray() - ref_tc).max() < 1e-13
 
 
 @pytest.mark.parametrize("n", [4, 6])

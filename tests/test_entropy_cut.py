@@ -26,7 +26,7 @@ from hypothesis import strategies as st
 
 import tnrbm
 from tnrbm.bulk import min_cut
-from tnrbm.contraction import blas_threads
+from tnrbm.contract import blas_threads
 from tnrbm.entropy import entanglement, mutual_information, spectrum_from_grams, tripartite_information
 from tnrbm.errors import InvalidParameterError, InvalidRegionError, MemoryLimitError
 
@@ -375,7 +375,9 @@ def test_sweep_path_equals_greedy_path():
     """The chain-order sweep (transfer-matrix order) and cotengra's greedy tree give the same Gram matrix."""
     from cotengra.pathfinders.path_basic import ssa_to_linear
 
-    from tnrbm.contraction import TermBuilder, chain_positions, gram_network, plan_contraction, sequential_path
+    from tnrbm.contract import plan_contraction, sequential_path
+    from tnrbm.entropy.cut import gram_network
+    from tnrbm.network import TermBuilder, chain_positions
 
     net = tnrbm.models.local_chain(30, radius=2, periodic=False, complex=True, seed=9)
     builder = TermBuilder(net)

@@ -283,7 +283,7 @@ def test_a_40_spin_dense_vector_is_refused_instantly(make):
         lambda: net.to_dense(),
         lambda: net.to_dense(normalize=False),
         lambda: tnrbm.entanglement(net, [0, 1], method="dense"),
-        lambda: tnrbm.tensor.contract_dense(net),
+        lambda: tnrbm.tn.contract_dense(net),
     ):
         start = time.perf_counter()
         with pytest.raises(MemoryLimitError) as info:

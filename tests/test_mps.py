@@ -17,10 +17,11 @@ from hypothesis import strategies as st
 
 import tnrbm
 from tnrbm.bulk import min_cut
-from tnrbm.contraction import blas_threads
+from tnrbm.contract import blas_threads
 from tnrbm.entropy import entanglement
 from tnrbm.errors import InvalidParameterError, MemoryLimitError
-from tnrbm.mps import entanglement_profile, exact_mps, plan_mps
+from tnrbm.entropy import entanglement_profile
+from tnrbm.tn import exact_mps, plan_mps
 
 LN2 = math.log(2.0)
 
@@ -130,7 +131,7 @@ def test_cluster_and_ghz_profiles_far_beyond_dense():
     record_error("GHZ N=1000: profile vs ln 2", np.max(np.abs(prof.entropy - LN2)))
     assert np.max(np.abs(prof.entropy - LN2)) < 1e-10
     assert np.max(np.abs(prof.renyi[2] - LN2)) < 1e-10
-    assert set(prof.bond_dims.tolist()) == {2}
+    assert set(prof.schmidt_ranks.tolist()) == {2}
 
 
 def test_profile_matches_cut_method_at_512_spins():

@@ -97,8 +97,8 @@ def test_cluster(n, periodic):
     rbm = states.cluster(n, periodic)
     check_state(rbm, cluster_stabilizers(n, periodic), cluster_amplitudes(n, periodic))
     assert rbm.geometry == {"kind": "chain", "n": n, "periodic": periodic}
-    # ED of tnrbm.ed.cluster: the same state
-    assert ed.fidelity(ed.ground_state(ed.cluster(n, periodic)).vector, rbm) >= 1 - 1e-10
+    # ED of tnrbm.ed.cluster_hamiltonian: the same state
+    assert ed.fidelity(ed.ground_state(ed.cluster_hamiltonian(n, periodic)).vector, rbm) >= 1 - 1e-10
 
 
 @pytest.mark.parametrize("n", [2, 6, 12])
@@ -132,11 +132,11 @@ def test_toric_code(L):  # noqa: N803
     check_state(rbm, stabs, ref)
     assert sorted(states.toric_code_stabilizers(L)) == sorted(stabs)
     assert rbm.geometry == {"kind": "toric", "L": L} and rbm.hidden == "binary"
-    # in the 4-fold ground space of tnrbm.ed.toric_code, and the unique ground state with the sector field
-    res = ed.ground_state(ed.toric_code(L), k=4)
+    # in the 4-fold ground space of tnrbm.ed.toric_code_hamiltonian, and the unique ground state with the sector field
+    res = ed.ground_state(ed.toric_code_hamiltonian(L), k=4)
     assert np.allclose(res.energies, -2 * L * L, atol=1e-9)
     assert np.linalg.norm(res.vectors.conj().T @ rbm.to_dense()) ** 2 == pytest.approx(1.0, abs=1e-10)
-    assert ed.fidelity(ed.ground_state(ed.toric_code(L, sector_field=1.0)).vector, rbm) >= 1 - 1e-10
+    assert ed.fidelity(ed.ground_state(ed.toric_code_hamiltonian(L, sector_field=1.0)).vector, rbm) >= 1 - 1e-10
 
 
 def gf2_rank(mat: np.ndarray) -> int:

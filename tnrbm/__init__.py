@@ -5,6 +5,12 @@ exact quimb tensor network (:func:`to_tensor_network`), find the minimal surface
 (:func:`min_cut`) and compute its exact entanglement (:func:`entanglement`), then check it against exact
 diagonalization (:mod:`tnrbm.ed`) and exact results (:mod:`tnrbm.exact`).
 
+The layers, bottom to top (each imports only those below it; ``docs/architecture.md``): ``errors``,
+``validation``; ``contract`` (generic contraction plans); ``network`` (RBM, DBM, geometry, the local
+tensors); ``io``, ``interop``; ``tn`` (quimb forms, exact MPS), ``bulk`` (bulk graph, minimal cuts),
+``models``; ``ed``, ``states``; ``entropy`` (the entanglement methods); ``rg``, ``fit``; ``plot``; ``cli``.
+Names are loaded on first use, so ``import tnrbm`` is fast.
+
 Examples
 --------
 >>> import tnrbm
@@ -18,57 +24,76 @@ True
 
 from __future__ import annotations
 
-from . import contraction, ed, errors, exact, fit, interop, io, models, mps, rg, states
-from .bulk import Cut, bulk_graph, cut_mutual_information, cut_tripartite_information, min_cut
-from .entropy import (
-    EntanglementResult,
-    InformationResult,
-    entanglement,
-    mutual_information,
-    tripartite_information,
-)
-from .interop import from_netket
-from .io import load, save
-from .models import correlation_length
-from .mps import EntanglementProfile, entanglement_profile, exact_mps
-from .network import DBM, RBM, BoltzmannNetwork, all_configurations
-from .tensor import physical_inds, to_tensor_network
+import importlib
+from typing import Any
 
-__version__ = "0.1.0"
+from ._version import __version__
 
-__all__ = [
-    "RBM",
-    "DBM",
-    "BoltzmannNetwork",
-    "Cut",
-    "EntanglementProfile",
-    "EntanglementResult",
-    "InformationResult",
-    "all_configurations",
-    "bulk_graph",
+#: public name -> the module that defines it
+_NAMES = {
+    "RBM": "tnrbm.network",
+    "DBM": "tnrbm.network",
+    "BoltzmannNetwork": "tnrbm.network",
+    "Geometry": "tnrbm.network",
+    "all_configurations": "tnrbm.network",
+    "Cut": "tnrbm.bulk",
+    "bulk_graph": "tnrbm.bulk",
+    "min_cut": "tnrbm.bulk",
+    "cut_mutual_information": "tnrbm.bulk",
+    "cut_tripartite_information": "tnrbm.bulk",
+    "EntanglementResult": "tnrbm.entropy",
+    "InformationResult": "tnrbm.entropy",
+    "EntanglementProfile": "tnrbm.entropy",
+    "entanglement": "tnrbm.entropy",
+    "entanglement_profile": "tnrbm.entropy",
+    "mutual_information": "tnrbm.entropy",
+    "tripartite_information": "tnrbm.entropy",
+    "exact_mps": "tnrbm.tn",
+    "physical_inds": "tnrbm.tn",
+    "to_tensor_network": "tnrbm.tn",
+    "from_netket": "tnrbm.interop",
+    "load": "tnrbm.io",
+    "save": "tnrbm.io",
+    "correlation_length": "tnrbm.models",
+}
+#: the subpackages and modules reachable as attributes (the old flat modules included)
+_MODULES = (
+    "bulk",
+    "cli",
+    "contract",
     "contraction",
-    "correlation_length",
-    "cut_mutual_information",
-    "cut_tripartite_information",
     "ed",
-    "entanglement",
-    "entanglement_profile",
+    "entropy",
     "errors",
     "exact",
-    "exact_mps",
     "fit",
-    "from_netket",
     "interop",
     "io",
-    "load",
-    "min_cut",
     "models",
     "mps",
-    "mutual_information",
+    "network",
+    "plot",
     "rg",
-    "physical_inds",
-    "save",
+    "specs",
     "states",
-    "to_tensor_network",
-    "tripartite_information",
-]
+    "tensor",
+    "tn",
+    "validation",
+)
+
+__all__ = sorted(_NAMES) + sorted(m for m in _MODULES if m not in ("contraction", "mps", "tensor", "cli"))
+
+
+def __getattr__(name: str) -> Any:
+    if name in _NAMES:
+        value = getattr(importlib.import_module(_NAMES[name]), name)
+    elif name in _MODULES:
+        value = importlib.import_module(f"tnrbm.{name}")
+    else:
+        raise AttributeError(f"module 'tnrbm' has no attribute {name!r}")
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(__all__) | {"__version__"})

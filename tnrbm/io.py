@@ -33,15 +33,17 @@ import os
 import tempfile
 import zipfile
 import zlib
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
 
-from ._memory import check_memory
+from ._version import __version__
 from .errors import FileFormatError, InvalidParameterError, TnrbmError
 from .network import DBM, HIDDEN_CONVENTIONS, RBM, BoltzmannNetwork
+from .validation import check_memory
 
 __all__ = ["save", "load", "read_metadata", "SCHEMA", "SCHEMA_VERSION", "SPIN_ORDERING", "NETKET_NOTE"]
 
@@ -77,7 +79,7 @@ def _geometry_to_json(value: Any, where: str = "geometry") -> Any:
         if not math.isfinite(float(value)):
             raise InvalidParameterError(f"network.geometry must hold finite numbers; got {value!r} at {where}")
         return float(value)
-    if isinstance(value, dict):
+    if isinstance(value, Mapping):
         out = {}
         for key, item in value.items():
             if not isinstance(key, str):
@@ -161,11 +163,7 @@ def save(path: str | os.PathLike, network: BoltzmannNetwork) -> None:
         "netket_note": NETKET_NOTE,
         "geometry": geometry,
     }
-    try:
-        from . import __version__ as version
-    except ImportError:  # pragma: no cover - only during a partial import
-        version = "unknown"
-    meta["tnrbm_version"] = version
+    meta["tnrbm_version"] = __version__
     arrays: dict[str, np.ndarray] = {"metadata": np.array(json.dumps(meta, allow_nan=False))}
     for layer, mat in enumerate(network.couplings):
         coo = sp.coo_array(mat)
@@ -388,7 +386,10 @@ def load(path: str | os.PathLike) -> RBM | DBM:
     if network.dtype != dtype:  # a complex file whose imaginary parts are all zero stays complex
         network.couplings = tuple(m.astype(dtype) for m in network.couplings)
         network.biases = tuple(b.astype(dtype) for b in network.biases)
-    network.geometry = meta.get("geometry")
+    try:
+        network.geometry = meta.get("geometry")
+    except InvalidParameterError as err:
+        raise _fail(target, f"its geometry is not valid ({err})") from None
     return network
 
 

@@ -3,6 +3,9 @@
 A model is a saved file (``model.npz``) or a built-in spec ``NAME:key=value,key=value``, e.g.
 ``local-chain:n=64,alpha=1,radius=2,seed=0``, ``hierarchical:n=256``, ``toric:L=6``. A region is a
 comma-separated list of indices and half-open ranges: ``0:16``, ``0,3,5``, ``0:8,32:40``.
+
+The built-in specs are the registry :data:`MODEL_SPECS` (the command line builds its help and
+``tnrbm info`` from it); :func:`register_model` adds a network type to the command line.
 """
 
 from __future__ import annotations
@@ -12,37 +15,57 @@ import os
 from collections.abc import Callable
 from typing import Any
 
+from . import models, states
 from .errors import InvalidParameterError, InvalidRegionError
+from .io import load
 from .network import BoltzmannNetwork
+from .validation import check_choice, check_region
 
-__all__ = ["parse_model", "parse_region", "model_names"]
+__all__ = ["MODEL_SPECS", "register_model", "model_keys", "parse_model", "parse_region", "model_names"]
 
 
-def _builders() -> dict[str, Callable[..., BoltzmannNetwork]]:
-    from . import models
+#: name -> builder of the built-in model specs (``NAME:key=value,...``); :func:`register_model` adds one
+MODEL_SPECS: dict[str, Callable[..., BoltzmannNetwork]] = {
+    "random-rbm": models.random_rbm,
+    "random-dbm": models.random_dbm,
+    "local-chain": models.local_chain,
+    "local-lattice": models.local_lattice,
+    "hierarchical": models.hierarchical,
+    "product": states.product,
+    "ghz": states.ghz,
+    "cluster": states.cluster,
+    "toric": states.toric_code,
+    "volume-law": states.volume_law,
+}
 
-    out: dict[str, Callable[..., BoltzmannNetwork]] = {
-        "random-rbm": models.random_rbm,
-        "random-dbm": models.random_dbm,
-        "local-chain": models.local_chain,
-        "local-lattice": models.local_lattice,
-    }
-    if hasattr(models, "hierarchical"):
-        out["hierarchical"] = models.hierarchical
-    try:
-        from . import states
-    except ImportError:  # pragma: no cover - states land with the validation module
-        return out
-    for name, attr in [
-        ("product", "product"),
-        ("ghz", "ghz"),
-        ("cluster", "cluster"),
-        ("toric", "toric_code"),
-        ("volume-law", "volume_law"),
-    ]:
-        if hasattr(states, attr):
-            out[name] = getattr(states, attr)
-    return out
+
+def register_model(name: str, builder: Callable[..., BoltzmannNetwork]) -> None:
+    """Add a model spec: ``NAME:key=value,...`` then calls ``builder(key=value, ...)``.
+
+    Examples
+    --------
+    >>> register_model("chain", models.local_chain)
+    >>> parse_model("chain:n=6,seed=0").n_visible
+    6
+    >>> del MODEL_SPECS["chain"]
+    """
+    if not isinstance(name, str) or not name or ":" in name or "," in name:
+        raise InvalidParameterError(f"name must be a non-empty string without ':' or ','; got {name!r}")
+    if not callable(builder):
+        raise InvalidParameterError(f"builder must be callable; got {builder!r}")
+    MODEL_SPECS[name] = builder
+
+
+def model_keys(name: str) -> dict[str, Any]:
+    """The keys a model spec takes and their defaults (``inspect.Parameter.empty`` when required).
+
+    Examples
+    --------
+    >>> model_keys("ghz")
+    {'n': <class 'inspect._empty'>}
+    """
+    builder = MODEL_SPECS[check_choice(name, "model", MODEL_SPECS)]
+    return {k: p.default for k, p in inspect.signature(builder).parameters.items()}
 
 
 def model_names() -> list[str]:
@@ -53,7 +76,7 @@ def model_names() -> list[str]:
     >>> "local-chain" in model_names()
     True
     """
-    return sorted(_builders())
+    return sorted(MODEL_SPECS)
 
 
 def _parse_value(text: str) -> Any:
@@ -87,11 +110,9 @@ def parse_model(spec: str) -> BoltzmannNetwork:
         raise InvalidParameterError(f"model must be a file path or a spec NAME:key=value,...; got {spec!r}")
     spec = spec.strip()
     if spec.endswith(".npz") or os.path.sep in spec or os.path.exists(spec):
-        from .io import load
-
         return load(spec)
     name, _, rest = spec.partition(":")
-    builders = _builders()
+    builders = MODEL_SPECS
     if name not in builders:
         raise InvalidParameterError(
             f"model {name!r} is not a built-in spec or an existing .npz file; built-in specs: {', '.join(sorted(builders))}"
@@ -125,8 +146,6 @@ def parse_region(text: Any, n: int) -> tuple[int, ...]:
     >>> parse_region("0:3,7", 10)
     (0, 1, 2, 7)
     """
-    from .entropy import check_region
-
     if not isinstance(text, str):
         return check_region(text, n)
     out: list[int] = []

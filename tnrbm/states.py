@@ -28,9 +28,11 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 
-from .ed import cluster_stabilizers, toric_code_edges
+from .ed import pauli_sum
+from .ed.hamiltonians import cluster_stabilizers, toric_code_edges
 from .errors import InvalidParameterError
 from .network import RBM
+from .validation import check_int
 
 __all__ = [
     "product",
@@ -48,9 +50,7 @@ __all__ = [
 
 
 def _check_n(n: Any, name: str, minimum: int) -> int:
-    if isinstance(n, bool) or not isinstance(n, numbers.Integral) or n < minimum:
-        raise InvalidParameterError(f"{name} must be an integer >= {minimum}; got {n!r}")
-    return int(n)
+    return check_int(n, name, minimum=minimum)
 
 
 def product(amplitudes: Any) -> RBM:
@@ -163,7 +163,7 @@ def cluster(n: int, periodic: bool = True) -> RBM:
 
     Stabilizers (:func:`cluster_stabilizers`): ``Z_{i-1} X_i Z_{i+1}`` (``X_0 Z_1`` and
     ``Z_{n-2} X_{n-1}`` at the ends of an open chain); the ground state of
-    :func:`tnrbm.ed.cluster`.
+    :func:`tnrbm.ed.cluster_hamiltonian`.
 
     Examples
     --------
@@ -200,7 +200,7 @@ def toric_code(L: int) -> RBM:  # noqa: N803
 
     Topological sector: both non-contractible X loops (``x_loops`` of ``toric_code_edges``) are +1
     -- the state is invariant under every X string that commutes with all plaquettes. It is the
-    unique ground state of ``tnrbm.ed.toric_code(L, sector_field=1)``.
+    unique ground state of ``tnrbm.ed.toric_code_hamiltonian(L, sector_field=1)``.
 
     Stabilizers (:func:`toric_code_stabilizers`): every star ``A_v`` (XXXX), every plaquette
     ``B_p`` (ZZZZ) and the two X loops.
@@ -292,6 +292,4 @@ def parent_hamiltonian(n: int, stabilizers: list[tuple[str, tuple[int, ...]]], f
     >>> round(ed.fidelity(ed.ground_state(H).vector, states.ghz(4)), 12)
     1.0
     """
-    from .ed import pauli_sum
-
     return pauli_sum(n, [(-1.0, ops, sites) for ops, sites in stabilizers]).as_form(form)

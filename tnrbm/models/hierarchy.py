@@ -19,7 +19,8 @@ import numpy as np
 
 from ..errors import InvalidParameterError
 from ..network import DBM
-from .random import _check_int, _check_scale, _draw, _sparse_weights, rng_from_seed
+from ..validation import check_int, check_nonnegative, rng_from_seed
+from .random import _draw, _sparse_weights
 
 __all__ = ["correlation_length", "hierarchical", "hierarchical_layer_sizes", "ir_depth"]
 
@@ -63,8 +64,8 @@ def hierarchical_layer_sizes(n: int, branching: int = 2) -> list[int]:
     >>> hierarchical_layer_sizes(10, branching=3)
     [10, 4, 2, 1]
     """
-    n = _check_int(n, "n", 1)
-    branching = _check_int(branching, "branching", 2)
+    n = check_int(n, "n", 1)
+    branching = check_int(branching, "branching", 2)
     sizes = [n]
     while sizes[-1] > 1 or len(sizes) == 1:
         sizes.append(-(-sizes[-1] // branching))
@@ -149,11 +150,11 @@ def hierarchical(
     >>> hierarchical(64, mass=0.2, seed=0).geometry["depth"]  # xi = 4.93, z_IR = 3
     3
     """
-    n = _check_int(n, "n", 1)
-    branching = _check_int(branching, "branching", 2)
-    overlap = _check_int(overlap, "overlap", 0)
-    scale = _check_scale(scale, "scale")
-    bias_scale = scale if bias_scale is None else _check_scale(bias_scale, "bias_scale")
+    n = check_int(n, "n", 1)
+    branching = check_int(branching, "branching", 2)
+    overlap = check_int(overlap, "overlap", 0)
+    scale = check_nonnegative(scale, "scale")
+    bias_scale = scale if bias_scale is None else check_nonnegative(bias_scale, "bias_scale")
     tower = hierarchical_layer_sizes(n, branching)
     full = len(tower) - 1
     xi = None
@@ -167,7 +168,7 @@ def hierarchical(
     elif depth is None:
         depth = full
     else:
-        depth = _check_int(depth, "depth", 1)
+        depth = check_int(depth, "depth", 1)
         if depth > full:
             raise InvalidParameterError(
                 f"depth must be at most {full} (the tower over n={n} spins with branching={branching} ends in "
@@ -204,7 +205,7 @@ def hierarchical(
         "periodic": bool(periodic),
         "depth": depth,
         "mass": None if mass is None else float(mass),
-        "xi": xi,
+        "xi": xi if xi is None or math.isfinite(xi) else None,  # massless: no finite length
         "layer_sizes": tuple(sizes),
     }
     return dbm

@@ -13,7 +13,8 @@ import numpy as np
 
 from ..errors import InvalidParameterError
 from ..network import RBM
-from .random import _check_int, _check_scale, _draw, _sparse_weights, rng_from_seed
+from ..validation import check_int, check_nonnegative, rng_from_seed
+from .random import _draw, _sparse_weights
 
 __all__ = ["local_chain", "local_lattice"]
 
@@ -43,11 +44,11 @@ def local_chain(
     >>> rbm.n_hidden, rbm.n_edges
     (8, 24)
     """
-    n = _check_int(n, "n", 1)
-    alpha = _check_int(alpha, "alpha", 1)
-    radius = _check_int(radius, "radius", 0)
-    scale = _check_scale(scale, "scale")
-    bias_scale = scale if bias_scale is None else _check_scale(bias_scale, "bias_scale")
+    n = check_int(n, "n", 1)
+    alpha = check_int(alpha, "alpha", 1)
+    radius = check_int(radius, "radius", 0)
+    scale = check_nonnegative(scale, "scale")
+    bias_scale = scale if bias_scale is None else check_nonnegative(bias_scale, "bias_scale")
     if periodic and 2 * radius + 1 > n:
         raise InvalidParameterError(
             f"radius must satisfy 2 * radius + 1 <= n on a periodic chain (a hidden unit would see a spin "
@@ -96,11 +97,11 @@ def local_lattice(
     """
     if isinstance(shape, (str, bytes)) or not isinstance(shape, Sequence) or len(shape) != 2:
         raise InvalidParameterError(f"shape must be a pair (Lx, Ly); got {shape!r}")
-    lx, ly = (_check_int(x, "shape", 1) for x in shape)
-    alpha = _check_int(alpha, "alpha", 1)
-    radius = _check_int(radius, "radius", 0)
-    scale = _check_scale(scale, "scale")
-    bias_scale = scale if bias_scale is None else _check_scale(bias_scale, "bias_scale")
+    lx, ly = (check_int(x, "shape", 1) for x in shape)
+    alpha = check_int(alpha, "alpha", 1)
+    radius = check_int(radius, "radius", 0)
+    scale = check_nonnegative(scale, "scale")
+    bias_scale = scale if bias_scale is None else check_nonnegative(bias_scale, "bias_scale")
     if periodic and 2 * radius + 1 > min(lx, ly):
         raise InvalidParameterError(
             f"radius must satisfy 2 * radius + 1 <= min(shape) on a periodic lattice; got radius={radius}, "

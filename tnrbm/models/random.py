@@ -8,7 +8,6 @@ zero biases).
 
 from __future__ import annotations
 
-import numbers
 from collections.abc import Sequence
 from typing import Any
 
@@ -17,49 +16,12 @@ import scipy.sparse as sp
 
 from ..errors import InvalidParameterError
 from ..network import DBM, RBM
+from ..validation import check_fraction, check_int, check_memory, check_nonnegative, rng_from_seed
 
 __all__ = ["random_rbm", "random_dbm", "rng_from_seed"]
 
-
-def rng_from_seed(seed: Any) -> np.random.Generator:
-    """A numpy Generator from ``seed`` (None, an int, or a Generator).
-
-    Examples
-    --------
-    >>> bool(rng_from_seed(0).integers(10) == rng_from_seed(0).integers(10))
-    True
-    """
-    if isinstance(seed, np.random.Generator):
-        return seed
-    if seed is not None and not isinstance(seed, numbers.Integral):
-        raise InvalidParameterError(f"seed must be None, an int or a numpy Generator; got {seed!r}")
-    return np.random.default_rng(seed)
-
-
-def _check_int(value: Any, name: str, minimum: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < minimum:
-        raise InvalidParameterError(f"{name} must be an integer >= {minimum}; got {value!r}")
-    return int(value)
-
-
-def _check_scale(value: Any, name: str) -> float:
-    try:
-        x = float(value)
-    except (TypeError, ValueError):
-        raise InvalidParameterError(f"{name} must be a finite number >= 0; got {value!r}") from None
-    if not np.isfinite(x) or x < 0:
-        raise InvalidParameterError(f"{name} must be a finite number >= 0; got {value!r}")
-    return x
-
-
-def _check_density(value: Any) -> float:
-    try:
-        x = float(value)
-    except (TypeError, ValueError):
-        x = float("nan")
-    if isinstance(value, bool) or not 0.0 < x <= 1.0:
-        raise InvalidParameterError(f"density must be a number in (0, 1]; got {value!r}")
-    return x
+#: above this many pairs, sparse networks are sampled without a dense mask
+DENSE_MASK_LIMIT = 2**24
 
 
 def _draw(rng: np.random.Generator, size: Any, scale: float, complex_: bool) -> np.ndarray:
@@ -75,6 +37,26 @@ def _sparse_weights(
     data = _draw(rng, len(rows), scale, complex_)
     data[data == 0] = scale or 1.0  # a drawn exact zero would silently delete the edge
     return sp.csr_array((data, (rows, cols)), shape=shape)
+
+
+def _sample_pairs(rng: np.random.Generator, n_in: int, n_out: int, density: float) -> tuple[np.ndarray, np.ndarray]:
+    """Each of the ``n_in * n_out`` pairs kept with probability ``density``, as (rows, cols).
+
+    Small matrices draw a dense mask (the streams of earlier versions); above :data:`DENSE_MASK_LIMIT`
+    entries the number of pairs is drawn from the binomial law and the pairs without replacement, so
+    no ``n_in x n_out`` array is ever allocated.
+    """
+    total = n_in * n_out
+    if total <= DENSE_MASK_LIMIT:
+        return np.nonzero(rng.random((n_in, n_out)) < density)
+    check_memory(
+        3 * 8.0 * density * total,
+        f"the couplings of a {n_in} x {n_out} network at density {density}",
+        None,
+        "use a smaller density or fewer units",
+    )
+    flat = np.sort(rng.choice(total, size=int(rng.binomial(total, density)), replace=False))
+    return flat // n_out, flat % n_out
 
 
 def random_rbm(
@@ -95,14 +77,13 @@ def random_rbm(
     >>> tnrbm.models.random_rbm(6, 4, complex=True, seed=0)
     RBM(layer_sizes=[6, 4], edges=24, hidden='spin', complex)
     """
-    n_visible = _check_int(n_visible, "n_visible", 1)
-    n_hidden = _check_int(n_hidden, "n_hidden", 0)
-    scale = _check_scale(scale, "scale")
-    bias_scale = scale if bias_scale is None else _check_scale(bias_scale, "bias_scale")
-    density = _check_density(density)
+    n_visible = check_int(n_visible, "n_visible", 1)
+    n_hidden = check_int(n_hidden, "n_hidden", 0)
+    scale = check_nonnegative(scale, "scale")
+    bias_scale = scale if bias_scale is None else check_nonnegative(bias_scale, "bias_scale")
+    density = check_fraction(density, "density")
     rng = rng_from_seed(seed)
-    mask = rng.random((n_visible, n_hidden)) < density
-    rows, cols = np.nonzero(mask)
+    rows, cols = _sample_pairs(rng, n_visible, n_hidden, density)
     w = _sparse_weights(rows, cols, (n_visible, n_hidden), rng, scale, complex)
     if density == 1.0:
         w = w.toarray()
@@ -132,14 +113,14 @@ def random_dbm(
         raise InvalidParameterError(
             f"layer_sizes must be a list [n_visible, n_1, ...] of at least two sizes; got {layer_sizes!r}"
         )
-    sizes = [_check_int(n, f"layer_sizes[{k}]", 1) for k, n in enumerate(layer_sizes)]
-    scale = _check_scale(scale, "scale")
-    bias_scale = scale if bias_scale is None else _check_scale(bias_scale, "bias_scale")
-    density = _check_density(density)
+    sizes = [check_int(n, f"layer_sizes[{k}]", 1) for k, n in enumerate(layer_sizes)]
+    scale = check_nonnegative(scale, "scale")
+    bias_scale = scale if bias_scale is None else check_nonnegative(bias_scale, "bias_scale")
+    density = check_fraction(density, "density")
     rng = rng_from_seed(seed)
     weights = []
     for n_in, n_out in zip(sizes[:-1], sizes[1:]):
-        rows, cols = np.nonzero(rng.random((n_in, n_out)) < density)
+        rows, cols = _sample_pairs(rng, n_in, n_out, density)
         weights.append(_sparse_weights(rows, cols, (n_in, n_out), rng, scale, complex))
     biases = [_draw(rng, n, bias_scale, complex) for n in sizes]
     return DBM(weights, biases, hidden=hidden)

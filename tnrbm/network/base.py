@@ -1,19 +1,4 @@
-"""Boltzmann-machine wavefunctions: the restricted (RBM) and the deep (DBM) case.
-
-A network is a layered graph of units. Layer 0 holds the visible spins ``v_i in {+1, -1}``;
-layers 1, 2, ... hold hidden units with values ``{+1, -1}`` (``hidden="spin"``) or ``{0, 1}``
-(``hidden="binary"``). Layer ``l`` couples only to layers ``l - 1`` and ``l + 1``. The
-unnormalized amplitude is
-
-    psi(v) = sum_{h} exp( sum_l biases[l] . x_l + sum_l x_l^T couplings[l] x_{l+1} ),
-
-with ``x_0 = v``. For an RBM (one hidden layer) the hidden sum is closed form,
-``psi(v) = exp(a . v) prod_j 2 cosh(theta_j)`` (spin) or ``prod_j (1 + exp(theta_j))``
-(binary), ``theta_j = b_j + sum_i W_ij v_i``.
-
-Units are named by ``(layer, index)`` tuples everywhere (graph nodes, cut surfaces). A zero
-coupling is no connection and not an edge.
-"""
+"""The layered Boltzmann network and its conventions: the common base of :class:`RBM` and :class:`DBM`."""
 
 from __future__ import annotations
 
@@ -23,17 +8,11 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 
-from ._memory import check_memory
-from .errors import InvalidConfigurationError, InvalidParameterError
+from ..errors import InvalidParameterError
+from ..validation import check_choice, check_memory
+from .geometry import Geometry, as_geometry
 
-__all__ = [
-    "BoltzmannNetwork",
-    "RBM",
-    "DBM",
-    "HIDDEN_CONVENTIONS",
-    "all_configurations",
-    "check_configurations",
-]
+__all__ = ["BoltzmannNetwork", "HIDDEN_CONVENTIONS", "VISIBLE_VALUES", "Unit", "log_sum_hidden"]
 
 HIDDEN_CONVENTIONS = ("spin", "binary")
 _HIDDEN_VALUES = {"spin": np.array([1.0, -1.0]), "binary": np.array([0.0, 1.0])}
@@ -101,57 +80,25 @@ def _as_vector(bias: Any, n: int, name: str) -> np.ndarray:
     return arr
 
 
-def check_configurations(v: Any, n_visible: int, name: str = "v") -> np.ndarray:
-    """Validate spin configurations of shape ``(..., n_visible)`` with entries in {+1, -1}.
-
-    Returns them as a float64 array.
-
-    Examples
-    --------
-    >>> check_configurations([1, -1, 1], 3)
-    array([ 1., -1.,  1.])
-    """
-    try:
-        arr = np.asarray(v)
-    except (ValueError, TypeError):
-        raise InvalidConfigurationError(f"{name} must be an array of +1/-1 spins") from None
-    if arr.ndim == 0 or arr.shape[-1] != n_visible:
-        raise InvalidConfigurationError(
-            f"{name} must have shape (..., {n_visible}) (one entry per visible spin); got shape {arr.shape}"
-        )
-    if not np.issubdtype(arr.dtype, np.number) or np.iscomplexobj(arr):
-        raise InvalidConfigurationError(f"{name} must hold real +1/-1 spins; got dtype {arr.dtype}")
-    ok = (arr == 1) | (arr == -1)
-    if not np.all(ok):
-        bad = arr[~ok].flat[0]
-        raise InvalidConfigurationError(
-            f"{name} must hold spins +1 or -1 only; got the value {bad!r} (binary 0/1 data: use 1 - 2 * x)"
-        )
-    return arr.astype(np.float64)
-
-
-def all_configurations(n: int) -> np.ndarray:
-    """Every configuration of ``n`` spins in kron order, shape ``(2**n, n)``.
-
-    Site 0 is the most significant bit and spin +1 is basis index 0.
-
-    Examples
-    --------
-    >>> all_configurations(2)
-    array([[ 1.,  1.],
-           [ 1., -1.],
-           [-1.,  1.],
-           [-1., -1.]])
-    """
+def _check_size(couplings: Sequence[Any]) -> None:
+    """Refuse, before anything is allocated, a network whose sparse arrays and biases would not fit."""
+    nbytes = 0.0
+    for w in couplings:
+        shape = getattr(w, "shape", None)
+        if not (isinstance(shape, tuple) and len(shape) == 2):
+            continue
+        try:
+            rows, cols = (int(x) for x in shape)
+        except (TypeError, ValueError):
+            continue
+        nnz = int(getattr(w, "nnz", rows * cols))
+        nbytes += 8.0 * (rows + 1) + 24.0 * nnz + 16.0 * (rows + cols)
     check_memory(
-        8.0 * n * 2.0**n,
-        f"all {2**n if n < 64 else '2**' + str(n)} configurations of {n} spins",
+        2.0 * nbytes,
+        "the coupling matrices and biases of this network",
         None,
-        "enumerate fewer spins, or sample configurations instead",
+        "use fewer units (row pointers and biases grow with the number of units, even without couplings)",
     )
-    idx = np.arange(2**n, dtype=np.int64)[:, None]
-    bits = (idx >> np.arange(n - 1, -1, -1)) & 1
-    return 1.0 - 2.0 * bits
 
 
 def log_sum_hidden(theta: np.ndarray, hidden: str) -> np.ndarray:
@@ -179,22 +126,27 @@ class BoltzmannNetwork:
         ``biases[l]`` has length ``layer_sizes[l]``; ``biases[0]`` is the visible bias.
     hidden : str
         ``"spin"`` or ``"binary"``.
-    geometry : dict or None
-        How the visible (and hidden) units sit in space, set by the constructors in
-        :mod:`tnrbm.models`, e.g. ``{"kind": "chain", "n": 8, "periodic": True}``; used for
-        drawing and for choosing entanglement methods. ``None`` when unknown.
+    geometry : Geometry or None
+        How the visible (and hidden) units sit in space (:class:`~tnrbm.network.Geometry`), passed to
+        the constructor (the constructors in :mod:`tnrbm.models` do); used for drawing and for choosing
+        entanglement methods. ``None`` when unknown. Assigning a dict converts (and checks) it.
     """
 
     couplings: tuple[sp.csr_array, ...]
     biases: tuple[np.ndarray, ...]
     hidden: str
-    geometry: dict | None = None
 
-    def __init__(self, couplings: Sequence[Any], biases: Sequence[Any] | None, hidden: str) -> None:
-        if hidden not in HIDDEN_CONVENTIONS:
-            raise InvalidParameterError(f"hidden must be one of {HIDDEN_CONVENTIONS}; got {hidden!r}")
+    def __init__(
+        self, couplings: Sequence[Any], biases: Sequence[Any] | None, hidden: str, geometry: Any = None
+    ) -> None:
+        check_choice(hidden, "hidden", HIDDEN_CONVENTIONS)
+        if isinstance(couplings, (str, bytes)) or not isinstance(couplings, Sequence):
+            raise InvalidParameterError(
+                f"weights must be a list [W1, W2, ...] of coupling matrices; got {type(couplings).__name__}"
+            )
         if len(couplings) == 0:
             raise InvalidParameterError("weights must hold at least one coupling matrix; got an empty list")
+        _check_size(couplings)
         mats = [_as_matrix(w, "weights" if len(couplings) == 1 else f"weights[{k}]") for k, w in enumerate(couplings)]
         for k in range(1, len(mats)):
             if mats[k].shape[0] != mats[k - 1].shape[1]:
@@ -209,6 +161,10 @@ class BoltzmannNetwork:
             )
         if biases is None:
             biases = [None] * len(sizes)
+        if isinstance(biases, (str, bytes, np.ndarray)) or not isinstance(biases, Sequence):
+            raise InvalidParameterError(
+                f"biases must be a list of {len(sizes)} vectors [visible, hidden 1, ...] (or None); got {biases!r:.60}"
+            )
         if len(biases) != len(sizes):
             raise InvalidParameterError(
                 f"biases must be a list of {len(sizes)} vectors [visible, hidden 1, ...]; got {len(biases)}"
@@ -221,6 +177,16 @@ class BoltzmannNetwork:
         self.biases = tuple(b.astype(dtype) for b in vecs)
         self.hidden = hidden
         self.layer_sizes = sizes
+        self.geometry = geometry
+
+    @property
+    def geometry(self) -> Geometry | None:
+        """The network's :class:`~tnrbm.network.Geometry` (None when unknown)."""
+        return self._geometry
+
+    @geometry.setter
+    def geometry(self, value: Any) -> None:
+        self._geometry = as_geometry(value)
 
     # ----------------------------------------------------------------- sizes and graph
     @property
@@ -337,143 +303,3 @@ class BoltzmannNetwork:
         return f"{kind}(layer_sizes={list(self.layer_sizes)}, edges={self.n_edges}, hidden={self.hidden!r}, {dt})"
 
 
-class RBM(BoltzmannNetwork):
-    """A restricted Boltzmann machine wavefunction.
-
-    ``psi(v) = exp(sum_i a_i v_i) prod_j sum_h exp(h theta_j)``, ``theta_j = b_j + sum_i W_ij v_i``,
-    unnormalized.
-
-    Parameters
-    ----------
-    weights
-        Couplings ``W`` of shape ``(n_visible, n_hidden)``: a numpy array or scipy.sparse matrix,
-        real or complex. A zero entry is no connection.
-    visible_bias, hidden_bias
-        ``a`` (length n_visible) and ``b`` (length n_hidden); zero when omitted.
-    hidden
-        ``"spin"``: h in {+1, -1}, factor ``2 cosh theta``. ``"binary"``: h in {0, 1}, factor
-        ``1 + exp theta``.
-
-    Notes
-    -----
-    NetKet's ``nk.models.RBM`` with params ``{"Dense": {"kernel": W, "bias": b}, "visible_bias": a}``
-    uses ``log cosh`` without the ``log 2``: for spin hidden units
-    ``psi_tnrbm(v) = 2**M psi_NetKet(v)``.
-
-    Examples
-    --------
-    >>> import numpy as np, tnrbm
-    >>> rbm = tnrbm.RBM(np.array([[0.5], [0.5]]))
-    >>> float(rbm.amplitude([1, 1]))  # 2 cosh(1)
-    3.0861612696304874
-    >>> rbm.n_visible, rbm.n_hidden
-    (2, 1)
-    """
-
-    def __init__(
-        self,
-        weights: Any,
-        visible_bias: Any = None,
-        hidden_bias: Any = None,
-        hidden: str = "spin",
-    ) -> None:
-        if hidden not in HIDDEN_CONVENTIONS:
-            raise InvalidParameterError(f"hidden must be one of {HIDDEN_CONVENTIONS}; got {hidden!r}")
-        w = _as_matrix(weights, "weights")
-        n_v, n_h = w.shape
-        a = _as_vector(visible_bias, n_v, "visible_bias")
-        b = _as_vector(hidden_bias, n_h, "hidden_bias")
-        super().__init__([w], [a, b], hidden)
-
-    @property
-    def W(self) -> sp.csr_array:  # noqa: N802 - the physics name
-        """The coupling matrix, shape (n_visible, n_hidden), sparse."""
-        return self.couplings[0]
-
-    @property
-    def visible_bias(self) -> np.ndarray:
-        """``a``, length n_visible."""
-        return self.biases[0]
-
-    @property
-    def hidden_bias(self) -> np.ndarray:
-        """``b``, length n_hidden."""
-        return self.biases[1]
-
-    def theta(self, v: Any) -> np.ndarray:
-        """Hidden fields ``theta = b + v W`` for configurations ``(..., n_visible)``."""
-        conf = check_configurations(v, self.n_visible)
-        flat = conf.reshape(-1, self.n_visible)
-        th = (self.W.T @ flat.T).T + self.hidden_bias
-        return th.reshape(conf.shape[:-1] + (self.n_hidden,))
-
-    def log_amplitude(self, v: Any) -> np.ndarray:
-        """``log psi(v)`` in closed form, shape ``v.shape[:-1]``.
-
-        Real for real parameters (psi > 0); complex otherwise (imaginary part defined mod 2 pi).
-
-        Examples
-        --------
-        >>> import numpy as np, tnrbm
-        >>> rbm = tnrbm.RBM(np.array([[0.5], [0.5]]), visible_bias=[0.1, 0.0])
-        >>> bool(np.isclose(rbm.log_amplitude([1, 1]), 0.1 + np.log(2 * np.cosh(1.0)), rtol=1e-12))
-        True
-        """
-        conf = check_configurations(v, self.n_visible)
-        th = self.theta(conf)
-        out = conf @ self.visible_bias + log_sum_hidden(th, self.hidden).sum(axis=-1)
-        return out if self.is_complex else out.real
-
-
-class DBM(BoltzmannNetwork):
-    """A deep Boltzmann machine wavefunction: hidden layers stacked, each coupled to its neighbours.
-
-    ``psi(v) = sum_{h_1, ..., h_L} exp(a.v + sum_l b_l.h_l + v^T W_1 h_1 + sum_{l>1} h_{l-1}^T W_l h_l)``.
-    Hidden layer ``l`` is RG step ``l`` and bulk depth ``l``.
-
-    Parameters
-    ----------
-    weights
-        ``[W1, W2, ...]``: ``W1`` (n_visible, n_1) couples the visible layer to hidden layer 1,
-        ``W_k`` (n_{k-1}, n_k) couples hidden layers k-1 and k. Arrays or scipy.sparse matrices.
-    biases
-        ``[a, b1, b2, ...]``, zero when omitted (or any entry ``None``).
-    hidden
-        ``"spin"`` or ``"binary"``, for every hidden layer.
-
-    Examples
-    --------
-    >>> import numpy as np, tnrbm
-    >>> dbm = tnrbm.DBM([np.array([[0.3], [0.2]]), np.array([[0.5]])])
-    >>> dbm.layer_sizes
-    (2, 1, 1)
-    >>> v = np.array([1, -1])  # brute force over h1, h2 in {+1, -1}
-    >>> ref = sum(np.exp(0.1 * h1 + 0.5 * h1 * h2) for h1 in (1, -1) for h2 in (1, -1))
-    >>> bool(np.isclose(dbm.amplitude(v), ref))
-    True
-    """
-
-    def __init__(self, weights: Sequence[Any], biases: Sequence[Any] | None = None, hidden: str = "spin") -> None:
-        if isinstance(weights, np.ndarray) or sp.issparse(weights):
-            raise InvalidParameterError(
-                "weights must be a list [W1, W2, ...] of coupling matrices; got a single matrix "
-                "(use tnrbm.RBM for one hidden layer, or wrap it in a list)"
-            )
-        super().__init__(list(weights), biases, hidden)
-
-    def log_amplitude(self, v: Any) -> np.ndarray:
-        """``log psi(v)`` by contracting the hidden layers with the visible spins fixed.
-
-        Shape ``v.shape[:-1]``; real for real parameters.
-        """
-        from .tensor import dbm_log_amplitude
-
-        conf = check_configurations(v, self.n_visible)
-        flat = conf.reshape(-1, self.n_visible)
-        out = dbm_log_amplitude(self, flat).reshape(conf.shape[:-1])
-        return out if self.is_complex else out.real
-
-    def _to_dense(self, normalize: bool) -> np.ndarray:
-        from .tensor import contract_dense
-
-        return contract_dense(self, normalize=normalize)

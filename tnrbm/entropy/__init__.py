@@ -1,0 +1,58 @@
+"""Entanglement of a boundary region: von Neumann and Renyi entropies, the Schmidt spectrum, information.
+
+``entanglement(state, region)`` takes a network or a state vector. Entropies are in nats unless
+``base`` is given (``base=2``: bits). The exact methods form a registry
+(:mod:`~tnrbm.entropy.methods`; :func:`register_method` adds one):
+
+``"dense"`` (:mod:`~tnrbm.entropy.dense`)
+    The state vector and its SVD, while ``2**N`` fits in memory.
+``"cut"`` (:mod:`~tnrbm.entropy.cut`)
+    Condition on the ``2**m`` values of the minimal cut (the RT surface, :func:`tnrbm.bulk.min_cut`):
+    ``psi = X Y^T`` with ``X[v_A, c]``, ``Y[v_B, c]`` the two sides of the network. Each side is
+    contracted with its complex conjugate into ``G_A = X^dagger X``, ``G_B = Y^dagger Y``, and
+    ``rho_A = X G_B^T X^dagger`` has the nonzero spectrum of ``G_A^{1/2} G_B^T G_A^{1/2}``
+    (:func:`spectrum_from_grams`; proof in ``docs/theory/entanglement.md``). The cost grows with
+    ``4**m`` and the contraction width, not with ``2**N``.
+``"mps"`` (:mod:`~tnrbm.entropy.mps`)
+    The exact MPS of the network in a site order where the region comes first (:mod:`tnrbm.tn.mps`).
+
+``"auto"`` picks the cheapest by estimated cost. :func:`mutual_information` and
+:func:`tripartite_information` combine exact entropies and report the cut bounds alongside;
+:func:`entanglement_profile` gives every cut of a chain in one sweep.
+"""
+
+from __future__ import annotations
+
+from ..validation import check_base, check_region
+from . import cut, dense, mps
+from .cut import spectrum_from_grams
+from .entanglement import entanglement
+from .information import mutual_information, tripartite_information
+from .methods import METHODS, NotApplicableError, Plan, Problem, method_names, register_method
+from .profile import EntanglementProfile, entanglement_profile
+from .result import EntanglementResult, InformationResult
+from .spectrum import entropies_from_spectrum, renyi_entropy
+
+__all__ = [
+    "EntanglementProfile",
+    "EntanglementResult",
+    "InformationResult",
+    "METHODS",
+    "NotApplicableError",
+    "Plan",
+    "Problem",
+    "check_base",
+    "check_region",
+    "cut",
+    "dense",
+    "entanglement",
+    "entanglement_profile",
+    "entropies_from_spectrum",
+    "method_names",
+    "mps",
+    "mutual_information",
+    "register_method",
+    "renyi_entropy",
+    "spectrum_from_grams",
+    "tripartite_information",
+]

@@ -1,0 +1,107 @@
+"""The dense method: the state vector and its SVD, while ``2**N`` fits in memory."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+from ..contract import blas_threads
+from ..errors import InvalidParameterError
+from ..validation import check_memory
+from .methods import NotApplicableError, Plan, Problem, register_method
+
+__all__ = ["dense_spectrum", "as_state_vector", "dense_cost", "pow2"]
+
+
+def pow2(n: int) -> float:
+    """``2.0**n``, or inf where that overflows a float."""
+    return math.ldexp(1.0, n) if n < 1024 else math.inf
+
+
+def dense_cost(n: int, k: int, n_edges: int) -> float:
+    """Estimated operations of forming a ``2**n`` vector (``n_edges`` couplings) and its SVD across ``k | n - k``."""
+    return pow2(n) * (n_edges + pow2(min(k, n - k)) + n)
+
+
+def dense_spectrum(psi: np.ndarray, region: tuple[int, ...], n: int) -> np.ndarray:
+    """Schmidt probabilities of a normalized vector ``psi`` (kron order) across ``region | rest``.
+
+    Examples
+    --------
+    >>> bell = np.array([1, 0, 0, 1]) / np.sqrt(2)
+    >>> dense_spectrum(bell, (0,), 2).round(12).tolist()
+    [0.5, 0.5]
+    """
+    rest = [i for i in range(n) if i not in set(region)]
+    mat = psi.reshape((2,) * n).transpose(list(region) + rest).reshape(2 ** len(region), -1)
+    s = np.linalg.svd(mat, compute_uv=False)
+    p = s**2
+    return p / p.sum()
+
+
+def as_state_vector(state: Any) -> tuple[np.ndarray, int]:
+    """``(psi / |psi|, N)`` for a state vector of length ``2**N`` (any real or complex dtype), checked.
+
+    The norm is taken after scaling by the largest entry, so vectors whose norm overflows float64 work.
+
+    Examples
+    --------
+    >>> psi, n = as_state_vector(np.array([3.0, 4.0], dtype=np.float16))
+    >>> psi.dtype, n, psi.round(6).tolist()
+    (dtype('float64'), 1, [0.6, 0.8])
+    """
+    try:
+        psi = np.asarray(state)
+    except (TypeError, ValueError):
+        raise InvalidParameterError(
+            f"state must be an RBM, a DBM or a state vector of length 2**N; got {type(state).__name__}"
+        ) from None
+    if not (np.issubdtype(psi.dtype, np.number) and not np.issubdtype(psi.dtype, np.timedelta64)):
+        raise InvalidParameterError(f"state must be numeric; got dtype {psi.dtype}")
+    psi = psi.reshape(-1) if psi.ndim == 2 and 1 in psi.shape else psi
+    n = int(round(math.log2(psi.size))) if psi.ndim == 1 and psi.size > 1 else -1
+    if psi.ndim != 1 or n < 1 or 2**n != psi.size:
+        raise InvalidParameterError(
+            f"state must be a state vector of length 2**N (N >= 1); got an array of shape {np.shape(state)}"
+        )
+    psi = psi.astype(np.complex128 if np.iscomplexobj(psi) else np.float64)
+    if not np.all(np.isfinite(psi)):
+        raise InvalidParameterError("state must be finite; got NaN or inf entries")
+    peak = float(np.max(np.abs(psi)))
+    if peak == 0:
+        raise InvalidParameterError("state must not be the zero vector")
+    psi = psi / peak
+    return psi / np.linalg.norm(psi), n
+
+
+def _plan_dense(problem: Problem) -> Plan:
+    n, region = problem.n, problem.region
+    if problem.surface_given:
+        raise NotApplicableError("method='dense' does not condition on a surface; use method='cut'")
+    if problem.psi is not None:
+        psi = problem.psi
+        itemsize = psi.itemsize
+        n_edges = 0
+    else:
+        network = problem.network
+        itemsize = 16 if network.is_complex else 8
+        n_edges = network.n_edges
+        psi = None
+    nbytes = 3.0 * itemsize * pow2(n)
+    check_memory(
+        nbytes,
+        f"the dense state vector of {n} spins (with its SVD)",
+        problem.max_memory,
+        "use method='cut' or 'mps' (they never form the vector), or a smaller network",
+    )
+
+    def run() -> tuple[np.ndarray, dict]:
+        vec = psi if psi is not None else problem.network.to_dense(normalize=True, max_memory=problem.max_memory)
+        with blas_threads(1 if n <= 14 else None):
+            return dense_spectrum(vec, region, n), {}
+
+    return Plan("dense", flops=dense_cost(n, len(region), n_edges), memory=nbytes, run=run)
+
+register_method("dense", _plan_dense, auto=True)

@@ -1,0 +1,150 @@
+"""The registry of entanglement methods, in the manner of opt_einsum's path registry.
+
+A method is a planner ``plan(problem) -> Plan``: it looks at a :class:`Problem` (the state, the region,
+its minimal cut, the limits), estimates what the computation costs (``flops``, peak ``memory`` in
+bytes) and returns a :class:`Plan` whose ``run()`` computes the Schmidt spectrum -- or raises
+:class:`NotApplicableError` (this method cannot treat this problem) or
+:class:`~tnrbm.errors.MemoryLimitError` (it would not fit). ``method="auto"`` plans every method
+registered with ``auto=True`` and runs the cheapest. A new method is one :func:`register_method` call.
+
+Examples
+--------
+>>> sorted(name for name in METHODS)
+['cut', 'dense', 'mps']
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from ..errors import InvalidParameterError
+from ..network import BoltzmannNetwork
+
+__all__ = ["METHODS", "AUTO_METHODS", "NotApplicableError", "Plan", "Problem", "register_method", "method_names"]
+
+
+class NotApplicableError(InvalidParameterError):
+    """A method cannot treat this problem (e.g. a contraction method given a bare state vector)."""
+
+
+@dataclass
+class Problem:
+    """One entanglement computation to plan: a network (or a normalized state vector) and a region.
+
+    Attributes
+    ----------
+    network : BoltzmannNetwork or None
+        The network (None for a state vector).
+    psi : numpy.ndarray or None
+        The normalized state vector (None for a network).
+    n : int
+        Number of spins.
+    region : tuple of int
+        The visible units of A, sorted.
+    cut : tnrbm.bulk.Cut or None
+        The cut to condition on (the minimal one unless ``surface_given``).
+    surface_given : bool
+        Whether the user chose the surface.
+    max_memory : int
+        The memory limit in bytes.
+    slicing : bool
+        Whether contractions may be sliced to fit.
+    """
+
+    network: BoltzmannNetwork | None
+    psi: np.ndarray | None
+    n: int
+    region: tuple
+    cut: Any
+    surface_given: bool
+    max_memory: int
+    slicing: bool = False
+
+
+@dataclass
+class Plan:
+    """A planned entanglement computation: its estimated cost, and ``run()`` to do it.
+
+    Attributes
+    ----------
+    method : str
+    flops : float
+        Estimated scalar operations.
+    memory : float
+        Estimated peak memory in bytes (an upper bound).
+    run : callable
+        ``run() -> (spectrum, extra)``: the Schmidt probabilities (any order, summing to 1) and a dict
+        of details (``"clipped"`` for negative rounding set to zero, timings, paths ...).
+    overhead : float
+        Extra cost (flops-equivalent, e.g. Python work per tensor) that ``auto`` adds when comparing.
+    extra : dict
+        Planning details, copied into the result's ``extra``.
+    """
+
+    method: str
+    flops: float
+    memory: float
+    run: Callable[[], tuple[np.ndarray, dict]]
+    overhead: float = 0.0
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def cost(self) -> float:
+        """What ``auto`` minimizes: ``flops + overhead``."""
+        return float(self.flops) + float(self.overhead)
+
+
+Planner = Callable[[Problem], Plan]
+
+#: name -> planner
+METHODS: dict[str, Planner] = {}
+#: the methods ``auto`` compares, in the order it tries them
+AUTO_METHODS: list[str] = []
+
+
+def register_method(name: str, planner: Planner, auto: bool = False) -> None:
+    """Register an entanglement method ``planner(problem) -> Plan`` under ``name``.
+
+    Parameters
+    ----------
+    name
+        The name passed as ``entanglement(..., method=name)`` (and the CLI's ``--method``).
+    planner
+        Returns a :class:`Plan`, or raises :class:`NotApplicableError` or
+        :class:`~tnrbm.errors.MemoryLimitError`.
+    auto
+        Whether ``method="auto"`` considers it.
+
+    Examples
+    --------
+    >>> def toy(problem):
+    ...     return Plan("toy", flops=1.0, memory=0.0, run=lambda: (np.array([1.0]), {}))
+    >>> register_method("toy", toy)
+    >>> "toy" in method_names()
+    True
+    >>> del METHODS["toy"]
+    """
+    if not isinstance(name, str) or not name or name == "auto":
+        raise InvalidParameterError(f"name must be a non-empty string other than 'auto'; got {name!r}")
+    if not callable(planner):
+        raise InvalidParameterError(f"planner must be callable; got {planner!r}")
+    METHODS[name] = planner
+    if auto and name not in AUTO_METHODS:
+        AUTO_METHODS.append(name)
+    if not auto and name in AUTO_METHODS:
+        AUTO_METHODS.remove(name)
+
+
+def method_names() -> tuple[str, ...]:
+    """``("auto", ...)`` and every registered method, for help texts and the command line.
+
+    Examples
+    --------
+    >>> method_names()[:4]
+    ('auto', 'cut', 'dense', 'mps')
+    """
+    return ("auto", *sorted(METHODS))

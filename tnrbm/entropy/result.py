@@ -1,0 +1,173 @@
+"""What an entanglement computation returns: :class:`EntanglementResult` and :class:`InformationResult`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from .spectrum import log_in_base
+
+__all__ = ["EntanglementResult", "InformationResult"]
+
+
+@dataclass
+class EntanglementResult:
+    """The entanglement of ``region`` in a pure state.
+
+    Attributes
+    ----------
+    entropy : float
+        Von Neumann entropy ``S_A = -sum p ln p`` (in units of ``base``; nats by default).
+    renyi : dict
+        ``alpha -> S_alpha = ln(sum p**alpha) / (1 - alpha)``; ``alpha = inf`` is the min-entropy.
+    spectrum : numpy.ndarray
+        Schmidt probabilities ``p`` (eigenvalues of rho_A), descending, summing to 1.
+    method : str
+        How it was computed: ``"dense"``, ``"cut"`` or ``"mps"``.
+    region : tuple of int
+        The visible units of A.
+    n_visible : int
+        Number of spins N.
+    cut : tnrbm.bulk.Cut or None
+        The minimal cut of the region (its ``size`` m, ``bound`` m ln 2 and ``surface``); given for every
+        network (whatever the method), None for a state vector.
+    base : float or None
+        The logarithm base of the entropies (None: natural).
+    flops, memory : float or None
+        Estimated cost and largest intermediate (bytes) of the computation.
+    seconds : float
+        Wall time.
+    clipped : float
+        The size of the most negative eigenvalue of rho_A (rounding, relative to the trace) that was
+        set to zero.
+    extra : dict
+        Method details: path and contraction seconds, tensor counts, slices, the costs ``"auto"``
+        compared, the MPS site order.
+    """
+
+    entropy: float
+    renyi: dict
+    spectrum: np.ndarray
+    method: str
+    region: tuple
+    n_visible: int
+    cut: Any = None
+    base: float | None = None
+    flops: float | None = None
+    memory: float | None = None
+    seconds: float = 0.0
+    clipped: float = 0.0
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def trivial_bound(self) -> float:
+        """``min(|A|, |B|) ln 2`` in the result's units."""
+        k = min(len(self.region), self.n_visible - len(self.region))
+        return k * log_in_base(2.0, self.base)
+
+    @property
+    def bound(self) -> float | None:
+        """The cut bound ``m ln 2`` in the result's units (None without a cut)."""
+        if self.cut is None:
+            return None
+        return self.cut.size * log_in_base(2.0, self.base)
+
+    @property
+    def saturation(self) -> float | None:
+        """``S / bound`` (None without a cut; nan for a zero bound)."""
+        b = self.bound
+        if b is None:
+            return None
+        return self.entropy / b if b > 0 else float("nan")
+
+    @property
+    def m(self) -> int | None:
+        """``m``, the size of the minimal cut (None without a cut)."""
+        return None if self.cut is None else self.cut.m
+
+    def to_dict(self, max_spectrum: int | None = 64) -> dict:
+        """A JSON-ready summary; the spectrum keeps its ``max_spectrum`` largest values (None: all).
+
+        ``spectrum_length`` and ``spectrum_truncated`` say whether values were left out. ``m`` is the
+        cut size (``cut_size`` is its old name, kept for existing readers).
+        """
+        kept = self.spectrum if max_spectrum is None else self.spectrum[: int(max_spectrum)]
+        return {
+            "region": list(self.region),
+            "n_visible": self.n_visible,
+            "entropy": self.entropy,
+            "renyi": {str(k): v for k, v in self.renyi.items()},
+            "spectrum": [float(p) for p in kept],
+            "spectrum_length": int(len(self.spectrum)),
+            "spectrum_truncated": bool(len(kept) < len(self.spectrum)),
+            "method": self.method,
+            "base": self.base,
+            "m": self.m,
+            "cut_size": self.m,
+            "bound": self.bound,
+            "trivial_bound": self.trivial_bound,
+            "saturation": self.saturation,
+            "flops": self.flops,
+            "memory": self.memory,
+            "seconds": self.seconds,
+            "clipped": self.clipped,
+        }
+
+    def __repr__(self) -> str:
+        unit = "nats" if self.base is None else ("bits" if self.base == 2 else f"log base {self.base:g}")
+        region = _region_text(self.region)
+        bound = "" if self.bound is None else f", m={self.m}, bound={self.bound:.6g}"
+        return (
+            f"EntanglementResult(S={self.entropy:.6g} {unit}, region={region} of {self.n_visible}, "
+            f"method={self.method!r}{bound}, rank={int(np.count_nonzero(self.spectrum > 0))})"
+        )
+
+    def _repr_html_(self) -> str:
+        rows = [("entropy", f"{self.entropy:.10g}"), ("method", self.method), ("region", _region_text(self.region))]
+        rows += [(f"Renyi {k}", f"{v:.10g}") for k, v in self.renyi.items()]
+        if self.cut is not None:
+            rows += [("m (cut size)", str(self.m)), ("bound m ln 2", f"{self.bound:.10g}")]
+        body = "".join(f"<tr><th>{k}</th><td>{v}</td></tr>" for k, v in rows)
+        return f"<table><caption>EntanglementResult</caption>{body}</table>"
+
+
+def _region_text(region: tuple) -> str:
+    """``0:16`` style text for a region (ranges merged), at most 60 characters."""
+    parts: list[str] = []
+    start = prev = None
+    for i in region:
+        if start is None:
+            start = prev = i
+        elif i == prev + 1:
+            prev = i
+        else:
+            parts.append(f"{start}:{prev + 1}" if prev > start else str(start))
+            start = prev = i
+    if start is not None:
+        parts.append(f"{start}:{prev + 1}" if prev > start else str(start))
+    text = ",".join(parts)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+@dataclass
+class InformationResult:
+    """An information quantity built from exact entropies, with its cut (bound) counterpart.
+
+    Attributes
+    ----------
+    value : float
+        The exact quantity (``I(A:B)`` or ``I3(A:B:C)``) in units of ``base`` (nats by default).
+    cut_value : float or None
+        The same combination of the cut bounds ``m ln 2`` (None for a state vector). Cut values obey
+        subadditivity; the exact entropies need not obey monogamy (a GHZ state has ``I3 = +ln 2``).
+    entropies : dict
+        ``"A"``, ``"B"``, ``"AB"``, ... -> :class:`EntanglementResult`.
+    base : float or None
+    """
+
+    value: float
+    cut_value: float | None
+    entropies: dict
+    base: float | None = None

@@ -1,0 +1,174 @@
+"""Where the units of a network sit in space: the frozen :class:`Geometry` every constructor may pass.
+
+A geometry is a read-only mapping with a ``kind`` (``"chain"``, ``"lattice"``, ``"hierarchical"``,
+``"toric"`` or any string of the user's) and further entries such as ``n``, ``shape``, ``periodic``,
+``alpha``, ``radius`` or ``positions``. It is used for drawing and for choosing entanglement methods,
+and saved with the network (so every value must be JSON-representable: strings, numbers, booleans,
+None, tuples, lists, dicts with string keys, real numpy arrays).
+
+Examples
+--------
+>>> geo = Geometry.chain(8, periodic=True, alpha=1, radius=2)
+>>> geo["kind"], geo.periodic, geo["radius"]
+('chain', True, 2)
+>>> Geometry.from_dict({"kind": "chain", "n": 8, "periodic": True, "alpha": 1, "radius": 2}) == geo
+True
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+import numpy as np
+
+from ..errors import InvalidParameterError
+from ..validation import check_bool, check_int
+
+__all__ = ["Geometry", "as_geometry", "check_geometry_value"]
+
+_RESERVED = ("__tuple__", "__array__")
+_INT_KEYS = {"n": 1, "alpha": 0, "radius": 0, "L": 1, "depth": 0, "branching": 1, "overlap": 0}
+
+
+def check_geometry_value(value: Any, where: str = "geometry") -> Any:
+    """``value`` if it can be saved as JSON (numpy arrays copied read-only), else InvalidParameterError.
+
+    Examples
+    --------
+    >>> check_geometry_value({"shape": (2, 3)})
+    {'shape': (2, 3)}
+    """
+    if value is None or isinstance(value, (bool, str)):
+        return value
+    if isinstance(value, (np.bool_, np.integer, int)):
+        return value.item() if isinstance(value, np.generic) else value
+    if isinstance(value, (float, np.floating)):
+        if not math.isfinite(float(value)):
+            raise InvalidParameterError(f"network.geometry must hold finite numbers; got {value!r} at {where}")
+        return float(value)
+    if isinstance(value, Mapping):
+        out = {}
+        for key, item in value.items():
+            if not isinstance(key, str):
+                raise InvalidParameterError(
+                    f"network.geometry must be a dict with string keys; got the key {key!r} at {where}"
+                )
+            if key in _RESERVED:
+                raise InvalidParameterError(f"network.geometry must not use the reserved key {key!r} at {where}")
+            out[key] = check_geometry_value(item, f"{where}[{key!r}]")
+        return out
+    if isinstance(value, (tuple, list)):
+        items = [check_geometry_value(x, f"{where}[{k}]") for k, x in enumerate(value)]
+        return tuple(items) if isinstance(value, tuple) else items
+    if isinstance(value, np.ndarray) and value.dtype.kind in "biuf":
+        if value.dtype.kind == "f" and not np.all(np.isfinite(value)):
+            raise InvalidParameterError(f"network.geometry must hold finite numbers; got a non-finite array at {where}")
+        arr = value.copy()
+        arr.setflags(write=False)
+        return arr
+    raise InvalidParameterError(
+        f"network.geometry must hold only dicts, lists, tuples, strings, numbers, booleans, None and real numpy "
+        f"arrays (to be saved as JSON); got {type(value).__name__} at {where}"
+    )
+
+
+def _check_known(items: dict) -> None:
+    if not isinstance(items.get("kind"), str):
+        raise InvalidParameterError(
+            f"network.geometry must have a string 'kind' (e.g. 'chain', 'lattice'); got {items.get('kind')!r}"
+        )
+    for key, minimum in _INT_KEYS.items():
+        if key in items:
+            check_int(items[key], f"geometry[{key!r}]", minimum=minimum)
+    if "periodic" in items:
+        check_bool(items["periodic"], "geometry['periodic']")
+    if "shape" in items:
+        shape = items["shape"]
+        if not isinstance(shape, tuple) or not shape:
+            raise InvalidParameterError(f"geometry['shape'] must be a non-empty tuple of sizes; got {shape!r}")
+        for k, s in enumerate(shape):
+            check_int(s, f"geometry['shape'][{k}]", minimum=1)
+
+
+class Geometry(Mapping):
+    """A frozen mapping describing where the units of a network sit (see the module docstring).
+
+    Parameters
+    ----------
+    kind
+        What the layout is: ``"chain"``, ``"lattice"``, ``"hierarchical"``, ``"toric"``, ...
+    **items
+        Further entries (validated: ``n``, ``alpha``, ``radius``, ``L``, ``depth`` integers, ``periodic``
+        a bool, ``shape`` a tuple of sizes; everything JSON-representable).
+    """
+
+    __slots__ = ("_items",)
+
+    def __init__(self, kind: str, **items: Any) -> None:
+        checked = check_geometry_value({"kind": kind, **items})
+        _check_known(checked)
+        object.__setattr__(self, "_items", checked)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError("Geometry is frozen; build a new one (Geometry.from_dict({**geo, key: value}))")
+
+    @classmethod
+    def from_dict(cls, items: Mapping) -> Geometry:
+        """A geometry from a mapping with a ``kind`` (validated)."""
+        if not isinstance(items, Mapping):
+            raise InvalidParameterError(f"network.geometry must be a dict or a Geometry; got {type(items).__name__}")
+        checked = check_geometry_value(items)
+        _check_known(checked)
+        return cls(**checked)
+
+    @classmethod
+    def chain(cls, n: int, periodic: bool = True, **items: Any) -> Geometry:
+        """A chain of ``n`` visible units (site ``i`` at ``i``)."""
+        return cls("chain", n=n, periodic=periodic, **items)
+
+    @classmethod
+    def lattice(cls, shape: tuple[int, ...], periodic: bool = True, **items: Any) -> Geometry:
+        """A lattice of ``shape`` (site ``(x, y)`` is visible unit ``x * ly + y``)."""
+        return cls("lattice", shape=tuple(shape), periodic=periodic, **items)
+
+    @property
+    def kind(self) -> str:
+        """The layout's kind."""
+        return self._items["kind"]
+
+    @property
+    def periodic(self) -> bool:
+        """Whether the layout closes on itself (False when not given)."""
+        return bool(self._items.get("periodic", False))
+
+    def to_dict(self) -> dict:
+        """A plain (mutable) dict copy."""
+        return dict(self._items)
+
+    def __getitem__(self, key: str) -> Any:
+        return self._items[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._items)
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def __repr__(self) -> str:
+        inner = ", ".join(f"{k}={v!r}" for k, v in self._items.items() if k != "kind")
+        return f"Geometry({self.kind!r}{', ' + inner if inner else ''})"
+
+
+def as_geometry(value: Any) -> Geometry | None:
+    """None, a :class:`Geometry`, or a mapping turned into one (validated).
+
+    Examples
+    --------
+    >>> as_geometry({"kind": "chain", "n": 4}).kind
+    'chain'
+    """
+    if value is None or isinstance(value, Geometry):
+        return value
+    return Geometry.from_dict(value)
