@@ -450,15 +450,21 @@ def test_netket_inverted_spin_ordering(nk) -> None:
 )
 def test_netket_other_hilbert_spaces_are_refused(nk, make, message) -> None:
     hi = make(nk)
-    vstate = _state(nk, hi, np.float64, seed=0, alpha=1)
+    model = nk.models.RBM(alpha=1)
+    params = random_params(hi.size, hi.size, seed=0)
     with pytest.raises(InvalidParameterError, match=r"Spin\(0.5, N\) without total_sz or constraint, or .*Qubit"):
-        from_netket(vstate)
+        from_netket(params, hilbert=hi)
     with pytest.raises(InvalidParameterError, match=message):
-        tnrbm.interop.as_network(vstate)
+        tnrbm.interop.as_network((model, {"params": params}), hilbert=hi)
     with pytest.raises(InvalidParameterError, match=message):
-        tnrbm.interop.as_network((vstate.model, vstate.parameters), hilbert=hi)
-    with pytest.raises(InvalidParameterError, match="op.hilbert must be"):
         tnrbm.interop.as_sparse_operator(nk.operator.spin.sigmax(hi, 0))
+
+
+def test_netket_spin_one_state_is_refused(nk) -> None:
+    """The reported case: a variational state on Spin(1) used to convert to a different state."""
+    vstate = _state(nk, nk.hilbert.Spin(1, 4), np.float64, seed=0, alpha=1)
+    with pytest.raises(InvalidParameterError, match=r"hilbert must be .*got Spin\(s=1, N=4.*local states \[2.0, 0.0"):
+        tnrbm.interop.as_network(vstate)
 
 
 def test_as_network_netket_inputs(nk) -> None:
@@ -466,13 +472,11 @@ def test_as_network_netket_inputs(nk) -> None:
 
     n = 5
     hi = nk.hilbert.Spin(0.5, n)
-    model = nk.models.RBM(alpha=1, param_dtype=np.complex128)
-    sampler = nk.sampler.MetropolisLocal(hi)
-    mc = nk.vqs.MCState(sampler, model, n_samples=16, seed=3)
-    mc.parameters = _randomize(mc.parameters, seed=4)
+    vstate = _state(nk, hi, np.complex128, seed=4, alpha=1)
+    model = vstate.model
     v = kron_configurations(n)
-    log_netket = np.asarray(model.apply(mc.variables, v))
-    for obj in (mc, (model, mc.variables), (model, mc.parameters), mc.variables):
+    log_netket = np.asarray(model.apply(vstate.variables, v))
+    for obj in (vstate, (model, vstate.variables), (model, vstate.parameters), vstate.variables):
         rbm = tnrbm.interop.as_network(obj)
         same_state(rbm.log_amplitude(v) - n * LN2, log_netket)
         assert tnrbm.interop.is_netket_object(obj) == (not isinstance(obj, Mapping))
@@ -485,7 +489,20 @@ def test_as_network_netket_inputs(nk) -> None:
     with pytest.raises(InvalidParameterError, match="model must be a NetKet RBM or RBMSymm; got Jastrow"):
         tnrbm.interop.as_network((jastrow, jastrow.init(jax.random.PRNGKey(0), v[:1])))
     with pytest.raises(InvalidParameterError, match="differs from the variational state"):
-        from_netket(mc, hilbert=nk.hilbert.Spin(0.5, n, inverted_ordering=True))
+        from_netket(vstate, hilbert=nk.hilbert.Spin(0.5, n, inverted_ordering=True))
+
+
+@pytest.mark.slow
+def test_as_network_mcstate(nk) -> None:
+    n = 5
+    hi = nk.hilbert.Qubit(n)
+    mc = nk.vqs.MCState(nk.sampler.MetropolisLocal(hi), nk.models.RBM(alpha=1), n_samples=16, seed=3)
+    mc.parameters = _randomize(mc.parameters, seed=4)
+    log_netket = np.asarray(mc.model.apply(mc.variables, hi.all_states()))  # NetKet's own amplitudes, basis order
+    psi_netket = np.exp(log_netket - log_netket.real.max())
+    psi = tnrbm.interop.as_network(mc).to_dense(normalize=True)
+    fidelity = abs(np.vdot(psi_netket, psi)) ** 2 / np.vdot(psi_netket, psi_netket).real
+    assert fidelity == pytest.approx(1.0, abs=1e-12)
 
 
 # ------------------------------------------------------------------ NetKet operators
