@@ -25,7 +25,8 @@ Hilbert spaces are that, and both convert exactly; anything else (``Spin(1)``, `
       W' = -W / 2,   a' = -a / 2,   b'_j = b_j + sum_i W_ij / 2,
       log psi_tnrbm(v) = log psi_NetKet(x) + M ln 2 - sum_i a_i / 2 = log psi_NetKet(x) + M ln 2 + sum_i a'_i,
 
-  and ``vstate.to_array()`` is ``rbm.to_dense()`` (same basis order, up to normalization).
+  and ``vstate.to_array()`` is ``rbm.to_dense()`` (same basis order; for a complex visible bias up to the
+  global phase of ``exp(sum_i a'_i)``).
 
 :func:`netket_log_offset` returns the constant for either. :func:`as_sparse_operator` maps a NetKet
 operator by the same basis correspondence, so energies and fidelities agree with NetKet's.
