@@ -8,6 +8,7 @@ and the quimb tensor network against brute-force amplitudes with quimb's own too
 from __future__ import annotations
 
 import itertools
+from collections.abc import Mapping
 
 import numpy as np
 import pytest
@@ -322,3 +323,236 @@ def test_quimb_draw_runs() -> None:
     fig = tn.draw(color=["V0", "H0"], return_fig=True, show_inds=False)
     assert fig is not None and len(fig.axes) >= 1
     plt.close("all")
+
+
+# ------------------------------------------------------------------ Hilbert spaces (issue 12, item 1)
+class Qubit:
+    """Stands in for nk.hilbert.Qubit(n): only the class name, local states, size and constraint are read."""
+
+    local_states = (0.0, 1.0)
+    constrained = False
+
+    def __init__(self, n: int) -> None:
+        self.size = n
+
+    def __repr__(self) -> str:
+        return f"Qubit(N={self.size})"
+
+
+def test_qubit_mapping_from_closed_form() -> None:
+    """NetKet's RBM formula evaluated on x = (1 - v) / 2 (0 = +1) equals tnrbm's RBM up to the stated constant."""
+    n, m = 5, 4
+    for complex_ in (False, True):
+        params = random_params(n, m, seed=11, complex_=complex_)
+        rbm = from_netket(params, hilbert=Qubit(n))
+        v = kron_configurations(n)
+        x = (1.0 - v) / 2.0
+        log_netket = netket_rbm_log_psi(params, x)
+        offset = m * LN2 - params["visible_bias"].sum() / 2  # derived by hand in the module notes
+        same_state(rbm.log_amplitude(v) - offset, log_netket)
+        assert netket_log_offset(rbm, Qubit(n)) == pytest.approx(offset, rel=1e-13)
+        # and back: NetKet's formula on tnrbm's qubit parameters
+        same_state(netket_rbm_log_psi(to_netket(rbm, Qubit(n)), x), log_netket)
+
+
+def test_size_mismatch_and_unknown_objects_are_refused() -> None:
+    params = random_params(4, 2, seed=0)
+    with pytest.raises(InvalidParameterError, match="hilbert has 5 sites but the parameters have 4 visible units"):
+        from_netket(params, hilbert=Qubit(5))
+    with pytest.raises(InvalidParameterError, match=r"must be nk.hilbert.Spin\(0.5, N\) .*got 'spin'"):
+        from_netket(params, hilbert="spin")
+    with pytest.raises(InvalidParameterError, match="cannot make a tnrbm network of a str"):
+        tnrbm.interop.as_network("rbm.npz")
+    with pytest.raises(InvalidParameterError, match="cannot make a tnrbm network of a int"):
+        tnrbm.interop.as_network(3)
+    with pytest.raises(InvalidParameterError, match="op must be a NetKet operator"):
+        tnrbm.interop.as_sparse_operator(np.eye(4))
+
+
+def test_as_network_passes_tnrbm_networks_and_reads_dicts() -> None:
+    rbm = tnrbm.models.random_rbm(3, 2, seed=0)
+    dbm = tnrbm.models.random_dbm([3, 2, 1], seed=0)
+    assert tnrbm.interop.as_network(rbm) is rbm and tnrbm.interop.as_network(dbm) is dbm
+    params = random_params(3, 2, seed=1)
+    v = kron_configurations(3)
+    same_state(tnrbm.interop.as_network({"params": params}).log_amplitude(v) - 2 * LN2, netket_rbm_log_psi(params, v))
+    assert not tnrbm.interop.is_netket_object(rbm) and not tnrbm.interop.is_netket_object(params)
+
+
+def test_is_netket_object_never_imports_netket() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, numpy as np, tnrbm; r = tnrbm.RBM(np.ones((2, 1)));"
+        "print(tnrbm.interop.is_netket_object(r), tnrbm.interop.is_netket_object((r, {})), 'netket' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True)
+    assert out.stdout.split() == ["False", "False", "False"]
+
+
+def _state(nk, hi, dtype, seed: int, alpha: int = 2):
+    """A FullSumState of nk.models.RBM on hi with O(0.3) random parameters."""
+    model = nk.models.RBM(alpha=alpha, param_dtype=dtype)
+    vstate = nk.vqs.FullSumState(hi, model, seed=seed)
+    vstate.parameters = _randomize(vstate.parameters, seed=seed)
+    return vstate
+
+
+def half_chain_entropy(psi: np.ndarray, n: int) -> float:
+    s = np.linalg.svd(psi.reshape(2 ** (n // 2), -1), compute_uv=False)
+    p = s**2 / np.sum(s**2)
+    return float(-np.sum(p[p > 1e-300] * np.log(p[p > 1e-300])))
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.complex128])
+def test_netket_qubit_state_converts_exactly(nk, dtype) -> None:
+    n = 6
+    hi = nk.hilbert.Qubit(n)
+    states = np.asarray(hi.all_states(), dtype=float)
+    v = kron_configurations(n)
+    np.testing.assert_array_equal(states, (1 - v) / 2)  # Qubit lists 0 first, site 0 most significant: 0 <-> +1
+    vstate = _state(nk, hi, dtype, seed=21)
+    log_netket = np.asarray(vstate.model.apply({"params": vstate.parameters}, states))
+    rbm = from_netket(vstate)
+    a = np.asarray(vstate.parameters["visible_bias"])
+    same_state(rbm.log_amplitude(v) - (rbm.n_hidden * LN2 - a.sum() / 2), log_netket)
+    psi_netket = np.asarray(vstate.to_array(normalize=True))
+    psi = rbm.to_dense(normalize=True)
+    assert abs(np.vdot(psi_netket, psi)) ** 2 == pytest.approx(1.0, abs=1e-12)
+    ent = tnrbm.entanglement(rbm, range(n // 2), method="dense").entropy
+    assert ent == pytest.approx(half_chain_entropy(psi_netket, n), abs=1e-10)
+    # the way back: NetKet evaluates tnrbm's parameters as its own
+    again = np.asarray(vstate.model.apply({"params": to_netket(rbm, hi)}, states))
+    same_state(again, log_netket)
+    assert tnrbm.interop.as_network(vstate).n_hidden == rbm.n_hidden
+
+
+def test_netket_inverted_spin_ordering(nk) -> None:
+    n = 5
+    hi = nk.hilbert.Spin(0.5, n, inverted_ordering=True)
+    np.testing.assert_array_equal(np.asarray(hi.all_states(), dtype=float), kron_configurations(n)[::-1])
+    vstate = _state(nk, hi, np.complex128, seed=22)
+    psi = tnrbm.interop.as_network(vstate).to_dense(normalize=True)
+    np.testing.assert_allclose(psi, np.asarray(vstate.to_array(normalize=True))[::-1], atol=1e-12)
+
+
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (lambda nk: nk.hilbert.Spin(1, 4), r"local states \[2.0, 0.0, -2.0\]"),
+        (lambda nk: nk.hilbert.Spin(1.5, 4), "two states per site"),
+        (lambda nk: nk.hilbert.Fock(2, 4), r"got Fock\(n_max=2, N=4\) \(Fock\)"),
+        (lambda nk: nk.hilbert.Fock(1, 4), r"got Fock\(n_max=1, N=4\) \(Fock\)"),
+        (lambda nk: nk.hilbert.Spin(0.5, 4, total_sz=0), r"constraint .*not the same state"),
+        (lambda nk: nk.hilbert.Spin(0.5, 2) * nk.hilbert.Qubit(2), "TensorDiscreteHilbert"),
+    ],
+)
+def test_netket_other_hilbert_spaces_are_refused(nk, make, message) -> None:
+    hi = make(nk)
+    model = nk.models.RBM(alpha=1)
+    params = random_params(hi.size, hi.size, seed=0)
+    with pytest.raises(InvalidParameterError, match=r"Spin\(0.5, N\) without total_sz or constraint, or .*Qubit"):
+        from_netket(params, hilbert=hi)
+    with pytest.raises(InvalidParameterError, match=message):
+        tnrbm.interop.as_network((model, {"params": params}), hilbert=hi)
+    with pytest.raises(InvalidParameterError, match=message):
+        tnrbm.interop.as_sparse_operator(nk.operator.spin.sigmax(hi, 0))
+
+
+def test_netket_spin_one_state_is_refused(nk) -> None:
+    """The reported case: a variational state on Spin(1) used to convert to a different state."""
+    vstate = _state(nk, nk.hilbert.Spin(1, 4), np.float64, seed=0, alpha=1)
+    with pytest.raises(InvalidParameterError, match=r"hilbert must be .*got Spin\(s=1, N=4.*local states \[2.0, 0.0"):
+        tnrbm.interop.as_network(vstate)
+
+
+def test_as_network_netket_inputs(nk) -> None:
+    import jax
+
+    n = 5
+    hi = nk.hilbert.Spin(0.5, n)
+    vstate = _state(nk, hi, np.complex128, seed=4, alpha=1)
+    model = vstate.model
+    v = kron_configurations(n)
+    log_netket = np.asarray(model.apply(vstate.variables, v))
+    for obj in (vstate, (model, vstate.variables), (model, vstate.parameters), vstate.variables):
+        rbm = tnrbm.interop.as_network(obj)
+        same_state(rbm.log_amplitude(v) - n * LN2, log_netket)
+        assert tnrbm.interop.is_netket_object(obj) == (not isinstance(obj, Mapping))
+    assert tnrbm.interop.is_netket_object(hi) and tnrbm.interop.is_netket_object(model)
+    with pytest.raises(InvalidParameterError, match="an operator is not a state"):
+        tnrbm.interop.as_network(nk.operator.spin.sigmax(hi, 0))
+    with pytest.raises(InvalidParameterError, match="a model alone has no parameters"):
+        tnrbm.interop.as_network(model)
+    jastrow = nk.models.Jastrow()
+    with pytest.raises(InvalidParameterError, match="model must be a NetKet RBM or RBMSymm; got Jastrow"):
+        tnrbm.interop.as_network((jastrow, jastrow.init(jax.random.PRNGKey(0), v[:1])))
+    with pytest.raises(InvalidParameterError, match="differs from the variational state"):
+        from_netket(vstate, hilbert=nk.hilbert.Spin(0.5, n, inverted_ordering=True))
+
+
+@pytest.mark.slow
+def test_as_network_mcstate(nk) -> None:
+    n = 5
+    hi = nk.hilbert.Qubit(n)
+    mc = nk.vqs.MCState(nk.sampler.MetropolisLocal(hi), nk.models.RBM(alpha=1), n_samples=16, seed=3)
+    mc.parameters = _randomize(mc.parameters, seed=4)
+    log_netket = np.asarray(mc.model.apply(mc.variables, hi.all_states()))  # NetKet's own amplitudes, basis order
+    psi_netket = np.exp(log_netket - log_netket.real.max())
+    psi = tnrbm.interop.as_network(mc).to_dense(normalize=True)
+    fidelity = abs(np.vdot(psi_netket, psi)) ** 2 / np.vdot(psi_netket, psi_netket).real
+    assert fidelity == pytest.approx(1.0, abs=1e-12)
+
+
+# ------------------------------------------------------------------ NetKet operators
+@pytest.mark.parametrize("pbc", [True, False])
+def test_netket_ising_sign_convention(nk, pbc: bool) -> None:
+    n, h, J = 6, 0.7, 1.3  # noqa: N806
+    hi = nk.hilbert.Spin(0.5, n)
+    op = nk.operator.Ising(hi, nk.graph.Chain(n, pbc=pbc), h=h, J=J)
+    mat = tnrbm.interop.as_sparse_operator(op, n)
+    ref = tnrbm.ed.tfim(n, J=-J, h=h, periodic=pbc)  # NetKet: -h sum X + J sum ZZ; tnrbm: -J sum ZZ - h sum X
+    assert mat.shape == (2**n, 2**n) and mat.dtype == np.float64
+    assert abs(mat - ref).max() < 1e-13
+    assert abs(mat - tnrbm.ed.tfim(n, J=J, h=h, periodic=pbc)).max() > 1.0  # the same J is not the same model
+
+
+def _random_pauli_sum(nk, hi, seed: int):
+    """A Hermitian, non-symmetric operator that sees the sign of Z and Y on every site."""
+    from netket.operator.spin import sigmax, sigmay, sigmaz
+
+    rng = np.random.default_rng(seed)
+    n = hi.size
+    op = sum(rng.normal() * sigmaz(hi, i) for i in range(n))
+    op = op + sum(rng.normal() * sigmax(hi, i) @ sigmay(hi, (i + 1) % n) for i in range(n))
+    return op + sum(rng.normal() * sigmaz(hi, i) @ sigmax(hi, (i + 2) % n) for i in range(n))
+
+
+@pytest.mark.parametrize("kind", ["spin", "inverted", "qubit"])
+def test_netket_operator_expectation_matches_netket(nk, kind: str) -> None:
+    """<psi|H|psi> in tnrbm's basis (converted state, converted operator) equals NetKet's own, in NetKet's basis."""
+    n = 5
+    hi = {
+        "spin": nk.hilbert.Spin(0.5, n),
+        "inverted": nk.hilbert.Spin(0.5, n, inverted_ordering=True),
+        "qubit": nk.hilbert.Qubit(n),
+    }[kind]
+    op = _random_pauli_sum(nk, hi, seed=5)
+    vstate = _state(nk, hi, np.complex128, seed=6)
+    psi_nk = np.asarray(vstate.to_array(normalize=True))
+    e_netket = np.vdot(psi_nk, op.to_sparse() @ psi_nk)
+    psi = tnrbm.interop.as_network(vstate).to_dense(normalize=True)
+    mat = tnrbm.interop.as_sparse_operator(op)
+    assert mat.dtype == np.complex128 and abs(mat - mat.conj().T).max() < 1e-13
+    assert np.vdot(psi, mat @ psi) == pytest.approx(e_netket, abs=1e-12)
+    assert abs(e_netket.imag) < 1e-12 and abs(e_netket) > 1e-3  # a test that can fail
+
+
+def test_as_sparse_operator_checks_size_and_memory(nk) -> None:
+    hi = nk.hilbert.Spin(0.5, 4)
+    op = nk.operator.Ising(hi, nk.graph.Chain(4), h=1.0)
+    with pytest.raises(InvalidParameterError, match=r"op acts on 4 spins .* but n=5 was asked for"):
+        tnrbm.interop.as_sparse_operator(op, 5)
+    with pytest.raises(tnrbm.errors.MemoryLimitError, match="the sparse matrix of IsingJax on 4 spins needs about"):
+        tnrbm.interop.as_sparse_operator(op, max_memory=1000)
