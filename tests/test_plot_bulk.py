@@ -238,7 +238,7 @@ def test_bits_title_and_labels():
     assert "ln" not in title and "bits" in title and f"m = {cut.size}$" in title
     assert f"= {cut.size:.4g}$ bits" in title  # S_A <= m bits: m ln 2 nats / ln 2
     nats = draw_bulk(net, region=range(4)).get_title()
-    assert rf"m \ln 2 = {cut.size * math.log(2):.4g}$ nats" in nats
+    assert rf"m\,\ln 2 = {cut.size * math.log(2):.4g}$ nats" in nats
     ax = cut_scaling(net, sizes=[1, 2, 3])
     texts = [ax.get_xlabel(), ax.get_ylabel()] + [t.get_text() for t in ax.get_legend().get_texts()]
     assert not any("ln 2" in t for t in texts)  # m is a count of units: no base in its labels

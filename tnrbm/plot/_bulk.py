@@ -205,6 +205,8 @@ def _axes_furniture(ax: Any, net: BoltzmannNetwork, pos: Mapping, mode: str) -> 
         else:
             ax.set_xticks([])
             ax.set_yticks([])
+            for side in ("left", "bottom"):
+                ax.spines[side].set_visible(False)
         if mode != "user":
             ax.set_aspect("equal", adjustable="datalim")
     for side in ("top", "right"):
@@ -296,7 +298,7 @@ def draw_bulk(
     >>> ax = draw_bulk(tnrbm.models.local_chain(8, seed=0), region=[0, 1, 2, 3])
     >>> print(ax.get_title())
     local chain ($r = 1$, $\alpha = 1$, periodic)
-    $|A| = 4$, $m = 4$, $S_A \leq m \ln 2 = 2.773$ nats
+    $|A| = 4$, $m = 4$, $S_A \leq m\,\ln 2 = 2.773$ nats
     """
     net = _check_network(network)
     cut = _resolve_cut(net, region, cut)

@@ -25,8 +25,8 @@ _TRIVIAL = "#7f7f7f"
 
 #: line labels, so that callers (and tests) can find each curve with ``line.get_label()``
 ENTROPY_LABEL = "$S_A$"
-CUT_BOUND_LABEL = r"cut bound $m \ln 2$"
-TRIVIAL_BOUND_LABEL = r"trivial bound $\min(|A|,|B|) \ln 2$"
+CUT_BOUND_LABEL = r"cut bound $m\,\ln 2$"
+TRIVIAL_BOUND_LABEL = r"trivial bound $\min(|A|,|B|)\,\ln 2$"
 SPECTRUM_LABEL = "Schmidt probabilities $p_k$"
 RANK_BOUND_LABEL = "rank bound $D = 2^m$"
 ENERGY_LABEL = "energy"

@@ -69,18 +69,18 @@ def units(base: float | None) -> str:
 
 
 def ln2_text(base: float | None) -> str:
-    r"""The mathtext factor of one unit of capacity in ``base``: ``" \ln 2"``, ``""`` (bits), ``" \log_{b} 2"``.
+    r"""The mathtext factor of one unit of capacity in ``base``: ``"\,\ln 2"``, ``""`` (bits), ``"\,\log_{b} 2"``.
 
     Examples
     --------
     >>> f"$m{ln2_text(None)}$", f"$m{ln2_text(2)}$", f"$m{ln2_text(10)}$"
-    ('$m \\ln 2$', '$m$', '$m \\log_{10} 2$')
+    ('$m\\,\\ln 2$', '$m$', '$m\\,\\log_{10} 2$')
     """
     if base is None or base == math.e:
-        return r" \ln 2"
+        return r"\,\ln 2"
     if base == 2:
         return ""
-    return rf" \log_{{{base:g}}} 2"
+    return rf"\,\log_{{{base:g}}} 2"
 
 
 def set_log(ax: Any, logx: Any, logy: Any) -> tuple[bool, bool]:
