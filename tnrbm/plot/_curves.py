@@ -195,7 +195,8 @@ def entropy_curve(
             )
     ax.set_xlabel("$|A|$")
     ax.set_ylabel(f"entropy $S_A$ ({units(res[0].base)})")
-    _set_ylim(ax, logy, 1.3, 0.6)  # room for the legend above the curves
+    entries = sum(not ln.get_label().startswith("_") for ln in ax.get_lines())
+    _set_ylim(ax, logy, 1.3 + 0.12 * max(0, entries - 3), 0.35 + 0.1 * max(0, entries - 3))  # room for the legend
     ax.legend(fontsize="small", loc="upper right")
     return finish(ax, created, path)
 
