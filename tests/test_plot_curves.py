@@ -389,6 +389,12 @@ def test_path_saves_and_closes_what_it_created(tmp_path) -> None:
     before = plt.get_fignums()
     with pytest.raises(InvalidParameterError, match="path must be None or a file name"):
         tnrbm.plot.spectrum(res, path=3.5)
+    for bad, message in [
+        (tmp_path / "x.xyz", "path must end in an image suffix"),
+        ("/no/such/dir/x.png", "existing folder"),
+    ]:
+        with pytest.raises(InvalidParameterError, match=message):
+            tnrbm.plot.entropy_curve(rbm, path=bad)
     assert plt.get_fignums() == before  # refused before any figure was made
     with pytest.raises(InvalidParameterError, match="ax must be None or a matplotlib Axes; got str"):
         tnrbm.plot.spectrum(res, ax="ax")

@@ -301,9 +301,9 @@ def draw_bulk(
     $|A| = 4$, $m = 4$, $S_A \leq m\,\ln 2 = 2.773$ nats
     """
     net = _check_network(network)
-    cut = _resolve_cut(net, region, cut)
     labels = check_flag(labels, "labels", allow_none=True)
     path = check_path(path)
+    cut = _resolve_cut(net, region, cut)
     if base is not None and (not isinstance(base, numbers.Real) or isinstance(base, bool) or not base > 1):
         raise InvalidParameterError(f"base must be None or a number > 1; got {base!r}")
     pos = layout(net, positions)

@@ -15,6 +15,7 @@ import os
 from typing import Any
 
 import matplotlib.pyplot as plt
+from matplotlib.backend_bases import FigureCanvasBase
 
 from ..errors import InvalidParameterError
 
@@ -32,9 +33,22 @@ def check_flag(value: Any, name: str, allow_none: bool = False) -> bool | None:
 
 
 def check_path(path: Any) -> str | os.PathLike | None:
-    """``path`` when it is None, a str or an os.PathLike, else an :class:`InvalidParameterError`."""
-    if path is not None and not isinstance(path, (str, os.PathLike)):
+    """``path`` when None or a file name with an image suffix matplotlib writes, in an existing folder.
+
+    Checked before any drawing, so that a bad name costs nothing and leaves no figure behind.
+    """
+    if path is None:
+        return None
+    if not isinstance(path, (str, os.PathLike)):
         raise InvalidParameterError(f"path must be None or a file name (str or os.PathLike); got {path!r}")
+    name = os.fspath(path)
+    suffix = os.path.splitext(name)[1].lstrip(".").lower()
+    formats = sorted(FigureCanvasBase.get_supported_filetypes())
+    if suffix not in formats:
+        raise InvalidParameterError(f"path must end in an image suffix ({', '.join(formats)}); got {name!r}")
+    folder = os.path.dirname(os.path.abspath(name))
+    if not os.path.isdir(folder):
+        raise InvalidParameterError(f"path must be in an existing folder; got {name!r} ({folder} does not exist)")
     return path
 
 
