@@ -62,11 +62,12 @@ def new_axes(ax: Any, figsize: tuple[float, float] = (5.0, 3.5)) -> tuple[Any, b
     return fig.add_subplot(), True
 
 
-def finish(ax: Any, created: bool, path: str | os.PathLike | None, dpi: float = 150.0) -> Any:
-    """Save ``ax.figure`` to ``path`` (when given) and close it when this package created it; return ``ax``."""
+def finish(ax: Any, created: bool, path: str | os.PathLike | None) -> Any:
+    """Save ``ax.figure`` to ``path`` (when given; matplotlib's ``savefig`` rc settings apply) and close it when
+    this package created it; return ``ax``."""
     if path is not None:
         try:
-            ax.figure.savefig(path, dpi=dpi)
+            ax.figure.savefig(path)
         finally:
             if created:
                 plt.close(ax.figure)
