@@ -13,6 +13,8 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
+from matplotlib.colors import to_hex  # noqa: E402
+from plot_checks import clipped_texts, drawn_texts, is_png  # noqa: E402
 
 import tnrbm  # noqa: E402
 import tnrbm.plot  # noqa: E402
@@ -249,3 +251,150 @@ def test_profile_plot_draws_the_entropies_and_the_cut_bound() -> None:
         assert abs(s + np.sum(p * np.log(p))) < 1e-10
     bound = lines[tnrbm.plot._curves.CUT_BOUND_LABEL].get_ydata()
     assert np.allclose(bound, np.array(m) * math.log(2))
+
+
+# ------------------------------------------------------------------ saved figures, overlays, log axes, units, ownership
+def _profile_case():
+    return tnrbm.plot.profile(tnrbm.entanglement_profile(tnrbm.models.local_chain(8, radius=1, periodic=False, seed=0)))
+
+
+CURVE_CASES = {
+    "entropy_curve": lambda: tnrbm.plot.entropy_curve(tnrbm.models.local_chain(8, alpha=2, radius=1, seed=0)),
+    "spectrum": lambda: tnrbm.plot.spectrum(tnrbm.entanglement(tnrbm.models.local_chain(8, seed=1), range(4))),
+    "energy_history": lambda: tnrbm.plot.energy_history([-3.0, -3.9, -3.99], exact=-4.0),
+    "relative energy": lambda: tnrbm.plot.energy_history([-3.0, -3.9, -3.99], exact=-4.0, relative=True),
+    "profile": _profile_case,
+}
+
+
+@pytest.mark.parametrize("case", sorted(CURVE_CASES))
+def test_saved_curve_keeps_every_text_inside(case, tmp_path) -> None:
+    ax = CURVE_CASES[case]()
+    ax.figure.savefig(tmp_path / "curve.png")  # the call the docs show
+    assert is_png(tmp_path / "curve.png")
+    assert clipped_texts(ax.figure) == []
+    assert len(drawn_texts(ax.figure)) >= 4  # axis labels, tick labels and the legend were all checked
+
+
+def test_the_curve_clipping_check_bites(tmp_path) -> None:
+    """Control: on a figure without a layout engine the x label of the same curve falls off the bottom."""
+    fig = plt.figure(figsize=(5.0, 3.5))
+    tnrbm.plot.entropy_curve(tnrbm.models.local_chain(8, alpha=2, radius=1, seed=0), ax=fig.add_subplot())
+    fig.savefig(tmp_path / "bare.png")
+    assert "$|A|$" in [text for text, _ in clipped_texts(fig)]
+
+
+def test_overlays_take_distinct_colours() -> None:
+    a, b = tnrbm.models.local_chain(8, radius=1, seed=0), tnrbm.models.local_chain(8, radius=2, seed=0)
+    ax = tnrbm.plot.entropy_curve(a, label="r = 1")
+    tnrbm.plot.entropy_curve(b, ax=ax, label="r = 2")
+    lines = {ln.get_label(): ln for ln in ax.get_lines()}
+    colours = [to_hex(lines[k].get_color()) for k in ("r = 1", "r = 2")]
+    assert colours[0] != colours[1]
+    for k, c in zip(("r = 1", "r = 2"), colours):
+        if f"{k}: {CUT_BOUND_LABEL}" in lines:  # each cut bound in its own curve's colour
+            assert to_hex(lines[f"{k}: {CUT_BOUND_LABEL}"].get_color()) == c
+    assert [ln.get_label() for ln in ax.get_lines()].count(TRIVIAL_BOUND_LABEL) == 1  # same n: drawn once
+    res = [tnrbm.entanglement(net, range(4)) for net in (a, b)]
+    ax = tnrbm.plot.spectrum(res[0], label="a")
+    tnrbm.plot.spectrum(res[1], ax=ax, label="b")
+    assert to_hex(line_obj(ax, "a").get_color()) != to_hex(line_obj(ax, "b").get_color())
+    ax = tnrbm.plot.energy_history([-1.0, -1.5], exact=-2.0, label="x")
+    tnrbm.plot.energy_history([-1.2, -1.9], exact=-2.0, ax=ax, label="y")
+    assert to_hex(line_obj(ax, "x").get_color()) != to_hex(line_obj(ax, "y").get_color())
+    assert [ln.get_label() for ln in ax.get_lines()].count(EXACT_LABEL) == 1
+    ax = tnrbm.plot.energy_history([-1.0, -1.5], color="C4")
+    assert to_hex(ax.get_lines()[0].get_color()) == to_hex("C4")
+    with pytest.raises(InvalidParameterError, match="color must be None or a matplotlib colour"):
+        tnrbm.plot.energy_history([-1.0], color="not-a-colour")
+
+
+def line_obj(ax, label: str):
+    found = [ln for ln in ax.get_lines() if ln.get_label() == label]
+    assert len(found) == 1, [ln.get_label() for ln in ax.get_lines()]
+    return found[0]
+
+
+def test_log_axes_where_asked() -> None:
+    n = 6
+    rbm = tnrbm.models.local_chain(n, radius=1, seed=2)
+    ax = tnrbm.plot.entropy_curve(rbm, logx=True, logy=True)
+    assert (ax.get_xscale(), ax.get_yscale()) == ("log", "log")
+    x, s = line(ax, ENTROPY_LABEL)  # the data are those of the linear plot: checked against the SVD
+    ref = [vn_entropy(svd_probabilities(brute_state(rbm), n, list(range(k)))) for k in range(1, n)]
+    np.testing.assert_allclose(s, ref, atol=1e-10)
+    lo, hi = ax.get_ylim()
+    assert 0 < lo <= min(v for v in s if v > 0) and hi >= max(s)
+    res = tnrbm.entanglement(rbm, [0, 1, 2])
+    assert tnrbm.plot.spectrum(res).get_yscale() == "log"  # the default
+    assert tnrbm.plot.spectrum(res, logy=False).get_yscale() == "linear"
+    assert tnrbm.plot.spectrum(res, logx=True).get_xscale() == "log"
+    ax = tnrbm.plot.energy_history([-3.0, -3.5, -3.9], exact=-4.0, relative=True, logx=True)
+    assert (ax.get_xscale(), ax.get_yscale()) == ("log", "log")
+    assert tnrbm.plot.energy_history([-3.0], exact=-4.0, relative=True, logy=False).get_yscale() == "linear"
+    assert tnrbm.plot.energy_history([-3.0, -3.5]).get_yscale() == "linear"
+    prof = tnrbm.entanglement_profile(tnrbm.models.local_chain(6, radius=1, periodic=False, seed=0))
+    assert tnrbm.plot.profile(prof, logy=True).get_yscale() == "log"
+    with pytest.raises(InvalidParameterError, match="logx must be True or False; got 'yes'"):
+        tnrbm.plot.entropy_curve(rbm, logx="yes")
+
+
+def test_base_2_labels_say_bits_not_ln2(tmp_path) -> None:
+    rbm = tnrbm.models.local_chain(8, radius=1, seed=0)
+    ax = tnrbm.plot.entropy_curve(rbm, base=2)
+    ax.figure.savefig(tmp_path / "bits.png")
+    texts = [t.get_text() for t in drawn_texts(ax.figure)]
+    assert not any("ln 2" in t or r"\ln" in t for t in texts), texts
+    assert "bits" in ax.get_ylabel()
+    results = [tnrbm.entanglement(rbm, range(k), base=2) for k in (1, 2, 3)]
+    ax = tnrbm.plot.entropy_curve(results)
+    if any(r.cut is not None for r in results):  # in bits the cut bound is m itself
+        xc, bound = line(ax, "cut bound $m$")
+        by_size = {len(r.region): r.cut.size for r in results if r.cut is not None}
+        np.testing.assert_allclose(bound, [by_size[int(k)] for k in xc], rtol=1e-14)
+    _, trivial = line(ax, r"trivial bound $\min(|A|,|B|)$")
+    np.testing.assert_allclose(trivial, [1, 2, 3], rtol=1e-14)  # min(|A|, |B|) bits
+    prof = tnrbm.entanglement_profile(tnrbm.models.local_chain(6, radius=1, periodic=False, seed=0), base=2)
+    ax = tnrbm.plot.profile(prof)
+    ax.figure.savefig(tmp_path / "profile.png")
+    texts = [t.get_text() for t in drawn_texts(ax.figure)]
+    assert not any("ln 2" in t or r"\ln" in t for t in texts), texts
+    res = tnrbm.entanglement(rbm, [0, 1], base=2)
+    assert "bits" in tnrbm.plot.spectrum(res).get_title()
+    ax = tnrbm.plot.entropy_curve(rbm, sizes=[1, 2], base=10)
+    assert r"\log_{10} 2" in line_obj(ax, r"trivial bound $\min(|A|,|B|)\,\log_{10} 2$").get_label()
+
+
+def test_path_saves_and_closes_what_it_created(tmp_path) -> None:
+    rbm = tnrbm.models.local_chain(6, radius=1, seed=0)
+    res = tnrbm.entanglement(rbm, [0, 1, 2])
+    prof = tnrbm.entanglement_profile(tnrbm.models.local_chain(6, radius=1, periodic=False, seed=0))
+    before = plt.get_fignums()
+    calls = [
+        lambda p: tnrbm.plot.entropy_curve(rbm, sizes=[1, 2], path=p),
+        lambda p: tnrbm.plot.spectrum(res, path=p),
+        lambda p: tnrbm.plot.energy_history([-1.0, -2.0], exact=-2.0, path=p),
+        lambda p: tnrbm.plot.profile(prof, path=p),
+    ]
+    for k, call in enumerate(calls):
+        call(tmp_path / f"{k}.png")
+        assert plt.get_fignums() == before
+        assert is_png(tmp_path / f"{k}.png")
+    fig, ax = plt.subplots()  # the caller's axes are saved and stay open
+    assert tnrbm.plot.spectrum(res, ax=ax, path=str(tmp_path / "mine.png")) is ax
+    assert plt.fignum_exists(fig.number) and is_png(tmp_path / "mine.png")
+    ax = tnrbm.plot.spectrum(res)  # no path: the new figure (constrained layout) is the caller's
+    assert plt.fignum_exists(ax.figure.number)
+    assert type(ax.figure.get_layout_engine()).__name__ == "ConstrainedLayoutEngine"
+    before = plt.get_fignums()
+    with pytest.raises(InvalidParameterError, match="path must be None or a file name"):
+        tnrbm.plot.spectrum(res, path=3.5)
+    for bad, message in [
+        (tmp_path / "x.xyz", "path must end in an image suffix"),
+        ("/no/such/dir/x.png", "existing folder"),
+    ]:
+        with pytest.raises(InvalidParameterError, match=message):
+            tnrbm.plot.entropy_curve(rbm, path=bad)
+    assert plt.get_fignums() == before  # refused before any figure was made
+    with pytest.raises(InvalidParameterError, match="ax must be None or a matplotlib Axes; got str"):
+        tnrbm.plot.spectrum(res, ax="ax")

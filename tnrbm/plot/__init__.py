@@ -1,8 +1,15 @@
-"""Pictures (matplotlib): every function takes ``ax=None`` and returns the axes it drew on."""
+"""Pictures (matplotlib): every function takes ``ax=None`` and returns the axes it drew on.
+
+A figure a function creates (``ax=None``) uses constrained layout, so that ``ax.figure.savefig(...)``
+keeps every label and legend inside the picture. It is the caller's to close
+(``plt.close(ax.figure)``), unless ``path=`` is given: the function then saves it and closes it.
+Axes passed in stay the caller's and are never closed.
+"""
 
 from __future__ import annotations
 
 from ._bulk import cut_scaling, draw_bulk
 from ._curves import energy_history, entropy_curve, profile, spectrum
+from ._layout import layout
 
-__all__: list[str] = ["cut_scaling", "draw_bulk", "energy_history", "entropy_curve", "profile", "spectrum"]
+__all__: list[str] = ["cut_scaling", "draw_bulk", "energy_history", "entropy_curve", "layout", "profile", "spectrum"]

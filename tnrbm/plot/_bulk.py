@@ -4,16 +4,21 @@ from __future__ import annotations
 
 import math
 import numbers
-from collections.abc import Iterable, Sequence
+import os
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
+from matplotlib.collections import LineCollection
+from matplotlib.lines import Line2D
 
-from ..bulk import Cut, min_cut, unit_positions
+from ..bulk import Cut, min_cut
 from ..entropy import check_region
 from ..errors import InvalidParameterError
 from ..network import BoltzmannNetwork
-from ._curves import _axes
+from ._curves import _check_color
+from ._figure import check_flag, check_path, finish, ln2_text, new_axes, set_log, units
+from ._layout import layout, layout_kind, periods
 
 __all__ = ["draw_bulk", "cut_scaling"]
 
@@ -23,6 +28,9 @@ _SURFACE = "#d62728"
 _WEDGE = "#aec7e8"
 _COMPLEMENT_WEDGE = "#ffbb78"
 _NEUTRAL = "#d9d9d9"
+_EDGE = "#7f7f7f"
+_DARK = "#4c4c4c"
+_TRIVIAL_LABEL = r"$\min(|A|, |B|)$"
 
 
 def _check_network(network: Any) -> BoltzmannNetwork:
@@ -31,21 +39,230 @@ def _check_network(network: Any) -> BoltzmannNetwork:
     return network
 
 
+def _resolve_cut(net: BoltzmannNetwork, region: Any, cut: Any) -> Cut | None:
+    if cut is not None and not isinstance(cut, Cut):
+        raise InvalidParameterError(f"cut must be a tnrbm.bulk.Cut; got {type(cut).__name__}")
+    if region is not None:
+        region_t = check_region(region, net.n_visible)
+        if cut is not None and cut.region != region_t:
+            raise InvalidParameterError(f"cut is the cut of region {cut.region}, not of region={region_t}")
+        if cut is None:
+            cut = min_cut(net, region_t)
+    units_ = set(net.units())
+    if cut is not None and any(u not in units_ for u in cut.surface):
+        raise InvalidParameterError("cut must come from this network: its surface has units the network lacks")
+    return cut
+
+
+def _wrap_periods(net: BoltzmannNetwork, mode: str) -> tuple[float | None, float | None]:
+    """Per axis, the period around which couplings wrap (None: no wrapping along it)."""
+    if mode in ("lattice", "toric"):
+        return periods(net) or (None, None)
+    geo = net.geometry or {}
+    if mode == "layered" and geo.get("periodic", False) and geo.get("kind") == "chain":
+        return (float(net.n_visible), None)
+    return (None, None)
+
+
+def _edge_segments(net: BoltzmannNetwork, pos: Mapping, period: tuple) -> tuple[list, list]:
+    """Straight segments, and pairs of stubs for couplings that wrap around a period (towards the image)."""
+    segs, stubs = [], []
+    for u, w, _ in net.edges():
+        p0, p1 = np.asarray(pos[u], dtype=float), np.asarray(pos[w], dtype=float)
+        d = p1 - p0
+        m = d.copy()
+        for k, per in enumerate(period):
+            if per is not None and abs(d[k]) > per / 2:
+                m[k] = d[k] - per * round(d[k] / per)
+        if np.allclose(m, d):
+            segs.append([tuple(p0), tuple(p1)])
+        else:
+            stubs.append([tuple(p0), tuple(p0 + 0.5 * m)])
+            stubs.append([tuple(p1), tuple(p1 - 0.5 * m)])
+    return segs, stubs
+
+
+def _unit_colors(net: BoltzmannNetwork, cut: Cut | None) -> dict:
+    in_a = set() if cut is None else set(cut.region)
+    surface = set() if cut is None else set(cut.surface)
+    color = {}
+    for u in net.units():
+        layer, i = u
+        if cut is None:
+            color[u] = _DARK if layer == 0 else "white"
+        elif layer == 0:
+            color[u] = _REGION if i in in_a else _COMPLEMENT
+        elif u in cut.wedge:
+            color[u] = _WEDGE
+        elif u in cut.complement_wedge:
+            color[u] = _COMPLEMENT_WEDGE
+        else:
+            color[u] = "white" if u in surface else _NEUTRAL
+    return color
+
+
+def _draw_units(ax: Any, net: BoltzmannNetwork, pos: Mapping, cut: Cut | None, labels: bool, size: float) -> None:
+    """Units as scatter collections (gid ``"visible"``, ``"hidden1"``, ...), the surface ringed (gid ``"surface"``)."""
+    color = _unit_colors(net, cut)
+    units_ = net.units()
+    thin = 0.6 if len(units_) <= 400 else 0.3
+    for layer in range(net.n_layers + 1):
+        us = [u for u in units_ if u[0] == layer]
+        if not us:
+            continue
+        xy = np.array([pos[u] for u in us], dtype=float)
+        ax.scatter(
+            xy[:, 0],
+            xy[:, 1],
+            s=size,
+            c=[color[u] for u in us],
+            marker="s" if layer == 0 else "o",
+            edgecolors="black",
+            linewidths=thin,
+            zorder=3,
+            gid="visible" if layer == 0 else f"hidden{layer}",
+        )
+    if cut is not None and cut.size:
+        xy = np.array([pos[u] for u in cut.surface], dtype=float)
+        ring = size * (1.8 if labels else 2.6)
+        ax.scatter(
+            xy[:, 0], xy[:, 1], s=ring, facecolors="none", edgecolors=_SURFACE, linewidths=2.0, zorder=4, gid="surface"
+        )
+    if labels:
+        for u in units_:
+            text = net.unit_label(u)
+            ax.text(
+                *pos[u],
+                text,
+                ha="center",
+                va="center",
+                fontsize=6.5 if len(text) > 2 else 7.5,
+                color="white" if color[u] in (_REGION, _DARK) else "black",
+                zorder=5,
+            )
+
+
+def _network_name(net: BoltzmannNetwork) -> str:
+    geo = net.geometry or {}
+    kind = geo.get("kind")
+    if kind == "chain" and "radius" in geo:
+        bc = "periodic" if geo.get("periodic") else "open"
+        return rf"local chain ($r = {geo.get('radius')}$, $\alpha = {geo.get('alpha')}$, {bc})"
+    if kind == "lattice" and "shape" in geo:
+        bc = ", periodic" if geo.get("periodic") else ""
+        return r"local lattice ${} \times {}$ ($r = {}$, $\alpha = {}$){}".format(
+            *geo["shape"], geo.get("radius"), geo.get("alpha", 1), bc
+        )
+    if kind == "toric":
+        return f"toric code, $L = {geo.get('L')}$"
+    if kind == "hierarchical":
+        return f"hierarchical RG network (depth {net.n_layers})"
+    return type(net).__name__
+
+
+def _title(net: BoltzmannNetwork, cut: Cut | None, base: float | None) -> str:
+    name = _network_name(net)
+    if cut is None:
+        return f"{name}\n{net.n_visible} spins, {net.n_hidden} hidden units in {net.n_layers} layer(s)"
+    bound = cut.bound if base is None or base == math.e else cut.size * math.log(2.0) / math.log(base)
+    return (
+        f"{name}\n$|A| = {len(cut.region)}$, $m = {cut.size}$, "
+        f"$S_A \\leq m{ln2_text(base)} = {bound:.4g}$ {units(base)}"
+    )
+
+
+def _axes_furniture(ax: Any, net: BoltzmannNetwork, pos: Mapping, mode: str) -> None:
+    """Ticks, axis labels, limits and aspect for each layout."""
+    n, depth = net.n_visible, net.n_layers
+    xs = [p[0] for p in pos.values()]
+    ys = [p[1] for p in pos.values()]
+    if mode == "layered":
+        ax.set_yticks(range(depth + 1))
+        ax.set_yticklabels(["boundary"] + [f"layer {k}" for k in range(1, depth + 1)])
+        step = max(1, int(2 ** math.ceil(math.log2(max(1.0, n / 16)))))
+        ax.set_xticks(range(0, n, step))
+        ax.set_xlabel("boundary site")
+        ax.set_xlim(min(xs) - 1.0, max(xs) + 1.0)
+        ax.set_ylim(min(ys) - 0.8, max(ys) + 0.6)
+    else:
+        pad = 0.6 if mode != "user" else 0.08 * max(1.0, max(xs) - min(xs), max(ys) - min(ys))
+        # data limits, not fixed limits: an equal aspect may widen one of them (adjustable="datalim")
+        ax.update_datalim([(min(xs) - pad, min(ys) - pad), (max(xs) + pad, max(ys) + pad)])
+        ax.margins(0.0)
+        ax.autoscale_view()
+        if mode == "lattice":
+            lx, ly = (net.geometry or {})["shape"]
+            ax.set_xticks(range(lx))
+            ax.set_yticks(range(ly))
+            ax.set_xlabel("lattice $x$")
+            ax.set_ylabel("lattice $y$")
+        elif mode == "toric":
+            side = int((net.geometry or {})["L"])
+            ax.set_xticks(range(side))
+            ax.set_yticks(range(side))
+            ax.set_xlabel("vertex $y$ (horizontal edges)")
+            ax.set_ylabel("vertex $x$ (vertical edges)")
+        else:
+            ax.set_xticks([])
+            ax.set_yticks([])
+            for side in ("left", "bottom"):
+                ax.spines[side].set_visible(False)
+        if mode != "user":
+            ax.set_aspect("equal", adjustable="datalim")
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+
+
+def _legend(ax: Any, cut: Cut) -> None:
+    handles = [
+        Line2D([], [], ls="", marker="s", mfc=_REGION, mec="black", label="region $A$"),
+        Line2D([], [], ls="", marker="s", mfc=_COMPLEMENT, mec="black", label="complement $B$"),
+        Line2D([], [], ls="", marker="o", mfc=_WEDGE, mec="black", label="wedge of $A$"),
+        Line2D([], [], ls="", marker="o", mfc=_COMPLEMENT_WEDGE, mec="black", label="wedge of $B$"),
+        Line2D(
+            [], [], ls="", marker="o", mfc="none", mec=_SURFACE, mew=2, ms=10, label=f"RT surface ($m = {cut.size}$)"
+        ),
+    ]
+    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8, frameon=False)
+
+
+def _figsize(pos: Mapping, mode: str, labels: bool, legend: bool) -> tuple[float, float]:
+    xs = [p[0] for p in pos.values()]
+    ys = [p[1] for p in pos.values()]
+    width, height = max(xs) - min(xs) + 1, max(ys) - min(ys) + 1
+    extra = 2.0 if legend else 0.6
+    if mode == "layered":
+        per_unit = 0.5 if labels else 0.22
+        return (min(max(6.0, per_unit * width + extra + 0.5), 16.0), min(max(3.0, 0.9 * height + 1.5), 9.0))
+    if mode == "user":
+        return (6.0 + extra, 5.0)
+    per_unit = 0.9 if labels else 0.45
+    side = min(max(3.0, per_unit * max(width, height)), 10.0)
+    scale = side / max(width, height)
+    return (min(max(3.0, scale * width) + extra + 0.8, 16.0), min(max(3.0, scale * height) + 1.4, 11.0))
+
+
 def draw_bulk(
     network: BoltzmannNetwork,
     region: Iterable[int] | None = None,
     cut: Cut | None = None,
     ax: Any = None,
     labels: bool | None = None,
+    *,
+    positions: Mapping[Any, Any] | None = None,
+    base: float | None = None,
+    path: str | os.PathLike | None = None,
 ) -> Any:
-    """Draw the network as a bulk: boundary spins at the bottom, hidden layers (depth) upward.
+    r"""Draw the network as a bulk: boundary spins at the bottom, hidden layers (depth) upward.
 
     With a region, its minimal cut is computed (or ``cut`` is used): the region's spins are blue, the
     complement's orange, the entanglement wedge of ``A`` light blue, the complement's wedge light
-    orange, and the cut units (the RT surface) ringed in red. Boundary legs are the short stubs below
-    the spins. 2D lattices (``geometry["kind"] == "lattice"``) are drawn in an oblique view
-    (:func:`tnrbm.bulk.unit_positions`); couplings that wrap around a periodic chain are drawn as
-    dotted stubs leaving the picture.
+    orange, and the cut units (the RT surface) ringed in red. In the layered view boundary legs are
+    the short stubs below the spins and couplings that wrap around a periodic chain are dotted
+    stubs leaving the picture. 2D lattices (:func:`tnrbm.models.local_lattice`) and the toric code
+    (:func:`tnrbm.states.toric_code`) are drawn in 2D: each spin at its lattice position, each
+    hidden unit next to the spins it couples to, wrapping couplings as dotted stubs (see
+    :func:`tnrbm.plot.layout`). Units are labelled ``network.unit_label(unit)`` ("V3", "H5").
 
     Parameters
     ----------
@@ -57,9 +274,17 @@ def draw_bulk(
         A :class:`~tnrbm.bulk.Cut` of this network (optional; computed from ``region`` when omitted).
         When both are given they must agree.
     ax
-        Matplotlib axes to draw on (a new figure when None).
+        Matplotlib axes to draw on (a new constrained-layout figure when None).
     labels
         Write unit labels ("V3", "H5"); default: only when the network has at most 48 units.
+    positions
+        Your own drawing positions ``{unit: (x, y)}`` for every unit (keys ``(layer, index)`` or
+        labels ``"V3"``), overriding the automatic layout.
+    base
+        Logarithm base of the bound in the title (None: nats; 2: bits).
+    path
+        Save the figure there; a figure this function created is then closed. Without ``path`` a
+        new figure is the caller's to close (``plt.close(ax.figure)``); axes passed in are never closed.
 
     Returns
     -------
@@ -71,153 +296,40 @@ def draw_bulk(
     >>> matplotlib.use("Agg")
     >>> import tnrbm
     >>> ax = draw_bulk(tnrbm.models.local_chain(8, seed=0), region=[0, 1, 2, 3])
-    >>> ax.get_title()
-    'local chain (r = 1, alpha = 1, periodic): |A| = 4, m = 4, bound m ln 2 = 2.773 nats'
+    >>> print(ax.get_title())
+    local chain ($r = 1$, $\alpha = 1$, periodic)
+    $|A| = 4$, $m = 4$, $S_A \leq m\,\ln 2 = 2.773$ nats
     """
-    from matplotlib.collections import LineCollection
-    from matplotlib.lines import Line2D
-
     net = _check_network(network)
-    if cut is not None and not isinstance(cut, Cut):
-        raise InvalidParameterError(f"cut must be a tnrbm.bulk.Cut; got {type(cut).__name__}")
-    if region is not None:
-        region_t = check_region(region, net.n_visible)
-        if cut is not None and cut.region != region_t:
-            raise InvalidParameterError(f"cut is the cut of region {cut.region}, not of region={region_t}")
-        if cut is None:
-            cut = min_cut(net, region_t)
-    pos = unit_positions(net)
-    units = net.units()
-    n_units = len(units)
-    if cut is not None and any(u not in pos for u in cut.surface):
-        raise InvalidParameterError("cut must come from this network: its surface has units the network lacks")
-    geo = net.geometry or {}
-    lattice = geo.get("kind") == "lattice"
-    n = net.n_visible
-    depth = net.n_layers
-    width = max(p[0] for p in pos.values()) - min(p[0] for p in pos.values()) + 1
-    height = max(p[1] for p in pos.values()) + 1
+    labels = check_flag(labels, "labels", allow_none=True)
+    path = check_path(path)
+    cut = _resolve_cut(net, region, cut)
+    if base is not None and (not isinstance(base, numbers.Real) or isinstance(base, bool) or not base > 1):
+        raise InvalidParameterError(f"base must be None or a number > 1; got {base!r}")
+    pos = layout(net, positions)
+    mode = "user" if positions is not None else layout_kind(net)
+    n_units = len(pos)
     if labels is None:
         labels = n_units <= 48
-    per_unit = 0.5 if labels else 0.22
-    ax = _axes(ax, (min(max(6.0, per_unit * width + 2.5), 16.0), min(max(3.0, 0.9 * height + 1.5), 9.0)))
-    size = float(np.clip(5000.0 / n_units, 6.0, 260.0)) if not labels else 300.0
-
-    # edges (periodic wraps as stubs)
-    wrap = geo.get("periodic", False) and not lattice
-    segs, stubs = [], []
-    for u, w, _ in net.edges():
-        (x0, y0), (x1, y1) = pos[u], pos[w]
-        if wrap and abs(x1 - x0) > n / 2:
-            # leave the picture on each side, towards the image of the other end
-            shift = n if x1 < x0 else -n
-            stubs.append([(x0, y0), (x0 + 0.5 * (x1 + shift - x0), 0.5 * (y0 + y1))])
-            stubs.append([(x1, y1), (x1 - 0.5 * (x1 + shift - x0), 0.5 * (y0 + y1))])
-        else:
-            segs.append([(x0, y0), (x1, y1)])
+    ax, created = new_axes(ax, _figsize(pos, mode, labels, cut is not None))
+    segs, stubs = _edge_segments(net, pos, _wrap_periods(net, mode))
     lw = 0.9 if n_units <= 200 else 0.4
-    ax.add_collection(LineCollection(segs, colors="#7f7f7f", linewidths=lw, alpha=0.6, zorder=1))
+    ax.add_collection(LineCollection(segs, colors=_EDGE, linewidths=lw, alpha=0.6, zorder=1))
     if stubs:
-        ax.add_collection(LineCollection(stubs, colors="#7f7f7f", linewidths=lw, alpha=0.6, linestyles=":", zorder=1))
-    # boundary legs
-    legs = [[(pos[(0, i)][0], pos[(0, i)][1]), (pos[(0, i)][0], pos[(0, i)][1] - 0.45)] for i in range(n)]
-    ax.add_collection(LineCollection(legs, colors="black", linewidths=1.0, zorder=1))
-
-    # units
-    in_a = set() if cut is None else set(cut.region)
-    color = {}
-    for u in units:
-        layer, i = u
-        if cut is None:
-            color[u] = "#4c4c4c" if layer == 0 else "white"
-        elif layer == 0:
-            color[u] = _REGION if i in in_a else _COMPLEMENT
-        elif u in cut.wedge:
-            color[u] = _WEDGE
-        elif u in cut.complement_wedge:
-            color[u] = _COMPLEMENT_WEDGE
-        else:
-            color[u] = _NEUTRAL if u not in set(cut.surface) else "white"
-    for layer in range(depth + 1):
-        us = [u for u in units if u[0] == layer]
-        xy = np.array([pos[u] for u in us])
-        ax.scatter(
-            xy[:, 0],
-            xy[:, 1],
-            s=size,
-            c=[color[u] for u in us],
-            marker="s" if layer == 0 else "o",
-            edgecolors="black",
-            linewidths=0.6 if n_units <= 400 else 0.3,
-            zorder=3,
-        )
-    if cut is not None and cut.size:
-        xy = np.array([pos[u] for u in cut.surface])
-        ax.scatter(
-            xy[:, 0],
-            xy[:, 1],
-            s=size * (1.8 if labels else 2.6),
-            facecolors="none",
-            edgecolors=_SURFACE,
-            linewidths=2.0,
-            zorder=4,
-        )
-    if labels:
-        for u in units:
-            dark = color[u] in (_REGION, "#4c4c4c")
-            ax.text(
-                *pos[u],
-                net.unit_label(u),
-                ha="center",
-                va="center",
-                fontsize=6.5 if len(net.unit_label(u)) > 2 else 7.5,
-                color="white" if dark else "black",
-                zorder=5,
-            )
-
-    # axes, title, legend
-    kind = geo.get("kind")
-    if kind == "chain":
-        bc = "periodic" if geo.get("periodic") else "open"
-        name = f"local chain (r = {geo.get('radius')}, alpha = {geo.get('alpha')}, {bc})"
-    elif kind == "lattice":
-        name = "local lattice {}x{} (r = {})".format(*geo["shape"], geo.get("radius"))
-    elif kind == "hierarchical":
-        name = f"hierarchical RG network (depth {depth})"
+        ax.add_collection(LineCollection(stubs, colors=_EDGE, linewidths=lw, alpha=0.6, linestyles=":", zorder=1))
+    if mode == "layered":
+        legs = [[pos[(0, i)], (pos[(0, i)][0], pos[(0, i)][1] - 0.45)] for i in range(net.n_visible)]
+        ax.add_collection(LineCollection(legs, colors="black", linewidths=1.0, zorder=1))
+    if mode == "layered":
+        size = 300.0 if labels else float(np.clip(5000.0 / n_units, 6.0, 260.0))
     else:
-        name = type(net).__name__
-    if cut is None:
-        ax.set_title(f"{name}: {n} spins, {net.n_hidden} hidden units in {depth} layer(s)")
-    else:
-        ax.set_title(f"{name}: |A| = {len(cut.region)}, m = {cut.size}, bound m ln 2 = {cut.bound:.3f} nats")
-    if lattice:
-        ax.set_xticks([])
-        ax.set_yticks([])
-        ax.set_xlabel("boundary lattice (oblique view), hidden units above")
-    else:
-        ax.set_yticks(range(depth + 1))
-        ax.set_yticklabels(["boundary"] + [f"layer {k}" for k in range(1, depth + 1)])
-        step = max(1, int(2 ** math.ceil(math.log2(max(1.0, n / 16)))))
-        ax.set_xticks(range(0, n, step))
-        ax.set_xlabel("boundary site")
-    xs = [p[0] for p in pos.values()]
-    ys = [p[1] for p in pos.values()]
-    ax.set_xlim(min(xs) - 1.0, max(xs) + 1.0)
-    ax.set_ylim(min(ys) - 0.8, max(ys) + 0.6)
-    for side in ("top", "right"):
-        ax.spines[side].set_visible(False)
+        size = 260.0 if labels else float(np.clip(4000.0 / n_units, 8.0, 160.0))
+    _draw_units(ax, net, pos, cut, labels, size)
+    ax.set_title(_title(net, cut, base), fontsize="medium")
+    _axes_furniture(ax, net, pos, mode)
     if cut is not None:
-        handles = [
-            Line2D([], [], ls="", marker="s", mfc=_REGION, mec="black", label="region A"),
-            Line2D([], [], ls="", marker="s", mfc=_COMPLEMENT, mec="black", label="complement B"),
-            Line2D([], [], ls="", marker="o", mfc=_WEDGE, mec="black", label="wedge of A"),
-            Line2D([], [], ls="", marker="o", mfc=_COMPLEMENT_WEDGE, mec="black", label="wedge of B"),
-            Line2D(
-                [], [], ls="", marker="o", mfc="none", mec=_SURFACE, mew=2, ms=10, label=f"RT surface (m = {cut.size})"
-            ),
-        ]
-        ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8, frameon=False)
-    return ax
+        _legend(ax, cut)
+    return finish(ax, created, path)
 
 
 def _check_sizes(sizes: Any, n: int) -> list[int]:
@@ -233,13 +345,24 @@ def _check_sizes(sizes: Any, n: int) -> list[int]:
     return sorted(set(out))
 
 
-def cut_scaling(network: BoltzmannNetwork, sizes: Sequence[int] | None = None, ax: Any = None) -> Any:
+def cut_scaling(
+    network: BoltzmannNetwork,
+    sizes: Sequence[int] | None = None,
+    ax: Any = None,
+    *,
+    label: str | None = None,
+    color: Any = None,
+    logx: bool = False,
+    logy: bool = False,
+    path: str | os.PathLike | None = None,
+) -> Any:
     """Plot the minimal-cut size ``m`` of contiguous regions ``A = {0, ..., |A| - 1}`` against ``|A|``.
 
     For hierarchical networks the axis is ``log2 |A|`` (default sizes ``2, 4, ..., n/2``) with the
     fitted line ``m = slope log2 |A| + c`` and, when a mass ended the network, the saturation value
     ``2 z_IR`` and ``|A| = xi``. Otherwise the axis is ``|A|`` (default: every size up to ``n - 1``,
-    at most 64 of them). The trivial bound ``min(|A|, |B|)`` is drawn dashed.
+    at most 64 of them). The trivial bound ``min(|A|, |B|)`` is drawn dashed. Several networks on
+    one axes take successive colours of the axes' cycle.
 
     Parameters
     ----------
@@ -248,7 +371,17 @@ def cut_scaling(network: BoltzmannNetwork, sizes: Sequence[int] | None = None, a
     sizes
         Region sizes to compute (integers in ``[1, n]``).
     ax
-        Matplotlib axes (a new figure when None).
+        Matplotlib axes (a new constrained-layout figure when None).
+    label
+        Legend label of the cut sizes (default ``"$m = |\\gamma_A|$ (minimal cut)"``).
+    color
+        Colour of the cut sizes (default: the next colour of the axes' cycle).
+    logx, logy
+        Logarithmic axes (for a hierarchical network the axis is already ``log2 |A|``, and
+        ``logx`` is refused).
+    path
+        Save the figure there; a figure this function created is then closed. Without ``path`` a
+        new figure is the caller's to close (``plt.close(ax.figure)``); axes passed in are never closed.
 
     Returns
     -------
@@ -265,9 +398,12 @@ def cut_scaling(network: BoltzmannNetwork, sizes: Sequence[int] | None = None, a
     [2, 4, 6, 8, 10]
     """
     net = _check_network(network)
+    color, path = _check_color(color), check_path(path)
     n = net.n_visible
     geo = net.geometry or {}
     hier = geo.get("kind") == "hierarchical"
+    if hier and check_flag(logx, "logx"):
+        raise InvalidParameterError("logx must be False for a hierarchical network: its axis is already log2 |A|")
     if sizes is None:
         if hier:
             sizes = [2**k for k in range(1, max(2, int(math.log2(n)))) if 2**k < n] or [1]
@@ -275,34 +411,50 @@ def cut_scaling(network: BoltzmannNetwork, sizes: Sequence[int] | None = None, a
             sizes = sorted({int(round(x)) for x in np.linspace(1, max(1, n - 1), min(64, max(1, n - 1)))})
     sizes = _check_sizes(sizes, n)
     ms = np.array([min_cut(net, range(s)).size for s in sizes], dtype=float)
-    ax = _axes(ax, (6.0, 4.0))
+    ax, created = new_axes(ax, (6.0, 4.0))
+    logx, logy = set_log(ax, logx, logy)
     x = np.log2(sizes) if hier else np.array(sizes, dtype=float)
-    ax.plot(x, ms, "o-", color=_SURFACE, label="m = |γ_A| (minimal cut)", zorder=3)
+    name = r"$m = |\gamma_A|$ (minimal cut)" if label is None else label
+    ax.plot(x, ms, "o-", color=color, label=name, zorder=3)
     trivial = np.minimum(np.array(sizes), n - np.array(sizes))
-    ax.plot(x, trivial, "--", color="#7f7f7f", label="min(|A|, |B|)", zorder=2)
+    if not any(ln.get_label() == _TRIVIAL_LABEL and np.array_equal(ln.get_ydata(), trivial) for ln in ax.lines):
+        ax.plot(x, trivial, "--", color=_EDGE, label=_TRIVIAL_LABEL, zorder=2)
+    top = max([float(np.max(ln.get_ydata())) for ln in ax.lines] + [1.0])
     if hier:
-        z_ir = geo.get("depth")
-        xi = geo.get("xi")
-        fit_x = x if xi is None else x[np.array(sizes) <= 2.0**z_ir]
-        fit_m = ms if xi is None else ms[np.array(sizes) <= 2.0**z_ir]
-        if len(fit_x) >= 2:
-            slope, icpt = np.polyfit(fit_x, fit_m, 1)
-            ax.plot(
-                fit_x, slope * fit_x + icpt, "-", color="black", lw=0.8, label=f"fit: slope {slope:.3g} per log2|A|"
-            )
-        if xi is not None and math.isfinite(xi):
-            ax.axhline(2 * z_ir, color=_REGION, lw=0.8, ls="-.", label=f"2 z_IR = {2 * z_ir}")
-            ax.axvline(math.log2(xi), color=_REGION, lw=0.8, ls=":", label=f"|A| = ξ = {xi:.3g}")
-        ax.set_xlabel("log2 |A|")
+        _hierarchical_extras(ax, geo, x, ms, sizes)
+        ax.set_xlabel(r"$\log_2 |A|$")
         ax.set_xticks(x)
         ax.set_xticklabels([f"{int(v)}" for v in x])
-        ax.set_ylim(0, max(ms.max(), 1) * 1.25 + 1)
+        if not logy:
+            ax.set_ylim(0, top * 1.25 + 1)
     else:
-        ax.set_xlabel("|A| (contiguous, from site 0)")
-        ax.set_ylim(0, max(ms.max(), 1) * 1.6 + 1)
-    ax.set_ylabel("m  (bound S_A ≤ m ln 2)")
-    ax.set_title(f"minimal cut vs region size, {n} spins")
+        ax.set_xlabel("$|A|$ (contiguous, from site 0)")
+        if not logy:
+            ax.set_ylim(0, top * 1.6 + 1)
+    ax.set_ylabel("minimal cut size $m$")
+    if not ax.get_title():
+        ax.set_title(f"minimal cut vs region size, {n} spins")
     ax.legend(fontsize=8, frameon=False)
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
-    return ax
+    return finish(ax, created, path)
+
+
+def _hierarchical_extras(ax: Any, geo: Mapping, x: np.ndarray, ms: np.ndarray, sizes: list[int]) -> None:
+    """The fitted ``m = slope log2 |A| + c`` and, with a mass, ``2 z_IR`` and ``|A| = xi``."""
+    z_ir = geo.get("depth")
+    xi = geo.get("xi")
+    keep = np.ones(len(x), dtype=bool) if xi is None else np.array(sizes) <= 2.0**z_ir
+    if keep.sum() >= 2:
+        slope, icpt = np.polyfit(x[keep], ms[keep], 1)
+        ax.plot(
+            x[keep],
+            slope * x[keep] + icpt,
+            "-",
+            color="black",
+            lw=0.8,
+            label=rf"fit: slope {slope:.3g} per $\log_2 |A|$",
+        )
+    if xi is not None and math.isfinite(xi):
+        ax.axhline(2 * z_ir, color=_REGION, lw=0.8, ls="-.", label=rf"$2 z_{{\mathrm{{IR}}}} = {2 * z_ir}$")
+        ax.axvline(math.log2(xi), color=_REGION, lw=0.8, ls=":", label=rf"$|A| = \xi = {xi:.3g}$")

@@ -4,46 +4,69 @@ from __future__ import annotations
 
 import math
 import numbers
+import os
 from collections.abc import Iterable, Mapping
 from typing import Any
 
 import numpy as np
+from matplotlib.colors import is_color_like
+from matplotlib.ticker import MaxNLocator
 
 from ..entropy import EntanglementResult, entanglement
 from ..errors import InvalidParameterError
+from ..mps import EntanglementProfile
 from ..network import BoltzmannNetwork
+from ._figure import check_path, finish, ln2_text, new_axes, positive_limits, set_log, units
 
 __all__ = ["entropy_curve", "spectrum", "energy_history", "profile"]
 
-_ENTROPY = "#1f77b4"
-_CUT_BOUND = "#d62728"
+_EXACT = "#d62728"
 _TRIVIAL = "#7f7f7f"
 
 #: line labels, so that callers (and tests) can find each curve with ``line.get_label()``
 ENTROPY_LABEL = "$S_A$"
-CUT_BOUND_LABEL = r"cut bound $m \ln 2$"
-TRIVIAL_BOUND_LABEL = r"trivial bound $\min(|A|,|B|) \ln 2$"
+CUT_BOUND_LABEL = r"cut bound $m\,\ln 2$"
+TRIVIAL_BOUND_LABEL = r"trivial bound $\min(|A|,|B|)\,\ln 2$"
 SPECTRUM_LABEL = "Schmidt probabilities $p_k$"
 RANK_BOUND_LABEL = "rank bound $D = 2^m$"
 ENERGY_LABEL = "energy"
 EXACT_LABEL = "exact"
 
 
-def _axes(ax: Any, figsize: tuple[float, float] = (5.0, 3.5)) -> Any:
-    if ax is not None:
-        return ax
-    import matplotlib.pyplot as plt
+def _bound_labels(base: float | None) -> tuple[str, str]:
+    """The cut-bound and trivial-bound legend labels in the unit of ``base`` (no ``ln 2`` in bits)."""
+    if base is None or base == math.e:
+        return CUT_BOUND_LABEL, TRIVIAL_BOUND_LABEL
+    f = ln2_text(base)
+    return f"cut bound $m{f}$", rf"trivial bound $\min(|A|,|B|){f}$"
 
-    _, ax = plt.subplots(figsize=figsize)
-    return ax
+
+def _has_line(ax: Any, label: str, x: Any, y: Any) -> bool:
+    """Whether ``ax`` already shows this very line (an overlay need not draw a shared bound twice)."""
+    for ln in ax.get_lines():
+        if ln.get_label() == label and len(ln.get_xdata()) == len(x):
+            if np.array_equal(np.asarray(ln.get_xdata(), dtype=float), np.asarray(x, dtype=float)) and np.allclose(
+                np.asarray(ln.get_ydata(), dtype=float), np.asarray(y, dtype=float), rtol=1e-12, atol=0.0
+            ):
+                return True
+    return False
 
 
-def _units(base: float | None) -> str:
-    if base is None:
-        return "nats"
-    if base == 2:
-        return "bits"
-    return f"log base {base:g}"
+def _check_color(color: Any) -> Any:
+    if color is not None and not is_color_like(color):
+        raise InvalidParameterError(f"color must be None or a matplotlib colour (e.g. 'C1', '#1f77b4'); got {color!r}")
+    return color
+
+
+def _set_ylim(ax: Any, logy: bool, linear_room: float, log_room: float) -> None:
+    """Limits over every line on the axes: from 0 (linear) or a factor 2 below the least positive value (log)."""
+    ys = np.concatenate([np.asarray(ln.get_ydata(), dtype=float).ravel() for ln in ax.get_lines()] or [np.zeros(1)])
+    ys = ys[np.isfinite(ys)]
+    if logy:
+        ax.set_ylim(*positive_limits(ys, log_room))
+    else:
+        top = float(np.max(ys)) if ys.size else 0.0
+        ax.set_ylim(0.0, linear_room * top if top > 0 else 1.0)
 
 
 def _results_of(
@@ -85,8 +108,15 @@ def entropy_curve(
     ax: Any = None,
     label: str | None = None,
     bounds: bool = True,
+    color: Any = None,
+    logx: bool = False,
+    logy: bool = False,
+    path: str | os.PathLike | None = None,
 ) -> Any:
     """Entropy against region size ``|A|``, with the cut bound ``m ln 2`` and the trivial bound.
+
+    Several calls on one axes overlay: each curve takes the next colour of the axes' cycle (its cut
+    bound the same colour, dashed); the shared trivial bound is drawn once.
 
     Parameters
     ----------
@@ -99,14 +129,23 @@ def entropy_curve(
     start
         First spin of the regions for a network.
     method, base
-        Passed to :func:`tnrbm.entanglement` for a network (``base`` None: nats).
+        Passed to :func:`tnrbm.entanglement` for a network (``base`` None: nats). The labels follow
+        the results' base: in bits (base 2) the bounds read ``m`` and ``min(|A|,|B|)``.
     ax
-        Matplotlib axes to draw on (a new figure when None).
+        Matplotlib axes to draw on (a new constrained-layout figure when None).
     label
         Legend label of the entropy curve (default ``"$S_A$"``).
     bounds
         Draw the cut bound (points whose result carries a cut) and the trivial bound
         ``min(|A|, |B|) ln 2``.
+    color
+        Colour of the curve and its cut bound (default: the next colour of the axes' cycle).
+    logx, logy
+        Logarithmic axes (points at zero entropy are then left out of the picture).
+    path
+        Save the figure there (``ax.figure.savefig(path)``); a figure this function created is then
+        closed (``plt.get_fignums()`` does not grow). Without ``path`` a new figure is the caller's
+        to close (``plt.close(ax.figure)``); axes passed in are never closed.
 
     Returns
     -------
@@ -121,37 +160,45 @@ def entropy_curve(
     >>> ax = tnrbm.plot.entropy_curve(rbm, sizes=[1, 2, 3])
     >>> [round(float(x)) for x in ax.get_lines()[0].get_xdata()]
     [1, 2, 3]
+    >>> other = tnrbm.models.local_chain(6, radius=2, seed=0)
+    >>> ax = tnrbm.plot.entropy_curve(other, sizes=[1, 2, 3], ax=ax, label="r = 2")  # an overlay
+    >>> from matplotlib.colors import to_hex
+    >>> [to_hex(ln.get_color()) for ln in ax.get_lines() if ln.get_label() in ("$S_A$", "r = 2")]
+    ['#1f77b4', '#ff7f0e']
     """
+    color, path = _check_color(color), check_path(path)
     res = _results_of(results, sizes, start, method, base)
     bases = {r.base for r in res}
     if len(bases) > 1:
         raise InvalidParameterError(f"results must share one logarithm base; got bases {sorted(map(str, bases))}")
-    unit_base = res[0].base
+    cut_label, trivial_label = _bound_labels(res[0].base)
     res = sorted(res, key=lambda r: len(r.region))
     x = np.array([len(r.region) for r in res], dtype=float)
     s = np.array([r.entropy for r in res], dtype=float)
-    ax = _axes(ax)
-    ax.plot(x, s, "o-", color=_ENTROPY, label=ENTROPY_LABEL if label is None else label, zorder=3)
+    ax, created = new_axes(ax)
+    logx, logy = set_log(ax, logx, logy)
+    (curve,) = ax.plot(x, s, "o-", color=color, label=ENTROPY_LABEL if label is None else label, zorder=3)
     if bounds:
         trivial = np.array([r.trivial_bound for r in res], dtype=float)
-        ax.plot(x, trivial, ":", color=_TRIVIAL, linewidth=2.0, label=TRIVIAL_BOUND_LABEL, zorder=2.5)
+        if not _has_line(ax, trivial_label, x, trivial):
+            ax.plot(x, trivial, ":", color=_TRIVIAL, linewidth=2.0, label=trivial_label, zorder=2.5)
         with_cut = [r for r in res if r.cut is not None]
         if with_cut:
             ax.plot(
                 [len(r.region) for r in with_cut],
                 [r.bound for r in with_cut],
                 "s--",
-                color=_CUT_BOUND,
+                color=curve.get_color(),
                 markerfacecolor="none",
-                label=CUT_BOUND_LABEL,
+                label=cut_label if label is None else f"{label}: {cut_label}",
                 zorder=2,
             )
     ax.set_xlabel("$|A|$")
-    ax.set_ylabel(f"entropy ({_units(unit_base)})")
-    top = max(float(np.max(line.get_ydata())) for line in ax.get_lines())
-    ax.set_ylim(0.0, 1.3 * top if top > 0 else 1.0)  # room for the legend above the curves
+    ax.set_ylabel(f"entropy $S_A$ ({units(res[0].base)})")
+    entries = sum(not ln.get_label().startswith("_") for ln in ax.get_lines())
+    _set_ylim(ax, logy, 1.3 + 0.12 * max(0, entries - 3), 0.35 + 0.1 * max(0, entries - 3))  # room for the legend
     ax.legend(fontsize="small", loc="upper right")
-    return ax
+    return finish(ax, created, path)
 
 
 def spectrum(
@@ -160,25 +207,39 @@ def spectrum(
     max_values: int | None = None,
     label: str | None = None,
     floor: float = 1e-15,
+    *,
+    color: Any = None,
+    logx: bool = False,
+    logy: bool = True,
+    path: str | os.PathLike | None = None,
 ) -> Any:
     """The entanglement spectrum: Schmidt probabilities ``p_k`` (descending) on a log scale.
 
     Probabilities below ``floor`` times the largest are float64 rounding noise (a GHZ state's
     zeros come out as 1e-40 or 1e-190 depending on the method) and are left out. When the result carries a cut of
     size ``m``, a vertical line marks the rank bound ``D = 2**m``: no ``p_k`` lies beyond it.
+    Several spectra on one axes take successive colours of the axes' cycle.
 
     Parameters
     ----------
     result
         An :class:`~tnrbm.EntanglementResult`.
     ax
-        Matplotlib axes (a new figure when None).
+        Matplotlib axes (a new constrained-layout figure when None).
     max_values
         Show at most this many of the largest probabilities.
     label
         Legend label (default ``"Schmidt probabilities $p_k$"``).
     floor
         Relative threshold below which probabilities are not drawn (0 draws every nonzero one).
+    color
+        Colour of the spectrum and its rank bound (default: the next colour of the axes' cycle).
+    logx, logy
+        Logarithmic axes (default: ``k`` linear, ``p_k`` logarithmic).
+    path
+        Save the figure there (``ax.figure.savefig(path)``); a figure this function created is then
+        closed (``plt.get_fignums()`` does not grow). Without ``path`` a new figure is the caller's
+        to close (``plt.close(ax.figure)``); axes passed in are never closed.
 
     Returns
     -------
@@ -202,26 +263,27 @@ def spectrum(
         raise InvalidParameterError(f"max_values must be None or an integer >= 1; got {max_values!r}")
     if not isinstance(floor, (int, float)) or isinstance(floor, bool) or not 0 <= floor < 1:
         raise InvalidParameterError(f"floor must be a number in [0, 1); got {floor!r}")
+    color, path = _check_color(color), check_path(path)
     p = np.sort(np.asarray(result.spectrum, dtype=float))[::-1]
     p = p[(p > 0) & (p >= floor * p.max())]
     if max_values is not None:
         p = p[:max_values]
     k = np.arange(1, len(p) + 1)
-    ax = _axes(ax)
-    ax.plot(k, p, "o-", color=_ENTROPY, markersize=4, label=SPECTRUM_LABEL if label is None else label)
-    ax.set_yscale("log")
+    ax, created = new_axes(ax)
+    set_log(ax, logx, logy)
+    (curve,) = ax.plot(k, p, "o-", color=color, markersize=4, label=SPECTRUM_LABEL if label is None else label)
     if result.cut is not None:
-        ax.axvline(2.0**result.cut.size, color=_CUT_BOUND, linestyle="--", label=RANK_BOUND_LABEL)
-    from matplotlib.ticker import MaxNLocator
-
-    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        ax.axvline(2.0**result.cut.size, color=curve.get_color(), linestyle="--", label=RANK_BOUND_LABEL)
+    if not logx:
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_xlabel("$k$")
     ax.set_ylabel("$p_k$")
-    region = list(result.region)
-    shown = region if len(region) <= 8 else f"{region[:4]}...({len(region)} spins)"
-    ax.set_title(f"A = {shown}, S = {result.entropy:.4g} {_units(result.base)}", fontsize="medium")
+    if not ax.get_title():  # an overlay keeps the first spectrum's title
+        region = list(result.region)
+        shown = region if len(region) <= 8 else f"{region[:4]}...({len(region)} spins)"
+        ax.set_title(f"$A$ = {shown}, $S_A$ = {result.entropy:.4g} {units(result.base)}", fontsize="medium")
     ax.legend(fontsize="small")
-    return ax
+    return finish(ax, created, path)
 
 
 def _energies_of(history: Any) -> np.ndarray:
@@ -251,9 +313,20 @@ def _energies_of(history: Any) -> np.ndarray:
 
 
 def energy_history(
-    history: Any, exact: float | None = None, ax: Any = None, relative: bool = False, label: str | None = None
+    history: Any,
+    exact: float | None = None,
+    ax: Any = None,
+    relative: bool = False,
+    label: str | None = None,
+    *,
+    color: Any = None,
+    logx: bool = False,
+    logy: bool | None = None,
+    path: str | os.PathLike | None = None,
 ) -> Any:
     """A fit's energy against step, with the exact (ED) energy.
+
+    Several histories on one axes take successive colours of the axes' cycle.
 
     Parameters
     ----------
@@ -263,12 +336,21 @@ def energy_history(
     exact
         The exact ground-state energy, drawn as a horizontal line.
     ax
-        Matplotlib axes (a new figure when None).
+        Matplotlib axes (a new constrained-layout figure when None).
     relative
-        Plot the relative error ``|E - E_0| / |E_0|`` on a log scale instead (needs ``exact``;
-        the absolute error when ``E_0 = 0``).
+        Plot the relative error ``|E - E_0| / |E_0|`` instead (needs ``exact``; the absolute error
+        when ``E_0 = 0``).
     label
         Legend label of the history (default ``"energy"``).
+    color
+        Colour of the history (default: the next colour of the axes' cycle).
+    logx, logy
+        Logarithmic axes (``logy`` default: on for ``relative``, off otherwise; step 0 is left out
+        of a log step axis).
+    path
+        Save the figure there (``ax.figure.savefig(path)``); a figure this function created is then
+        closed (``plt.get_fignums()`` does not grow). Without ``path`` a new figure is the caller's
+        to close (``plt.close(ax.figure)``); axes passed in are never closed.
 
     Returns
     -------
@@ -293,41 +375,67 @@ def energy_history(
             raise InvalidParameterError(f"exact must be None or a finite number; got {exact!r}")
     if not np.all(np.isfinite(e)):
         raise InvalidParameterError("history must hold finite energies; got NaN or inf")
+    if relative and exact is None:
+        raise InvalidParameterError("relative=True needs the exact energy: pass exact=")
+    color, path = _check_color(color), check_path(path)
     steps = np.arange(len(e))
-    ax = _axes(ax)
+    ax, created = new_axes(ax)
+    set_log(ax, logx, bool(relative) if logy is None else logy)
+    name = ENERGY_LABEL if label is None else label
     if relative:
-        if exact is None:
-            raise InvalidParameterError("relative=True needs the exact energy: pass exact=")
         scale = abs(exact) if exact != 0 else 1.0
         err = np.abs(e - exact) / scale
         keep = err > 0
-        ax.plot(steps[keep], err[keep], "-", color=_ENTROPY, label=ENERGY_LABEL if label is None else label)
-        ax.set_yscale("log")
+        ax.plot(steps[keep], err[keep], "-", color=color, label=name)
         ax.set_ylabel("$|E - E_0| / |E_0|$" if exact != 0 else "$|E - E_0|$")
     else:
-        ax.plot(steps, e, "-", color=_ENTROPY, label=ENERGY_LABEL if label is None else label)
-        if exact is not None:
-            ax.axhline(exact, color=_CUT_BOUND, linestyle="--", label=EXACT_LABEL)
-        ax.set_ylabel("energy")
+        ax.plot(steps, e, "-", color=color, label=name)
+        if exact is not None and not any(
+            ln.get_label() == EXACT_LABEL and np.all(np.asarray(ln.get_ydata(), dtype=float) == exact)
+            for ln in ax.get_lines()
+        ):
+            ax.axhline(exact, color=_EXACT, linestyle="--", label=EXACT_LABEL)
+        ax.set_ylabel("energy $E$")
     ax.set_xlabel("step")
     ax.legend(fontsize="small")
-    return ax
+    return finish(ax, created, path)
 
 
-def profile(prof: Any, ax: Any = None, cut_sizes: Any = None) -> Any:
+def profile(
+    prof: Any,
+    ax: Any = None,
+    cut_sizes: Any = None,
+    *,
+    label: str | None = None,
+    color: Any = None,
+    logx: bool = False,
+    logy: bool = False,
+    path: str | os.PathLike | None = None,
+) -> Any:
     """The entanglement profile of a chain: ``S`` at every cut ``l`` with its bounds.
 
     The bound drawn is ``m ln 2`` from the minimal cuts when ``cut_sizes`` are given, else the
-    (never smaller) count ``c ln 2`` of MPS indices crossing each cut.
+    (never smaller) count ``c ln 2`` of MPS indices crossing each cut; it takes the entropy
+    curve's colour, so that several profiles overlay in successive colours of the axes' cycle.
 
     Parameters
     ----------
     prof
         A :class:`~tnrbm.EntanglementProfile` (from :func:`tnrbm.entanglement_profile`).
     ax
-        Matplotlib axes to draw on (a new figure when None).
+        Matplotlib axes to draw on (a new constrained-layout figure when None).
     cut_sizes
         The minimal-cut size ``m`` of each region ``prof.order[:l]`` (e.g. from :func:`tnrbm.min_cut`).
+    label
+        Legend label of the entropies (default ``"$S_A$"``).
+    color
+        Colour of the entropies and their bound (default: the next colour of the axes' cycle).
+    logx, logy
+        Logarithmic axes.
+    path
+        Save the figure there (``ax.figure.savefig(path)``); a figure this function created is then
+        closed (``plt.get_fignums()`` does not grow). Without ``path`` a new figure is the caller's
+        to close (``plt.close(ax.figure)``); axes passed in are never closed.
 
     Returns
     -------
@@ -343,27 +451,37 @@ def profile(prof: Any, ax: Any = None, cut_sizes: Any = None) -> Any:
     >>> [round(float(x)) for x in ax.get_lines()[0].get_xdata()]
     [1, 2, 3, 4, 5]
     """
-    from ..mps import EntanglementProfile
-
     if not isinstance(prof, EntanglementProfile):
         raise InvalidParameterError(f"prof must be an EntanglementProfile; got {type(prof).__name__}")
-    ax = _axes(ax)
+    color, path = _check_color(color), check_path(path)
     sizes = np.asarray(prof.sizes)
     n = len(sizes) + 1
     ln2 = math.log(2.0) if prof.base is None else math.log(2.0) / math.log(prof.base)
-    ax.plot(sizes, prof.entropy, "o-", color=_ENTROPY, label=ENTROPY_LABEL, ms=3)
-    bound = prof.bounds
-    if cut_sizes is not None:
-        bound = np.asarray(cut_sizes, dtype=float) * ln2
+    cut_label, trivial_label = _bound_labels(prof.base)
+    if cut_sizes is None:
+        bound, bound_label = np.asarray(prof.bounds, dtype=float), f"MPS bound $c{ln2_text(prof.base)}$"
+    else:
+        bound, bound_label = np.asarray(cut_sizes, dtype=float) * ln2, cut_label
         if bound.shape != sizes.shape:
             raise InvalidParameterError(f"cut_sizes must hold {len(sizes)} values (one per cut); got {bound.shape}")
-        ax.step(sizes, bound, where="mid", color=_CUT_BOUND, label=CUT_BOUND_LABEL)
-    else:
-        ax.step(sizes, bound, where="mid", color=_CUT_BOUND, label=r"MPS bound $c \ln 2$")
-    ax.plot(sizes, np.minimum(sizes, n - sizes) * ln2, "--", color=_TRIVIAL, label=TRIVIAL_BOUND_LABEL)
-    ax.set_ylim(0, 1.15 * max(float(np.max(bound)), float(np.max(prof.entropy)), ln2))
+    ax, created = new_axes(ax)
+    logx, logy = set_log(ax, logx, logy)
+    (curve,) = ax.plot(sizes, prof.entropy, "o-", color=color, label=ENTROPY_LABEL if label is None else label, ms=3)
+    ax.step(
+        sizes,
+        bound,
+        where="mid",
+        color=curve.get_color(),
+        alpha=0.8,
+        label=bound_label if label is None else f"{label}: {bound_label}",
+    )
+    trivial = np.minimum(sizes, n - sizes) * ln2
+    if not _has_line(ax, trivial_label, sizes, trivial):
+        ax.plot(sizes, trivial, "--", color=_TRIVIAL, label=trivial_label)
+    _set_ylim(ax, logy, 1.15, 0.3)
     ax.set_xlabel("cut position $l$ (sites left of the cut)")
-    ax.set_ylabel(f"entropy ({_units(prof.base)})")
-    ax.set_title(f"entanglement profile, {n} spins")
+    ax.set_ylabel(f"entropy $S$ ({units(prof.base)})")
+    if not ax.get_title():
+        ax.set_title(f"entanglement profile, {n} spins")
     ax.legend(fontsize=8, frameon=False)
-    return ax
+    return finish(ax, created, path)

@@ -1,0 +1,119 @@
+"""Figures, saving, log axes and the unit words shared by every picture.
+
+Ownership: a figure that a plot function creates (``ax=None``) is a pyplot figure with constrained
+layout, handed to the caller with the returned axes -- the caller closes it
+(``plt.close(ax.figure)``) -- unless ``path=`` is given: then the function saves it and closes it
+itself, so that ``plt.get_fignums()`` does not grow. Axes passed in stay the caller's: with
+``path=`` their figure is saved, never closed.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+import os
+from typing import Any
+
+import matplotlib.pyplot as plt
+from matplotlib.backend_bases import FigureCanvasBase
+
+from ..errors import InvalidParameterError
+
+__all__ = ["new_axes", "finish", "units", "ln2_text", "set_log", "check_flag"]
+
+
+def check_flag(value: Any, name: str, allow_none: bool = False) -> bool | None:
+    """``value`` as a bool (``None`` kept when ``allow_none``), else an :class:`InvalidParameterError`."""
+    if value is None and allow_none:
+        return None
+    if not isinstance(value, bool):
+        allowed = "True, False or None" if allow_none else "True or False"
+        raise InvalidParameterError(f"{name} must be {allowed}; got {value!r}")
+    return value
+
+
+def check_path(path: Any) -> str | os.PathLike | None:
+    """``path`` when None or a file name with an image suffix matplotlib writes, in an existing folder.
+
+    Checked before any drawing, so that a bad name costs nothing and leaves no figure behind.
+    """
+    if path is None:
+        return None
+    if not isinstance(path, (str, os.PathLike)):
+        raise InvalidParameterError(f"path must be None or a file name (str or os.PathLike); got {path!r}")
+    name = os.fspath(path)
+    suffix = os.path.splitext(name)[1].lstrip(".").lower()
+    formats = sorted(FigureCanvasBase.get_supported_filetypes())
+    if suffix not in formats:
+        raise InvalidParameterError(f"path must end in an image suffix ({', '.join(formats)}); got {name!r}")
+    folder = os.path.dirname(os.path.abspath(name))
+    if not os.path.isdir(folder):
+        raise InvalidParameterError(f"path must be in an existing folder; got {name!r} ({folder} does not exist)")
+    return path
+
+
+def new_axes(ax: Any, figsize: tuple[float, float] = (5.0, 3.5)) -> tuple[Any, bool]:
+    """``(ax, created)``: the caller's axes, or a new constrained-layout figure's axes and True."""
+    if ax is not None:
+        if not hasattr(ax, "plot") or not hasattr(ax, "figure"):
+            raise InvalidParameterError(f"ax must be None or a matplotlib Axes; got {type(ax).__name__}")
+        return ax, False
+    fig = plt.figure(figsize=figsize, layout="constrained")
+    return fig.add_subplot(), True
+
+
+def finish(ax: Any, created: bool, path: str | os.PathLike | None) -> Any:
+    """Save ``ax.figure`` to ``path`` (when given; matplotlib's ``savefig`` rc settings apply) and close it when
+    this package created it; return ``ax``."""
+    if path is not None:
+        try:
+            ax.figure.savefig(path)
+        finally:
+            if created:
+                plt.close(ax.figure)
+    return ax
+
+
+def units(base: float | None) -> str:
+    """The entropy unit: ``"nats"`` (base None or e), ``"bits"`` (base 2), else ``"log base b"``."""
+    if base is None or base == math.e:
+        return "nats"
+    if base == 2:
+        return "bits"
+    return f"log base {base:g}"
+
+
+def ln2_text(base: float | None) -> str:
+    r"""The mathtext factor of one unit of capacity in ``base``: ``"\,\ln 2"``, ``""`` (bits), ``"\,\log_{b} 2"``.
+
+    Examples
+    --------
+    >>> f"$m{ln2_text(None)}$", f"$m{ln2_text(2)}$", f"$m{ln2_text(10)}$"
+    ('$m\\,\\ln 2$', '$m$', '$m\\,\\log_{10} 2$')
+    """
+    if base is None or base == math.e:
+        return r"\,\ln 2"
+    if base == 2:
+        return ""
+    return rf"\,\log_{{{base:g}}} 2"
+
+
+def set_log(ax: Any, logx: Any, logy: Any) -> tuple[bool, bool]:
+    """Put the axes on log scales (non-positive values masked); return the two flags."""
+    logx = check_flag(logx, "logx")
+    logy = check_flag(logy, "logy")
+    if logx:
+        ax.set_xscale("log", nonpositive="mask")
+    if logy:
+        ax.set_yscale("log", nonpositive="mask")
+    return logx, logy
+
+
+def positive_limits(values: Any, headroom: float) -> tuple[float, float]:
+    """Log-axis limits around the positive ``values``: a factor 2 below, ``headroom`` times their span (in
+    decades, at least 0.3 decades) above, room for a legend."""
+    pos = [float(v) for v in values if isinstance(v, numbers.Real) and v > 0 and math.isfinite(v)]
+    if not pos:
+        return 1e-3, 1.0
+    lo, hi = min(pos), max(pos)
+    return lo / 2.0, hi * 10.0 ** max(0.3, headroom * math.log10(2.0 * hi / lo))
