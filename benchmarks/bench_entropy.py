@@ -25,8 +25,7 @@ import quimb as qu
 
 import tnrbm
 from tnrbm.contract import DEFAULT_PATH_CACHE, blas_threads
-from tnrbm.entropy import entanglement
-from tnrbm.entropy import entanglement_profile
+from tnrbm.entropy import entanglement, entanglement_profile
 from tnrbm.tn import plan_mps
 
 

@@ -556,3 +556,29 @@ def test_as_sparse_operator_checks_size_and_memory(nk) -> None:
         tnrbm.interop.as_sparse_operator(op, 5)
     with pytest.raises(tnrbm.errors.MemoryLimitError, match="the sparse matrix of IsingJax on 4 spins needs about"):
         tnrbm.interop.as_sparse_operator(op, max_memory=1000)
+
+
+# ------------------------------------------------------------------ NetKet objects at tnrbm's front door
+def test_entanglement_min_cut_and_profile_take_netket_states(nk) -> None:
+    """A NetKet state goes straight into entanglement/min_cut/entanglement_profile; reference: SVD of to_array."""
+    n = 8
+    vstate = _state(nk, nk.hilbert.Spin(0.5, n), np.complex128, seed=3)
+    psi = np.asarray(vstate.to_array())  # NetKet's own normalized vector (kron order for Spin(1/2))
+    ref = half_chain_entropy(psi, n)
+    res = tnrbm.entanglement(vstate, range(n // 2), method="cut")
+    assert abs(res.entropy - ref) < 1e-10
+    assert abs(tnrbm.entanglement((vstate.model, vstate.variables), range(n // 2)).entropy - ref) < 1e-10
+    prof = tnrbm.entanglement_profile(vstate)
+    assert abs(prof.entropy[n // 2 - 1] - ref) < 1e-10
+    # a dense alpha=2 RBM: every hidden unit sees every spin, so the cut is the smaller side
+    assert tnrbm.min_cut(vstate, range(3)).size == 3
+
+
+def test_ed_takes_netket_operators_with_their_sign(nk) -> None:
+    """NetKet's Ising(h, J) is -h sum X + J sum ZZ: its ED energy equals tfim(J=-J) (free fermions for J<0)."""
+    n = 8
+    hi = nk.hilbert.Spin(0.5, n)
+    graph = nk.graph.Chain(n, pbc=True)
+    op = nk.operator.Ising(hi, graph, h=0.7, J=-1.0)  # ferromagnetic in NetKet's sign
+    energy = tnrbm.ed.ground_state(op).energy
+    assert abs(energy - tnrbm.exact.tfim_ground_energy(n, J=1.0, h=0.7)) < 1e-10

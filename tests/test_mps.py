@@ -18,9 +18,8 @@ from hypothesis import strategies as st
 import tnrbm
 from tnrbm.bulk import min_cut
 from tnrbm.contract import blas_threads
-from tnrbm.entropy import entanglement
+from tnrbm.entropy import entanglement, entanglement_profile
 from tnrbm.errors import InvalidParameterError, MemoryLimitError
-from tnrbm.entropy import entanglement_profile
 from tnrbm.tn import exact_mps, plan_mps
 
 LN2 = math.log(2.0)

@@ -61,9 +61,9 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 
-from ._memory import check_memory
 from .errors import InvalidParameterError
 from .network import RBM, BoltzmannNetwork
+from .validation import check_memory
 
 __all__ = [
     "from_netket",

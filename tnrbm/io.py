@@ -293,6 +293,47 @@ def _get(target: Path, arrays: dict[str, np.ndarray], name: str, kind: str, shap
     return arr
 
 
+def _read_coupling(target: Path, arrays: dict, meta: dict, layer: int, expected: set) -> sp.csr_array:
+    """The coupling matrix of ``layer``, every array checked against the metadata."""
+    sizes = meta["layer_sizes"]
+    dtype = _DTYPES[meta["dtype"]]
+    dkind = "fc" if dtype is np.complex128 else "f"
+    names = [f"couplings_{layer}_{part}" for part in ("row", "col", "data", "shape")]
+    expected.update(names)
+    shape = tuple(int(x) for x in _get(target, arrays, names[3], "iu", (2,)))
+    if shape != (sizes[layer], sizes[layer + 1]):
+        raise _fail(target, f"{names[3]} is {shape}, but layer_sizes say {(sizes[layer], sizes[layer + 1])}")
+    row = _get(target, arrays, names[0], "iu", None)
+    if row.ndim != 1:
+        raise _fail(target, f"the array {names[0]!r} must be 1D; got shape {row.shape}")
+    col = _get(target, arrays, names[1], "iu", row.shape)
+    data = _get(target, arrays, names[2], dkind, row.shape)
+    if data.dtype != dtype:
+        raise _fail(target, f"the array {names[2]!r} has dtype {data.dtype}, metadata says {meta['dtype']}")
+    for idx, name, n in ((row, names[0], sizes[layer]), (col, names[1], sizes[layer + 1])):
+        if idx.size and (idx.min() < 0 or idx.max() >= n):
+            raise _fail(target, f"the array {name!r} has indices outside [0, {n})")
+    if not np.all(np.isfinite(data)):
+        raise _fail(target, f"the array {names[2]!r} holds NaN or infinite couplings")
+    pairs = np.stack([row.astype(np.int64), col.astype(np.int64)], axis=1)
+    if len(np.unique(pairs, axis=0)) != len(pairs):
+        raise _fail(target, f"the arrays of layer {layer} repeat a (row, col) pair")
+    return sp.csr_array((data, (row.astype(np.int64), col.astype(np.int64))), shape=shape)
+
+
+def _read_bias(target: Path, arrays: dict, meta: dict, layer: int, expected: set) -> np.ndarray:
+    """The bias vector of ``layer``, checked against the metadata."""
+    dtype = _DTYPES[meta["dtype"]]
+    name = f"biases_{layer}"
+    expected.add(name)
+    bias = _get(target, arrays, name, "fc" if dtype is np.complex128 else "f", (meta["layer_sizes"][layer],))
+    if bias.dtype != dtype:
+        raise _fail(target, f"the array {name!r} has dtype {bias.dtype}, metadata says {meta['dtype']}")
+    if not np.all(np.isfinite(bias)):
+        raise _fail(target, f"the array {name!r} holds NaN or infinite biases")
+    return bias
+
+
 def load(path: str | os.PathLike) -> RBM | DBM:
     """Load a network saved by :func:`save`.
 
@@ -334,45 +375,9 @@ def load(path: str | os.PathLike) -> RBM | DBM:
     meta = _parse_metadata(target, arrays)
     sizes = meta["layer_sizes"]
     dtype = _DTYPES[meta["dtype"]]
-    dkind = "fc" if dtype is np.complex128 else "f"
     expected = {"metadata"}
-    couplings = []
-    for layer in range(len(sizes) - 1):
-        names = [f"couplings_{layer}_{part}" for part in ("row", "col", "data", "shape")]
-        expected.update(names)
-        shape = _get(target, arrays, names[3], "iu", (2,))
-        shape = tuple(int(x) for x in shape)
-        if shape != (sizes[layer], sizes[layer + 1]):
-            raise _fail(target, f"{names[3]} is {shape}, but layer_sizes say {(sizes[layer], sizes[layer + 1])}")
-        row = _get(target, arrays, names[0], "iu", None)
-        nnz = row.shape
-        if row.ndim != 1:
-            raise _fail(target, f"the array {names[0]!r} must be 1D; got shape {row.shape}")
-        col = _get(target, arrays, names[1], "iu", nnz)
-        data = _get(target, arrays, names[2], dkind, nnz)
-        if data.dtype != dtype:
-            raise _fail(target, f"the array {names[2]!r} has dtype {data.dtype}, metadata says {meta['dtype']}")
-        for idx, name, n in ((row, names[0], sizes[layer]), (col, names[1], sizes[layer + 1])):
-            if idx.size and (idx.min() < 0 or idx.max() >= n):
-                raise _fail(target, f"the array {name!r} has indices outside [0, {n})")
-        if not np.all(np.isfinite(data)):
-            raise _fail(target, f"the array {names[2]!r} holds NaN or infinite couplings")
-        pairs = np.stack([row.astype(np.int64), col.astype(np.int64)], axis=1)
-        if len(np.unique(pairs, axis=0)) != len(pairs):
-            raise _fail(target, f"the arrays of layer {layer} repeat a (row, col) pair")
-        couplings.append(
-            sp.csr_array((data, (row.astype(np.int64), col.astype(np.int64))), shape=tuple(sizes[layer : layer + 2]))
-        )
-    biases = []
-    for layer, n in enumerate(sizes):
-        name = f"biases_{layer}"
-        expected.add(name)
-        bias = _get(target, arrays, name, dkind, (n,))
-        if bias.dtype != dtype:
-            raise _fail(target, f"the array {name!r} has dtype {bias.dtype}, metadata says {meta['dtype']}")
-        if not np.all(np.isfinite(bias)):
-            raise _fail(target, f"the array {name!r} holds NaN or infinite biases")
-        biases.append(bias)
+    couplings = [_read_coupling(target, arrays, meta, layer, expected) for layer in range(len(sizes) - 1)]
+    biases = [_read_bias(target, arrays, meta, layer, expected) for layer in range(len(sizes))]
     extra = sorted(set(arrays) - expected)
     if extra:
         raise _fail(target, f"unexpected arrays {extra} for layer_sizes {sizes}")

@@ -32,6 +32,7 @@ from networkx.algorithms import flow as nxflow
 from scipy.sparse import csgraph
 
 from ..errors import InvalidParameterError
+from ..interop import as_network, is_netket_object
 from ..network import BoltzmannNetwork, Unit
 from ..validation import check_choice, check_region
 from .graph import LN2, check_network, unit_adjacency, unit_offsets
@@ -221,7 +222,7 @@ def min_cut(network: BoltzmannNetwork, region: Iterable[int], flow: str = "dinic
     Parameters
     ----------
     network
-        An RBM or DBM.
+        An RBM or DBM (or a NetKet state or ``(model, params)`` pair, see :func:`tnrbm.interop.as_network`).
     region
         The visible units of ``A``: any non-empty subset, contiguous or not. The whole boundary is
         allowed and gives ``m = 0`` (a pure state has no entanglement with nothing): empty surface,
@@ -249,6 +250,8 @@ def min_cut(network: BoltzmannNetwork, region: Iterable[int], flow: str = "dinic
     >>> min_cut(chain, range(12)).size  # the whole boundary
     0
     """
+    if is_netket_object(network):
+        network = as_network(network)
     check_network(network)
     solve = flow if callable(flow) else FLOWS[check_choice(flow, "flow", FLOWS)]
     n = network.n_visible

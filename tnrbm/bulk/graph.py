@@ -142,5 +142,3 @@ def unit_adjacency(network: BoltzmannNetwork) -> sp.csr_array:
     adj = sp.csr_array((data, (np.concatenate([r, c]), np.concatenate([c, r]))), shape=(n_units, n_units))
     adj.sum_duplicates()
     return adj
-
-

@@ -165,7 +165,9 @@ def _hyper_greedy(inputs: list, output: tuple, size_dict: dict, keys: Sequence[f
 def _sweep(inputs: list, output: tuple, size_dict: dict, keys: Sequence[float] | None) -> Any:
     if keys is None:
         return None
-    return ctg.array_contract_tree(inputs, output, size_dict, optimize=ssa_to_linear(sequential_path(keys), len(inputs)))
+    return ctg.array_contract_tree(
+        inputs, output, size_dict, optimize=ssa_to_linear(sequential_path(keys), len(inputs))
+    )
 
 
 #: name -> finder; :func:`find_tree` tries them all and keeps the best tree

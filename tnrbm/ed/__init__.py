@@ -74,5 +74,9 @@ __all__ = [
 ]
 
 __getattr__, _dir = forward(
-    __name__, {"cluster": "tnrbm.ed.hamiltonians:cluster_hamiltonian", "toric_code": "tnrbm.ed.hamiltonians:toric_code_hamiltonian"}
+    __name__,
+    {
+        "cluster": "tnrbm.ed.hamiltonians:cluster_hamiltonian",
+        "toric_code": "tnrbm.ed.hamiltonians:toric_code_hamiltonian",
+    },
 )

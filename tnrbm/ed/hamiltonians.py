@@ -262,8 +262,6 @@ def toric_code_hamiltonian(
     return pauli_sum(edges["n"], terms).as_form(form, max_memory)
 
 
-
-
 #: name -> builder ``build(n, ..., form=, max_memory=)`` of the Hamiltonians the command line offers
 HAMILTONIANS: dict[str, Callable[..., Any]] = {
     "tfim": tfim,

@@ -414,8 +414,6 @@ def pauli_sum(n: int, terms: Iterable[Any] | Mapping[str, float]) -> PauliSum:
     )
 
 
-
-
 def check_form(form: str) -> str:
     """``form`` must be one of :data:`FORMS`."""
     return check_choice(form, "form", FORMS)

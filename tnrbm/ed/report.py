@@ -13,8 +13,6 @@ from .solve import ground_state
 __all__ = ["run_ed"]
 
 
-
-
 def run_ed(
     model: str = "tfim",
     n: int = 12,
@@ -86,4 +84,3 @@ def run_ed(
             }
         )
     return rows
-

@@ -11,6 +11,7 @@ import scipy.sparse as sp
 import scipy.sparse.linalg as spla
 
 from ..errors import InvalidParameterError
+from ..interop import as_sparse_operator, is_netket_object
 from ..network import BoltzmannNetwork
 from ..validation import check_int, check_memory
 from .pauli import PauliSum
@@ -57,7 +58,9 @@ class GroundStateResult:
 def as_operator(H: Any) -> Any:  # noqa: N803
     """``H`` as something with ``@`` and ``shape``: a PauliSum becomes a matrix-free operator.
 
-    Accepts a :class:`PauliSum`, a scipy sparse matrix, a ``LinearOperator`` or a square numpy array.
+    Accepts a :class:`PauliSum`, a scipy sparse matrix, a ``LinearOperator``, a square numpy array, or a
+    NetKet operator (its sparse form in tnrbm's kron order, :func:`tnrbm.interop.as_sparse_operator`;
+    note NetKet's ``Ising(J)`` is ``+J sum ZZ``, the opposite sign of :func:`tnrbm.ed.tfim`).
 
     Examples
     --------
@@ -67,6 +70,8 @@ def as_operator(H: Any) -> Any:  # noqa: N803
     """
     if isinstance(H, PauliSum):
         return H.to_operator()
+    if is_netket_object(H):
+        H = as_sparse_operator(H)  # noqa: N806
     if sp.issparse(H) or isinstance(H, spla.LinearOperator):
         op = H
     else:
@@ -260,5 +265,3 @@ def fidelity(a: Any, b: Any) -> float:
     if va.size != vb.size:
         raise InvalidParameterError(f"a and b must have the same length; got {va.size} and {vb.size}")
     return float(min(abs(np.vdot(va, vb)) ** 2, 1.0))
-
-

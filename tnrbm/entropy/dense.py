@@ -104,4 +104,5 @@ def _plan_dense(problem: Problem) -> Plan:
 
     return Plan("dense", flops=dense_cost(n, len(region), n_edges), memory=nbytes, run=run)
 
+
 register_method("dense", _plan_dense, auto=True)

@@ -14,6 +14,7 @@ import numpy as np
 
 from ..bulk import cut_from_surface, min_cut
 from ..errors import InvalidParameterError, MemoryLimitError
+from ..interop import as_network, is_netket_object
 from ..network import BoltzmannNetwork
 from ..validation import check_base, check_choice, check_region, check_renyi, memory_limit
 from .dense import as_state_vector
@@ -42,7 +43,8 @@ def entanglement(
     Parameters
     ----------
     state
-        An :class:`~tnrbm.RBM`, a :class:`~tnrbm.DBM`, or a state vector of length ``2**N`` in
+        An :class:`~tnrbm.RBM`, a :class:`~tnrbm.DBM`, a NetKet variational state or ``(model, params)``
+        pair (converted by :func:`tnrbm.interop.as_network`), or a state vector of length ``2**N`` in
         kron order (normalized here).
     region
         The visible units of A (any subset, contiguous or not).
@@ -112,6 +114,8 @@ def entanglement(
 
 def _problem(state: Any, region: Any, method: str, limit: int, surface: Any, slicing: bool) -> Problem:
     """Check the state, region and surface; find the cut."""
+    if is_netket_object(state):
+        state = as_network(state)
     if not isinstance(state, BoltzmannNetwork):
         if surface is not None:
             raise InvalidParameterError("surface is only used with a network and method='cut'; got a state vector")
@@ -147,7 +151,14 @@ def _choose(problem: Problem, method: str) -> tuple[Plan, dict]:
 
 
 def _result(
-    problem: Problem, method: str, p: np.ndarray, orders: tuple, base: Any, t0: float, plan: Any = None, extra: Any = None
+    problem: Problem,
+    method: str,
+    p: np.ndarray,
+    orders: tuple,
+    base: Any,
+    t0: float,
+    plan: Any = None,
+    extra: Any = None,
 ) -> EntanglementResult:
     s, r = entropies_from_spectrum(p, orders, base, tol=1e-12)
     return EntanglementResult(

@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 
 from ..contract import SMALL_ARRAY, blas_threads
+from ..interop import as_network, is_netket_object
 from ..network import BoltzmannNetwork
 from ..tn.mps import mps_arrays, plan_mps, profile_spectra
 from ..validation import check_base, check_renyi
@@ -109,7 +110,7 @@ def entanglement_profile(
     Parameters
     ----------
     network
-        An RBM or DBM whose units can be ordered along a chain (any network works; the cost grows
+        An RBM or DBM (or a NetKet state or ``(model, params)`` pair) whose units can be ordered along a chain (any network works; the cost grows
         like ``N 8**c`` with ``c`` the number of indices crossing a cut).
     renyi
         Renyi orders besides the von Neumann entropy (``float("inf")`` allowed).
@@ -136,6 +137,8 @@ def entanglement_profile(
     [1.0, 1.0, 1.0]
     """
     t0 = time.perf_counter()
+    if is_netket_object(network):
+        network = as_network(network)
     orders = check_renyi(renyi)
     base = check_base(base)
     plan = plan_mps(network, order)

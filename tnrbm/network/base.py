@@ -301,5 +301,3 @@ class BoltzmannNetwork:
         kind = type(self).__name__
         dt = "complex" if self.is_complex else "real"
         return f"{kind}(layer_sizes={list(self.layer_sizes)}, edges={self.n_edges}, hidden={self.hidden!r}, {dt})"
-
-

@@ -86,7 +86,10 @@ class DBM(BoltzmannNetwork):
         edges = [e for e, (u, _, _) in enumerate(builder.edges) if u[0] >= 1]
         terms, scale = builder.terms(deep, edges, sum_out=False)
         mantissa, exponent, _ = contract_arrays(
-            arrays + [t[0] for t in terms], inputs + [t[1] for t in terms], ("batch",), what="the hidden-layer contraction"
+            arrays + [t[0] for t in terms],
+            inputs + [t[1] for t in terms],
+            ("batch",),
+            what="the hidden-layer contraction",
         )
         vals = np.asarray(mantissa, dtype=np.complex128).reshape(-1)
         return conf @ self.biases[0] + shift.sum(axis=1) + np.log(vals) + (exponent + scale) * np.log(10.0)

@@ -13,9 +13,9 @@ from matplotlib.collections import LineCollection
 from matplotlib.lines import Line2D
 
 from ..bulk import Cut, min_cut
-from ..entropy import check_region
 from ..errors import InvalidParameterError
 from ..network import BoltzmannNetwork
+from ..validation import check_region
 from ._curves import _check_color
 from ._figure import check_flag, check_path, finish, ln2_text, new_axes, set_log, units
 from ._layout import layout, layout_kind, periods

@@ -12,9 +12,8 @@ import numpy as np
 from matplotlib.colors import is_color_like
 from matplotlib.ticker import MaxNLocator
 
-from ..entropy import EntanglementResult, entanglement
+from ..entropy import EntanglementProfile, EntanglementResult, entanglement
 from ..errors import InvalidParameterError
-from ..mps import EntanglementProfile
 from ..network import BoltzmannNetwork
 from ._figure import check_path, finish, ln2_text, new_axes, positive_limits, set_log, units
 
