@@ -8,7 +8,7 @@ import time
 import numpy as np
 import pytest
 from conftest import record_error, svd_spectrum
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import tnrbm
@@ -308,3 +308,18 @@ def test_estimate_bounds_the_arrays_and_times_a_step():
 def test_bad_step_control():
     with pytest.raises(InvalidParameterError, match="step_control"):
         fit.variational_ground_state(tnrbm.models.random_rbm(3, 2, seed=0), ed.tfim(3), step_control="trust")
+
+
+@settings(max_examples=8, deadline=None)
+@given(st.integers(2, 4), st.booleans(), st.floats(0.01, 1.0), st.integers(0, 2**31 - 1))
+def test_adaptive_history_never_rises_and_stays_above_the_ground_energy(n, complex_, lr, seed):
+    rng = np.random.default_rng(seed)
+    a = rng.normal(size=(2**n, 2**n)) + (1j * rng.normal(size=(2**n, 2**n)) if complex_ else 0)
+    H = (a + a.conj().T) / 2  # noqa: N806 - a random Hermitian matrix
+    e0 = np.linalg.eigvalsh(H)[0]
+    start = tnrbm.models.random_rbm(n, n, scale=0.01, complex=complex_, seed=seed)
+    res = fit.variational_ground_state(start, H, steps=25, learning_rate=lr)
+    assert np.all(np.diff(res.history) <= 0)
+    assert res.energy >= e0 - 1e-10
+    psi = res.rbm.to_dense()
+    assert abs(np.vdot(psi, H @ psi).real / np.vdot(psi, psi).real - res.energy) < 1e-10

@@ -295,7 +295,10 @@ def _fixed_step(at: Callable, point: _Point, delta: np.ndarray, rate: float, ste
     params = point.params + rate * delta
     if not np.all(np.isfinite(params)):
         raise InvalidParameterError(f"the fit diverged at step {step}; use a smaller learning_rate (got {rate}){hint}")
-    return at(params)
+    point = at(params)
+    if not np.isfinite(point.loss):
+        raise InvalidParameterError(f"the fit reached a state orthogonal to the target at step {step}{hint}")
+    return point
 
 
 def _adaptive_step(at: Callable, point: _Point, delta: np.ndarray, rate: float) -> tuple[_Point | None, float, int]:
