@@ -297,7 +297,10 @@ def _fixed_step(at: Callable, point: _Point, delta: np.ndarray, rate: float, ste
         raise InvalidParameterError(f"the fit diverged at step {step}; use a smaller learning_rate (got {rate}){hint}")
     point = at(params)
     if not np.isfinite(point.loss):
-        raise InvalidParameterError(f"the fit reached a state orthogonal to the target at step {step}{hint}")
+        raise InvalidParameterError(
+            f"the fit reached a state orthogonal to the target at step {step}; use a smaller learning_rate "
+            f"(got {rate}) or step_control='adaptive'"
+        )
     return point
 
 
