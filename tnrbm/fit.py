@@ -1,9 +1,11 @@
 """Variational fits of RBMs with exact sums over all ``2**N`` configurations (``N <= 16``).
 
-``ground_state(rbm, H)`` minimizes the energy ``<psi|H|psi> / <psi|psi>``; ``to_state(rbm, vector)``
-maximizes the fidelity with a target vector. Both use stochastic reconfiguration (SR, imaginary-time
-evolution projected on the variational manifold) with a diagonal shift, or plain gradient descent,
-with every expectation value summed exactly -- no Monte Carlo noise.
+``variational_ground_state(rbm, H)`` minimizes the energy ``<psi|H|psi> / <psi|psi>``;
+``to_state(rbm, vector)`` maximizes the fidelity with a target vector. Both use stochastic
+reconfiguration (SR, imaginary-time evolution projected on the variational manifold) with a diagonal
+shift, or plain gradient descent, with every expectation value summed exactly -- no Monte Carlo noise.
+(``ground_state`` is the old name of ``variational_ground_state``; :func:`tnrbm.ed.ground_state` is the
+eigensolver.)
 
 The free parameters are the visible bias ``a``, the hidden bias ``b`` and the *nonzero* couplings of
 the starting RBM (its connectivity is kept: a zero coupling is no edge). The log-derivatives are
@@ -12,22 +14,37 @@ analytic: ``d ln psi / d a_i = v_i``, ``d ln psi / d b_j = tanh theta_j`` (spin 
 real parameters (enough for sign-free ground states such as the TFIM's); complex RBMs (or
 ``complex_parameters=True``) with complex, holomorphic ones.
 
+Step control. Near a small random start (NetKet's default initialization has standard deviation
+0.01) the hidden-unit log-derivatives ``tanh theta_j ~ theta_j`` are of the size of the weights, so
+the SR matrix ``S`` has eigenvalues down to ``1e-11`` and ``S^-1 F`` is a parameter step of order 1
+even at ``learning_rate = 0.1`` (TFIM N = 12 at scale 0.01: the first step changes the weights by
+1.6-2.1 while they were 0.03; the predicted energy change is -2.3, the actual +6.8). The state then
+falls into saturated ``tanh`` units where the gradient vanishes (the fit stalls at E = -0.236 or
+-5.236 against -15.32). By default (``step_control="adaptive"``) no parameter moves by more than 0.2
+in one step (a trust region in parameter space: without it a large ``learning_rate`` still jumps into
+such a trap, e.g. ``to_state`` stalling at F = 0.74), and a step is accepted only when the exact
+objective falls by at least a tenth of the first-order prediction (Armijo backtracking: the step is
+halved until it does); it grows again by 1.5, up to ``learning_rate``, when the prediction holds. So
+the energy never rises. ``step_control="fixed"`` is the plain fixed step of earlier versions.
+
 Examples
 --------
 >>> import tnrbm
 >>> from tnrbm import ed, fit
->>> rbm = tnrbm.models.random_rbm(6, 6, scale=0.05, seed=1)
->>> res = fit.ground_state(rbm, ed.tfim(6), steps=200, seed=1)
+>>> rbm = tnrbm.models.random_rbm(6, 6, scale=0.01, seed=1)
+>>> res = fit.variational_ground_state(rbm, ed.tfim(6), steps=200)
 >>> exact = ed.ground_state(ed.tfim(6)).energy
->>> bool(abs(res.energy - exact) / abs(exact) < 1e-4)
-True
+>>> bool(abs(res.energy - exact) / abs(exact) < 1e-4), bool(all(res.history[1:] <= res.history[:-1]))
+(True, True)
 """
 
 from __future__ import annotations
 
 import contextlib
+import sys
 import time
-from collections.abc import Callable
+import warnings
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -36,16 +53,43 @@ import scipy.linalg as sla
 import scipy.sparse as sp
 
 from ._memory import check_memory
+from .bulk import min_cut
+from .ed import as_operator, fidelity, state_vector, tfim
+from .ed import ground_state as ed_ground_state
+from .entropy import entanglement
 from .errors import InvalidParameterError
-from .network import RBM, all_configurations
+from .models import random_rbm, rng_from_seed
+from .network import RBM, all_configurations, check_configurations
 
-__all__ = ["FitResult", "ground_state", "to_state", "log_derivatives", "run_fit", "METHODS", "MAX_SPINS"]
+__all__ = [
+    "FitResult",
+    "variational_ground_state",
+    "ground_state",
+    "to_state",
+    "log_derivatives",
+    "estimate",
+    "run_fit",
+    "METHODS",
+    "STEP_CONTROLS",
+    "MAX_SPINS",
+]
 
 METHODS = ("sr", "gd")
+#: ``"adaptive"``: Armijo backtracking on the exact objective; ``"fixed"``: every step at learning_rate
+STEP_CONTROLS = ("adaptive", "fixed")
 #: exact sums over 2**N configurations are allowed up to this N
 MAX_SPINS = 16
+#: a step is halved at most this many times; if none of them lowers the objective the fit has converged
+_MAX_HALVINGS = 30
+#: accept a step when the objective falls by at least this fraction of the first-order prediction
+_ARMIJO = 0.1
+#: grow the step (by _GROWTH, up to learning_rate) when the fall is at least this fraction of the prediction
+_GOOD_RATIO = 0.5
+_GROWTH = 1.5
+#: no parameter moves by more than this in one adaptive step (a trust region in parameter space)
+_MAX_PARAMETER_STEP = 0.2
 
-Progress = Callable[[int, float], Any] | None
+Progress = Callable[[int, float], Any] | bool | None
 
 
 @dataclass
@@ -57,18 +101,22 @@ class FitResult:
     rbm : RBM
         The fitted network (same connectivity and hidden convention as the start).
     history : numpy.ndarray
-        The objective after each step: energies (``ground_state``) or fidelities (``to_state``);
-        entry 0 is the starting value.
+        The objective after each step: energies (``variational_ground_state``) or fidelities
+        (``to_state``); entry 0 is the starting value.
     energy : float or None
-        The exact final energy (``ground_state``).
+        The exact final energy (``variational_ground_state``).
     fidelity : float or None
-        The final fidelity with the target (``to_state``, or ``ground_state`` given ``reference``).
+        The final fidelity with the target (``to_state``, or ``variational_ground_state`` given
+        ``reference``).
     method : str
         ``"sr"`` or ``"gd"``.
     steps : int
-        Number of updates made.
+        Number of updates made (fewer than asked when the adaptive step control found no step that
+        lowers the objective: a minimum to rounding error).
     seconds : float
         Wall time.
+    rejected : int
+        Trial steps the adaptive step control rejected (each costs one evaluation, not an SR solve).
     """
 
     rbm: RBM
@@ -78,10 +126,11 @@ class FitResult:
     method: str
     steps: int
     seconds: float
+    rejected: int = 0
 
     @property
     def energies(self) -> np.ndarray:
-        """The energy history (``ground_state`` fits)."""
+        """The energy history (``variational_ground_state`` fits)."""
         return self.history
 
 
@@ -185,12 +234,12 @@ def _check_positive(value: Any, name: str, allow_zero: bool = False) -> float:
     return x
 
 
-def _update(
-    o: np.ndarray, p: np.ndarray, force: np.ndarray, method: str, learning_rate: float, diag_shift: float, real: bool
+def _direction(
+    o: np.ndarray, p: np.ndarray, force: np.ndarray, method: str, diag_shift: float, real: bool
 ) -> np.ndarray:
-    """The parameter change: ``-lr (S + shift)^-1 F`` (SR) or ``-lr F`` (gradient descent)."""
+    """The parameter change for a unit step: ``-(S + shift)^-1 F`` (SR) or ``-F`` (gradient descent)."""
     if method == "gd":
-        return -learning_rate * (force.real if real else force)
+        return -(force.real if real else force)
     mean = p @ o
     oc = o - mean
     s = (oc.conj().T * p) @ oc
@@ -201,36 +250,191 @@ def _update(
         delta = sla.solve(s, force, assume_a="pos")
     except (sla.LinAlgError, ValueError):
         delta = sla.lstsq(s, force)[0]
-    return -learning_rate * delta
+    return -delta
 
 
-def _prepare(
-    rbm: RBM, steps: Any, method: str, learning_rate: Any, diag_shift: Any, complex_parameters: bool | None
-) -> tuple[_Parametrization, int, float, float]:
-    if method not in METHODS:
-        raise InvalidParameterError(f"method must be one of {METHODS}; got {method!r}")
-    par = _Parametrization(rbm, complex_parameters)
-    return (
-        par,
-        _check_steps(steps),
-        _check_positive(learning_rate, "learning_rate"),
-        _check_positive(diag_shift, "diag_shift", allow_zero=True),
-    )
+@dataclass
+class _Point:
+    """The objective at one parameter vector: the loss minimized, the value reported, and what SR needs."""
+
+    params: np.ndarray
+    loss: float
+    value: float
+    psi: np.ndarray
+    o: np.ndarray
+    force: np.ndarray
 
 
-def _perturb(par: _Parametrization, seed: Any, scale: float) -> None:
-    if seed is None or scale == 0:
+def _energy_objective(par: _Parametrization, op: Any) -> Callable[[np.ndarray], _Point]:
+    def at(params: np.ndarray) -> _Point:
+        psi, o = par.evaluate(params)
+        hpsi = op @ psi
+        e = float(np.vdot(psi, hpsi).real)
+        force = o.conj().T @ (psi.conj() * hpsi) - (np.abs(psi) ** 2 @ o).conj() * e
+        return _Point(params, e, e, psi, o, force)
+
+    return at
+
+
+def _fidelity_objective(par: _Parametrization, phi: np.ndarray) -> Callable[[np.ndarray], _Point]:
+    """SR on ``-ln F``: the force is ``<O*>_psi - sum_v psi* O* phi / <psi|phi>``."""
+
+    def at(params: np.ndarray) -> _Point:
+        psi, o = par.evaluate(params)
+        overlap = np.vdot(psi, phi)
+        f = float(min(abs(overlap) ** 2, 1.0))
+        if abs(overlap) < 1e-300:
+            return _Point(params, np.inf, f, psi, o, np.zeros(par.n_params, dtype=par.dtype))
+        force = (np.abs(psi) ** 2 @ o).conj() - o.conj().T @ (psi.conj() * phi) / overlap
+        return _Point(params, -np.log(f), f, psi, o, force)
+
+    return at
+
+
+def _fixed_step(at: Callable, point: _Point, delta: np.ndarray, rate: float, step: int, hint: str) -> _Point:
+    params = point.params + rate * delta
+    if not np.all(np.isfinite(params)):
+        raise InvalidParameterError(f"the fit diverged at step {step}; use a smaller learning_rate (got {rate}){hint}")
+    point = at(params)
+    if not np.isfinite(point.loss):
+        raise InvalidParameterError(
+            f"the fit reached a state orthogonal to the target at step {step}; use a smaller learning_rate "
+            f"(got {rate}) or step_control='adaptive'"
+        )
+    return point
+
+
+def _adaptive_step(at: Callable, point: _Point, delta: np.ndarray, rate: float) -> tuple[_Point | None, float, int]:
+    """Armijo backtracking: halve the step until the loss falls by ``_ARMIJO`` x the first-order
+    prediction ``2 Re <F, delta>``; returns (the new point or None, the next step, rejections). The
+    next step is the one used, times ``_GROWTH`` when the fall reached ``_GOOD_RATIO`` x the prediction
+    (capped at learning_rate by the caller)."""
+    slope = 2.0 * float(np.vdot(point.force, delta).real)
+    largest = float(np.abs(delta).max(initial=0.0))
+    if largest * rate > _MAX_PARAMETER_STEP:
+        rate = _MAX_PARAMETER_STEP / largest
+    for tries in range(_MAX_HALVINGS + 1):
+        params = point.params + rate * delta
+        if np.all(np.isfinite(params)):
+            trial = at(params)
+            fall = point.loss - trial.loss
+            if np.isfinite(trial.loss) and fall > 0 and fall >= -_ARMIJO * rate * slope:
+                return trial, (rate if fall < -_GOOD_RATIO * rate * slope else _GROWTH * rate), tries
+        rate *= 0.5
+    return None, rate, _MAX_HALVINGS + 1
+
+
+def _descend(at: Callable, par: _Parametrization, steps: int, options: dict, report: Callable | None) -> tuple:
+    """The optimization loop shared by both fits; returns (final point, history, updates, rejected)."""
+    point = at(par.params)
+    if not np.isfinite(point.loss):
+        raise InvalidParameterError("the rbm is orthogonal to the target vector: start from another rbm")
+    history, rejected, lr_max = [point.value], 0, options["learning_rate"]
+    rate = lr_max
+    hint = "" if options["method"] == "gd" else f" or a larger diag_shift (got {options['diag_shift']})"
+    for step in range(1, steps + 1):
+        delta = _direction(
+            point.o, np.abs(point.psi) ** 2, point.force, options["method"], options["diag_shift"], not par.complex
+        )
+        if options["step_control"] == "fixed":
+            point = _fixed_step(at, point, delta, rate, step, hint)
+        else:
+            new, used, tries = _adaptive_step(at, point, delta, rate)
+            rejected += tries
+            if new is None:  # no step lowers the objective: converged to rounding error
+                return point, history, step - 1, rejected
+            point, rate = new, min(used, lr_max)
+        history.append(point.value)
+        if report is not None:
+            report(step, point.value)
+    return point, history, steps, rejected
+
+
+@contextlib.contextmanager
+def _reporter(progress: Any, steps: int, label: str) -> Iterator[Callable[[int, float], Any] | None]:
+    """``progress`` as a callable(step, value): a user callable, a tqdm bar (True, tqdm installed), a
+    stderr line every ``steps // 20`` steps (True, no tqdm), or None (None or False)."""
+    if progress is None or progress is False:
+        yield None
         return
-    from .models import rng_from_seed
+    if callable(progress):
+        yield progress
+        return
+    if progress is not True:
+        raise InvalidParameterError(f"progress must be a callable(step, value), True, False or None; got {progress!r}")
+    try:
+        from tqdm.auto import tqdm
+    except ImportError:
+        every = max(1, steps // 20)
+        yield (
+            lambda step, value: (
+                print(f"{label}: step {step}/{steps}, {value:.10g}", file=sys.stderr, flush=True)
+                if step % every == 0 or step == steps
+                else None
+            )
+        )
+        return
+    bar = tqdm(total=steps, desc=label, file=sys.stderr)
 
-    rng = rng_from_seed(seed)
-    noise = rng.normal(0.0, scale, size=par.n_params)
-    if par.complex:
-        noise = noise + 1j * rng.normal(0.0, scale, size=par.n_params)
-    par.params = par.params + noise
+    def advance(step: int, value: float) -> None:
+        bar.update(step - bar.n)
+        bar.set_postfix_str(f"{value:.10g}", refresh=False)
+
+    try:
+        yield advance
+    finally:
+        bar.close()
 
 
-def ground_state(
+def _netket_sparse(H: Any, n: int) -> sp.csr_array:  # noqa: N803
+    """The sparse matrix of a NetKet operator on ``nk.hilbert.Spin(1/2, n)``, in tnrbm's kron order.
+
+    NetKet's Pauli operators have the same matrix in both orderings of ``Spin`` (basis index 0 is the
+    ``sigma^z = +1`` state also with ``inverted_ordering=True``, whose local states read ``[-1, 1]``),
+    and that is tnrbm's order (``v = +1`` first), so the sparse form is used as it is."""
+    import netket as nk  # optional; already imported when H is a NetKet operator
+
+    hilbert = getattr(H, "hilbert", None)
+    ok = isinstance(hilbert, nk.hilbert.Spin) and hilbert.local_size == 2 and not hilbert.constrained
+    if not ok or hilbert.size != n:
+        raise InvalidParameterError(
+            f"H is a NetKet operator on {hilbert!r}; the fit needs an unconstrained nk.hilbert.Spin(s=1/2, N={n}) "
+            f"(N = rbm.n_visible)"
+        )
+    matrix = sp.csr_array(H.to_sparse())
+    return matrix
+
+
+def _hamiltonian(H: Any, n: int) -> Any:  # noqa: N803
+    """``H`` as an operator of size ``2**n``: PauliSum, sparse, LinearOperator, array or NetKet operator."""
+    if hasattr(H, "to_sparse") and type(H).__module__.startswith("netket"):
+        H = _netket_sparse(H, n)  # noqa: N806
+    op = as_operator(H)
+    if op.shape[0] != 2**n:
+        raise InvalidParameterError(f"H must have size 2**{n} = {2**n}; got shape {op.shape}")
+    return op
+
+
+def _prepare(rbm: RBM, steps: Any, seed: Any, noise: Any, options: dict) -> tuple[_Parametrization, int, dict]:
+    if options["method"] not in METHODS:
+        raise InvalidParameterError(f"method must be one of {METHODS}; got {options['method']!r}")
+    if options["step_control"] not in STEP_CONTROLS:
+        raise InvalidParameterError(f"step_control must be one of {STEP_CONTROLS}; got {options['step_control']!r}")
+    par = _Parametrization(rbm, options.pop("complex_parameters"))
+    options["learning_rate"] = _check_positive(options["learning_rate"], "learning_rate")
+    options["diag_shift"] = _check_positive(options["diag_shift"], "diag_shift", allow_zero=True)
+    steps = _check_steps(steps)
+    scale = _check_positive(noise, "noise", allow_zero=True)
+    if seed is not None and scale != 0:
+        rng = rng_from_seed(seed)
+        perturbation = rng.normal(0.0, scale, size=par.n_params)
+        if par.complex:
+            perturbation = perturbation + 1j * rng.normal(0.0, scale, size=par.n_params)
+        par.params = par.params + perturbation
+    return par, steps, options
+
+
+def variational_ground_state(
     rbm: RBM,
     H: Any,  # noqa: N803
     steps: int = 300,
@@ -242,6 +446,7 @@ def ground_state(
     complex_parameters: bool | None = None,
     reference: Any = None,
     progress: Progress = None,
+    step_control: str = "adaptive",
 ) -> FitResult:
     """Minimize the exact energy of an RBM for a Hamiltonian (``N <= 16``).
 
@@ -250,14 +455,18 @@ def ground_state(
     rbm
         The starting network; its connectivity and hidden convention are kept.
     H
-        The Hamiltonian: a :class:`~tnrbm.ed.PauliSum`, scipy sparse matrix, ``LinearOperator`` or
-        dense array of size ``2**N``.
+        The Hamiltonian: a :class:`~tnrbm.ed.PauliSum`, scipy sparse matrix, ``LinearOperator``, dense
+        array of size ``2**N``, or a NetKet operator on ``nk.hilbert.Spin(1/2, N)`` (its
+        ``to_sparse()`` form). Mind the sign: NetKet's ``nk.operator.Ising(hilbert, graph, h, J)`` is
+        ``H = -h sum X + J sum ZZ`` (``J > 0`` is antiferromagnetic), while ``tnrbm.ed.tfim(n, J, h)``
+        is ``-J sum ZZ - h sum X``: ``Ising(h=h, J=J)`` equals ``ed.tfim(n, J=-J, h=h)``.
     steps
-        Number of updates.
+        Maximum number of updates.
     method
         ``"sr"`` (stochastic reconfiguration, exact) or ``"gd"`` (plain gradient descent).
     learning_rate
-        Step size (the imaginary-time step for SR).
+        The largest step (the imaginary-time step for SR); with the adaptive step control, also the
+        first one tried.
     diag_shift
         Added to the diagonal of the SR matrix S.
     seed, noise
@@ -268,7 +477,14 @@ def ground_state(
     reference
         An optional exact vector (e.g. the ED ground state): the final fidelity is reported.
     progress
-        ``callable(step, energy)`` called after every step (e.g. to drive a progress bar).
+        ``callable(step, energy)`` called after every step, ``True`` for a tqdm bar on stderr (a
+        plain stderr line every ``steps // 20`` steps without tqdm), or None.
+    step_control
+        ``"adaptive"``: move no parameter by more than 0.2 per step, halve a step until the exact
+        energy falls by a tenth of the first-order prediction and grow it again (by 1.5, up to
+        ``learning_rate``) when the prediction holds; the energy never rises, and the fit stops early
+        when no step lowers it. ``"fixed"``: every step
+        at ``learning_rate`` (the behaviour before; overshoots from small starts).
 
     Returns
     -------
@@ -279,51 +495,54 @@ def ground_state(
     --------
     >>> import tnrbm
     >>> from tnrbm import ed, fit
-    >>> res = fit.ground_state(tnrbm.models.random_rbm(4, 4, scale=0.1, seed=0), ed.tfim(4), steps=100)
-    >>> bool(res.energy - ed.ground_state(ed.tfim(4)).energy < 1e-5), len(res.history)
-    (True, 101)
+    >>> res = fit.variational_ground_state(tnrbm.models.random_rbm(4, 4, scale=0.1, seed=0), ed.tfim(4), steps=100)
+    >>> bool(res.energy - ed.ground_state(ed.tfim(4)).energy < 1e-5)
+    True
     """
-    from .ed import as_operator
-
     t0 = time.perf_counter()
-    par, steps, lr, shift = _prepare(rbm, steps, method, learning_rate, diag_shift, complex_parameters)
-    op = as_operator(H)
-    if op.shape[0] != 2**par.n:
-        raise InvalidParameterError(f"H must have size 2**{par.n} = {2**par.n}; got shape {op.shape}")
-    _perturb(par, seed, _check_positive(noise, "noise", allow_zero=True))
-    history = []
-    with _blas_threads():
-        for step in range(steps + 1):
-            psi, o = par.evaluate(par.params)
-            hpsi = op @ psi
-            e = float(np.vdot(psi, hpsi).real)
-            history.append(e)
-            if step > 0 and progress is not None:
-                progress(step, e)
-            if step == steps:
-                break
-            p = np.abs(psi) ** 2
-            force = o.conj().T @ (psi.conj() * hpsi) - (p @ o).conj() * e
-            par.params = par.params + _update(o, p, force, method, lr, shift, not par.complex)
-            if not np.all(np.isfinite(par.params)):
-                raise InvalidParameterError(
-                    f"the fit diverged at step {step + 1}; use a smaller learning_rate (got {learning_rate}) "
-                    f"or a larger diag_shift (got {diag_shift})"
-                )
-    fid = None
-    if reference is not None:
-        from .ed import fidelity
-
-        fid = fidelity(psi, reference)
+    options = dict(
+        method=method,
+        learning_rate=learning_rate,
+        diag_shift=diag_shift,
+        step_control=step_control,
+        complex_parameters=complex_parameters,
+    )
+    par, steps, options = _prepare(rbm, steps, seed, noise, options)
+    op = _hamiltonian(H, par.n)
+    with _blas_threads(), _reporter(progress, steps, "variational ground state") as report:
+        point, history, made, rejected = _descend(_energy_objective(par, op), par, steps, options, report)
     return FitResult(
-        rbm=par.to_rbm(par.params),
+        rbm=par.to_rbm(point.params),
         history=np.array(history),
         energy=history[-1],
-        fidelity=fid,
+        fidelity=None if reference is None else fidelity(point.psi, reference),
         method=method,
-        steps=steps,
+        steps=made,
         seconds=time.perf_counter() - t0,
+        rejected=rejected,
     )
+
+
+def ground_state(*args: Any, **kwargs: Any) -> FitResult:
+    """Deprecated name of :func:`variational_ground_state` (it collides with :func:`tnrbm.ed.ground_state`).
+
+    Examples
+    --------
+    >>> import warnings, tnrbm
+    >>> from tnrbm import ed, fit
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     res = fit.ground_state(tnrbm.models.random_rbm(3, 3, scale=0.1, seed=0), ed.tfim(3), steps=5)
+    >>> caught[0].category.__name__
+    'DeprecationWarning'
+    """
+    warnings.warn(
+        "tnrbm.fit.ground_state is deprecated: use tnrbm.fit.variational_ground_state "
+        "(tnrbm.ed.ground_state is the eigensolver)",
+        DeprecationWarning,
+        stacklevel=2,
+    )
+    return variational_ground_state(*args, **kwargs)
 
 
 def to_state(
@@ -337,12 +556,14 @@ def to_state(
     noise: float = 0.0,
     complex_parameters: bool | None = None,
     progress: Progress = None,
+    step_control: str = "adaptive",
 ) -> FitResult:
     """Maximize the fidelity ``|<phi|psi>|**2 / <psi|psi>`` of an RBM with a target vector ``phi``.
 
     SR on ``-ln F``: the force is ``<O*>_psi - sum_v psi* O* phi / <psi|phi>``. Arguments as in
-    :func:`ground_state`; ``progress(step, fidelity)``. Steps much above 0.05 can throw complex
-    RBMs into a trap (a zero of ``cosh theta``) where the fidelity stalls at a small value.
+    :func:`variational_ground_state` (the adaptive step control acts on ``-ln F``: the fidelity never
+    falls); ``progress(step, fidelity)``. With ``step_control="fixed"``, steps much above 0.05 can
+    throw complex RBMs into a trap (a zero of ``cosh theta``) where the fidelity stalls at a small value.
 
     Returns
     -------
@@ -358,10 +579,15 @@ def to_state(
     >>> bool(res.fidelity > 1 - 1e-6)
     True
     """
-    from .ed import state_vector
-
     t0 = time.perf_counter()
-    par, steps, lr, shift = _prepare(rbm, steps, method, learning_rate, diag_shift, complex_parameters)
+    options = dict(
+        method=method,
+        learning_rate=learning_rate,
+        diag_shift=diag_shift,
+        step_control=step_control,
+        complex_parameters=complex_parameters,
+    )
+    par, steps, options = _prepare(rbm, steps, seed, noise, options)
     phi = state_vector(vector, "vector")
     if phi.size != 2**par.n:
         raise InvalidParameterError(f"vector must have length 2**{par.n} = {2**par.n}; got {phi.size}")
@@ -369,35 +595,17 @@ def to_state(
         raise InvalidParameterError("vector is complex: fit it with complex_parameters=True")
     if not par.complex:
         phi = phi.real
-    _perturb(par, seed, _check_positive(noise, "noise", allow_zero=True))
-    history = []
-    with _blas_threads():
-        for step in range(steps + 1):
-            psi, o = par.evaluate(par.params)
-            overlap = np.vdot(psi, phi)
-            f = float(min(abs(overlap) ** 2, 1.0))
-            history.append(f)
-            if step > 0 and progress is not None:
-                progress(step, f)
-            if step == steps:
-                break
-            if abs(overlap) < 1e-300:
-                raise InvalidParameterError("the rbm is orthogonal to the target vector: start from another rbm")
-            p = np.abs(psi) ** 2
-            force = (p @ o).conj() - o.conj().T @ (psi.conj() * phi) / overlap
-            par.params = par.params + _update(o, p, force, method, lr, shift, not par.complex)
-            if not np.all(np.isfinite(par.params)):
-                raise InvalidParameterError(
-                    f"the fit diverged at step {step + 1}; use a smaller learning_rate (got {learning_rate})"
-                )
+    with _blas_threads(), _reporter(progress, steps, "fit to state") as report:
+        point, history, made, rejected = _descend(_fidelity_objective(par, phi), par, steps, options, report)
     return FitResult(
-        rbm=par.to_rbm(par.params),
+        rbm=par.to_rbm(point.params),
         history=np.array(history),
         energy=None,
         fidelity=history[-1],
         method=method,
-        steps=steps,
+        steps=made,
         seconds=time.perf_counter() - t0,
+        rejected=rejected,
     )
 
 
@@ -405,7 +613,7 @@ def log_derivatives(rbm: RBM, v: Any) -> np.ndarray:
     """``d ln psi / d (a, b, W_nonzero)`` at configurations ``v``, shape ``(..., n_params)``.
 
     The parameter order is ``a`` (n_visible), ``b`` (n_hidden), then the nonzero couplings sorted by
-    (visible, hidden) index -- the order :func:`ground_state` uses.
+    (visible, hidden) index -- the order :func:`variational_ground_state` uses.
 
     Examples
     --------
@@ -416,8 +624,6 @@ def log_derivatives(rbm: RBM, v: Any) -> np.ndarray:
     >>> bool(np.allclose(d, [1.0, np.tanh(0.5), np.tanh(0.5)]))
     True
     """
-    from .network import check_configurations
-
     par = _Parametrization(rbm, None)
     conf = check_configurations(v, rbm.n_visible)
     flat = conf.reshape(-1, rbm.n_visible)
@@ -425,6 +631,48 @@ def log_derivatives(rbm: RBM, v: Any) -> np.ndarray:
     d_theta = np.tanh(theta) if rbm.hidden == "spin" else 1.0 / (1.0 + np.exp(-theta))
     out = np.concatenate([flat, d_theta, flat[:, par.rows] * d_theta[:, par.cols]], axis=1).astype(par.dtype)
     return out.reshape(conf.shape[:-1] + (par.n_params,))
+
+
+def estimate(rbm: RBM, steps: int = 300, method: str = "sr", complex_parameters: bool | None = None) -> dict:
+    """The memory and time a fit of ``rbm`` will take, before running it.
+
+    The memory is the bound the fit itself checks (the ``2**N x n_params`` log-derivative matrix and its
+    two working copies, plus the ``n_params x n_params`` SR matrix); the time is one step's linear
+    algebra (amplitudes, log-derivatives and, for SR, the S matrix and its solve) timed at this size on
+    this machine, times ``steps``. The Hamiltonian's product and the adaptive control's rejected trials
+    (a few, at the start) add a little; a loaded machine takes longer.
+
+    Returns
+    -------
+    dict
+        ``configurations`` (``2**N``), ``parameters``, ``bytes``, ``seconds_per_step``, ``seconds``.
+
+    Examples
+    --------
+    >>> import tnrbm
+    >>> from tnrbm import fit
+    >>> cost = fit.estimate(tnrbm.models.random_rbm(8, 8, seed=0), steps=100)
+    >>> cost["configurations"], cost["parameters"], cost["bytes"] < 2**20
+    (256, 80, True)
+    """
+    if method not in METHODS:
+        raise InvalidParameterError(f"method must be one of {METHODS}; got {method!r}")
+    steps = _check_steps(steps)
+    par = _Parametrization(rbm, complex_parameters)
+    itemsize = np.dtype(par.dtype).itemsize
+    nbytes = 3.0 * itemsize * 2**par.n * par.n_params + 2.0 * itemsize * par.n_params**2
+    with _blas_threads():
+        t0 = time.perf_counter()
+        psi, o = par.evaluate(par.params)
+        _direction(o, np.abs(psi) ** 2, o[0].conj(), method, 1e-4, not par.complex)
+        per_step = time.perf_counter() - t0
+    return {
+        "configurations": 2**par.n,
+        "parameters": par.n_params,
+        "bytes": int(nbytes),
+        "seconds_per_step": per_step,
+        "seconds": per_step * steps,
+    }
 
 
 def run_fit(
@@ -453,16 +701,10 @@ def run_fit(
     >>> [row["quantity"] for row in out["summary"]]
     ['energy', 'relative error', 'fidelity', 'seconds']
     """
-    from .bulk import min_cut
-    from .ed import ground_state as ed_ground_state
-    from .ed import tfim
-    from .entropy import entanglement
-    from .models import random_rbm
-
     hamiltonian = tfim(n, J=J, h=h)
     exact = ed_ground_state(hamiltonian)
     start = random_rbm(n, alpha * n, scale=0.05, bias_scale=0.0, seed=seed)
-    res = ground_state(
+    res = variational_ground_state(
         start,
         hamiltonian,
         steps=steps,
