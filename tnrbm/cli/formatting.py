@@ -31,6 +31,7 @@ __all__ = [
     "json_default",
     "region_text",
     "table",
+    "times_log2",
     "to_json",
     "units",
 ]
@@ -50,23 +51,30 @@ def console(stderr: bool = False) -> Console:
     return Console(highlight=False, stderr=stderr, width=None if stream.isatty() else 160)
 
 
-def fmt(x: Any, digits: int = 10) -> str:
-    """A table cell: None as ``-``, floats to ``digits`` significant digits, the rest as ``str``.
+def fmt(x: Any, digits: int = 10, decimals: int | None = None) -> str:
+    """A table cell: None as ``-``, floats rounded, the rest as ``str``.
+
+    Floats get ``digits`` significant digits, or with ``decimals`` a fixed number of decimals (values
+    below ``10**-decimals`` then show two significant digits, so that no small number reads as zero).
 
     Examples
     --------
     >>> fmt(1.0 / 3.0), fmt(2.0**40, digits=3), fmt(float("nan"))
     ('0.3333333333', '1.1e+12', 'nan')
+    >>> fmt(1.283, decimals=4), fmt(88.72283911, decimals=4), fmt(2.5e-6, decimals=4), fmt(0.0, decimals=4)
+    ('1.2830', '88.7228', '2.5e-06', '0.0000')
     """
     if x is None:
         return "-"
     if isinstance(x, bool):
         return str(x).lower()
-    if isinstance(x, float):
-        if math.isnan(x):
-            return "nan"
-        return f"{x:.{digits}g}" if abs(x) < 1e6 else f"{x:.{min(digits, 4)}e}"
-    return str(x)
+    if not isinstance(x, float):
+        return str(x)
+    if math.isnan(x) or math.isinf(x):
+        return str(x)
+    if decimals is not None and abs(x) < 1e6:
+        return f"{x:.{decimals}f}" if x == 0 or abs(x) >= 10.0**-decimals else f"{x:.1e}"
+    return f"{x:.{digits}g}" if abs(x) < 1e6 else f"{x:.{min(digits, 4)}e}"
 
 
 def table(
@@ -75,8 +83,11 @@ def table(
     rows: Sequence[Sequence[Any]],
     legend: str | None = None,
     digits: int = 10,
+    decimals: int | None = None,
 ) -> None:
     """Print a table (text columns left, numbers right), then a one-line ``legend`` if given.
+
+    Cells are formatted by :func:`fmt` with ``digits`` and ``decimals``.
 
     Examples
     --------
@@ -88,7 +99,7 @@ def table(
     for col in columns:
         tab.add_column(col, justify="left" if col in _LEFT else "right")
     for row in rows:
-        tab.add_row(*[fmt(x, digits) for x in row])
+        tab.add_row(*[fmt(x, digits, decimals) for x in row])
     out = console()
     out.print(tab)
     if legend:
@@ -127,8 +138,19 @@ def bound_label(count: str, base: float | None) -> str:
     >>> bound_label("min(|A|,|B|)", None)
     'min(|A|,|B|) ln 2 (nats)'
     """
-    u = units(base)
-    return f"{count} {u.ln2} ({u.name})" if u.ln2 else f"{count} ({u.name})"
+    return f"{times_log2(count, base)} ({units(base).name})"
+
+
+def times_log2(count: str, base: float | None) -> str:
+    """``count`` units of ``log_base 2`` as text: ``'m ln 2'`` (nats), ``'m'`` (bits), ``'m log_10 2'``.
+
+    Examples
+    --------
+    >>> times_log2("m", None), times_log2("m", 2), times_log2("m", 10)
+    ('m ln 2', 'm', 'm log_10 2')
+    """
+    ln2 = units(base).ln2
+    return f"{count} {ln2}" if ln2 else count
 
 
 def region_text(region: Sequence[int]) -> str:

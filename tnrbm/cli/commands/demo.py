@@ -17,7 +17,7 @@ from ..reports import entropy_rows
 
 __all__ = ["demo"]
 
-_DIGITS = 5  # significant digits in the demo's tables (the JSON keeps every digit)
+_DECIMALS = 4  # decimals in the demo's tables (the JSON keeps every digit)
 _ENTROPY_LEGEND = (
     "S_A, S_2: von Neumann and Renyi-2 entropy of A; m: units on A's minimal cut (RT surface); "
     "m ln 2: the cut bound on S_A; min(|A|,|B|) ln 2: the trivial bound; method: dense SVD, cut (Gram "
@@ -32,7 +32,7 @@ def _print_entropy_rows(title: str, rows: list[dict]) -> None:
         ["region", "|A|", "S_A", "S_2", "m", "m ln 2", "min(|A|,|B|) ln 2", "method"],
         [[r["region"], r["size"], r["S"], r["S2"], r["m"], r["bound"], r["trivial_bound"], r["method"]] for r in rows],
         legend=_ENTROPY_LEGEND,
-        digits=_DIGITS,
+        decimals=_DECIMALS,
     )
 
 
@@ -58,9 +58,9 @@ def _hierarchical_section(out_dir: Path, as_json: bool) -> dict:
         table(
             f"hierarchical RG network, n = {n}, depth {net.n_layers}: minimal cut of A = [0, |A|)",
             ["|A|", "log2 |A|", "m", "m ln 2"],
-            [[r["size"], math.log2(r["size"]), r["m"], r["bound"]] for r in rows],
+            [[r["size"], int(math.log2(r["size"])), r["m"], r["bound"]] for r in rows],
             legend=_SCALING_LEGEND,
-            digits=_DIGITS,
+            decimals=_DECIMALS,
         )
         click.echo(f"fitted slope dm / dlog2|A| = {slope:.3f} (intercept {intercept:.3f})")
         for name, path in pictures.items():

@@ -8,7 +8,7 @@ from ... import entanglement, entanglement_profile
 from ...entropy import METHODS
 from ...specs import parse_model
 from ...validation import check_base
-from ..formatting import bound_label, emit_json, region_text, table, units
+from ..formatting import bound_label, emit_json, region_text, table, times_log2, units
 from ..parsing import parse_memory_option, parse_region, parse_renyi
 from ..plots import save_plot
 from ..reports import PYTHON_RENYI, cut_payload, entropy_payload, profile_rows
@@ -120,12 +120,14 @@ def profile(model: str, base: float | None, as_json: bool, plot_path: str | None
     if as_json:
         emit_json({"model": model, "base": base, "units": units(base).name, "cuts": rows})
         return
+    unit = units(base).name
     keys = list(rows[0]) if rows else []
-    names = {"S": f"S ({units(base).name})", "bound": bound_label("m", base)}
+    names = {k: f"{k} ({unit})" for k in keys if k.startswith("S")}
+    names["bound"] = f"bound {bound_label('m', base)}"
     table(
-        f"entanglement profile of {model} ({units(base).name})",
+        f"entanglement profile of {model} ({unit})",
         [names.get(k, k) for k in keys],
         [[r[k] for k in keys] for r in rows],
-        legend="cut: sites left of the cut; m: minimal cut of those sites; mps_legs: MPS indices crossing the "
-        "cut (S <= mps_legs ln 2 too); schmidt_rank: exact Schmidt rank",
+        legend=f"cut: sites left of the cut; m: minimal cut of those sites; mps_legs: MPS indices crossing the "
+        f"cut (S <= {times_log2('mps_legs', base)} too); schmidt_rank: exact Schmidt rank",
     )
