@@ -16,10 +16,12 @@ import click
 import numpy as np
 import pytest
 from conftest import brute_force_psi_of, network_parameters, svd_spectrum
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import tnrbm
 import tnrbm.specs
-from tnrbm.cli import cli, main
+from tnrbm.cli import cli, main, reports
 from tnrbm.cli.app import COMMANDS
 
 
@@ -384,3 +386,75 @@ def test_demo_explains_its_columns_and_stays_under_a_minute(capsys: pytest.Captu
     # the JSON keeps full precision: the S_A printed is the JSON value rounded to 4 decimals
     first = report["sections"][0]["rows"][0]
     assert f"{first['S']:.4f}" in out
+
+
+# ------------------------------------------------------------------ the report code moved out of ed.py / fit.py
+def test_ed_levels_against_free_fermions_and_known_energies() -> None:
+    # the checks of tests/test_ed.py::test_run_ed_rows, on the CLI's copy (tnrbm.cli.reports.ed_levels)
+    rows = reports.ed_levels("tfim", n=8, k=2, h=0.5)
+    k = (2 * np.arange(8) + 1) * np.pi / 8
+    ref = -np.sum(np.sqrt(1 + 0.25 - np.cos(k)))  # free fermions, written out here
+    assert abs(rows[0]["energy"] - ref) < 1e-10 and rows[0]["error"] < 1e-10
+    assert rows[1]["gap"] > 0 and rows[1]["reference"] is None
+    assert reports.ed_levels("toric", n=2, k=1)[0]["energy"] == pytest.approx(
+        -8.0, abs=1e-10
+    )  # -(#stars + #plaquettes)
+    assert reports.ed_levels("cluster", n=6, k=1, form="operator")[0]["energy"] == pytest.approx(-6.0, abs=1e-10)
+    with pytest.raises(tnrbm.errors.InvalidParameterError, match="model must be one of"):
+        reports.ed_levels("ising")
+
+
+def test_fit_report_rows_against_ed_and_the_trivial_bound() -> None:
+    # the checks of tests/test_fit.py::test_run_fit_rows, on the CLI's copy (tnrbm.cli.reports.fit_report)
+    out = reports.fit_report(n=6, steps=60, seed=0)
+    summary = {row["quantity"]: row for row in out["summary"]}
+    ks = (2 * np.arange(6) + 1) * np.pi / 6
+    e0 = -np.sum(np.sqrt(2 - 2 * np.cos(ks)))  # periodic TFIM, J = h = 1, free fermions
+    assert summary["energy"]["ed"] == pytest.approx(e0, abs=1e-10)
+    assert summary["relative error"]["rbm"] < 1e-3
+    assert [row["cut"] for row in out["cuts"]] == [1, 2, 3, 4, 5]
+    assert all(row["entropy_ed"] <= row["bound"] + 1e-12 for row in out["cuts"])
+    # a fully connected RBM: the minimal cut of [0, l) is min(l, n - l) visible units
+    assert [row["bound"] for row in out["cuts"]] == pytest.approx([np.log(2) * min(k, 6 - k) for k in range(1, 6)])
+    assert out["history"][-1] == summary["energy"]["rbm"] and out["rbm"].n_hidden == 6
+
+
+# ------------------------------------------------------------------ garbage on the command line
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("entropy", "local-chain:n=6,seed=0", "0:2", "--base", "1"),
+        ("cut", "local-chain:n=6,seed=0", "0:2", "--base", "0.5"),
+        ("entropy", "local-chain:n=6,seed=0", "0:2", "--max-memory", "lots"),
+        ("entropy", "local-chain:n=6,seed=0", "0:2", "--max-memory", "-4GiB"),
+        ("entropy", "local-chain:n=6,seed=0", "0:2", "--renyi", "two"),
+        ("entropy", "local-chain:n=6,seed=0", "0:2", "--renyi", "1"),
+        ("cut", "local-chain:n=6,seed=0", "-1:3"),
+        ("draw", "local-chain:n=6,seed=0", "--region", "0:7"),
+        ("ed", "ising"),
+    ],
+)
+def test_bad_options_are_one_line(capsys: pytest.CaptureFixture, args: tuple[str, ...]) -> None:
+    code, _, err = run(capsys, *args)
+    lines = [line for line in err.splitlines() if line]
+    assert code in (1, 2) and len(lines) == 1 and lines[0].startswith("error:"), err
+
+
+_TEXT = st.text(alphabet=st.sampled_from("0123456789:,-. abinfGiBKM"), max_size=12)
+
+
+@settings(deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(region=_TEXT, renyi=_TEXT, memory=_TEXT)
+def test_garbage_never_gives_a_traceback(capsys: pytest.CaptureFixture, region: str, renyi: str, memory: str) -> None:
+    args = ["entropy", "local-chain:n=6,radius=1,seed=0", region, "--renyi", renyi, "--json"]
+    code, out, err = run(capsys, *args, "--max-memory", memory or "1GiB")
+    if code == 0:  # accepted: the region is the one typed, checked against a parser written here
+        picked = set()
+        for part in filter(None, (p.strip() for p in region.split(","))):
+            lo, colon, hi = part.partition(":")
+            picked |= set(range(int(lo or 0), int(hi or 6))) if colon else {int(part)}
+        assert json.loads(out)["region"] == sorted(picked)
+    else:
+        lines = [line for line in err.splitlines() if line]
+        assert code in (1, 2) and len(lines) == 1 and lines[0].startswith("error:"), err
+        assert "Traceback" not in err
