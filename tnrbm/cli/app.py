@@ -82,7 +82,7 @@ class LazyGroup(click.Group):
         """List the commands from the table's short help, importing none of them."""
         rows = []
         for name in self.list_commands(ctx):
-            if name in self.lazy_commands and name not in self.commands:
+            if name in self.lazy_commands:
                 rows.append((name, self.lazy_commands[name][1]))
             elif not self.commands[name].hidden:
                 rows.append((name, self.commands[name].get_short_help_str(formatter.width - 6 - len(name))))
