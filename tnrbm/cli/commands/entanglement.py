@@ -1,0 +1,133 @@
+"""``tnrbm entropy``, ``tnrbm cut`` and ``tnrbm profile``: entanglement, minimal cuts, profiles of chains."""
+
+from __future__ import annotations
+
+import click
+
+from ... import entanglement, entanglement_profile
+from ...entropy import METHODS
+from ...specs import parse_model
+from ...validation import check_base
+from ..formatting import bound_label, emit_json, region_text, table, times_log2, units
+from ..parsing import parse_memory_option, parse_region, parse_renyi
+from ..plots import save_plot
+from ..reports import PYTHON_RENYI, cut_payload, entropy_payload, profile_rows
+
+__all__ = ["cut", "entropy", "profile"]
+
+_RENYI_DEFAULT = ",".join(f"{a:g}" for a in PYTHON_RENYI) or "none"
+_BASE_HELP = "Logarithm base of the entropies and bounds: 2 for bits; default nats (natural log)."
+
+
+@click.command()
+@click.argument("model")
+@click.argument("region")
+@click.option("--method", type=click.Choice(METHODS), default="auto", show_default=True, help="How to compute it.")
+@click.option(
+    "--renyi",
+    default=_RENYI_DEFAULT,
+    show_default=True,
+    help="Renyi orders, comma-separated ('0.5,2,inf'; 'none'); the default is Python's "
+    f"tnrbm.entanglement(renyi={PYTHON_RENYI!r}).",
+)
+@click.option("--base", type=float, default=None, help=_BASE_HELP)
+@click.option(
+    "--max-memory",
+    default=None,
+    help="Largest array allowed: bytes or a size such as 4GiB or 512MB (Python's max_memory); "
+    "default a quarter of the available memory.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@click.option(
+    "--full-spectrum",
+    is_flag=True,
+    help="Put the whole entanglement spectrum in the JSON (default: its 64 largest values; "
+    "spectrum_truncated says whether values were left out).",
+)
+@click.option("--plot", "plot_path", default=None, help="Write the entanglement spectrum to this PNG.")
+def entropy(
+    model: str,
+    region: str,
+    method: str,
+    renyi: str,
+    base: float | None,
+    max_memory: str | None,
+    as_json: bool,
+    full_spectrum: bool,
+    plot_path: str | None,
+) -> None:
+    """Exact entanglement entropy of REGION in MODEL, with the cut bound m ln 2 and min(|A|,|B|) ln 2."""
+    net = parse_model(model)
+    reg = parse_region(region, net.n_visible)
+    limit = parse_memory_option(max_memory)
+    res = entanglement(net, reg, method=method, renyi=parse_renyi(renyi), base=base, max_memory=limit)
+    if plot_path:
+        save_plot("spectrum", res, plot_path)
+    if as_json:
+        emit_json(entropy_payload(res, model, full_spectrum=full_spectrum))
+        return
+    unit = units(base).name
+    rows = [[f"S (von Neumann, {unit})", res.entropy]]
+    rows += [[f"S_{k:g} ({unit})", v] for k, v in res.renyi.items()]
+    if res.cut is not None:
+        rows += [["m (cut size)", res.cut.size], [f"bound {bound_label('m', base)}", res.bound]]
+        rows += [["saturation S / bound", res.saturation]]
+    rows += [[bound_label("min(|A|,|B|)", base), res.trivial_bound], ["method", res.method]]
+    rows += [["seconds", res.seconds]]
+    title = f"entanglement of region {region_text(res.region)} ({len(res.region)} of {res.n_visible} spins, {unit})"
+    table(title, ["quantity", "value"], rows)
+
+
+@click.command()
+@click.argument("model")
+@click.argument("region")
+@click.option("--base", type=float, default=None, help=_BASE_HELP)
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+def cut(model: str, region: str, base: float | None, as_json: bool) -> None:
+    """Minimal cut (Ryu-Takayanagi surface) of REGION in MODEL: m, the bound m ln 2, the surface."""
+    check_base(base)
+    net = parse_model(model)
+    reg = parse_region(region, net.n_visible)
+    payload = cut_payload(net, reg, model, base=base)
+    if as_json:
+        emit_json(payload)
+        return
+    table(
+        f"minimal cut of region {region_text(reg)} in {model}",
+        ["quantity", "value"],
+        [
+            ["m", payload["m"]],
+            [f"bound {bound_label('m', base)}", payload["bound"]],
+            ["bond dimension 2^m", payload["bond_dimension"]],
+            [bound_label("min(|A|,|B|)", base), payload["trivial_bound"]],
+            ["surface", " ".join(payload["surface"])],
+        ],
+    )
+
+
+@click.command()
+@click.argument("model")
+@click.option("--base", type=float, default=None, help=_BASE_HELP)
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@click.option("--plot", "plot_path", default=None, help="Write entropy against cut position to this PNG.")
+def profile(model: str, base: float | None, as_json: bool, plot_path: str | None) -> None:
+    """Entanglement entropy at every cut of a chain (one MPS sweep), with the cut bounds."""
+    net = parse_model(model)
+    prof = entanglement_profile(net, base=base)
+    rows = profile_rows(net, prof)
+    if plot_path:
+        save_plot("profile", (prof, [r["m"] for r in rows]), plot_path)
+    if as_json:
+        emit_json({"model": model, "base": base, "units": units(base).name, "cuts": rows})
+        return
+    unit = units(base).name
+    keys = list(rows[0]) if rows else []
+    names = {k: f"{k} ({unit})" for k in keys if k.startswith("S")}
+    names["bound"] = f"bound {bound_label('m', base)}"
+    table(
+        f"entanglement profile of {model} ({unit})",
+        [names.get(k, k) for k in keys],
+        [[r[k] for k in keys] for r in rows],
+        legend=f"cut: sites left of the cut; m: minimal cut of those sites; mps_legs: MPS indices crossing the "
+        f"cut (S <= {times_log2('mps_legs', base)} too); schmidt_rank: exact Schmidt rank",
+    )

@@ -1,0 +1,39 @@
+"""``tnrbm draw`` and ``tnrbm save``: a model as a picture of its bulk, or as a ``.npz`` file."""
+
+from __future__ import annotations
+
+import click
+
+from ... import save as save_network
+from ...specs import parse_model
+from ..formatting import emit_json
+from ..parsing import parse_region
+from ..plots import save_plot
+
+__all__ = ["draw", "save"]
+
+
+@click.command()
+@click.argument("model")
+@click.argument("path")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+def save(model: str, path: str, as_json: bool) -> None:
+    """Build MODEL (a spec) and save it to PATH (.npz with JSON metadata, no pickles)."""
+    net = parse_model(model)
+    save_network(path, net)
+    if as_json:
+        emit_json({"path": path, "model": model, "summary": repr(net)})
+    else:
+        click.echo(f"saved {net!r} to {path}")
+
+
+@click.command()
+@click.argument("model")
+@click.option("--region", default=None, help="Region to highlight, with its minimal surface.")
+@click.option("--out", "out_path", default="bulk.png", show_default=True, help="PNG file to write.")
+def draw(model: str, region: str | None, out_path: str) -> None:
+    """Draw MODEL as a bulk: boundary at the bottom, depth upward, the minimal surface of REGION marked."""
+    net = parse_model(model)
+    reg = parse_region(region, net.n_visible) if region else None
+    save_plot("bulk", (net, reg), out_path)
+    click.echo(f"wrote {out_path}")
