@@ -221,3 +221,13 @@ def test_a_toy_tensor_form_and_path_finder_are_one_registration():
     finally:
         del PATH_FINDERS["toy"]
     assert seen  # consulted (it found no tree, the others did)
+
+
+def test_import_tnrbm_loads_no_heavy_library():
+    """``import tnrbm`` is lazy: no numpy, scipy, quimb, cotengra, networkx or matplotlib until used."""
+    import subprocess
+    import sys
+
+    code = "import sys, tnrbm; print(sorted(m for m in ('numpy','scipy','quimb','cotengra','networkx','matplotlib') if m in sys.modules))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True)
+    assert out.stdout.strip() == "[]"

@@ -52,14 +52,13 @@ import numpy as np
 import scipy.linalg as sla
 import scipy.sparse as sp
 
-from ._memory import check_memory
-from .bulk import min_cut
-from .ed import as_operator, fidelity, state_vector, tfim
-from .ed import ground_state as ed_ground_state
-from .entropy import entanglement
+from ._deprecated import forward
+from .contract import blas_threads
+from .ed import as_operator, fidelity, state_vector
 from .errors import InvalidParameterError
-from .models import random_rbm, rng_from_seed
+from .models import rng_from_seed
 from .network import RBM, all_configurations, check_configurations
+from .validation import check_memory
 
 __all__ = [
     "FitResult",
@@ -68,7 +67,6 @@ __all__ = [
     "to_state",
     "log_derivatives",
     "estimate",
-    "run_fit",
     "METHODS",
     "STEP_CONTROLS",
     "MAX_SPINS",
@@ -204,16 +202,6 @@ class _Parametrization:
         o[:, self.n : self.n + self.m] = d_theta
         o[:, self.n + self.m :] = v[:, self.rows] * d_theta[:, self.cols]
         return (psi if self.complex else psi.real), o
-
-
-def _blas_threads() -> contextlib.AbstractContextManager:
-    """One BLAS thread during a fit: the matrices are at most 2**16 x a few hundred, and on 2 shared
-    cores two threads made an N = 16 SR step 3x slower (2.8 s against 0.9 s), up to 50x at N = 12."""
-    try:
-        from threadpoolctl import threadpool_limits
-    except ImportError:  # pragma: no cover - optional
-        return contextlib.nullcontext()
-    return threadpool_limits(limits=1, user_api="blas")
 
 
 def _check_steps(steps: Any) -> int:
@@ -509,7 +497,9 @@ def variational_ground_state(
     )
     par, steps, options = _prepare(rbm, steps, seed, noise, options)
     op = _hamiltonian(H, par.n)
-    with _blas_threads(), _reporter(progress, steps, "variational ground state") as report:
+    # one BLAS thread: the matrices are at most 2**16 x a few hundred, and on 2 shared cores two threads
+    # made an N = 16 SR step 3x slower (2.8 s against 0.9 s), up to 50x at N = 12
+    with blas_threads(1), _reporter(progress, steps, "variational ground state") as report:
         point, history, made, rejected = _descend(_energy_objective(par, op), par, steps, options, report)
     return FitResult(
         rbm=par.to_rbm(point.params),
@@ -595,7 +585,7 @@ def to_state(
         raise InvalidParameterError("vector is complex: fit it with complex_parameters=True")
     if not par.complex:
         phi = phi.real
-    with _blas_threads(), _reporter(progress, steps, "fit to state") as report:
+    with blas_threads(1), _reporter(progress, steps, "fit to state") as report:
         point, history, made, rejected = _descend(_fidelity_objective(par, phi), par, steps, options, report)
     return FitResult(
         rbm=par.to_rbm(point.params),
@@ -661,7 +651,7 @@ def estimate(rbm: RBM, steps: int = 300, method: str = "sr", complex_parameters:
     par = _Parametrization(rbm, complex_parameters)
     itemsize = np.dtype(par.dtype).itemsize
     nbytes = 3.0 * itemsize * 2**par.n * par.n_params + 2.0 * itemsize * par.n_params**2
-    with _blas_threads():
+    with blas_threads(1):
         t0 = time.perf_counter()
         psi, o = par.evaluate(par.params)
         _direction(o, np.abs(psi) ** 2, o[0].conj(), method, 1e-4, not par.complex)
@@ -675,64 +665,5 @@ def estimate(rbm: RBM, steps: int = 300, method: str = "sr", complex_parameters:
     }
 
 
-def run_fit(
-    n: int = 12,
-    h: float = 1.0,
-    J: float = 1.0,  # noqa: N803
-    alpha: int = 1,
-    steps: int = 300,
-    learning_rate: float = 0.1,
-    diag_shift: float = 1e-4,
-    method: str = "sr",
-    seed: int = 0,
-    progress: Progress = None,
-) -> dict[str, list[dict]]:
-    """Fit a fully connected RBM (``alpha n`` spin hidden units) to the periodic TFIM and compare with ED.
-
-    For the ``tnrbm fit`` command. Returns ``{"summary": rows, "cuts": rows, "rbm": RBM, "history":
-    energies}``: the summary rows are ``quantity, rbm, ed, error``; the cut rows are ``cut,
-    entropy_rbm, entropy_ed, difference, bound`` for the blocks ``[0, l)``, with ``bound = m ln 2``
-    from the fitted RBM's minimal cut (``min(l, n - l) ln 2`` for a fully connected RBM).
-
-    Examples
-    --------
-    >>> from tnrbm import fit
-    >>> out = fit.run_fit(n=4, steps=50)
-    >>> [row["quantity"] for row in out["summary"]]
-    ['energy', 'relative error', 'fidelity', 'seconds']
-    """
-    hamiltonian = tfim(n, J=J, h=h)
-    exact = ed_ground_state(hamiltonian)
-    start = random_rbm(n, alpha * n, scale=0.05, bias_scale=0.0, seed=seed)
-    res = variational_ground_state(
-        start,
-        hamiltonian,
-        steps=steps,
-        method=method,
-        learning_rate=learning_rate,
-        diag_shift=diag_shift,
-        reference=exact.vector,
-        progress=progress,
-    )
-    rel = abs(res.energy - exact.energy) / abs(exact.energy)
-    summary = [
-        {"quantity": "energy", "rbm": res.energy, "ed": exact.energy, "error": res.energy - exact.energy},
-        {"quantity": "relative error", "rbm": rel, "ed": 0.0, "error": rel},
-        {"quantity": "fidelity", "rbm": res.fidelity, "ed": 1.0, "error": 1.0 - res.fidelity},
-        {"quantity": "seconds", "rbm": res.seconds, "ed": exact.seconds, "error": None},
-    ]
-    psi = res.rbm.to_dense()
-    cuts = []
-    for length in range(1, n):
-        s_rbm = entanglement(psi, range(length)).entropy
-        s_ed = entanglement(exact.vector, range(length)).entropy
-        cuts.append(
-            {
-                "cut": length,
-                "entropy_rbm": s_rbm,
-                "entropy_ed": s_ed,
-                "difference": s_rbm - s_ed,
-                "bound": min_cut(res.rbm, range(length)).bound,
-            }
-        )
-    return {"summary": summary, "cuts": cuts, "rbm": res.rbm, "history": res.history}
+#: ``run_fit`` (the rows ``tnrbm fit`` prints) moved to the command line: ``tnrbm.cli.reports.fit_report``
+__getattr__, _dir = forward(__name__, {"run_fit": "tnrbm.cli.reports:fit_report"})

@@ -26,6 +26,7 @@ from .. import exact as exact_lib
 from .. import fit as fit_lib
 from .. import models as models_lib
 from ..errors import InvalidParameterError
+from ..validation import check_choice
 from .formatting import region_text
 
 __all__ = [
@@ -174,8 +175,8 @@ def _hamiltonian(model: str, n: int, J: float, h: float, delta: float, periodic:
     if model == "heisenberg":
         return ed_lib.heisenberg(n, J=J, delta=delta, periodic=periodic, form=form), n
     if model == "cluster":
-        return ed_lib.cluster(n, periodic=periodic, form=form), n
-    return ed_lib.toric_code(n, form=form), 2 * n * n
+        return ed_lib.cluster_hamiltonian(n, periodic=periodic, form=form), n
+    return ed_lib.toric_code_hamiltonian(n, form=form), 2 * n * n
 
 
 def ed_levels(
@@ -212,8 +213,7 @@ def ed_levels(
     >>> ed_levels("tfim", n=8, k=1)[0]["error"] < 1e-9
     True
     """
-    if model not in ed_lib.MODELS:
-        raise InvalidParameterError(f"model must be one of {ed_lib.MODELS}; got {model!r}")
+    check_choice(model, "model", ed_lib.HAMILTONIANS)
     if form not in ("sparse", "operator"):
         raise InvalidParameterError(f"form must be 'sparse' or 'operator'; got {form!r}")
     t0 = time.perf_counter()
@@ -263,7 +263,7 @@ def fit_report(
     hamiltonian = ed_lib.tfim(n, J=J, h=h)
     exact = ed_lib.ground_state(hamiltonian)
     start = models_lib.random_rbm(n, alpha * n, scale=0.05, bias_scale=0.0, seed=seed)
-    res = fit_lib.ground_state(
+    res = fit_lib.variational_ground_state(
         start,
         hamiltonian,
         steps=steps,
@@ -318,9 +318,8 @@ def spec_parameters() -> dict[str, dict[str, str]]:
     >>> spec_parameters()["local-chain"]["n"]
     '(required)'
     """
-    builders = specs._builders()  # lead: switch to the public model registry at merge
     out = {}
     for name in specs.model_names():
-        params = inspect.signature(builders[name]).parameters.values()
+        params = inspect.signature(specs.MODEL_SPECS[name]).parameters.values()
         out[name] = {p.name: _spec_value(p.default) for p in params if p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)}
     return out

@@ -42,7 +42,6 @@ from .hamiltonians import (
     toric_code_hamiltonian,
 )
 from .pauli import FORMS, MAX_SITES, PauliSum, pauli_sum
-from .report import run_ed
 from .solve import GroundStateResult, as_operator, energy, expectation, fidelity, ground_state, state_vector
 
 #: the Hamiltonians ``tnrbm ed`` offers (the names of :data:`HAMILTONIANS`)
@@ -70,7 +69,6 @@ __all__ = [
     "energy",
     "fidelity",
     "state_vector",
-    "run_ed",
 ]
 
 __getattr__, _dir = forward(
@@ -78,5 +76,7 @@ __getattr__, _dir = forward(
     {
         "cluster": "tnrbm.ed.hamiltonians:cluster_hamiltonian",
         "toric_code": "tnrbm.ed.hamiltonians:toric_code_hamiltonian",
+        # the rows ``tnrbm ed`` prints moved to the command line
+        "run_ed": "tnrbm.cli.reports:ed_levels",
     },
 )

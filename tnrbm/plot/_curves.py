@@ -331,7 +331,7 @@ def energy_history(
     ----------
     history
         Energies (a sequence, entry 0 the start), a mapping with key ``"energy"``, or a fit result
-        with a ``history`` attribute (:func:`tnrbm.fit.ground_state`).
+        with a ``history`` attribute (:func:`tnrbm.fit.variational_ground_state`).
     exact
         The exact ground-state energy, drawn as a horizontal line.
     ax

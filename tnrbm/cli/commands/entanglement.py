@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from ... import entanglement, entanglement_profile
-from ...entropy import METHODS
+from ...entropy import method_names
 from ...specs import parse_model
 from ...validation import check_base
 from ..formatting import bound_label, emit_json, region_text, table, times_log2, units
@@ -22,7 +22,9 @@ _BASE_HELP = "Logarithm base of the entropies and bounds: 2 for bits; default na
 @click.command()
 @click.argument("model")
 @click.argument("region")
-@click.option("--method", type=click.Choice(METHODS), default="auto", show_default=True, help="How to compute it.")
+@click.option(
+    "--method", type=click.Choice(method_names()), default="auto", show_default=True, help="How to compute it."
+)
 @click.option(
     "--renyi",
     default=_RENYI_DEFAULT,

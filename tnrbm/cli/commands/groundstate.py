@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from ... import save as save_network
-from ...ed import MODELS
+from ...ed import HAMILTONIANS
 from ..formatting import emit_json, table
 from ..plots import save_plot
 from ..progress import progress_bar, spinner
@@ -15,7 +15,7 @@ __all__ = ["ed", "fit"]
 
 
 @click.command()
-@click.argument("model", type=click.Choice(MODELS))
+@click.argument("model", type=click.Choice(list(HAMILTONIANS)))
 @click.option("--n", "n", type=int, default=12, show_default=True, help="Number of spins (toric: L, 2 L^2 qubits).")
 @click.option("--k", "k", type=int, default=2, show_default=True, help="Number of lowest eigenvalues.")
 @click.option("--J", "J", type=float, default=1.0, show_default=True, help="Coupling.")  # noqa: N803
