@@ -89,7 +89,7 @@ def check_hidden(h: Any, network: BoltzmannNetwork, layer: int = 1, name: str = 
     ok = (arr == vals[0]) | (arr == vals[1])
     if not np.all(ok):
         raise InvalidConfigurationError(
-            f"{name} must hold {network.hidden} values {vals.tolist()}; got the value {arr[~ok].flat[0]!r}"
+            f"{name} must hold {network.hidden} values {vals.tolist()}; got the value {arr[~ok].flat[0].item()!r}"
         )
     return arr.astype(np.float64)
 
