@@ -67,8 +67,10 @@ def test_periodic_chain_rbm_log_z_closed_form(n):
     """RBM route (one hidden unit per bond): log Z_RBM + offset = closed form to 1e-12 relative."""
     for k in (0.7, -0.35):
         rbm, offset = ising_chain(n, k).to_rbm()
-        ref = chain_log_z(n, abs(k)) if n % 2 == 0 or k > 0 else n * math.log(2 * math.cosh(k)) + math.log1p(
-            -(math.tanh(abs(k)) ** n)
+        ref = (
+            chain_log_z(n, abs(k))
+            if n % 2 == 0 or k > 0
+            else n * math.log(2 * math.cosh(k)) + math.log1p(-(math.tanh(abs(k)) ** n))
         )
         assert abs(en.log_partition(rbm) + offset - ref) <= 1e-12 * abs(ref)
 
@@ -129,7 +131,9 @@ def test_pair_hamiltonian_rbm_is_exact():
 def test_errors_name_the_argument():
     with pytest.raises(InvalidParameterError, match="complex"):
         en.log_partition(tnrbm.models.random_rbm(3, 2, complex=True, seed=0))
-    with pytest.raises(InvalidConfigurationError, match=r"hidden\[0\] must hold spin values \[1.0, -1.0\]; got the value 0"):
+    with pytest.raises(
+        InvalidConfigurationError, match=r"hidden\[0\] must hold spin values \[1.0, -1.0\]; got the value 0"
+    ):
         en.energy(tnrbm.RBM([[0.1]]), [1], [0])
     with pytest.raises(InvalidParameterError, match="3-spin term"):
         SpinHamiltonian(3, {(0, 1, 2): 1.0}).to_rbm()
