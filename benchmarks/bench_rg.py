@@ -88,8 +88,11 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="few samples and epochs (under a minute)")
     parser.add_argument("--out", default=None, help="folder for the pictures")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--l1", type=float, default=2e-4, help="L1 penalty on the weights")
+    parser.add_argument("--epochs", type=int, default=None, help="epochs per layer (default 10, quick 1)")
     args = parser.parse_args()
     n_samples, epochs = (400, 1) if args.quick else (4000, 10)
+    epochs = epochs if args.epochs is None else args.epochs
     print(f"# bench_rg  {platform.machine()} python {platform.python_version()}  tnrbm {tnrbm.__version__}")
     data, t_sample = sample(n_samples, args.seed)
     print(f"samples: {data.shape[0]} of {SIDE}x{SIDE} at K = {COUPLING} (Swendsen-Wang)   {t_sample:.1f} s")
@@ -107,7 +110,7 @@ def main() -> None:
         seed=args.seed,
     )
     t_train = time.perf_counter() - t0
-    print(f"training 1600-{'-'.join(map(str, LAYERS))}, PCD, L1 = 2e-4, {epochs} epochs/layer   {t_train:.1f} s")
+    print(f"training 1600-{'-'.join(map(str, LAYERS))}, PCD, L1 = {args.l1:g}, {epochs} epochs/layer   {t_train:.1f} s")
     fields = receptive_fields(stack)
     for k, (res, f) in enumerate(zip(stack, fields)):
         w = res.rbm.W.toarray()
