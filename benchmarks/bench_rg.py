@@ -103,7 +103,7 @@ def main() -> None:
         method="pcd",
         epochs=epochs,
         learning_rate=0.01,
-        l1=2e-4,
+        l1=args.l1,
         batch_size=100,
         n_chains=100,
         init_scale=0.01,

@@ -69,3 +69,11 @@ def test_greedy_stack_shapes_and_errors():
         train_rbm(np.ones((2, 2)), n_hidden=1, method="cd")
     with pytest.raises(InvalidParameterError, match="mask"):
         train_rbm(np.ones((2, 2)), mask=np.ones((3, 1)))
+
+
+def test_l1_penalty_shrinks_weights():
+    """Independent data (no correlations): with a strong L1 penalty the weights go to about zero."""
+    data = np.where(np.random.default_rng(3).random((2000, 5)) < 0.5, 1, -1)
+    free = train_rbm(data, n_hidden=3, epochs=60, learning_rate=0.05, init_scale=0.5, seed=0)
+    penalized = train_rbm(data, n_hidden=3, epochs=60, learning_rate=0.05, init_scale=0.5, l1=0.05, seed=0)
+    assert np.abs(penalized.rbm.W.toarray()).max() < 0.1 < np.abs(free.rbm.W.toarray()).max()
