@@ -1,5 +1,15 @@
 """The renormalization-group side of the paper (eqs. 5-17).
 
+* :mod:`~tnrbm.rg.energy`: the Boltzmann view ``E(v, h)`` of any network (signs against the
+  wavefunction convention stated there), exact ``log Z``, ``F^v``, ``F^h``, marginals ``p(v)``, ``p(h)``.
+* :mod:`~tnrbm.rg.hamiltonian`: spin Hamiltonians with pair and multi-spin terms, their exact
+  ``log Z`` and the exact RBM of pair couplings (one hidden spin per bond).
+* :mod:`~tnrbm.rg.coarse`: ``H^RBM(h)``, its couplings ``K~`` (Walsh-Hadamard / Moebius), ``H^RG``
+  (eq. 11), the Mehta-Schwab transform (eq. 15) and ``Delta F`` (eq. 12).
+* :mod:`~tnrbm.rg.decimation`: exact 1D Ising decimation as RBM steps, stacked; the flow with field.
+* :mod:`~tnrbm.rg.sampling`: vectorized Swendsen-Wang cluster sampling.
+* :mod:`~tnrbm.rg.training`: RBM training (exact likelihood or PCD) and greedy stacking.
+
 The hierarchical RG/AdS networks and the mass-to-depth rule live in :mod:`tnrbm.models.hierarchy`;
 their old names here (``tnrbm.rg.hierarchical``, ``tnrbm.rg.correlation_length``, ...) still work and
 warn once with a :class:`DeprecationWarning`.
@@ -11,8 +21,83 @@ import warnings
 from typing import Any
 
 from ..models import hierarchy as _hierarchy
+from . import coarse, decimation, energy, hamiltonian, sampling, training
+from .coarse import (
+    coarse_coupling,
+    coarse_couplings,
+    free_energy_difference,
+    hamiltonian_rg,
+    mehta_schwab_transform,
+    moebius,
+    normalization_defect,
+    walsh_hadamard,
+)
+from .decimation import (
+    DecimationStack,
+    chain_log_partition,
+    decimated_hamiltonian,
+    decimation_flow,
+    decimation_rbm,
+    decimation_stack,
+    decimation_step,
+)
+from .energy import (
+    energy as boltzmann_energy,
+)
+from .energy import (
+    free_energy,
+    hamiltonian_hidden,
+    hamiltonian_visible,
+    log_marginal_hidden,
+    log_marginal_visible,
+    log_partition,
+)
+from .hamiltonian import SpinHamiltonian, bond_weight, ising_chain, ising_torus, random_hamiltonian
+from .sampling import CRITICAL_COUPLING, SampleResult, block_estimate, swendsen_wang
+from .training import TrainResult, greedy_stack, train_rbm
 
-__all__: list[str] = []
+__all__: list[str] = [
+    "coarse",
+    "decimation",
+    "energy",
+    "hamiltonian",
+    "sampling",
+    "training",
+    "boltzmann_energy",
+    "log_partition",
+    "free_energy",
+    "log_marginal_visible",
+    "log_marginal_hidden",
+    "hamiltonian_visible",
+    "hamiltonian_hidden",
+    "SpinHamiltonian",
+    "ising_chain",
+    "ising_torus",
+    "random_hamiltonian",
+    "bond_weight",
+    "walsh_hadamard",
+    "moebius",
+    "coarse_couplings",
+    "coarse_coupling",
+    "hamiltonian_rg",
+    "mehta_schwab_transform",
+    "free_energy_difference",
+    "normalization_defect",
+    "decimation_step",
+    "decimation_flow",
+    "decimation_rbm",
+    "decimated_hamiltonian",
+    "decimation_stack",
+    "DecimationStack",
+    "chain_log_partition",
+    "swendsen_wang",
+    "SampleResult",
+    "block_estimate",
+    "CRITICAL_COUPLING",
+    "train_rbm",
+    "TrainResult",
+    "greedy_stack",
+]
 
 _MOVED = ("correlation_length", "hierarchical", "hierarchical_layer_sizes", "ir_depth")
 

@@ -1,0 +1,79 @@
+"""tnrbm.rg.training: a seeded 1D RBM learns the decimation step (reference: the closed-form flow)."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from tnrbm.errors import InvalidParameterError
+from tnrbm.rg.coarse import coarse_coupling
+from tnrbm.rg.sampling import swendsen_wang
+from tnrbm.rg.training import greedy_stack, train_rbm
+
+
+def bond_mask(n):
+    mask = np.zeros((n, n))
+    for j in range(n):
+        mask[j, j] = mask[(j + 1) % n, j] = 1
+    return mask
+
+
+def test_trained_bond_rbm_learns_the_decimation_step():
+    """Data: the periodic chain at K_1 = atanh(tanh^2 1) = 0.662501. A local RBM (hidden j on spins j, j+1)
+    with one shared weight, trained by exact likelihood, must learn w -> K_0 = 1 (tolerance 0.03) and H^RBM
+    couplings K~ -> K_1 (tolerance 0.015 on every bond): its hidden layer is the decimated chain."""
+    n, k0 = 8, 1.0
+    k1 = math.atanh(math.tanh(k0) ** 2)
+    res = swendsen_wang((n,), k1, n_sweeps=400, n_chains=100, burn_in=20, keep_samples=True, seed=11)
+    data = res.samples.reshape(-1, n)
+    mask = bond_mask(n)
+    trained = train_rbm(data, mask=mask, tie=np.zeros((n, n), int), epochs=80, learning_rate=0.05, seed=3)
+    w = np.abs(trained.rbm.W.toarray()[mask > 0])
+    kt = np.array([coarse_coupling(trained.rbm, [j, (j + 1) % n]) for j in range(n)])
+    assert np.all(np.abs(w - k0) < 0.03)
+    assert np.all(np.abs(kt - k1) < 0.015)
+    assert np.all(np.diff(trained.log_likelihood[-20:]) > -1e-3)  # converged, not oscillating
+
+
+def test_exact_training_recovers_a_two_spin_distribution():
+    """Data with <v1 v2> = c: one hidden unit must reach (1/2) ln(cosh(w1 + w2) / cosh(w1 - w2)) = atanh(c)."""
+    rng = np.random.default_rng(0)
+    p_same = (1 + math.tanh(0.8)) / 2
+    v1 = np.where(rng.random(20000) < 0.5, 1, -1)
+    v2 = np.where(rng.random(20000) < p_same, v1, -v1)
+    res = train_rbm(np.stack([v1, v2], axis=1), n_hidden=1, epochs=150, learning_rate=0.05, init_scale=0.3, seed=0)
+    w1, w2 = res.rbm.W.toarray().ravel()
+    emp = float(np.mean(v1 * v2))
+    assert 0.5 * math.log(math.cosh(w1 + w2) / math.cosh(w1 - w2)) == pytest.approx(math.atanh(emp), abs=0.01)
+
+
+def test_pcd_training_finds_the_sign_of_the_correlations():
+    rng = np.random.default_rng(1)
+    v1 = np.where(rng.random(5000) < 0.5, 1, -1)
+    data = np.stack([v1, v1, -v1, np.where(rng.random(5000) < 0.5, 1, -1)], axis=1)
+    res = train_rbm(data, n_hidden=2, method="pcd", epochs=30, learning_rate=0.05, init_scale=0.1, seed=2)
+    w = res.rbm.W.toarray()
+    j = int(np.argmax(np.abs(w[0])))
+    assert w[0, j] * w[1, j] > 0 > w[0, j] * w[2, j]
+
+
+def test_greedy_stack_shapes_and_errors():
+    data = np.where(np.random.default_rng(0).random((60, 6)) < 0.5, 1, -1)
+    stack = greedy_stack(data, [3, 2], method="pcd", epochs=2, n_chains=10, seed=0)
+    assert [r.rbm.W.shape for r in stack] == [(6, 3), (3, 2)]
+    with pytest.raises(InvalidParameterError, match="n_visible <= 20"):
+        train_rbm(np.ones((2, 21)), n_hidden=1)
+    with pytest.raises(InvalidParameterError, match="method"):
+        train_rbm(np.ones((2, 2)), n_hidden=1, method="cd")
+    with pytest.raises(InvalidParameterError, match="mask"):
+        train_rbm(np.ones((2, 2)), mask=np.ones((3, 1)))
+
+
+def test_l1_penalty_shrinks_weights():
+    """Independent data (no correlations): with a strong L1 penalty the weights go to about zero."""
+    data = np.where(np.random.default_rng(3).random((2000, 5)) < 0.5, 1, -1)
+    free = train_rbm(data, n_hidden=3, epochs=60, learning_rate=0.05, init_scale=0.5, seed=0)
+    penalized = train_rbm(data, n_hidden=3, epochs=60, learning_rate=0.05, init_scale=0.5, l1=0.05, seed=0)
+    assert np.abs(penalized.rbm.W.toarray()).max() < 0.1 < np.abs(free.rbm.W.toarray()).max()

@@ -1,0 +1,198 @@
+"""Exact decimation of the 1D Ising chain as an RBM step, stacked into a deep network (depth = RG step).
+
+The periodic chain of ``2 n`` spins, ``-H = K sum s_k s_{k+1} + B sum s_k``, is bipartite: put the odd
+sites in the visible layer and the even sites in the hidden layer, and the chain *is* an RBM,
+``E(v, h) = H(v, h)`` with ``W = K`` on the two bonds of each visible spin and biases ``B``
+(:func:`decimation_rbm`). Summing out the visible layer is decimation, exactly:
+``exp(-H^RBM(h)) = prod_j 2 cosh(K (h_j + h_{j+1}) + B) exp(B h_j)``, a chain of ``n`` spins with
+
+    x_{++} = 2 cosh(2K + B),  x_{--} = 2 cosh(2K - B),  x_{+-} = 2 cosh B,
+    K' = (1/4) ln(x_{++} x_{--} / x_{+-}^2),  B' = B + (1/2) ln(x_{++} / x_{--}),
+    g = (1/4) ln(x_{++} x_{--} x_{+-}^2)  (the constant per decimated spin),
+
+at zero field ``K' = (1/2) ln cosh 2K`` (``tanh K' = tanh^2 K``) and ``g = ln 2 + K'``. With the constant
+per spin ``c`` of ``-H / N`` the three-parameter flow is ``(K, B, c) -> (K', B', 2 c + g)``. The hidden
+layer of step ``l`` is the whole chain of step ``l + 1``, whose odd and even sites are the visible and
+hidden layers of the next RBM (:func:`decimation_stack`); the couplings of a layer only appear after
+the layer below is summed out, so the stack is a sequence of RBMs rather than one DBM.
+
+Examples
+--------
+>>> k, b, g = decimation_step(1.0)
+>>> round(k, 6), b
+(0.662501, 0.0)
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from ..errors import InvalidParameterError
+from ..network import RBM, log_sum_hidden
+from .hamiltonian import SpinHamiltonian, ising_chain
+
+__all__ = [
+    "decimation_step",
+    "decimation_flow",
+    "decimation_rbm",
+    "decimated_hamiltonian",
+    "decimation_stack",
+    "DecimationStack",
+    "chain_log_partition",
+]
+
+
+def _real(value: Any, name: str) -> float:
+    try:
+        x = float(value)
+    except (TypeError, ValueError):
+        raise InvalidParameterError(f"{name} must be a real number; got {value!r}") from None
+    if not math.isfinite(x):
+        raise InvalidParameterError(f"{name} must be finite; got {value!r}")
+    return x
+
+
+def _lc(x: float) -> float:
+    """``ln(2 cosh x)``, stable."""
+    return float(log_sum_hidden(np.array(x), "spin"))
+
+
+def decimation_step(coupling: float, field: float = 0.0) -> tuple[float, float, float]:
+    """One decimation step of the chain: ``(K, B) -> (K', B', g)`` with ``g`` the constant per decimated spin.
+
+    Examples
+    --------
+    >>> k, b, g = decimation_step(0.5)
+    >>> bool(np.isclose(np.tanh(k), np.tanh(0.5) ** 2)), bool(np.isclose(g, np.log(2) + k))
+    (True, True)
+    """
+    k, b = _real(coupling, "coupling"), _real(field, "field")
+    lpp, lmm, lpm = _lc(2 * k + b), _lc(2 * k - b), _lc(b)
+    return 0.25 * (lpp + lmm - 2 * lpm), b + 0.5 * (lpp - lmm), 0.25 * (lpp + lmm + 2 * lpm)
+
+
+def decimation_flow(coupling: float, field: float = 0.0, steps: int = 4) -> dict[str, np.ndarray]:
+    """The RG flow ``K_l, B_l`` (``steps + 1`` values), the constants ``g_l`` and ``c_l`` (constant per spin).
+
+    Examples
+    --------
+    >>> np.round(decimation_flow(1.0, steps=4)["coupling"], 6).tolist()
+    [1.0, 0.662501, 0.350061, 0.113672, 0.012812]
+    """
+    if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or steps < 0:
+        raise InvalidParameterError(f"steps must be an integer >= 0; got {steps!r}")
+    ks, bs, gs, cs = [_real(coupling, "coupling")], [_real(field, "field")], [], [0.0]
+    for _ in range(int(steps)):
+        k, b, g = decimation_step(ks[-1], bs[-1])
+        ks.append(k)
+        bs.append(b)
+        gs.append(g)
+        cs.append(2 * cs[-1] + g)
+    return {"coupling": np.array(ks), "field": np.array(bs), "constant": np.array(gs), "per_spin": np.array(cs)}
+
+
+def _check_n(n: Any, name: str = "n") -> int:
+    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 2:
+        raise InvalidParameterError(f"{name} must be an integer >= 2 (kept spins); got {n!r}")
+    return int(n)
+
+
+def decimation_rbm(n: int, coupling: float, field: float = 0.0) -> RBM:
+    """The periodic chain of ``2 n`` spins as an RBM: odd sites visible (decimated), even sites hidden (kept).
+
+    Visible ``i`` (site ``2 i + 1``) couples to hidden ``i`` and ``i + 1 mod n`` (sites ``2 i``, ``2 i + 2``).
+
+    Examples
+    --------
+    >>> decimation_rbm(4, 1.0).W.toarray()[0].tolist()
+    [1.0, 1.0, 0.0, 0.0]
+    """
+    n = _check_n(n)
+    k, b = _real(coupling, "coupling"), _real(field, "field")
+    w = np.zeros((n, n))
+    for i in range(n):
+        w[i, i] += k
+        w[i, (i + 1) % n] += k
+    return RBM(w, visible_bias=np.full(n, b), hidden_bias=np.full(n, b))
+
+
+def decimated_hamiltonian(n: int, coupling: float, field: float = 0.0) -> SpinHamiltonian:
+    """``H^RBM(h)`` of :func:`decimation_rbm` in closed form: the chain of ``n`` spins with ``K', B'`` and ``-n g``.
+
+    By the symmetry of the periodic chain it is also the visible marginal ``-log psi(v)``.
+
+    Examples
+    --------
+    >>> ham = decimated_hamiltonian(4, 1.0)
+    >>> round(ham.terms[(0, 1)], 6), round(ham.constant, 6)
+    (0.662501, -5.422594)
+    """
+    n = _check_n(n)
+    k1, b1, g = decimation_step(coupling, field)
+    chain = ising_chain(n, k1, b1, periodic=n > 2) if n > 2 else SpinHamiltonian(2, {(0, 1): 2 * k1, 0: b1, 1: b1})
+    return SpinHamiltonian(n, chain.terms, constant=-n * g)
+
+
+def chain_log_partition(n: int, coupling: float, field: float = 0.0) -> float:
+    """``log Z`` of the periodic chain of ``n`` spins from the transfer matrix, ``log(l_+^n + l_-^n)``.
+
+    Examples
+    --------
+    >>> bool(np.isclose(chain_log_partition(4, 0.3), np.log((2 * np.cosh(0.3)) ** 4 + (2 * np.sinh(0.3)) ** 4)))
+    True
+    """
+    k, b = _real(coupling, "coupling"), _real(field, "field")
+    # l_pm = e^K (cosh B +- sqrt(sinh^2 B + e^{-4K}))
+    root = math.sqrt(math.sinh(b) ** 2 + math.exp(-4 * k))
+    lp = k + math.log(math.cosh(b) + root)
+    ratio = (math.cosh(b) - root) / (math.cosh(b) + root)
+    return n * lp + math.log1p(math.copysign(abs(ratio) ** n, ratio) if n % 2 else abs(ratio) ** n)
+
+
+@dataclass
+class DecimationStack:
+    """The exact decimation RG of a chain as a stack of RBMs (depth = RG step).
+
+    Attributes
+    ----------
+    rbms : list of RBM
+        ``rbms[l]`` decimates the chain of step ``l`` (``sizes[l]`` spins) to step ``l + 1``.
+    sizes : list of int
+        Chain lengths, ``sizes[l + 1] = sizes[l] / 2``.
+    flow : dict
+        :func:`decimation_flow` of the couplings.
+    log_partition : float
+        ``log Z`` of the original chain: ``sum_l (sizes[l] / 2) g_l + log Z`` of the last chain.
+    """
+
+    rbms: list
+    sizes: list
+    flow: dict = field(default_factory=dict)
+    log_partition: float = 0.0
+
+
+def decimation_stack(n: int, coupling: float, field: float = 0.0, depth: int = 3) -> DecimationStack:
+    """Stack ``depth`` exact decimation RBMs on a periodic chain of ``n`` spins (``n / 2**depth >= 2``).
+
+    Examples
+    --------
+    >>> st = decimation_stack(32, 1.0, depth=3)
+    >>> st.sizes, [r.n_visible for r in st.rbms]
+    ([32, 16, 8, 4], [16, 8, 4])
+    >>> bool(np.isclose(st.log_partition, chain_log_partition(32, 1.0)))
+    True
+    """
+    if isinstance(depth, bool) or not isinstance(depth, (int, np.integer)) or depth < 1:
+        raise InvalidParameterError(f"depth must be an integer >= 1; got {depth!r}")
+    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n % 2**depth or n // 2**depth < 2:
+        raise InvalidParameterError(f"n must be a multiple of 2**depth = {2**depth} with n / 2**depth >= 2; got {n!r}")
+    flow = decimation_flow(coupling, field, depth)
+    sizes = [int(n) // 2**k for k in range(depth + 1)]
+    rbms = [decimation_rbm(sizes[k] // 2, flow["coupling"][k], flow["field"][k]) for k in range(depth)]
+    log_z = sum(sizes[k] // 2 * flow["constant"][k] for k in range(depth))
+    log_z += chain_log_partition(sizes[-1], flow["coupling"][-1], flow["field"][-1])
+    return DecimationStack(rbms=rbms, sizes=sizes, flow=flow, log_partition=float(log_z))
