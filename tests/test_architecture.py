@@ -33,7 +33,7 @@ LAYERS = [
     ["rg"],
     ["fit"],
     ["plot"],
-    ["cli", "rg_commands"],
+    ["cli"],
     ["__init__", "__main__"],
 ]
 RANK = {name: k for k, layer in enumerate(LAYERS) for name in layer}

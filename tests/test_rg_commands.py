@@ -8,8 +8,8 @@ import math
 import pytest
 from click.testing import CliRunner
 
+from tnrbm.cli.commands.rg import rg
 from tnrbm.errors import InvalidParameterError
-from tnrbm.rg_commands import rg
 
 
 def run(args):

@@ -41,6 +41,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "save": (f"{_PKG}.files:save", "Build MODEL (a spec) and save it to a .npz file."),
     "info": (f"{_PKG}.about:info", "Versions, conventions, model specs with their keys and defaults."),
     "bench": (f"{_PKG}.about:bench", "Run the benchmarks in benchmarks/ (needs a source checkout)."),
+    "rg": (f"{_PKG}.rg:rg", "The renormalization-group side: decimation flow, log Z, couplings, sampling, learning."),
 }
 
 _DEBUG = "--debug"

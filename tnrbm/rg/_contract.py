@@ -14,7 +14,8 @@ from collections.abc import Sequence
 import numpy as np
 from cotengra.pathfinders.path_basic import ssa_to_linear
 
-from ..contraction import Term, absorb_vectors, plan_contraction, sequential_path
+from ..contract import plan_contraction, sequential_path
+from ..network.local import Term, absorb_vectors
 
 __all__ = ["log_contract"]
 

@@ -29,9 +29,9 @@ from typing import Any
 
 import numpy as np
 
-from .._memory import check_memory
 from ..errors import InvalidParameterError
 from ..network import RBM, all_configurations, check_configurations, log_sum_hidden
+from ..validation import check_memory
 from .energy import check_real, energy, hamiltonian_hidden, log_partition
 from .hamiltonian import SpinHamiltonian
 

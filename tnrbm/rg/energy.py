@@ -33,9 +33,8 @@ from typing import Any
 
 import numpy as np
 
-from ..contraction import TermBuilder, chain_positions
 from ..errors import InvalidConfigurationError, InvalidParameterError
-from ..network import RBM, BoltzmannNetwork, check_configurations, log_sum_hidden
+from ..network import RBM, BoltzmannNetwork, TermBuilder, chain_positions, check_configurations, log_sum_hidden
 from ._contract import log_contract
 
 __all__ = [

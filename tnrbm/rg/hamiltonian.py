@@ -29,8 +29,8 @@ from typing import Any
 import numpy as np
 
 from ..errors import InvalidParameterError
-from ..models import rng_from_seed
 from ..network import RBM, check_configurations
+from ..validation import rng_from_seed
 from ._contract import log_contract
 
 __all__ = ["SpinHamiltonian", "ising_chain", "ising_torus", "random_hamiltonian", "bond_weight"]

@@ -24,9 +24,8 @@ import numpy as np
 import scipy.sparse as sp
 from scipy.sparse.csgraph import connected_components
 
-from .._memory import check_memory
 from ..errors import InvalidParameterError
-from ..models import rng_from_seed
+from ..validation import check_memory, rng_from_seed
 
 __all__ = ["swendsen_wang", "SampleResult", "lattice_bonds", "block_estimate", "CRITICAL_COUPLING"]
 

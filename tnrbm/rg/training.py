@@ -26,10 +26,9 @@ from typing import Any
 
 import numpy as np
 
-from .._memory import check_memory
 from ..errors import InvalidParameterError
-from ..models import rng_from_seed
 from ..network import RBM, all_configurations, check_configurations
+from ..validation import check_memory, rng_from_seed
 
 __all__ = ["train_rbm", "TrainResult", "greedy_stack", "hidden_mean", "sample_hidden", "MAX_EXACT"]
 

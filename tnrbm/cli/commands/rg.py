@@ -20,9 +20,10 @@ from typing import Any
 
 import click
 import numpy as np
+from matplotlib.figure import Figure
 
-from .rg import coarse, decimation, hamiltonian, sampling, training
-from .rg.energy import log_partition
+from ...rg import coarse, decimation, hamiltonian, sampling, training
+from ...rg.energy import log_partition
 
 __all__ = ["rg"]
 
@@ -45,16 +46,9 @@ def _fmt(x: Any) -> str:
 def _save_plot(path: str | None, draw: Any) -> None:
     if path is None:
         return
-    import matplotlib  # the command line imports matplotlib only when asked for a picture
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    fig, ax = plt.subplots(figsize=(5, 3.5))
-    draw(ax)
-    fig.tight_layout()
+    fig = Figure(figsize=(5, 3.5), layout="constrained")  # no pyplot state: nothing to close
+    draw(fig.subplots())
     fig.savefig(path, dpi=120)
-    plt.close(fig)
     click.echo(f"wrote {path}", err=True)
 
 
