@@ -58,7 +58,7 @@ from .ed import as_operator, fidelity, state_vector
 from .errors import InvalidParameterError
 from .models import rng_from_seed
 from .network import RBM, all_configurations, check_configurations
-from .validation import check_memory
+from .validation import check_int, check_memory, check_nonnegative, check_positive
 
 __all__ = [
     "FitResult",
@@ -202,24 +202,6 @@ class _Parametrization:
         o[:, self.n : self.n + self.m] = d_theta
         o[:, self.n + self.m :] = v[:, self.rows] * d_theta[:, self.cols]
         return (psi if self.complex else psi.real), o
-
-
-def _check_steps(steps: Any) -> int:
-    if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or steps < 0:
-        raise InvalidParameterError(f"steps must be an integer >= 0; got {steps!r}")
-    return int(steps)
-
-
-def _check_positive(value: Any, name: str, allow_zero: bool = False) -> float:
-    try:
-        x = float(value)
-    except (TypeError, ValueError):
-        raise InvalidParameterError(f"{name} must be a positive number; got {value!r}") from None
-    if not np.isfinite(x) or x < 0 or (x == 0 and not allow_zero):
-        raise InvalidParameterError(
-            f"{name} must be a {'non-negative' if allow_zero else 'positive'} number; got {value!r}"
-        )
-    return x
 
 
 def _direction(
@@ -409,10 +391,10 @@ def _prepare(rbm: RBM, steps: Any, seed: Any, noise: Any, options: dict) -> tupl
     if options["step_control"] not in STEP_CONTROLS:
         raise InvalidParameterError(f"step_control must be one of {STEP_CONTROLS}; got {options['step_control']!r}")
     par = _Parametrization(rbm, options.pop("complex_parameters"))
-    options["learning_rate"] = _check_positive(options["learning_rate"], "learning_rate")
-    options["diag_shift"] = _check_positive(options["diag_shift"], "diag_shift", allow_zero=True)
-    steps = _check_steps(steps)
-    scale = _check_positive(noise, "noise", allow_zero=True)
+    options["learning_rate"] = check_positive(options["learning_rate"], "learning_rate")
+    options["diag_shift"] = check_nonnegative(options["diag_shift"], "diag_shift")
+    steps = check_int(steps, "steps", minimum=0)
+    scale = check_nonnegative(noise, "noise")
     if seed is not None and scale != 0:
         rng = rng_from_seed(seed)
         perturbation = rng.normal(0.0, scale, size=par.n_params)
@@ -647,7 +629,7 @@ def estimate(rbm: RBM, steps: int = 300, method: str = "sr", complex_parameters:
     """
     if method not in METHODS:
         raise InvalidParameterError(f"method must be one of {METHODS}; got {method!r}")
-    steps = _check_steps(steps)
+    steps = check_int(steps, "steps", minimum=0)
     par = _Parametrization(rbm, complex_parameters)
     itemsize = np.dtype(par.dtype).itemsize
     nbytes = 3.0 * itemsize * 2**par.n * par.n_params + 2.0 * itemsize * par.n_params**2

@@ -283,8 +283,7 @@ def draw_bulk(
     base
         Logarithm base of the bound in the title (None: nats; 2: bits).
     path
-        Save the figure there; a figure this function created is then closed. Without ``path`` a
-        new figure is the caller's to close (``plt.close(ax.figure)``); axes passed in are never closed.
+        Save the figure there and close it if this function created it (see :mod:`tnrbm.plot`).
 
     Returns
     -------
@@ -380,8 +379,7 @@ def cut_scaling(
         Logarithmic axes (for a hierarchical network the axis is already ``log2 |A|``, and
         ``logx`` is refused).
     path
-        Save the figure there; a figure this function created is then closed. Without ``path`` a
-        new figure is the caller's to close (``plt.close(ax.figure)``); axes passed in are never closed.
+        Save the figure there and close it if this function created it (see :mod:`tnrbm.plot`).
 
     Returns
     -------

@@ -142,9 +142,7 @@ def entropy_curve(
     logx, logy
         Logarithmic axes (points at zero entropy are then left out of the picture).
     path
-        Save the figure there (``ax.figure.savefig(path)``); a figure this function created is then
-        closed (``plt.get_fignums()`` does not grow). Without ``path`` a new figure is the caller's
-        to close (``plt.close(ax.figure)``); axes passed in are never closed.
+        Save the figure there and close it if this function created it (see :mod:`tnrbm.plot`).
 
     Returns
     -------
@@ -236,9 +234,7 @@ def spectrum(
     logx, logy
         Logarithmic axes (default: ``k`` linear, ``p_k`` logarithmic).
     path
-        Save the figure there (``ax.figure.savefig(path)``); a figure this function created is then
-        closed (``plt.get_fignums()`` does not grow). Without ``path`` a new figure is the caller's
-        to close (``plt.close(ax.figure)``); axes passed in are never closed.
+        Save the figure there and close it if this function created it (see :mod:`tnrbm.plot`).
 
     Returns
     -------
@@ -347,9 +343,7 @@ def energy_history(
         Logarithmic axes (``logy`` default: on for ``relative``, off otherwise; step 0 is left out
         of a log step axis).
     path
-        Save the figure there (``ax.figure.savefig(path)``); a figure this function created is then
-        closed (``plt.get_fignums()`` does not grow). Without ``path`` a new figure is the caller's
-        to close (``plt.close(ax.figure)``); axes passed in are never closed.
+        Save the figure there and close it if this function created it (see :mod:`tnrbm.plot`).
 
     Returns
     -------
@@ -432,9 +426,7 @@ def profile(
     logx, logy
         Logarithmic axes.
     path
-        Save the figure there (``ax.figure.savefig(path)``); a figure this function created is then
-        closed (``plt.get_fignums()`` does not grow). Without ``path`` a new figure is the caller's
-        to close (``plt.close(ax.figure)``); axes passed in are never closed.
+        Save the figure there and close it if this function created it (see :mod:`tnrbm.plot`).
 
     Returns
     -------

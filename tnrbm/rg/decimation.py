@@ -27,12 +27,12 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import Any
 
 import numpy as np
 
 from ..errors import InvalidParameterError
 from ..network import RBM, log_sum_hidden
+from ..validation import check_int, check_real
 from .hamiltonian import SpinHamiltonian, ising_chain
 
 __all__ = [
@@ -44,16 +44,6 @@ __all__ = [
     "DecimationStack",
     "chain_log_partition",
 ]
-
-
-def _real(value: Any, name: str) -> float:
-    try:
-        x = float(value)
-    except (TypeError, ValueError):
-        raise InvalidParameterError(f"{name} must be a real number; got {value!r}") from None
-    if not math.isfinite(x):
-        raise InvalidParameterError(f"{name} must be finite; got {value!r}")
-    return x
 
 
 def _lc(x: float) -> float:
@@ -70,7 +60,7 @@ def decimation_step(coupling: float, field: float = 0.0) -> tuple[float, float, 
     >>> bool(np.isclose(np.tanh(k), np.tanh(0.5) ** 2)), bool(np.isclose(g, np.log(2) + k))
     (True, True)
     """
-    k, b = _real(coupling, "coupling"), _real(field, "field")
+    k, b = check_real(coupling, "coupling"), check_real(field, "field")
     lpp, lmm, lpm = _lc(2 * k + b), _lc(2 * k - b), _lc(b)
     return 0.25 * (lpp + lmm - 2 * lpm), b + 0.5 * (lpp - lmm), 0.25 * (lpp + lmm + 2 * lpm)
 
@@ -85,7 +75,7 @@ def decimation_flow(coupling: float, field: float = 0.0, steps: int = 4) -> dict
     """
     if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or steps < 0:
         raise InvalidParameterError(f"steps must be an integer >= 0; got {steps!r}")
-    ks, bs, gs, cs = [_real(coupling, "coupling")], [_real(field, "field")], [], [0.0]
+    ks, bs, gs, cs = [check_real(coupling, "coupling")], [check_real(field, "field")], [], [0.0]
     for _ in range(int(steps)):
         k, b, g = decimation_step(ks[-1], bs[-1])
         ks.append(k)
@@ -93,12 +83,6 @@ def decimation_flow(coupling: float, field: float = 0.0, steps: int = 4) -> dict
         gs.append(g)
         cs.append(2 * cs[-1] + g)
     return {"coupling": np.array(ks), "field": np.array(bs), "constant": np.array(gs), "per_spin": np.array(cs)}
-
-
-def _check_n(n: Any, name: str = "n") -> int:
-    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 2:
-        raise InvalidParameterError(f"{name} must be an integer >= 2 (kept spins); got {n!r}")
-    return int(n)
 
 
 def decimation_rbm(n: int, coupling: float, field: float = 0.0) -> RBM:
@@ -111,8 +95,8 @@ def decimation_rbm(n: int, coupling: float, field: float = 0.0) -> RBM:
     >>> decimation_rbm(4, 1.0).W.toarray()[0].tolist()
     [1.0, 1.0, 0.0, 0.0]
     """
-    n = _check_n(n)
-    k, b = _real(coupling, "coupling"), _real(field, "field")
+    n = check_int(n, "n", minimum=2)
+    k, b = check_real(coupling, "coupling"), check_real(field, "field")
     w = np.zeros((n, n))
     for i in range(n):
         w[i, i] += k
@@ -131,7 +115,7 @@ def decimated_hamiltonian(n: int, coupling: float, field: float = 0.0) -> SpinHa
     >>> round(ham.terms[(0, 1)], 6), round(ham.constant, 6)
     (0.662501, -5.422594)
     """
-    n = _check_n(n)
+    n = check_int(n, "n", minimum=2)
     k1, b1, g = decimation_step(coupling, field)
     chain = ising_chain(n, k1, b1, periodic=n > 2) if n > 2 else SpinHamiltonian(2, {(0, 1): 2 * k1, 0: b1, 1: b1})
     return SpinHamiltonian(n, chain.terms, constant=-n * g)
@@ -145,7 +129,7 @@ def chain_log_partition(n: int, coupling: float, field: float = 0.0) -> float:
     >>> bool(np.isclose(chain_log_partition(4, 0.3), np.log((2 * np.cosh(0.3)) ** 4 + (2 * np.sinh(0.3)) ** 4)))
     True
     """
-    k, b = _real(coupling, "coupling"), _real(field, "field")
+    k, b = check_real(coupling, "coupling"), check_real(field, "field")
     # l_pm = e^K (cosh B +- sqrt(sinh^2 B + e^{-4K}))
     root = math.sqrt(math.sinh(b) ** 2 + math.exp(-4 * k))
     lp = k + math.log(math.cosh(b) + root)

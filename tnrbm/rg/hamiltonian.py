@@ -30,7 +30,7 @@ import numpy as np
 
 from ..errors import InvalidParameterError
 from ..network import RBM, check_configurations
-from ..validation import rng_from_seed
+from ..validation import check_real, rng_from_seed
 from ._contract import log_contract
 
 __all__ = ["SpinHamiltonian", "ising_chain", "ising_torus", "random_hamiltonian", "bond_weight"]
@@ -194,16 +194,6 @@ class SpinHamiltonian:
         return RBM(w, visible_bias=fields), offset
 
 
-def _check_coupling(value: Any, name: str) -> float:
-    try:
-        x = float(value)
-    except (TypeError, ValueError):
-        raise InvalidParameterError(f"{name} must be a real number; got {value!r}") from None
-    if not math.isfinite(x):
-        raise InvalidParameterError(f"{name} must be finite; got {value!r}")
-    return x
-
-
 def ising_chain(n: int, coupling: float, field: float = 0.0, periodic: bool = True) -> SpinHamiltonian:
     """The 1D Ising chain ``H = -K sum_i v_i v_{i+1} - B sum_i v_i`` (periodic: bond n-1 -- 0 too).
 
@@ -212,7 +202,7 @@ def ising_chain(n: int, coupling: float, field: float = 0.0, periodic: bool = Tr
     >>> len(ising_chain(6, 1.0).terms), len(ising_chain(6, 1.0, periodic=False).terms)
     (6, 5)
     """
-    k, b = _check_coupling(coupling, "coupling"), _check_coupling(field, "field")
+    k, b = check_real(coupling, "coupling"), check_real(field, "field")
     if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < (3 if periodic else 2):
         raise InvalidParameterError(f"n must be an integer >= {3 if periodic else 2}; got {n!r}")
     terms: dict = {(i, i + 1): k for i in range(n - 1)}
@@ -231,7 +221,7 @@ def ising_torus(size: int, coupling: float, field: float = 0.0) -> SpinHamiltoni
     >>> len(ising_torus(4, 0.44).terms)  # 2 L**2 bonds
     32
     """
-    k, b = _check_coupling(coupling, "coupling"), _check_coupling(field, "field")
+    k, b = check_real(coupling, "coupling"), check_real(field, "field")
     if isinstance(size, bool) or not isinstance(size, (int, np.integer)) or size < 3:
         raise InvalidParameterError(f"size must be an integer >= 3 (the side of the torus); got {size!r}")
     terms: dict = {}
