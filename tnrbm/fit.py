@@ -385,12 +385,14 @@ def _hamiltonian(H: Any, n: int) -> Any:  # noqa: N803
     return op
 
 
-def _prepare(rbm: RBM, steps: Any, seed: Any, noise: Any, options: dict) -> tuple[_Parametrization, int, dict]:
+def _prepare(
+    rbm: RBM, steps: Any, seed: Any, noise: Any, options: dict, complex_parameters: Any
+) -> tuple[_Parametrization, int, dict]:
     if options["method"] not in METHODS:
         raise InvalidParameterError(f"method must be one of {METHODS}; got {options['method']!r}")
     if options["step_control"] not in STEP_CONTROLS:
         raise InvalidParameterError(f"step_control must be one of {STEP_CONTROLS}; got {options['step_control']!r}")
-    par = _Parametrization(rbm, options.pop("complex_parameters"))
+    par = _Parametrization(rbm, complex_parameters)
     options["learning_rate"] = check_positive(options["learning_rate"], "learning_rate")
     options["diag_shift"] = check_nonnegative(options["diag_shift"], "diag_shift")
     steps = check_int(steps, "steps", minimum=0)
@@ -402,6 +404,27 @@ def _prepare(rbm: RBM, steps: Any, seed: Any, noise: Any, options: dict) -> tupl
             perturbation = perturbation + 1j * rng.normal(0.0, scale, size=par.n_params)
         par.params = par.params + perturbation
     return par, steps, options
+
+
+def _run(
+    par: _Parametrization, objective: Any, steps: int, options: dict, progress: Any, label: str, t0: float
+) -> tuple[Any, FitResult]:
+    """Descend ``objective`` from ``par``; the final point and a :class:`FitResult` without energy/fidelity."""
+    # one BLAS thread: the matrices are at most 2**16 x a few hundred, and on 2 shared cores two threads
+    # made an N = 16 SR step 3x slower (2.8 s against 0.9 s), up to 50x at N = 12
+    with blas_threads(1), _reporter(progress, steps, label) as report:
+        point, history, made, rejected = _descend(objective, par, steps, options, report)
+    res = FitResult(
+        rbm=par.to_rbm(point.params),
+        history=np.array(history),
+        energy=None,
+        fidelity=None,
+        method=options["method"],
+        steps=made,
+        seconds=time.perf_counter() - t0,
+        rejected=rejected,
+    )
+    return point, res
 
 
 def variational_ground_state(
@@ -470,29 +493,15 @@ def variational_ground_state(
     True
     """
     t0 = time.perf_counter()
-    options = dict(
-        method=method,
-        learning_rate=learning_rate,
-        diag_shift=diag_shift,
-        step_control=step_control,
-        complex_parameters=complex_parameters,
+    options = {"method": method, "learning_rate": learning_rate, "diag_shift": diag_shift}
+    par, steps, options = _prepare(
+        rbm, steps, seed, noise, {**options, "step_control": step_control}, complex_parameters
     )
-    par, steps, options = _prepare(rbm, steps, seed, noise, options)
     op = _hamiltonian(H, par.n)
-    # one BLAS thread: the matrices are at most 2**16 x a few hundred, and on 2 shared cores two threads
-    # made an N = 16 SR step 3x slower (2.8 s against 0.9 s), up to 50x at N = 12
-    with blas_threads(1), _reporter(progress, steps, "variational ground state") as report:
-        point, history, made, rejected = _descend(_energy_objective(par, op), par, steps, options, report)
-    return FitResult(
-        rbm=par.to_rbm(point.params),
-        history=np.array(history),
-        energy=history[-1],
-        fidelity=None if reference is None else fidelity(point.psi, reference),
-        method=method,
-        steps=made,
-        seconds=time.perf_counter() - t0,
-        rejected=rejected,
-    )
+    point, res = _run(par, _energy_objective(par, op), steps, options, progress, "variational ground state", t0)
+    res.energy = float(res.history[-1])
+    res.fidelity = None if reference is None else fidelity(point.psi, reference)
+    return res
 
 
 def ground_state(*args: Any, **kwargs: Any) -> FitResult:
@@ -552,14 +561,10 @@ def to_state(
     True
     """
     t0 = time.perf_counter()
-    options = dict(
-        method=method,
-        learning_rate=learning_rate,
-        diag_shift=diag_shift,
-        step_control=step_control,
-        complex_parameters=complex_parameters,
+    options = {"method": method, "learning_rate": learning_rate, "diag_shift": diag_shift}
+    par, steps, options = _prepare(
+        rbm, steps, seed, noise, {**options, "step_control": step_control}, complex_parameters
     )
-    par, steps, options = _prepare(rbm, steps, seed, noise, options)
     phi = state_vector(vector, "vector")
     if phi.size != 2**par.n:
         raise InvalidParameterError(f"vector must have length 2**{par.n} = {2**par.n}; got {phi.size}")
@@ -567,18 +572,9 @@ def to_state(
         raise InvalidParameterError("vector is complex: fit it with complex_parameters=True")
     if not par.complex:
         phi = phi.real
-    with blas_threads(1), _reporter(progress, steps, "fit to state") as report:
-        point, history, made, rejected = _descend(_fidelity_objective(par, phi), par, steps, options, report)
-    return FitResult(
-        rbm=par.to_rbm(point.params),
-        history=np.array(history),
-        energy=None,
-        fidelity=history[-1],
-        method=method,
-        steps=made,
-        seconds=time.perf_counter() - t0,
-        rejected=rejected,
-    )
+    _, res = _run(par, _fidelity_objective(par, phi), steps, options, progress, "fit to state", t0)
+    res.fidelity = float(res.history[-1])
+    return res
 
 
 def log_derivatives(rbm: RBM, v: Any) -> np.ndarray:
