@@ -17,17 +17,13 @@ comes in four forms (``form=``):
     a dense ``numpy`` array (small n only).
 
 Kron order as everywhere in tnrbm: site 0 is the most significant bit of the basis index and spin
-up (Z = +1) is index 0. quimb's spin operators use S = sigma / 2: ``tfim(n, J, h)`` equals
-``quimb.ham_ising(n, jz=-4 * J, bx=2 * h, cyclic=True)`` and ``heisenberg(n, J, delta)`` equals
-``quimb.ham_heis(n, j=(J, J, J * delta), cyclic=True)``.
+up (Z = +1) is index 0.
 
 Examples
 --------
->>> from tnrbm import ed
->>> H = ed.tfim(8, J=1.0, h=1.0)
->>> res = ed.ground_state(H)
->>> round(res.energy, 10)  # the free-fermion value, see tnrbm.exact
--10.2516617910
+>>> H = pauli_sum(2, [(1.0, "ZZ", (0, 1)), (0.5, "X", (0,))])
+>>> H.to_dense().real.tolist()[0]
+[1.0, 0.0, 0.5, 0.0]
 """
 
 from __future__ import annotations

@@ -32,7 +32,7 @@ import numpy as np
 from ..errors import InvalidParameterError
 from ..network import RBM, all_configurations, check_configurations, log_sum_hidden
 from ..validation import check_memory
-from .energy import check_real, energy, hamiltonian_hidden, log_partition
+from .energy import check_real_network, energy, hamiltonian_hidden, log_partition
 from .hamiltonian import SpinHamiltonian
 
 __all__ = [
@@ -136,7 +136,7 @@ def coarse_couplings(rbm: RBM, max_order: int | None = None, max_memory: float |
     >>> bool(np.isclose(k[(0,)], 0.2)), bool(np.isclose(k[()], np.log(2 * np.cosh(0.3))))
     (True, True)
     """
-    net = check_real(rbm, "rbm")
+    net = check_real_network(rbm, "rbm")
     if not isinstance(net, RBM):
         raise InvalidParameterError(f"rbm must be an RBM; got {type(net).__name__}")
     hs = hidden_configurations(net, max_memory)
@@ -175,7 +175,7 @@ def coarse_coupling(rbm: RBM, subset: Sequence[int], max_degree: int = 20) -> fl
     >>> coarse_coupling(rbm, [0, 2])
     0.0
     """
-    net = check_real(rbm, "rbm")
+    net = check_real_network(rbm, "rbm")
     s = sorted({int(j) for j in subset})
     if len(s) != len(list(subset)) or any(not 0 <= j < net.n_hidden for j in s):
         raise InvalidParameterError(f"subset must hold distinct hidden indices in [0, {net.n_hidden}); got {subset!r}")
@@ -213,7 +213,7 @@ def mehta_schwab_transform(hamiltonian: SpinHamiltonian, rbm: RBM) -> Callable[[
     >>> float(t(np.array([1, 1, 1]), np.array([1])))
     -1.5
     """
-    net = check_real(rbm, "rbm")
+    net = check_real_network(rbm, "rbm")
     if hamiltonian.n != net.n_visible:
         raise InvalidParameterError(
             f"the Hamiltonian has {hamiltonian.n} spins and the RBM {net.n_visible} visible units; they must agree"
@@ -276,7 +276,7 @@ def normalization_defect(hamiltonian: SpinHamiltonian, rbm: RBM, v: Any) -> np.n
     >>> bool(np.allclose(normalization_defect(shifted, rbm, [[1, -1, 1, 1]]), 0.0))
     True
     """
-    net = check_real(rbm, "rbm")
+    net = check_real_network(rbm, "rbm")
     conf = check_configurations(v, net.n_visible)
     return net.log_amplitude(conf) + hamiltonian.energy(conf)
 
@@ -297,7 +297,7 @@ def free_energy_difference(hamiltonian: SpinHamiltonian, rbm: RBM, max_memory: f
     >>> bool(abs(free_energy_difference(shifted, rbm)) < 1e-10)
     True
     """
-    net = check_real(rbm, "rbm")
+    net = check_real_network(rbm, "rbm")
     if hamiltonian.n != net.n_visible:
         raise InvalidParameterError(
             f"the Hamiltonian has {hamiltonian.n} spins and the RBM {net.n_visible} visible units; they must agree"

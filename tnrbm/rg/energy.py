@@ -45,18 +45,18 @@ __all__ = [
     "log_marginal_hidden",
     "hamiltonian_visible",
     "hamiltonian_hidden",
-    "check_real",
+    "check_real_network",
     "check_hidden",
 ]
 
 
-def check_real(network: Any, name: str = "network") -> BoltzmannNetwork:
+def check_real_network(network: Any, name: str = "network") -> BoltzmannNetwork:
     """``network`` if it is a Boltzmann network with real parameters, else :class:`InvalidParameterError`.
 
     Examples
     --------
     >>> import tnrbm
-    >>> check_real(tnrbm.RBM([[0.1]])).n_visible
+    >>> check_real_network(tnrbm.RBM([[0.1]])).n_visible
     1
     """
     if not isinstance(network, BoltzmannNetwork):
@@ -117,7 +117,7 @@ def energy(network: BoltzmannNetwork, v: Any, *hidden: Any) -> np.ndarray:
     >>> float(energy(rbm, [1], [-1]))  # -(0.1 - 0.2 - 0.5)
     0.6
     """
-    net = check_real(network)
+    net = check_real_network(network)
     if len(hidden) != net.n_layers:
         raise InvalidParameterError(
             f"energy needs one configuration per hidden layer ({net.n_layers}); got {len(hidden)}"
@@ -161,7 +161,7 @@ def log_partition(network: BoltzmannNetwork, max_memory: float | None = None, sl
     >>> bool(np.isclose(log_partition(rbm), ref, rtol=1e-12))
     True
     """
-    net = check_real(network)
+    net = check_real_network(network)
     builder = TermBuilder(net, max_bond_degree=16)
     owners: list = []
     terms, exponent = builder.terms(net.units(), range(len(builder.edges)), sum_out=True, owners=owners)
@@ -191,7 +191,7 @@ def hamiltonian_visible(network: BoltzmannNetwork, v: Any) -> np.ndarray:
     >>> bool(np.isclose(hamiltonian_visible(tnrbm.RBM([[0.5]]), [1]), -np.log(2 * np.cosh(0.5))))
     True
     """
-    net = check_real(network)
+    net = check_real_network(network)
     return -np.asarray(net.log_amplitude(v), dtype=np.float64)
 
 
@@ -206,7 +206,7 @@ def log_marginal_visible(network: BoltzmannNetwork, v: Any, log_z: float | None 
     >>> bool(np.isclose(p.sum(), 1.0))
     True
     """
-    net = check_real(network)
+    net = check_real_network(network)
     lz = log_partition(net) if log_z is None else float(log_z)
     return -hamiltonian_visible(net, v) - lz
 
@@ -230,7 +230,7 @@ def hamiltonian_hidden(network: RBM, h: Any) -> np.ndarray:
     >>> bool(np.isclose(dh, np.log(np.cosh(1.0))))
     True
     """
-    net = check_real(network)
+    net = check_real_network(network)
     if not isinstance(net, RBM):
         raise InvalidParameterError(f"network must be an RBM for H^RBM(h); got {type(net).__name__}")
     return -_rbm_hidden_logweight(net, check_hidden(h, net))
@@ -247,7 +247,7 @@ def log_marginal_hidden(network: RBM, h: Any, log_z: float | None = None) -> np.
     >>> bool(np.isclose(np.exp(log_marginal_hidden(rbm, hs)).sum(), 1.0))
     True
     """
-    net = check_real(network)
+    net = check_real_network(network)
     if not isinstance(net, RBM):
         raise InvalidParameterError(f"network must be an RBM for the hidden marginal; got {type(net).__name__}")
     arr = check_hidden(h, net)
