@@ -295,9 +295,9 @@ def check_choice(value: Any, name: str, choices: Iterable[Any]) -> Any:
     'spin'
     """
     options = tuple(choices)
-    try:
-        ok = value in options
-    except TypeError:  # unhashable or incomparable
+    try:  # compare with == one option at a time: arrays, sparse matrices and odd objects never match
+        ok = any(isinstance(value, type(o)) and bool(value == o) for o in options)
+    except Exception:  # noqa: BLE001 - an object whose == raises or is not a truth value is no option
         ok = False
     if not ok:
         raise InvalidParameterError(f"{name} must be one of {options}; got {value!r}")
@@ -408,6 +408,8 @@ def check_renyi(renyi: Any) -> tuple[float, ...]:
     """
     if renyi is None:
         return ()
+    if isinstance(renyi, np.ndarray) and renyi.ndim == 0:
+        renyi = renyi.item() if renyi.dtype.kind in "biuf" else renyi
     if isinstance(renyi, (str, bytes)) or np.isscalar(renyi):
         renyi = (renyi,)
     if not isinstance(renyi, (Sequence, np.ndarray, set, frozenset, tuple)):

@@ -6,7 +6,7 @@ import time
 
 from ..errors import InvalidParameterError
 from ..exact import tfim_ground_energy
-from ..validation import check_choice
+from ..validation import check_bool, check_choice, check_real
 from .hamiltonians import HAMILTONIANS, cluster_hamiltonian, heisenberg, tfim, toric_code_hamiltonian
 from .solve import ground_state
 
@@ -50,7 +50,9 @@ def run_ed(
     True
     """
     check_choice(model, "model", HAMILTONIANS)
-    if form not in ("sparse", "operator"):
+    J, h, delta = check_real(J, "J"), check_real(h, "h"), check_real(delta, "delta")  # noqa: N806
+    periodic = check_bool(periodic, "periodic")
+    if not isinstance(form, str) or form not in ("sparse", "operator"):
         raise InvalidParameterError(f"form must be 'sparse' or 'operator'; got {form!r}")
     t0 = time.perf_counter()
     if model == "tfim":

@@ -19,8 +19,8 @@ import numpy as np
 
 from ..errors import InvalidParameterError
 from ..network import DBM
-from ..validation import check_int, check_nonnegative, rng_from_seed
-from .random import _draw, _sparse_weights
+from ..validation import check_bool, check_int, check_nonnegative, rng_from_seed
+from .random import _draw, _sparse_weights, check_model_size
 
 __all__ = ["correlation_length", "hierarchical", "hierarchical_layer_sizes", "ir_depth"]
 
@@ -155,6 +155,8 @@ def hierarchical(
     overlap = check_int(overlap, "overlap", 0)
     scale = check_nonnegative(scale, "scale")
     bias_scale = scale if bias_scale is None else check_nonnegative(bias_scale, "bias_scale")
+    periodic = check_bool(periodic, "periodic")
+    complex = check_bool(complex, "complex")  # noqa: A001
     tower = hierarchical_layer_sizes(n, branching)
     full = len(tower) - 1
     xi = None
@@ -175,13 +177,17 @@ def hierarchical(
                 f"one unit after {full} layers); got depth={depth}"
             )
     sizes = tower[: depth + 1]
+    field = branching + 2 * overlap
+    check_model_size(sum(sizes), sum(b * min(a, field) for a, b in zip(sizes[:-1], sizes[1:])), "hierarchical")
     rng = rng_from_seed(seed)
     weights = []
     for n_in, n_out in zip(sizes[:-1], sizes[1:]):
         rows, cols = [], []
         for j in range(n_out):
             seen = set()
-            for i in range(j * branching - overlap, (j + 1) * branching + overlap):
+            lo, hi = j * branching - overlap, (j + 1) * branching + overlap
+            # past n_in steps a periodic field only repeats units already seen; an open one stops at the ends
+            for i in range(lo, min(hi, lo + n_in)) if periodic else range(max(lo, 0), min(hi, n_in)):
                 if periodic:
                     i %= n_in
                 elif not 0 <= i < n_in:
