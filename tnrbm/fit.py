@@ -38,6 +38,7 @@ import scipy.sparse as sp
 from ._memory import check_memory
 from .errors import InvalidParameterError
 from .network import RBM, all_configurations
+from .validation import check_bool, check_choice, check_nonnegative, check_positive, check_seed
 
 __all__ = ["FitResult", "ground_state", "to_state", "log_derivatives", "run_fit", "METHODS", "MAX_SPINS"]
 
@@ -174,15 +175,7 @@ def _check_steps(steps: Any) -> int:
 
 
 def _check_positive(value: Any, name: str, allow_zero: bool = False) -> float:
-    try:
-        x = float(value)
-    except (TypeError, ValueError):
-        raise InvalidParameterError(f"{name} must be a positive number; got {value!r}") from None
-    if not np.isfinite(x) or x < 0 or (x == 0 and not allow_zero):
-        raise InvalidParameterError(
-            f"{name} must be a {'non-negative' if allow_zero else 'positive'} number; got {value!r}"
-        )
-    return x
+    return check_nonnegative(value, name) if allow_zero else check_positive(value, name)
 
 
 def _update(
@@ -205,10 +198,19 @@ def _update(
 
 
 def _prepare(
-    rbm: RBM, steps: Any, method: str, learning_rate: Any, diag_shift: Any, complex_parameters: bool | None
+    rbm: RBM,
+    steps: Any,
+    method: str,
+    learning_rate: Any,
+    diag_shift: Any,
+    complex_parameters: bool | None,
+    progress: Any = None,
 ) -> tuple[_Parametrization, int, float, float]:
-    if method not in METHODS:
-        raise InvalidParameterError(f"method must be one of {METHODS}; got {method!r}")
+    check_choice(method, "method", METHODS)
+    if progress is not None and not callable(progress):
+        raise InvalidParameterError(f"progress must be None or a callable(step, value); got {progress!r}")
+    if complex_parameters is not None:
+        complex_parameters = check_bool(complex_parameters, "complex_parameters")
     par = _Parametrization(rbm, complex_parameters)
     return (
         par,
@@ -218,7 +220,14 @@ def _prepare(
     )
 
 
+#: the largest starting noise: the parameters enter exponentials, and larger noise overflows them
+MAX_NOISE = 100.0
+
+
 def _perturb(par: _Parametrization, seed: Any, scale: float) -> None:
+    check_seed(seed)
+    if scale > MAX_NOISE:
+        raise InvalidParameterError(f"noise must be at most {MAX_NOISE} (a perturbation of the start); got {scale!r}")
     if seed is None or scale == 0:
         return
     from .models import rng_from_seed
@@ -286,7 +295,7 @@ def ground_state(
     from .ed import as_operator
 
     t0 = time.perf_counter()
-    par, steps, lr, shift = _prepare(rbm, steps, method, learning_rate, diag_shift, complex_parameters)
+    par, steps, lr, shift = _prepare(rbm, steps, method, learning_rate, diag_shift, complex_parameters, progress)
     op = as_operator(H)
     if op.shape[0] != 2**par.n:
         raise InvalidParameterError(f"H must have size 2**{par.n} = {2**par.n}; got shape {op.shape}")
@@ -361,7 +370,7 @@ def to_state(
     from .ed import state_vector
 
     t0 = time.perf_counter()
-    par, steps, lr, shift = _prepare(rbm, steps, method, learning_rate, diag_shift, complex_parameters)
+    par, steps, lr, shift = _prepare(rbm, steps, method, learning_rate, diag_shift, complex_parameters, progress)
     phi = state_vector(vector, "vector")
     if phi.size != 2**par.n:
         raise InvalidParameterError(f"vector must have length 2**{par.n} = {2**par.n}; got {phi.size}")

@@ -80,7 +80,7 @@ def tfim(
     """
     n = _n(n, minimum=2)
     J, h = check_real(J, "J"), check_real(h, "h")  # noqa: N806
-    check_form(form)
+    periodic = _prepare(n, form, periodic, 2)
     terms = [(-J, "ZZ", b) for b in _chain_bonds(n, periodic)] + [(-h, "X", (i,)) for i in range(n)]
     return pauli_sum(n, terms).as_form(form, max_memory)
 
@@ -110,10 +110,10 @@ def tfim_lattice(
         raise InvalidParameterError(f"shape must be a pair (Lx, Ly); got {shape!r}")
     lx, ly = (_n(x, "shape") for x in shape)
     J, h = check_real(J, "J"), check_real(h, "h")  # noqa: N806
-    check_form(form)
     n = lx * ly
     if n < 2:
         raise InvalidParameterError(f"shape must hold at least 2 sites; got {shape!r}")
+    periodic = _prepare(n, form, periodic, 3)
     bonds: set[tuple[int, int]] = set()
     for x in range(lx):
         for y in range(ly):
@@ -151,7 +151,7 @@ def heisenberg(
     """
     n = _n(n, minimum=2)
     J, delta = check_real(J, "J"), check_real(delta, "delta")  # noqa: N806
-    check_form(form)
+    periodic = _prepare(n, form, periodic, 3)
     terms = []
     for b in _chain_bonds(n, periodic):
         terms += [(J / 4, "XX", b), (J / 4, "YY", b), (J * delta / 4, "ZZ", b)]

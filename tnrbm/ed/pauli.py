@@ -269,8 +269,7 @@ class PauliSum:
 
     def as_form(self, form: str, max_memory: float | None = None) -> Any:
         """This Hamiltonian in one of :data:`FORMS`."""
-        if form not in FORMS:
-            raise InvalidParameterError(f"form must be one of {FORMS}; got {form!r}")
+        check_form(form)
         if form == "pauli":
             return self
         if form == "sparse":
