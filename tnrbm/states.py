@@ -33,7 +33,7 @@ from .ed.hamiltonians import cluster_stabilizers, toric_code_edges
 from .errors import InvalidParameterError
 from .models.random import check_model_size
 from .network import RBM
-from .validation import check_bool, check_int
+from .validation import as_float, check_bool, check_int
 
 __all__ = [
     "product",
@@ -53,7 +53,7 @@ __all__ = [
 def _check_n(n: Any, name: str, minimum: int, what: str = "the state", edges_per_site: float = 2.0) -> int:
     """``n`` an integer >= ``minimum`` whose network (about ``edges_per_site * n`` couplings) fits in memory."""
     n = check_int(n, name, minimum=minimum)
-    check_model_size(2 * n, edges_per_site * n, what)
+    check_model_size(2 * n, as_float(n) * edges_per_site, what)
     return n
 
 

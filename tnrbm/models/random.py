@@ -16,7 +16,7 @@ import scipy.sparse as sp
 
 from ..errors import InvalidParameterError
 from ..network import DBM, RBM
-from ..validation import check_bool, check_fraction, check_int, check_memory, check_nonnegative, rng_from_seed
+from ..validation import as_float, check_bool, check_fraction, check_int, check_memory, check_nonnegative, rng_from_seed
 
 __all__ = ["random_rbm", "random_dbm", "rng_from_seed", "check_model_size"]
 
@@ -39,8 +39,8 @@ def check_model_size(n_units: float, n_edges: float, what: str) -> None:
     >>> check_model_size(64, 192, "a chain")  # small: nothing happens
     """
     check_memory(
-        BYTES_PER_EDGE * float(n_edges) + 48.0 * float(n_units),
-        f"{what} ({n_units:.3g} units, {n_edges:.3g} couplings)",
+        BYTES_PER_EDGE * as_float(n_edges) + 48.0 * as_float(n_units),
+        f"{what} ({as_float(n_units):.3g} units, {as_float(n_edges):.3g} couplings)",
         None,
         "use fewer spins, hidden units or couplings",
     )
@@ -105,7 +105,7 @@ def random_rbm(
     bias_scale = scale if bias_scale is None else check_nonnegative(bias_scale, "bias_scale")
     density = check_fraction(density, "density")
     complex = check_bool(complex, "complex")  # noqa: A001
-    check_model_size(n_visible + n_hidden, density * n_visible * n_hidden, "random_rbm")
+    check_model_size(n_visible + n_hidden, density * as_float(n_visible * n_hidden), "random_rbm")
     rng = rng_from_seed(seed)
     rows, cols = _sample_pairs(rng, n_visible, n_hidden, density)
     w = _sparse_weights(rows, cols, (n_visible, n_hidden), rng, scale, complex)
@@ -142,7 +142,7 @@ def random_dbm(
     bias_scale = scale if bias_scale is None else check_nonnegative(bias_scale, "bias_scale")
     density = check_fraction(density, "density")
     complex = check_bool(complex, "complex")  # noqa: A001
-    check_model_size(sum(sizes), density * sum(a * b for a, b in zip(sizes[:-1], sizes[1:])), "random_dbm")
+    check_model_size(sum(sizes), density * as_float(sum(a * b for a, b in zip(sizes[:-1], sizes[1:]))), "random_dbm")
     rng = rng_from_seed(seed)
     weights = []
     for n_in, n_out in zip(sizes[:-1], sizes[1:]):

@@ -131,7 +131,9 @@ def check_bookkeeping(network: BoltzmannNetwork, what: str) -> None:
     if units <= MAX_BOOKKEEPING_UNITS:
         return
     isolated = sum(int(np.count_nonzero(np.diff(m.indptr) == 0)) for m in network.couplings)
-    isolated += int(np.count_nonzero(np.bincount(network.couplings[-1].indices, minlength=network.layer_sizes[-1]) == 0))
+    isolated += int(
+        np.count_nonzero(np.bincount(network.couplings[-1].indices, minlength=network.layer_sizes[-1]) == 0)
+    )
     raise InvalidParameterError(
         f"{what} walks every one of the {units} units of this network (about {units * SECONDS_PER_UNIT:.0f} s), "
         f"more than the {MAX_BOOKKEEPING_UNITS} units it is started for; {isolated} units have no coupling at all: "
