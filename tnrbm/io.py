@@ -244,6 +244,8 @@ def _open_npz(path: str | os.PathLike) -> tuple[Path, dict[str, np.ndarray]]:
         with np.load(target, allow_pickle=False) as npz:
             for name in npz.files:
                 arrays[name] = npz[name]
+                if not isinstance(arrays[name], np.ndarray):  # numpy hands back a non-.npy member as bytes
+                    raise _fail(target, f"the member {name!r} is not a .npy array")
     except TnrbmError:
         raise
     except ValueError as err:
@@ -256,6 +258,11 @@ def _open_npz(path: str | os.PathLike) -> tuple[Path, dict[str, np.ndarray]]:
     except (OSError, EOFError, zipfile.BadZipFile, zlib.error, KeyError, NotImplementedError, RuntimeError) as err:
         raise _fail(target, f"truncated or corrupted archive ({type(err).__name__}: {err})") from None
     return target, arrays
+
+
+def _is_name(value: Any, options: Any) -> bool:
+    """Whether ``value`` is a string among ``options`` (a JSON list or object is never one, nor hashable)."""
+    return isinstance(value, str) and value in options
 
 
 def _parse_metadata(target: Path, arrays: dict[str, np.ndarray]) -> dict:
@@ -280,11 +287,11 @@ def _parse_metadata(target: Path, arrays: dict[str, np.ndarray]) -> dict:
             f"schema_version must be {SCHEMA_VERSION} (this tnrbm reads version {SCHEMA_VERSION}); "
             f"got {meta.get('schema_version')!r}",
         )
-    if meta.get("kind") not in _KINDS:
+    if not _is_name(meta.get("kind"), _KINDS):
         raise _fail(target, f"kind must be one of {tuple(_KINDS)}; got {meta.get('kind')!r}")
-    if meta.get("hidden") not in HIDDEN_CONVENTIONS:
+    if not _is_name(meta.get("hidden"), HIDDEN_CONVENTIONS):
         raise _fail(target, f"hidden must be one of {HIDDEN_CONVENTIONS}; got {meta.get('hidden')!r}")
-    if meta.get("dtype") not in _DTYPES:
+    if not _is_name(meta.get("dtype"), _DTYPES):
         raise _fail(target, f"dtype must be one of {tuple(_DTYPES)}; got {meta.get('dtype')!r}")
     if meta.get("spin_ordering") != SPIN_ORDERING:
         raise _fail(target, f"spin_ordering must be {SPIN_ORDERING!r}; got {meta.get('spin_ordering')!r}")
