@@ -315,7 +315,7 @@ def _check_entanglement(res, kwargs):
     state = kwargs["state"]
     psi = state.to_dense() if isinstance(state, tnrbm.BoltzmannNetwork) else np.asarray(state).reshape(-1)
     ln_base = 1.0 if kwargs.get("base") is None else math.log(float(kwargs["base"]))
-    assert res.entropy == pytest.approx(_svd_entropy(psi, res.region, 6) / ln_base, rel=1e-8, abs=1e-10)
+    assert res.entropy == pytest.approx(_svd_entropy(psi, res.region, int(np.log2(psi.size))) / ln_base, rel=1e-8, abs=1e-10)
     assert tuple(sorted(set(np.asarray(list(kwargs["region"])).reshape(-1).tolist()))) == tuple(res.region)
 
 

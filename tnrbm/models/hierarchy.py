@@ -19,7 +19,7 @@ import numpy as np
 
 from ..errors import InvalidParameterError
 from ..network import DBM
-from ..validation import check_bool, check_int, check_nonnegative, rng_from_seed
+from ..validation import as_float, check_bool, check_int, check_nonnegative, rng_from_seed
 from .random import _draw, _sparse_weights, check_model_size
 
 __all__ = ["correlation_length", "hierarchical", "hierarchical_layer_sizes", "ir_depth"]
@@ -44,9 +44,9 @@ def correlation_length(mass: float) -> float:
     >>> correlation_length(0.0)
     inf
     """
-    if isinstance(mass, bool) or not isinstance(mass, numbers.Real) or not math.isfinite(float(mass)):
+    if isinstance(mass, bool) or not isinstance(mass, numbers.Real) or not math.isfinite(as_float(mass)):
         raise InvalidParameterError(f"mass must be a real number with |mass| < 1; got {mass!r}")
-    m = abs(float(mass))
+    m = abs(as_float(mass))
     if m >= 1.0:
         raise InvalidParameterError(f"mass must satisfy |mass| < 1 (hoppings 1 +- mass stay positive); got {mass!r}")
     return math.inf if m == 0.0 else 1.0 / math.atanh(m)
