@@ -430,6 +430,12 @@ def pauli_sum(n: int, terms: Iterable[Any] | Mapping[str, float]) -> PauliSum:
         xm.append(x)
         zm.append(z)
         ny.append(y)
+    with np.errstate(over="ignore"):
+        total = float(np.sum(np.abs(coefs)))
+    if not np.isfinite(total):
+        raise InvalidParameterError(
+            "terms must have coefficients whose sum of magnitudes fits in float64 (the matrix entries would overflow)"
+        )
     return PauliSum(
         n=n,
         terms=tuple(parsed),
