@@ -93,6 +93,24 @@ def ir_depth(mass: float, n: int, branching: int = 2) -> int:
     return int(min(max(z, 1), full))
 
 
+def _receptive_fields(n_in: int, n_out: int, branching: int, overlap: int, periodic: bool) -> tuple:
+    """(rows, cols) of the couplings of one layer: unit j sees its block of ``branching`` units and ``overlap``
+    more on each side, each unit once."""
+    rows, cols = [], []
+    for j in range(n_out):
+        seen = set()
+        lo, hi = j * branching - overlap, (j + 1) * branching + overlap
+        # past n_in steps a periodic field only repeats units already seen; an open one stops at the ends
+        for i in range(lo, min(hi, lo + n_in)) if periodic else range(max(lo, 0), min(hi, n_in)):
+            if periodic:
+                i %= n_in
+            if i not in seen:
+                seen.add(i)
+                rows.append(i)
+                cols.append(j)
+    return np.array(rows, dtype=np.int64), np.array(cols, dtype=np.int64)
+
+
 def hierarchical(
     n: int,
     depth: int | None = None,
@@ -182,25 +200,8 @@ def hierarchical(
     rng = rng_from_seed(seed)
     weights = []
     for n_in, n_out in zip(sizes[:-1], sizes[1:]):
-        rows, cols = [], []
-        for j in range(n_out):
-            seen = set()
-            lo, hi = j * branching - overlap, (j + 1) * branching + overlap
-            # past n_in steps a periodic field only repeats units already seen; an open one stops at the ends
-            for i in range(lo, min(hi, lo + n_in)) if periodic else range(max(lo, 0), min(hi, n_in)):
-                if periodic:
-                    i %= n_in
-                elif not 0 <= i < n_in:
-                    continue
-                if i not in seen:
-                    seen.add(i)
-                    rows.append(i)
-                    cols.append(j)
-        weights.append(
-            _sparse_weights(
-                np.array(rows, dtype=np.int64), np.array(cols, dtype=np.int64), (n_in, n_out), rng, scale, complex
-            )
-        )
+        rows, cols = _receptive_fields(n_in, n_out, branching, overlap, periodic)
+        weights.append(_sparse_weights(rows, cols, (n_in, n_out), rng, scale, complex))
     biases = [_draw(rng, s, bias_scale, complex) for s in sizes]
     dbm = DBM(weights, biases, hidden=hidden)
     dbm.geometry = {
