@@ -629,7 +629,14 @@ def test_sparse_1e6_rbm_builds_fast_and_its_entanglement_is_refused_fast():
     t0 = time.perf_counter()
     with pytest.raises(InvalidParameterError, match=r"about \d+ s.*1999995 units have no coupling"):
         tnrbm.entanglement(rbm, [0, 1])
+    with pytest.raises(InvalidParameterError, match=r"min_cut walks every one of the 2000000 units"):
+        tnrbm.min_cut(rbm, [0, 1])
     assert time.perf_counter() - t0 < 2.0
+    small = tnrbm.RBM(sp.csr_array((np.array([0.5, 0.3, 0.2]), (rows, cols)), shape=(2**19, 2**19)))
+    t0 = time.perf_counter()
+    assert tnrbm.min_cut(small, [0, 1]).size == 0  # spins 0, 1 and their hidden unit 0 are cut off from the rest
+    assert tnrbm.min_cut(small, [0]).size == 1  # hidden unit 0 is the one unit joining spin 0 to spin 1
+    assert time.perf_counter() - t0 < 10.0
 
 
 @pytest.mark.parametrize(
