@@ -56,9 +56,17 @@ from ._deprecated import forward
 from .contract import blas_threads
 from .ed import as_operator, fidelity, state_vector
 from .errors import InvalidParameterError
-from .models import rng_from_seed
 from .network import RBM, all_configurations, check_configurations
-from .validation import check_int, check_memory, check_nonnegative, check_positive
+from .validation import (
+    check_bool,
+    check_choice,
+    check_int,
+    check_memory,
+    check_nonnegative,
+    check_positive,
+    check_seed,
+    rng_from_seed,
+)
 
 __all__ = [
     "FitResult",
@@ -385,18 +393,25 @@ def _hamiltonian(H: Any, n: int) -> Any:  # noqa: N803
     return op
 
 
+#: the largest starting noise: the parameters enter exponentials, and larger noise overflows them
+MAX_NOISE = 100.0
+
+
 def _prepare(
     rbm: RBM, steps: Any, seed: Any, noise: Any, options: dict, complex_parameters: Any
 ) -> tuple[_Parametrization, int, dict]:
-    if options["method"] not in METHODS:
-        raise InvalidParameterError(f"method must be one of {METHODS}; got {options['method']!r}")
-    if options["step_control"] not in STEP_CONTROLS:
-        raise InvalidParameterError(f"step_control must be one of {STEP_CONTROLS}; got {options['step_control']!r}")
+    check_choice(options["method"], "method", METHODS)
+    check_choice(options["step_control"], "step_control", STEP_CONTROLS)
+    if complex_parameters is not None:
+        complex_parameters = check_bool(complex_parameters, "complex_parameters")
     par = _Parametrization(rbm, complex_parameters)
     options["learning_rate"] = check_positive(options["learning_rate"], "learning_rate")
     options["diag_shift"] = check_nonnegative(options["diag_shift"], "diag_shift")
     steps = check_int(steps, "steps", minimum=0)
     scale = check_nonnegative(noise, "noise")
+    check_seed(seed)
+    if scale > MAX_NOISE:
+        raise InvalidParameterError(f"noise must be at most {MAX_NOISE} (a perturbation of the start); got {noise!r}")
     if seed is not None and scale != 0:
         rng = rng_from_seed(seed)
         perturbation = rng.normal(0.0, scale, size=par.n_params)

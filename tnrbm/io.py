@@ -115,6 +115,20 @@ def _geometry_from_json(obj: dict) -> Any:
     return obj
 
 
+def _as_path(path: Any, action: str) -> Path:
+    """``path`` (a str, bytes or os.PathLike) as a Path, or InvalidParameterError naming it."""
+    if isinstance(path, (str, bytes, os.PathLike)):
+        try:
+            text = os.fsdecode(os.fspath(path))
+        except (TypeError, ValueError, UnicodeError):
+            text = None
+        if text is not None and text and "\0" not in text:
+            return Path(text)
+    raise InvalidParameterError(
+        f"path must be a non-empty file name (a str or os.PathLike) to {action}; got {path!r} ({type(path).__name__})"
+    )
+
+
 # --------------------------------------------------------------------------- save
 def save(path: str | os.PathLike, network: BoltzmannNetwork) -> None:
     """Save ``network`` (an :class:`~tnrbm.RBM` or :class:`~tnrbm.DBM`) to the ``.npz`` file ``path``.
@@ -146,6 +160,7 @@ def save(path: str | os.PathLike, network: BoltzmannNetwork) -> None:
     >>> sorted(np.load(path, allow_pickle=False).files)[:3]
     ['biases_0', 'biases_1', 'couplings_0_col']
     """
+    target = _as_path(path, "save to")
     kind = "DBM" if isinstance(network, DBM) else "RBM" if isinstance(network, RBM) else None
     if kind is None:
         raise InvalidParameterError(f"network must be a tnrbm.RBM or tnrbm.DBM; got {type(network).__name__}")
@@ -175,7 +190,6 @@ def save(path: str | os.PathLike, network: BoltzmannNetwork) -> None:
     for layer, bias in enumerate(network.biases):
         arrays[f"biases_{layer}"] = np.asarray(bias, dtype=_DTYPES[dtype_name])
 
-    target = Path(os.fspath(path))
     folder = target.parent if str(target.parent) else Path(".")
     if not folder.is_dir():
         raise FileFormatError(f"cannot save to {str(target)!r}: the folder {str(folder)!r} does not exist")
@@ -203,12 +217,20 @@ def _fail(path: Any, why: str) -> FileFormatError:
 
 def _open_npz(path: str | os.PathLike) -> tuple[Path, dict[str, np.ndarray]]:
     """Every array of the npz at ``path``, read without pickles, or :class:`FileFormatError`."""
-    target = Path(os.fspath(path))
-    if not target.exists():
+    target = _as_path(path, "load")
+    try:
+        exists, is_file = target.exists(), target.is_file()
+    except OSError as err:
+        raise _fail(target, f"cannot be read ({err.strerror or err})") from None
+    if not exists:
         raise _fail(target, "no such file")
-    if not target.is_file():
+    if not is_file:
         raise _fail(target, "not a file")
-    if not zipfile.is_zipfile(target):
+    try:
+        is_zip = zipfile.is_zipfile(target)
+    except OSError as err:
+        raise _fail(target, f"cannot be read ({err.strerror or err})") from None
+    if not is_zip:
         raise _fail(
             target,
             "not a .npz archive (a tnrbm model is a zip of .npy arrays; the file is truncated, "
@@ -222,6 +244,8 @@ def _open_npz(path: str | os.PathLike) -> tuple[Path, dict[str, np.ndarray]]:
         with np.load(target, allow_pickle=False) as npz:
             for name in npz.files:
                 arrays[name] = npz[name]
+                if not isinstance(arrays[name], np.ndarray):  # numpy hands back a non-.npy member as bytes
+                    raise _fail(target, f"the member {name!r} is not a .npy array")
     except TnrbmError:
         raise
     except ValueError as err:
@@ -234,6 +258,11 @@ def _open_npz(path: str | os.PathLike) -> tuple[Path, dict[str, np.ndarray]]:
     except (OSError, EOFError, zipfile.BadZipFile, zlib.error, KeyError, NotImplementedError, RuntimeError) as err:
         raise _fail(target, f"truncated or corrupted archive ({type(err).__name__}: {err})") from None
     return target, arrays
+
+
+def _is_name(value: Any, options: Any) -> bool:
+    """Whether ``value`` is a string among ``options`` (a JSON list or object is never one, nor hashable)."""
+    return isinstance(value, str) and value in options
 
 
 def _parse_metadata(target: Path, arrays: dict[str, np.ndarray]) -> dict:
@@ -258,11 +287,11 @@ def _parse_metadata(target: Path, arrays: dict[str, np.ndarray]) -> dict:
             f"schema_version must be {SCHEMA_VERSION} (this tnrbm reads version {SCHEMA_VERSION}); "
             f"got {meta.get('schema_version')!r}",
         )
-    if meta.get("kind") not in _KINDS:
+    if not _is_name(meta.get("kind"), _KINDS):
         raise _fail(target, f"kind must be one of {tuple(_KINDS)}; got {meta.get('kind')!r}")
-    if meta.get("hidden") not in HIDDEN_CONVENTIONS:
+    if not _is_name(meta.get("hidden"), HIDDEN_CONVENTIONS):
         raise _fail(target, f"hidden must be one of {HIDDEN_CONVENTIONS}; got {meta.get('hidden')!r}")
-    if meta.get("dtype") not in _DTYPES:
+    if not _is_name(meta.get("dtype"), _DTYPES):
         raise _fail(target, f"dtype must be one of {tuple(_DTYPES)}; got {meta.get('dtype')!r}")
     if meta.get("spin_ordering") != SPIN_ORDERING:
         raise _fail(target, f"spin_ordering must be {SPIN_ORDERING!r}; got {meta.get('spin_ordering')!r}")

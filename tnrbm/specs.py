@@ -19,7 +19,7 @@ from . import models, states
 from .errors import InvalidParameterError, InvalidRegionError
 from .io import load
 from .network import BoltzmannNetwork
-from .validation import check_choice, check_region
+from .validation import check_choice, check_int, check_region
 
 __all__ = ["MODEL_SPECS", "register_model", "model_keys", "parse_model", "parse_region", "model_names"]
 
@@ -79,15 +79,19 @@ def model_names() -> list[str]:
     return sorted(MODEL_SPECS)
 
 
+def _digits(part: str) -> bool:
+    return part.isascii() and part.isdigit()
+
+
 def _parse_value(text: str) -> Any:
     low = text.lower()
     if low in ("true", "false"):
         return low == "true"
     if low == "none":
         return None
-    if "x" in low and all(p.isdigit() for p in low.split("x")):  # a shape such as 4x4
+    if "x" in low and all(_digits(p) for p in low.split("x")):  # a shape such as 4x4
         return tuple(int(p) for p in low.split("x"))
-    if "-" in text[1:] and all(p.isdigit() for p in text.split("-")):  # layer sizes such as 8-4-2
+    if "-" in text[1:] and all(_digits(p) for p in text.split("-")):  # layer sizes such as 8-4-2
         return [int(p) for p in text.split("-")]
     for cast in (int, float):
         try:
@@ -138,6 +142,25 @@ def parse_model(spec: str) -> BoltzmannNetwork:
         raise InvalidParameterError(f"model spec {spec!r}: {err}") from None
 
 
+def _region_part(part: str, text: str, n: int) -> list[int]:
+    """The indices of one comma-separated part (``'3'`` or ``'0:16'``), ranges checked before they are expanded."""
+    try:
+        if ":" not in part:
+            return [int(part)]
+        lo, hi = part.split(":")
+        start = int(lo) if lo.strip() else 0
+        stop = int(hi) if hi.strip() else n
+    except ValueError:
+        raise InvalidRegionError(
+            f"region must be indices and ranges like '0:16', '0,3,5' or '0:8,32:40'; got {text!r}"
+        ) from None
+    if stop <= start:
+        raise InvalidRegionError(f"region range {part!r} is empty (stop <= start)")
+    if start < 0 or stop > n:
+        raise InvalidRegionError(f"region range {part!r} must lie in [0, {n}] (the visible units); got {start}:{stop}")
+    return list(range(start, stop))
+
+
 def parse_region(text: Any, n: int) -> tuple[int, ...]:
     """Visible indices from ``'0:16'``, ``'0,3,5'`` or ``'0:8,32:40'`` (ranges are half-open).
 
@@ -146,22 +169,10 @@ def parse_region(text: Any, n: int) -> tuple[int, ...]:
     >>> parse_region("0:3,7", 10)
     (0, 1, 2, 7)
     """
+    n = check_int(n, "n", minimum=1)
     if not isinstance(text, str):
         return check_region(text, n)
     out: list[int] = []
     for part in filter(None, (p.strip() for p in text.split(","))):
-        try:
-            if ":" in part:
-                lo, hi = part.split(":")
-                start = int(lo) if lo.strip() else 0
-                stop = int(hi) if hi.strip() else n
-                if stop <= start:
-                    raise InvalidRegionError(f"region range {part!r} is empty (stop <= start)")
-                out.extend(range(start, stop))
-            else:
-                out.append(int(part))
-        except ValueError:
-            raise InvalidRegionError(
-                f"region must be indices and ranges like '0:16', '0,3,5' or '0:8,32:40'; got {text!r}"
-            ) from None
+        out.extend(_region_part(part, text, n))
     return check_region(out, n)

@@ -31,8 +31,9 @@ import scipy.sparse as sp
 from .ed import pauli_sum
 from .ed.hamiltonians import cluster_stabilizers, toric_code_edges
 from .errors import InvalidParameterError
+from .models.random import check_model_size
 from .network import RBM
-from .validation import check_int
+from .validation import as_float, check_bool, check_int
 
 __all__ = [
     "product",
@@ -49,8 +50,11 @@ __all__ = [
 ]
 
 
-def _check_n(n: Any, name: str, minimum: int) -> int:
-    return check_int(n, name, minimum=minimum)
+def _check_n(n: Any, name: str, minimum: int, what: str = "the state", edges_per_site: float = 2.0) -> int:
+    """``n`` an integer >= ``minimum`` whose network (about ``edges_per_site * n`` couplings) fits in memory."""
+    n = check_int(n, name, minimum=minimum)
+    check_model_size(2 * n, as_float(n) * edges_per_site if edges_per_site else 0.0, what)
+    return n
 
 
 def product(amplitudes: Any) -> RBM:
@@ -80,10 +84,13 @@ def product(amplitudes: Any) -> RBM:
     True
     """
     if isinstance(amplitudes, numbers.Integral) and not isinstance(amplitudes, bool):
-        n = _check_n(amplitudes, "amplitudes", 1)
+        n = _check_n(amplitudes, "amplitudes", 1, "the product state", 0)
         a = np.zeros(n)
     else:
-        amp = np.asarray(amplitudes)
+        try:
+            amp = np.asarray(amplitudes)
+        except (TypeError, ValueError):
+            amp = np.zeros(0)  # ragged or unreadable: refused just below
         if amp.ndim != 2 or amp.shape[1] != 2 or amp.shape[0] < 1 or not np.issubdtype(amp.dtype, np.number):
             raise InvalidParameterError(
                 f"amplitudes must be an int n or an array of shape (n, 2) of (alpha, beta); got {amplitudes!r}"
@@ -173,7 +180,8 @@ def cluster(n: int, periodic: bool = True) -> RBM:
     >>> np.sign(psi.real).astype(int)  # CZ_01 CZ_12 |+++>
     array([ 1,  1,  1, -1,  1,  1, -1,  1])
     """
-    n = _check_n(n, "n", 3 if periodic else 2)
+    periodic = check_bool(periodic, "periodic")
+    n = _check_n(n, "n", 3 if periodic else 2, "the cluster state")
     bonds = [(i, i + 1) for i in range(n - 1)] + ([(n - 1, 0)] if periodic else [])
     rows, cols = [], []
     for j, (p, q) in enumerate(bonds):
@@ -292,4 +300,11 @@ def parent_hamiltonian(n: int, stabilizers: list[tuple[str, tuple[int, ...]]], f
     >>> round(ed.fidelity(ed.ground_state(H).vector, states.ghz(4)), 12)
     1.0
     """
+    if isinstance(stabilizers, (str, bytes)) or not isinstance(stabilizers, (list, tuple)):
+        raise InvalidParameterError(f"stabilizers must be a list of (ops, sites) pairs; got {stabilizers!r}")
+    for k, item in enumerate(stabilizers):
+        if not (isinstance(item, (list, tuple)) and len(item) == 2 and isinstance(item[0], str)):
+            raise InvalidParameterError(
+                f"stabilizers[{k}] must be an (ops, sites) pair such as ('ZZ', (0, 1)); got {item!r}"
+            )
     return pauli_sum(n, [(-1.0, ops, sites) for ops, sites in stabilizers]).as_form(form)

@@ -40,6 +40,7 @@ __all__ = [
     "parse_memory",
     "memory_limit",
     "check_memory",
+    "as_float",
     "check_int",
     "check_real",
     "check_nonnegative",
@@ -107,7 +108,7 @@ def format_bytes(nbytes: float) -> str:
     >>> format_bytes(3 * 2**30)
     '3.0 GiB'
     """
-    value = float(nbytes)
+    value = as_float(nbytes)
     if not math.isfinite(value):
         return "an unbounded amount"
     for unit in ("B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"):
@@ -140,7 +141,7 @@ def parse_memory(value: Any, name: str = "max_memory") -> int | None:
             raise InvalidParameterError(f"{name} must be {allowed}; got {value!r}")
         nbytes = float(match.group(1)) * _UNITS[unit]
     elif isinstance(value, (numbers.Real, np.floating, np.integer)) and not isinstance(value, (bool, np.bool_)):
-        nbytes = float(value)
+        nbytes = as_float(value)
     else:
         raise InvalidParameterError(f"{name} must be {allowed}; got {value!r}")
     if not (math.isfinite(nbytes) and nbytes >= 1):
@@ -190,6 +191,20 @@ def check_memory(nbytes: float, what: str, max_memory: Any, way_out: str) -> Non
 
 
 # ------------------------------------------------------------------------------------------- numbers
+def as_float(value: Any) -> float:
+    """``float(value)``, with +-inf for an integer too large for a float (``float(10**400)`` raises).
+
+    Examples
+    --------
+    >>> as_float(3), as_float(10**400), as_float(-(10**400))
+    (3.0, inf, -inf)
+    """
+    try:
+        return float(value)
+    except OverflowError:
+        return math.inf if value > 0 else -math.inf
+
+
 def check_int(value: Any, name: str, minimum: int | None = None, maximum: int | None = None) -> int:
     """An integer (Python or numpy, not bool) within ``[minimum, maximum]``.
 
@@ -226,9 +241,9 @@ def check_real(value: Any, name: str) -> float:
     0.5
     """
     ok = isinstance(value, (numbers.Real, np.floating, np.integer)) and not isinstance(value, (bool, np.bool_))
-    if not ok or not math.isfinite(float(value)):
+    if not ok or not math.isfinite(as_float(value)):
         raise InvalidParameterError(f"{name} must be a finite real number; got {value!r}")
-    return float(value)
+    return as_float(value)
 
 
 def check_nonnegative(value: Any, name: str) -> float:
@@ -240,9 +255,9 @@ def check_nonnegative(value: Any, name: str) -> float:
     0.0
     """
     ok = isinstance(value, (numbers.Real, np.floating, np.integer)) and not isinstance(value, (bool, np.bool_))
-    if not ok or not math.isfinite(float(value)) or float(value) < 0:
+    if not ok or not math.isfinite(as_float(value)) or as_float(value) < 0:
         raise InvalidParameterError(f"{name} must be a finite number >= 0; got {value!r}")
-    return float(value)
+    return as_float(value)
 
 
 def check_positive(value: Any, name: str) -> float:
@@ -254,9 +269,9 @@ def check_positive(value: Any, name: str) -> float:
     1073741824.0
     """
     ok = isinstance(value, (numbers.Real, np.floating, np.integer)) and not isinstance(value, (bool, np.bool_))
-    if not ok or not math.isfinite(float(value)) or not float(value) > 0:
+    if not ok or not math.isfinite(as_float(value)) or not as_float(value) > 0:
         raise InvalidParameterError(f"{name} must be a finite number > 0; got {value!r}")
-    return float(value)
+    return as_float(value)
 
 
 def check_fraction(value: Any, name: str) -> float:
@@ -268,9 +283,9 @@ def check_fraction(value: Any, name: str) -> float:
     0.25
     """
     ok = isinstance(value, (numbers.Real, np.floating, np.integer)) and not isinstance(value, (bool, np.bool_))
-    if not ok or not 0.0 < float(value) <= 1.0:
+    if not ok or not 0.0 < as_float(value) <= 1.0:
         raise InvalidParameterError(f"{name} must be a number in (0, 1]; got {value!r}")
-    return float(value)
+    return as_float(value)
 
 
 def check_bool(value: Any, name: str) -> bool:
@@ -295,9 +310,9 @@ def check_choice(value: Any, name: str, choices: Iterable[Any]) -> Any:
     'spin'
     """
     options = tuple(choices)
-    try:
-        ok = value in options
-    except TypeError:  # unhashable or incomparable
+    try:  # compare with == one option at a time: arrays, sparse matrices and odd objects never match
+        ok = any(isinstance(value, type(o)) and bool(value == o) for o in options)
+    except Exception:  # noqa: BLE001 - an object whose == raises or is not a truth value is no option
         ok = False
     if not ok:
         raise InvalidParameterError(f"{name} must be one of {options}; got {value!r}")
@@ -390,7 +405,7 @@ def check_base(base: Any) -> float | None:
     if base is None:
         return None
     ok = isinstance(base, (numbers.Real, np.floating, np.integer)) and not isinstance(base, (bool, np.bool_))
-    if not ok or not float(base) > 1 or math.isinf(float(base)):
+    if not ok or not as_float(base) > 1 or math.isinf(as_float(base)):
         raise InvalidParameterError(f"base must be None (nats) or a finite number > 1 (2 for bits); got {base!r}")
     return float(base)
 
@@ -408,6 +423,8 @@ def check_renyi(renyi: Any) -> tuple[float, ...]:
     """
     if renyi is None:
         return ()
+    if isinstance(renyi, np.ndarray) and renyi.ndim == 0:
+        renyi = renyi.item()
     if isinstance(renyi, (str, bytes)) or np.isscalar(renyi):
         renyi = (renyi,)
     if not isinstance(renyi, (Sequence, np.ndarray, set, frozenset, tuple)):
@@ -420,7 +437,7 @@ def check_renyi(renyi: Any) -> tuple[float, ...]:
             )
         if isinstance(a, (bool, np.bool_)) or not isinstance(a, (numbers.Real, np.floating, np.integer)):
             raise InvalidParameterError(f"renyi must hold orders alpha >= 0 (or inf); got {a!r}")
-        x = float(a)
+        x = as_float(a)
         if not x >= 0 or x == 1.0:
             raise InvalidParameterError(
                 f"renyi must hold orders alpha >= 0, alpha != 1 (the von Neumann entropy is always given); got {a!r}"

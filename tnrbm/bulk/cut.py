@@ -34,6 +34,7 @@ from scipy.sparse import csgraph
 from ..errors import InvalidParameterError
 from ..interop import as_network, is_netket_object
 from ..network import BoltzmannNetwork, Unit
+from ..network.base import check_bookkeeping
 from ..validation import check_choice, check_region
 from .graph import LN2, check_network, unit_adjacency, unit_offsets
 
@@ -256,6 +257,7 @@ def min_cut(network: BoltzmannNetwork, region: Iterable[int], flow: str = "dinic
     solve = flow if callable(flow) else FLOWS[check_choice(flow, "flow", FLOWS)]
     n = network.n_visible
     region_t = check_region(region, n)
+    check_bookkeeping(network, "min_cut")
     rset = set(region_t)
     complement = tuple(i for i in range(n) if i not in rset)
     off = unit_offsets(network)

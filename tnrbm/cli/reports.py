@@ -26,7 +26,7 @@ from .. import exact as exact_lib
 from .. import fit as fit_lib
 from .. import models as models_lib
 from ..errors import InvalidParameterError
-from ..validation import check_choice
+from ..validation import check_bool, check_choice, check_real
 from .formatting import region_text
 
 __all__ = [
@@ -214,7 +214,9 @@ def ed_levels(
     True
     """
     check_choice(model, "model", ed_lib.HAMILTONIANS)
-    if form not in ("sparse", "operator"):
+    J, h, delta = check_real(J, "J"), check_real(h, "h"), check_real(delta, "delta")  # noqa: N806
+    periodic = check_bool(periodic, "periodic")
+    if not isinstance(form, str) or form not in ("sparse", "operator"):
         raise InvalidParameterError(f"form must be 'sparse' or 'operator'; got {form!r}")
     t0 = time.perf_counter()
     hamiltonian, sites = _hamiltonian(model, n, J, h, delta, periodic, form)

@@ -11,8 +11,8 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from ..errors import InvalidParameterError
-from ..validation import check_int, check_real
-from .pauli import check_form, pauli_sum
+from ..validation import check_bool, check_int, check_real
+from .pauli import check_form, check_pauli_size, pauli_sum
 
 __all__ = [
     "HAMILTONIANS",
@@ -29,6 +29,14 @@ __all__ = [
 
 def _n(value: Any, name: str = "n", minimum: int = 1) -> int:
     return check_int(value, name, minimum=minimum)
+
+
+def _prepare(n: int, form: str, periodic: Any, terms_per_site: float) -> bool:
+    """Check ``form`` and ``periodic`` and refuse, before any term is built, a Hamiltonian too big for ``form``."""
+    check_form(form)
+    periodic = check_bool(periodic, "periodic")
+    check_pauli_size(n, terms_per_site * n, form)
+    return periodic
 
 
 def _chain_bonds(n: int, periodic: bool) -> list[tuple[int, int]]:
@@ -72,7 +80,7 @@ def tfim(
     """
     n = _n(n, minimum=2)
     J, h = check_real(J, "J"), check_real(h, "h")  # noqa: N806
-    check_form(form)
+    periodic = _prepare(n, form, periodic, 2)
     terms = [(-J, "ZZ", b) for b in _chain_bonds(n, periodic)] + [(-h, "X", (i,)) for i in range(n)]
     return pauli_sum(n, terms).as_form(form, max_memory)
 
@@ -102,10 +110,10 @@ def tfim_lattice(
         raise InvalidParameterError(f"shape must be a pair (Lx, Ly); got {shape!r}")
     lx, ly = (_n(x, "shape") for x in shape)
     J, h = check_real(J, "J"), check_real(h, "h")  # noqa: N806
-    check_form(form)
     n = lx * ly
     if n < 2:
         raise InvalidParameterError(f"shape must hold at least 2 sites; got {shape!r}")
+    periodic = _prepare(n, form, periodic, 3)
     bonds: set[tuple[int, int]] = set()
     for x in range(lx):
         for y in range(ly):
@@ -143,7 +151,7 @@ def heisenberg(
     """
     n = _n(n, minimum=2)
     J, delta = check_real(J, "J"), check_real(delta, "delta")  # noqa: N806
-    check_form(form)
+    periodic = _prepare(n, form, periodic, 3)
     terms = []
     for b in _chain_bonds(n, periodic):
         terms += [(J / 4, "XX", b), (J / 4, "YY", b), (J * delta / 4, "ZZ", b)]
@@ -162,8 +170,9 @@ def cluster_hamiltonian(n: int, periodic: bool = True, form: str = "sparse", max
     >>> round(ed.ground_state(ed.cluster_hamiltonian(6)).energy, 12)
     -6.0
     """
+    periodic = check_bool(periodic, "periodic")
     n = _n(n, minimum=3 if periodic else 2)
-    check_form(form)
+    _prepare(n, form, periodic, 1)
     return pauli_sum(n, [(-1.0, ops, sites) for ops, sites in cluster_stabilizers(n, periodic)]).as_form(
         form, max_memory
     )
@@ -178,7 +187,9 @@ def cluster_stabilizers(n: int, periodic: bool = True) -> list[tuple[str, tuple[
     >>> ed.cluster_stabilizers(3, periodic=False)
     [('XZ', (0, 1)), ('ZXZ', (0, 1, 2)), ('ZX', (1, 2))]
     """
+    periodic = check_bool(periodic, "periodic")
     n = _n(n, minimum=3 if periodic else 2)
+    check_pauli_size(n, n)
     out = []
     for i in range(n):
         left, right = i - 1, i + 1
@@ -218,6 +229,7 @@ def toric_code_edges(L: int) -> dict[str, Any]:  # noqa: N803
     (0, 4, 1, 3)
     """
     L = _n(L, "L", minimum=2)  # noqa: N806
+    check_pauli_size(2 * L * L, 2 * L * L)
 
     def hor(x: int, y: int) -> int:
         return 2 * ((x % L) * L + (y % L))
@@ -253,9 +265,11 @@ def toric_code_hamiltonian(
     >>> [round(float(e), 9) for e in res.energies]
     [-8.0, -8.0, -8.0, -8.0, -4.0]
     """
+    L = _n(L, "L", minimum=2)  # noqa: N806
+    check_form(form)
+    check_pauli_size(2 * L * L, 2 * L * L, form)
     edges = toric_code_edges(L)
     sector_field = check_real(sector_field, "sector_field")
-    check_form(form)
     terms = [(-1.0, "XXXX", s) for s in edges["stars"]] + [(-1.0, "ZZZZ", p) for p in edges["plaquettes"]]
     if sector_field != 0:
         terms += [(-sector_field, "X" * len(loop), loop) for loop in edges["x_loops"]]

@@ -40,11 +40,13 @@ import scipy.sparse.linalg as spla
 from ..errors import InvalidParameterError
 from ..validation import check_choice, check_int, check_memory, check_real
 
-__all__ = ["PauliSum", "FORMS", "MAX_SITES", "pauli_sum", "check_form"]
+__all__ = ["PauliSum", "FORMS", "MAX_SITES", "MAX_PAULI_SITES", "pauli_sum", "check_form", "check_pauli_size"]
 
 FORMS = ("sparse", "operator", "pauli", "dense")
 #: the most sites a matrix or operator may have (2**MAX_SITES basis states)
 MAX_SITES = 30
+#: the most sites a Pauli sum may have (its strings are bit masks of n bits)
+MAX_PAULI_SITES = 2**20
 _PAULI = "IXYZ"
 _CHUNK = 2**18
 #: the matrix-free operator works on blocks of 2**_BLOCK_BITS amplitudes (cache-sized)
@@ -263,8 +265,7 @@ class PauliSum:
 
     def as_form(self, form: str, max_memory: float | None = None) -> Any:
         """This Hamiltonian in one of :data:`FORMS`."""
-        if form not in FORMS:
-            raise InvalidParameterError(f"form must be one of {FORMS}; got {form!r}")
+        check_form(form)
         if form == "pauli":
             return self
         if form == "sparse":
@@ -314,6 +315,26 @@ def _check_sites(n: int) -> None:
         raise InvalidParameterError(
             f"n must be at most {MAX_SITES} for a matrix or operator (2**n basis states); got n={n}"
         )
+
+
+def check_pauli_size(n: int, n_terms: float, form: str = "pauli") -> None:
+    """Refuse, before any term is built, a Hamiltonian too big for ``form``: more than :data:`MAX_SITES` sites
+    for a matrix or operator, more than :data:`MAX_PAULI_SITES` or more memory than allowed for a Pauli sum.
+
+    Examples
+    --------
+    >>> check_pauli_size(10**4, 2 * 10**4)  # a Pauli sum of 10**4 sites is fine
+    """
+    if form != "pauli":
+        _check_sites(n)
+    if n > MAX_PAULI_SITES:
+        raise InvalidParameterError(f"n must be at most {MAX_PAULI_SITES} for a Pauli sum; got n={n}")
+    check_memory(
+        float(n_terms) * (400.0 + n / 4.0),
+        f"the {n_terms:.3g} Pauli strings of a {n}-site Hamiltonian",
+        None,
+        "use fewer sites or terms",
+    )
 
 
 def _parse_term(n: int, term: Any, k: int) -> tuple[float, str, tuple[int, ...]]:
@@ -381,10 +402,15 @@ def pauli_sum(n: int, terms: Iterable[Any] | Mapping[str, float]) -> PauliSum:
     n = check_int(n, "n", minimum=1)
     if isinstance(terms, Mapping):
         items = [(c, s) for s, c in terms.items()]
-    elif isinstance(terms, (str, bytes)) or not isinstance(terms, Iterable):
+    elif (
+        isinstance(terms, (str, bytes))
+        or not isinstance(terms, Iterable)
+        or (isinstance(terms, np.ndarray) and terms.ndim == 0)
+    ):
         raise InvalidParameterError(f"terms must be a list of (coefficient, ops, sites) or a dict; got {terms!r}")
     else:
         items = list(terms)
+    check_pauli_size(n, len(items))
     parsed = [_parse_term(n, t, k) for k, t in enumerate(items)]
     coefs, xm, zm, ny = [], [], [], []
     for coef, ops, sites in parsed:
@@ -400,6 +426,12 @@ def pauli_sum(n: int, terms: Iterable[Any] | Mapping[str, float]) -> PauliSum:
         xm.append(x)
         zm.append(z)
         ny.append(y)
+    with np.errstate(over="ignore"):
+        total = float(np.sum(np.abs(coefs)))
+    if not np.isfinite(total):
+        raise InvalidParameterError(
+            "terms must have coefficients whose sum of magnitudes fits in float64 (the matrix entries would overflow)"
+        )
     return PauliSum(
         n=n,
         terms=tuple(parsed),

@@ -13,7 +13,7 @@ import scipy.sparse.linalg as spla
 from ..errors import InvalidParameterError
 from ..interop import as_sparse_operator, is_netket_object
 from ..network import BoltzmannNetwork
-from ..validation import check_int, check_memory
+from ..validation import check_int, check_memory, check_nonnegative, rng_from_seed
 from .pauli import PauliSum
 
 __all__ = ["GroundStateResult", "as_operator", "ground_state", "state_vector", "expectation", "energy", "fidelity"]
@@ -147,6 +147,9 @@ def ground_state(
     op = as_operator(H)
     dim = op.shape[0]
     k = check_int(k, "k", minimum=1)
+    tol = check_nonnegative(tol, "tol")
+    dense_below = check_int(dense_below, "dense_below", minimum=0)
+    rng = rng_from_seed(seed)
     if k >= dim:
         raise InvalidParameterError(f"k must be smaller than the dimension {dim}; got k={k}")
     itemsize = 16 if np.issubdtype(op.dtype, np.complexfloating) else 8
@@ -164,7 +167,6 @@ def ground_state(
         w, v = np.linalg.eigh(mat)
         w, v, method = w[:k], v[:, :k], "dense"
     else:
-        rng = np.random.default_rng(seed)
         v0 = rng.normal(size=dim)
         if np.issubdtype(op.dtype, np.complexfloating):
             v0 = v0 + 1j * rng.normal(size=dim)

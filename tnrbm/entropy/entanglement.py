@@ -16,7 +16,8 @@ from ..bulk import cut_from_surface, min_cut
 from ..errors import InvalidParameterError, MemoryLimitError
 from ..interop import as_network, is_netket_object
 from ..network import BoltzmannNetwork
-from ..validation import check_base, check_choice, check_region, check_renyi, memory_limit
+from ..network.base import check_bookkeeping
+from ..validation import check_base, check_bool, check_choice, check_region, check_renyi, memory_limit
 from .dense import as_state_vector
 from .methods import AUTO_METHODS, METHODS, NotApplicableError, Plan, Problem, method_names
 from .result import EntanglementResult
@@ -98,6 +99,7 @@ def entanglement(
     check_choice(method, "method", method_names())
     orders = check_renyi(renyi)
     base = check_base(base)
+    slicing = check_bool(slicing, "slicing")
     problem = _problem(state, region, method, memory_limit(max_memory), surface, slicing)
     if problem.network is not None and len(problem.region) == problem.n and surface is None:
         extra = {"trivial": "the region is the whole system of a pure state"}
@@ -123,6 +125,7 @@ def _problem(state: Any, region: Any, method: str, limit: int, surface: Any, sli
         return Problem(None, psi, n, check_region(region, n), None, False, limit, slicing)
     n = state.n_visible
     region_t = check_region(region, n)
+    check_bookkeeping(state, "entanglement")
     if surface is not None and method not in ("cut", "auto"):
         raise InvalidParameterError(f"surface is only used with method='cut'; got method={method!r}")
     cut = min_cut(state, region_t) if surface is None else cut_from_surface(state, region_t, surface)

@@ -7,6 +7,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from ..validation import as_float
+
 __all__ = ["entropies_from_spectrum", "log_in_base", "renyi_entropy"]
 
 
@@ -62,5 +64,5 @@ def entropies_from_spectrum(
     ln_base = 1.0 if base is None else math.log(base)
     nz = p[p > 0]
     s = float(-np.sum(nz * np.log(nz))) / ln_base
-    out = {a: renyi_entropy(p, float(a), tol) / ln_base + 0.0 for a in renyi}  # + 0.0 turns -0.0 into 0.0
+    out = {a: renyi_entropy(p, as_float(a), tol) / ln_base + 0.0 for a in renyi}  # + 0.0 turns -0.0 into 0.0
     return max(s, 0.0) + 0.0, out

@@ -19,8 +19,8 @@ import numpy as np
 
 from ..errors import InvalidParameterError
 from ..network import DBM
-from ..validation import check_int, check_nonnegative, rng_from_seed
-from .random import _draw, _sparse_weights
+from ..validation import as_float, check_bool, check_int, check_nonnegative, rng_from_seed
+from .random import _draw, _sparse_weights, check_model_size
 
 __all__ = ["correlation_length", "hierarchical", "hierarchical_layer_sizes", "ir_depth"]
 
@@ -44,9 +44,9 @@ def correlation_length(mass: float) -> float:
     >>> correlation_length(0.0)
     inf
     """
-    if isinstance(mass, bool) or not isinstance(mass, numbers.Real) or not math.isfinite(float(mass)):
+    if isinstance(mass, bool) or not isinstance(mass, numbers.Real) or not math.isfinite(as_float(mass)):
         raise InvalidParameterError(f"mass must be a real number with |mass| < 1; got {mass!r}")
-    m = abs(float(mass))
+    m = abs(as_float(mass))
     if m >= 1.0:
         raise InvalidParameterError(f"mass must satisfy |mass| < 1 (hoppings 1 +- mass stay positive); got {mass!r}")
     return math.inf if m == 0.0 else 1.0 / math.atanh(m)
@@ -91,6 +91,24 @@ def ir_depth(mass: float, n: int, branching: int = 2) -> int:
         return full
     z = math.ceil(math.log(xi) / math.log(branching) - 1e-12)
     return int(min(max(z, 1), full))
+
+
+def _receptive_fields(n_in: int, n_out: int, branching: int, overlap: int, periodic: bool) -> tuple:
+    """(rows, cols) of the couplings of one layer: unit j sees its block of ``branching`` units and ``overlap``
+    more on each side, each unit once."""
+    rows, cols = [], []
+    for j in range(n_out):
+        seen = set()
+        lo, hi = j * branching - overlap, (j + 1) * branching + overlap
+        # past n_in steps a periodic field only repeats units already seen; an open one stops at the ends
+        for i in range(lo, min(hi, lo + n_in)) if periodic else range(max(lo, 0), min(hi, n_in)):
+            if periodic:
+                i %= n_in
+            if i not in seen:
+                seen.add(i)
+                rows.append(i)
+                cols.append(j)
+    return np.array(rows, dtype=np.int64), np.array(cols, dtype=np.int64)
 
 
 def hierarchical(
@@ -155,6 +173,8 @@ def hierarchical(
     overlap = check_int(overlap, "overlap", 0)
     scale = check_nonnegative(scale, "scale")
     bias_scale = scale if bias_scale is None else check_nonnegative(bias_scale, "bias_scale")
+    periodic = check_bool(periodic, "periodic")
+    complex = check_bool(complex, "complex")  # noqa: A001
     tower = hierarchical_layer_sizes(n, branching)
     full = len(tower) - 1
     xi = None
@@ -175,26 +195,13 @@ def hierarchical(
                 f"one unit after {full} layers); got depth={depth}"
             )
     sizes = tower[: depth + 1]
+    field = branching + 2 * overlap
+    check_model_size(sum(sizes), sum(b * min(a, field) for a, b in zip(sizes[:-1], sizes[1:])), "hierarchical")
     rng = rng_from_seed(seed)
     weights = []
     for n_in, n_out in zip(sizes[:-1], sizes[1:]):
-        rows, cols = [], []
-        for j in range(n_out):
-            seen = set()
-            for i in range(j * branching - overlap, (j + 1) * branching + overlap):
-                if periodic:
-                    i %= n_in
-                elif not 0 <= i < n_in:
-                    continue
-                if i not in seen:
-                    seen.add(i)
-                    rows.append(i)
-                    cols.append(j)
-        weights.append(
-            _sparse_weights(
-                np.array(rows, dtype=np.int64), np.array(cols, dtype=np.int64), (n_in, n_out), rng, scale, complex
-            )
-        )
+        rows, cols = _receptive_fields(n_in, n_out, branching, overlap, periodic)
+        weights.append(_sparse_weights(rows, cols, (n_in, n_out), rng, scale, complex))
     biases = [_draw(rng, s, bias_scale, complex) for s in sizes]
     dbm = DBM(weights, biases, hidden=hidden)
     dbm.geometry = {

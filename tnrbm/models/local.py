@@ -13,8 +13,8 @@ import numpy as np
 
 from ..errors import InvalidParameterError
 from ..network import RBM
-from ..validation import check_int, check_nonnegative, rng_from_seed
-from .random import _draw, _sparse_weights
+from ..validation import check_bool, check_int, check_nonnegative, rng_from_seed
+from .random import _draw, _sparse_weights, check_model_size
 
 __all__ = ["local_chain", "local_lattice"]
 
@@ -49,16 +49,21 @@ def local_chain(
     radius = check_int(radius, "radius", 0)
     scale = check_nonnegative(scale, "scale")
     bias_scale = scale if bias_scale is None else check_nonnegative(bias_scale, "bias_scale")
+    periodic = check_bool(periodic, "periodic")
+    complex = check_bool(complex, "complex")  # noqa: A001
     if periodic and 2 * radius + 1 > n:
         raise InvalidParameterError(
             f"radius must satisfy 2 * radius + 1 <= n on a periodic chain (a hidden unit would see a spin "
             f"twice); got radius={radius}, n={n}"
         )
+    check_model_size(n * (1 + alpha), n * alpha * min(2 * radius + 1, n), "local_chain")
     rng = rng_from_seed(seed)
     rows, cols = [], []
     for s in range(n):
+        # the offsets that can land on the chain (all of them when periodic), in increasing order
+        offsets = range(-radius, radius + 1) if periodic else range(max(-radius, -s), min(radius, n - 1 - s) + 1)
         for f in range(alpha):
-            for d in range(-radius, radius + 1):
+            for d in offsets:
                 i = s + d
                 if periodic:
                     i %= n
@@ -102,19 +107,25 @@ def local_lattice(
     radius = check_int(radius, "radius", 0)
     scale = check_nonnegative(scale, "scale")
     bias_scale = scale if bias_scale is None else check_nonnegative(bias_scale, "bias_scale")
+    periodic = check_bool(periodic, "periodic")
+    complex = check_bool(complex, "complex")  # noqa: A001
     if periodic and 2 * radius + 1 > min(lx, ly):
         raise InvalidParameterError(
             f"radius must satisfy 2 * radius + 1 <= min(shape) on a periodic lattice; got radius={radius}, "
             f"shape={(lx, ly)}"
         )
+    side = 2 * radius + 1
+    check_model_size(lx * ly * (1 + alpha), lx * ly * alpha * min(side, lx) * min(side, ly), "local_lattice")
     rng = rng_from_seed(seed)
     rows, cols = [], []
     for x in range(lx):
         for y in range(ly):
+            dxs = range(-radius, radius + 1) if periodic else range(max(-radius, -x), min(radius, lx - 1 - x) + 1)
+            dys = range(-radius, radius + 1) if periodic else range(max(-radius, -y), min(radius, ly - 1 - y) + 1)
             for f in range(alpha):
                 j = (x * ly + y) * alpha + f
-                for dx in range(-radius, radius + 1):
-                    for dy in range(-radius, radius + 1):
+                for dx in dxs:
+                    for dy in dys:
                         xx, yy = x + dx, y + dy
                         if periodic:
                             xx, yy = xx % lx, yy % ly

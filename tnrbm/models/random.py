@@ -16,12 +16,34 @@ import scipy.sparse as sp
 
 from ..errors import InvalidParameterError
 from ..network import DBM, RBM
-from ..validation import check_fraction, check_int, check_memory, check_nonnegative, rng_from_seed
+from ..validation import as_float, check_bool, check_fraction, check_int, check_memory, check_nonnegative, rng_from_seed
 
-__all__ = ["random_rbm", "random_dbm", "rng_from_seed"]
+__all__ = ["random_rbm", "random_dbm", "rng_from_seed", "check_model_size"]
 
 #: above this many pairs, sparse networks are sampled without a dense mask
 DENSE_MASK_LIMIT = 2**24
+
+
+#: bytes per coupling while a constructor builds it (Python lists of indices, then the sparse arrays)
+BYTES_PER_EDGE = 200.0
+
+
+def check_model_size(n_units: float, n_edges: float, what: str) -> None:
+    """Refuse, before any loop or allocation, a network of ``n_units`` units and ``n_edges`` couplings too big.
+
+    The estimate counts the Python index lists the constructors fill (about :data:`BYTES_PER_EDGE` per
+    coupling) and the biases, and is checked against the default memory limit.
+
+    Examples
+    --------
+    >>> check_model_size(64, 192, "a chain")  # small: nothing happens
+    """
+    check_memory(
+        BYTES_PER_EDGE * as_float(n_edges) + 48.0 * as_float(n_units),
+        f"{what} ({as_float(n_units):.3g} units, {as_float(n_edges):.3g} couplings)",
+        None,
+        "use fewer spins, hidden units or couplings",
+    )
 
 
 def _draw(rng: np.random.Generator, size: Any, scale: float, complex_: bool) -> np.ndarray:
@@ -82,6 +104,8 @@ def random_rbm(
     scale = check_nonnegative(scale, "scale")
     bias_scale = scale if bias_scale is None else check_nonnegative(bias_scale, "bias_scale")
     density = check_fraction(density, "density")
+    complex = check_bool(complex, "complex")  # noqa: A001
+    check_model_size(n_visible + n_hidden, density * as_float(n_visible * n_hidden), "random_rbm")
     rng = rng_from_seed(seed)
     rows, cols = _sample_pairs(rng, n_visible, n_hidden, density)
     w = _sparse_weights(rows, cols, (n_visible, n_hidden), rng, scale, complex)
@@ -117,6 +141,8 @@ def random_dbm(
     scale = check_nonnegative(scale, "scale")
     bias_scale = scale if bias_scale is None else check_nonnegative(bias_scale, "bias_scale")
     density = check_fraction(density, "density")
+    complex = check_bool(complex, "complex")  # noqa: A001
+    check_model_size(sum(sizes), density * as_float(sum(a * b for a, b in zip(sizes[:-1], sizes[1:]))), "random_dbm")
     rng = rng_from_seed(seed)
     weights = []
     for n_in, n_out in zip(sizes[:-1], sizes[1:]):

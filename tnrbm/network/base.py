@@ -12,7 +12,20 @@ from ..errors import InvalidParameterError
 from ..validation import check_choice, check_memory
 from .geometry import Geometry, as_geometry
 
-__all__ = ["BoltzmannNetwork", "HIDDEN_CONVENTIONS", "VISIBLE_VALUES", "Unit", "log_sum_hidden"]
+__all__ = [
+    "BoltzmannNetwork",
+    "HIDDEN_CONVENTIONS",
+    "VISIBLE_VALUES",
+    "Unit",
+    "log_sum_hidden",
+    "MAX_BOOKKEEPING_UNITS",
+    "check_bookkeeping",
+]
+
+#: the most units the per-unit work of a cut, a bulk graph or an entanglement plan is started for
+MAX_BOOKKEEPING_UNITS = 2**20
+#: measured per-unit time of that work (a sparse 10**6 x 10**6 RBM: more than 25 s for 2 * 10**6 units)
+SECONDS_PER_UNIT = 1.5e-5
 
 HIDDEN_CONVENTIONS = ("spin", "binary")
 _HIDDEN_VALUES = {"spin": np.array([1.0, -1.0]), "binary": np.array([0.0, 1.0])}
@@ -98,6 +111,33 @@ def _check_size(couplings: Sequence[Any]) -> None:
         "the coupling matrices and biases of this network",
         None,
         "use fewer units (row pointers and biases grow with the number of units, even without couplings)",
+    )
+
+
+def check_bookkeeping(network: BoltzmannNetwork, what: str) -> None:
+    """Refuse up front, with a time estimate, work that walks every unit of a network with too many units.
+
+    Examples
+    --------
+    >>> import scipy.sparse as sp
+    >>> from tnrbm.network import RBM
+    >>> try:
+    ...     check_bookkeeping(RBM(sp.csr_array((10**6, 10**6))), "entanglement")
+    ... except InvalidParameterError as err:
+    ...     print(str(err)[:60])
+    entanglement walks every one of the 2000000 units of this ne
+    """
+    units = network.n_visible + network.n_hidden
+    if units <= MAX_BOOKKEEPING_UNITS:
+        return
+    isolated = sum(int(np.count_nonzero(np.diff(m.indptr) == 0)) for m in network.couplings)
+    isolated += int(
+        np.count_nonzero(np.bincount(network.couplings[-1].indices, minlength=network.layer_sizes[-1]) == 0)
+    )
+    raise InvalidParameterError(
+        f"{what} walks every one of the {units} units of this network (about {units * SECONDS_PER_UNIT:.0f} s), "
+        f"more than the {MAX_BOOKKEEPING_UNITS} units it is started for; {isolated} units have no coupling at all: "
+        "drop them (an uncoupled spin is an unentangled product factor, an uncoupled hidden unit a constant)"
     )
 
 

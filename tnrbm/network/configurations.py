@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -56,7 +57,7 @@ def all_configurations(n: int) -> np.ndarray:
     """
     n = check_int(n, "n", minimum=0)
     check_memory(
-        8.0 * n * 2.0**n,
+        8.0 * n * math.ldexp(1.0, n) if n < 1000 else math.inf,
         f"all {2**n if n < 64 else '2**' + str(n)} configurations of {n} spins",
         None,
         "enumerate fewer spins, or sample configurations instead",
