@@ -121,6 +121,11 @@ def cli(debug: bool) -> None:
     """
 
 
+def _one_line(text: str) -> str:
+    """``text`` on one line: every run of whitespace (newlines, tabs, carriage returns) becomes one space."""
+    return " ".join(text.split())
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; an error prints as one line ``error: ...`` and gives a non-zero exit code.
 
@@ -142,6 +147,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     """
     args = _debug_first(sys.argv[1:] if argv is None else argv)
     debug = bool(args) and args[0] == _DEBUG
+    if not args:  # a bare ``tnrbm``: the help, as ``tnrbm --help`` prints it
+        args = ["--help"]
     try:
         code = cli.main(args=args, prog_name="tnrbm", standalone_mode=False)
     except click.exceptions.Abort:
@@ -150,16 +157,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     except click.ClickException as err:
         if debug:
             raise
-        click.echo(f"error: {err.format_message()}", err=True)
+        click.echo(f"error: {_one_line(err.format_message())}", err=True)
         return err.exit_code
     except TnrbmError as err:
         if debug:
             raise
-        click.echo(f"error: {err}", err=True)
+        click.echo(f"error: {_one_line(str(err))}", err=True)
         return 1
     except (OSError, ValueError, MemoryError, KeyError, TypeError) as err:
         if debug:
             raise
-        click.echo(f"error: {type(err).__name__}: {err} (run with --debug for the traceback)", err=True)
+        click.echo(f"error: {type(err).__name__}: {_one_line(str(err))} (run with --debug for the traceback)", err=True)
         return 1
     return code if isinstance(code, int) else 0
