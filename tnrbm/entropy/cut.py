@@ -195,7 +195,9 @@ def _plan_cut(problem: Problem) -> Plan:
     return Plan(
         "cut",
         flops=float(sum(p.flops for p in plans) + 20.0 * 8.0**m),
-        memory=float(max(max(p.peak_bytes for p in plans), 4 * 16.0 * 4.0**m)),
+        memory=float(
+            max(max(p.peak_bytes for p in plans) + 16.0 * 4.0**m, 10 * 16.0 * 4.0**m)
+        ),  # + a held Gram; eigh work
         run=run,
         overhead=_PER_TENSOR * sum(p.n_tensors for p in plans),
         extra={

@@ -89,7 +89,11 @@ def _plan_dense(problem: Problem) -> Plan:
         itemsize = 16 if network.is_complex else 8
         n_edges = network.n_edges
         psi = None
-    nbytes = 3.0 * itemsize * pow2(n)
+    nbytes = (
+        4.0 * itemsize * pow2(n)
+        + 96.0 * pow2(min(n, 16)) * (n + (sum(problem.network.layer_sizes) if psi is None else 0))
+        + 2.0**25
+    )
     check_memory(
         nbytes,
         f"the dense state vector of {n} spins (with its SVD)",
