@@ -13,8 +13,8 @@ import numpy as np
 import pytest
 
 import tnrbm
-from tnrbm.entropy import estimate
 from tnrbm.entropy import dense as dense_module
+from tnrbm.entropy import estimate
 from tnrbm.entropy.entanglement import _problem
 from tnrbm.entropy.methods import METHODS
 from tnrbm.validation import memory_limit

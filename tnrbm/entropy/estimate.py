@@ -5,11 +5,11 @@ site tensors of the MPS: nothing is contracted) with no memory limit, so a metho
 refused still reports its needs. Each method's estimated time is ``cost / FLOPS_RATE`` where
 ``cost = flops + overhead`` is what ``method="auto"`` compares (:attr:`~tnrbm.entropy.methods.Plan.cost`).
 
-Calibration of :data:`FLOPS_RATE`: ``benchmarks/bench_entropy.py --calibrate`` times the three
-methods (best of 3 warm calls, one BLAS thread for small arrays) on a grid of 27 small networks (local
-chains N = 8-20 with radius 1 and 2, open chains, 2D lattices up to 4 x 5, random RBMs and a DBM) on the
-2-core development machine, shared with other jobs; the median of ``seconds / cost`` over the cases
-with ``cost > 1e7`` gives the rate (see ``docs/theory/memory.md``). Expect the times to be right
+Calibration of :data:`FLOPS_RATE`: ``benchmarks/bench_auto.py`` times the three methods (best of 5
+warm calls) on a grid of 17 small networks (rings N = 8-16 with radius 1 and 2, an open chain, 2D
+lattices 3 x 3 to 4 x 4, random RBMs and a DBM) on the 2-core development machine shared with other
+jobs; the median of ``seconds / cost`` over the cases with ``cost > 1e7`` was 1.1e-10 s (range of the
+per-method overheads fitted on the same grid: ``docs/theory/memory.md``). Expect the times to be right
 within a factor of about 3 on a similar machine: they are for ordering and planning, not promises.
 """
 

@@ -493,12 +493,13 @@ def profile_spectra(arrays: list[np.ndarray], overwrite: bool = False) -> list[n
     last = np.tensordot(r, arrs[n - 1], axes=(1, 0))
     arrs[n - 1] = last / np.linalg.norm(last)
     spectra: list[np.ndarray] = [np.empty(0)] * (n - 1)
-    for s in range(n - 1, 0, -1):
+    for s in range(n - 1, 0, -1):  # right-canonical by LQ; the bond matrix L carries the Schmidt values
         a = arrs[s]
-        u, sv, vh = np.linalg.svd(a.reshape(a.shape[0], -1), full_matrices=False)
-        p = sv**2
+        _, r = np.linalg.qr(a.reshape(a.shape[0], -1).T)  # a = L Q with L = R^T: one QR, no singular vectors
+        lmat = r.T
+        lmat = lmat / np.linalg.norm(lmat)
+        p = np.linalg.svd(lmat, compute_uv=False) ** 2
         spectra[s - 1] = p / p.sum()
-        us = u * sv
-        us = us / np.linalg.norm(us)
-        arrs[s - 1] = np.tensordot(arrs[s - 1], us, axes=(2, 0))
+        arrs[s] = None  # done with this site
+        arrs[s - 1] = np.tensordot(arrs[s - 1], lmat, axes=(2, 0))
     return spectra
