@@ -60,6 +60,8 @@ MEMORY_SLACK = 32 * 2**20
 #: peak work space of one QR or SVD sweep step, in units of the largest site array (input, its copy,
 #: Q/U, R/Vh, the LAPACK work arrays; measured 1.2 at D = 4096, see docs/theory/memory.md)
 SWEEP_FACTOR = 4.0
+#: up to this many sites the plan finds every site's contraction tree (about 60 us a site)
+TREE_SITES = 4096
 
 
 @dataclass
@@ -85,6 +87,7 @@ class MPSPlan:
     bonds: list
     exponent: float
     itemsize: int = 16
+    local_inds: np.ndarray | None = None
     _trees: list | None = field(default=None, repr=False)
 
     @property
@@ -104,7 +107,7 @@ class MPSPlan:
         n = len(self.order)
         dims = [1.0] + [float(min(2 ** len(b), 2 ** min(s + 1, n - s - 1))) for s, b in enumerate(self.bonds)] + [1.0]
         sweep = sum(8.0 * dims[s] * 2 * dims[s + 1] * min(2 * dims[s], dims[s + 1]) for s in range(len(dims) - 1))
-        if n > 4096:  # long chains: skip the per-site trees (the sweep dominates)
+        if n > TREE_SITES:  # long chains: skip the per-site trees (the sweep dominates)
             return float(sweep)
         build = sum(8.0 * float(t.contraction_cost()) for t in self.trees)
         return float(sweep + build)
@@ -114,6 +117,19 @@ class MPSPlan:
         """Bytes of each site array ``(D_left, 2, D_right)``."""
         dims = np.array([1.0] + [2.0 ** len(b) for b in self.bonds] + [1.0])
         return self.itemsize * 2.0 * dims[:-1] * dims[1:]
+
+    def _site_peak(self) -> float:
+        """Bytes of the worst per-site contraction: cotengra's ``peak_size`` of each site's tree, or for
+        chains of more than :data:`TREE_SITES` sites the bound (tensors at the site) x 2**(indices at the site)
+        (no tree: every intermediate's indices are among the site's, at most that many tensors are alive)."""
+        n = len(self.order)
+        if n <= TREE_SITES or self.local_inds is None:
+            return max(float(t.peak_size()) for t in self.trees) * self.itemsize
+        c = self.separator_sizes
+        left = np.concatenate([[0], c])
+        right = np.concatenate([c, [0]])
+        tensors = np.array([len(g) for g in self.groups]) + left + right + 1
+        return float(np.max(tensors * 2.0 ** (left + right + 1 + self.local_inds))) * self.itemsize
 
     @property
     def trees(self) -> list:
@@ -135,7 +151,7 @@ class MPSPlan:
             return float(MEMORY_SLACK)
         if float(sites.sum()) > 2.0**62:  # far beyond any machine: skip the per-site trees
             return float(sites.sum())
-        peaks = max(float(t.peak_size()) for t in self.trees) * self.itemsize
+        peaks = self._site_peak()
         return float(sites.sum() + max(peaks, SWEEP_FACTOR * float(sites.max())) + MEMORY_SLACK)
 
     @property
@@ -147,7 +163,7 @@ class MPSPlan:
             return float(MEMORY_SLACK)
         if float(sites.max()) > 2.0**62:
             return float(sites.max())
-        peaks = max(float(t.peak_size()) for t in self.trees) * self.itemsize
+        peaks = self._site_peak()
         return float(max(peaks, SWEEP_FACTOR * float(sites.max())) + MEMORY_SLACK)
 
 
@@ -220,7 +236,11 @@ def plan_mps(network: BoltzmannNetwork, order: Sequence[int] | None = None) -> M
         live = {ix for ix in live if last[ix] > s}
         bonds.append(sorted(live))
     itemsize = 16 if network.is_complex else 8
-    return MPSPlan(order=order_t, groups=groups, bonds=bonds, exponent=exponent, itemsize=itemsize)
+    local = np.zeros(n, dtype=np.int64)  # indices that live at one site only (besides the physical one)
+    for ix, s in first.items():
+        if last[ix] == s and not ix.startswith("k"):
+            local[s] += 1
+    return MPSPlan(order=order_t, groups=groups, bonds=bonds, exponent=exponent, itemsize=itemsize, local_inds=local)
 
 
 def site_network(plan: MPSPlan, s: int) -> tuple[list[np.ndarray], list[tuple[str, ...]], tuple[str, ...]]:
