@@ -129,14 +129,17 @@ def split_flow_graph(network: BoltzmannNetwork, region: Iterable[int]) -> tuple[
     ((18, 18), 16, 17, 9)
     """
     check_network(network)
+    return _flow_graph(network, check_region(region, network.n_visible), unit_adjacency(network))
+
+
+def _flow_graph(network: BoltzmannNetwork, region_t: tuple[int, ...], adjacency: sp.csr_array) -> tuple:
+    """:func:`split_flow_graph` for a checked region and the network's :func:`unit_adjacency`."""
     n = network.n_visible
-    region_t = check_region(region, n)
-    off = unit_offsets(network)
-    n_units = int(off[-1])
+    n_units = adjacency.shape[0]
     inf = n_units + 1
-    adj = unit_adjacency(network).tocoo()
+    adj = adjacency.tocoo()
     in_a = np.zeros(n, dtype=bool)
-    in_a[list(region_t)] = True
+    in_a[np.asarray(region_t, dtype=np.int64)] = True
     a = np.flatnonzero(in_a)
     b = np.flatnonzero(~in_a)
     units = np.arange(n_units, dtype=np.int64)
@@ -258,47 +261,47 @@ def min_cut(network: BoltzmannNetwork, region: Iterable[int], flow: str = "dinic
     n = network.n_visible
     region_t = check_region(region, n)
     check_bookkeeping(network, "min_cut")
-    rset = set(region_t)
-    complement = tuple(i for i in range(n) if i not in rset)
+    in_region = np.zeros(n, dtype=bool)
+    in_region[np.asarray(region_t, dtype=np.int64)] = True
+    complement = tuple(np.flatnonzero(~in_region).tolist())
     off = unit_offsets(network)
     n_units = int(off[-1])
+    adj = unit_adjacency(network)
     if complement:
-        cap, source, sink, _ = split_flow_graph(network, region_t)
+        cap, source, sink, _ = _flow_graph(network, region_t, adj)
         size, reach = solve(cap, source, sink)
         reach = np.asarray(reach, dtype=bool)
-        in_side = reach[0 : 2 * n_units : 2]
-        out_side = reach[1 : 2 * n_units : 2]
-        surface_idx = np.flatnonzero(in_side & ~out_side)
+        surface_idx = np.flatnonzero(reach[0 : 2 * n_units : 2] & ~reach[1 : 2 * n_units : 2])
         if len(surface_idx) != size:  # a max-flow/min-cut bug (or a wrong custom solver), never silently wrong
             raise RuntimeError(f"min cut: flow value {size} but {len(surface_idx)} cut units")
     else:
         surface_idx = np.zeros(0, dtype=np.int64)
         size = 0
     # wedges: connected components of the unit graph with the surface removed
-    adj = unit_adjacency(network)
     keep = np.ones(n_units, dtype=bool)
     keep[surface_idx] = False
     kept = np.flatnonzero(keep)
     _, labels_kept = csgraph.connected_components(adj[kept][:, kept], directed=False)
     labels = np.full(n_units, -1, dtype=np.int64)
     labels[kept] = labels_kept
-    a_labels = {int(labels[i]) for i in region_t if keep[i]}
-    b_labels = {int(labels[i]) for i in complement if keep[i]}
-    if a_labels & b_labels:  # pragma: no cover - guarded by the max-flow theorem
+    vis_labels = labels[:n]
+    a_labels = np.unique(vis_labels[in_region & keep[:n]])
+    b_labels = np.unique(vis_labels[~in_region & keep[:n]])
+    if np.intersect1d(a_labels, b_labels).size:  # pragma: no cover - guarded by the max-flow theorem
         raise RuntimeError("min cut: the surface does not separate the region from its complement")
-    layer_of = np.searchsorted(off, np.arange(n_units), side="right") - 1
-
-    def unit(g: int) -> Unit:
-        layer = int(layer_of[g])
-        return (layer, int(g - off[layer]))
-
-    in_a = np.isin(labels, list(a_labels)) & keep
-    in_b = np.isin(labels, list(b_labels)) & keep
+    in_a = np.isin(labels, a_labels) & keep
+    in_b = np.isin(labels, b_labels) & keep
     return Cut(
         size=int(size),
-        surface=tuple(sorted(unit(int(g)) for g in surface_idx)),
-        wedge=frozenset(unit(int(g)) for g in np.flatnonzero(in_a)),
-        complement_wedge=frozenset(unit(int(g)) for g in np.flatnonzero(in_b)),
+        surface=tuple(sorted(_units(off, surface_idx))),
+        wedge=frozenset(_units(off, np.flatnonzero(in_a))),
+        complement_wedge=frozenset(_units(off, np.flatnonzero(in_b))),
         region=region_t,
         complement=complement,
     )
+
+
+def _units(offsets: np.ndarray, gids: np.ndarray) -> list[Unit]:
+    """``(layer, index)`` of the units with global ids ``gids`` (vectorized)."""
+    layers = np.searchsorted(offsets, gids, side="right") - 1
+    return list(zip(layers.tolist(), (gids - offsets[layers]).tolist()))

@@ -27,6 +27,7 @@ from ..validation import check_base, check_region
 from . import cut, dense, mps
 from .cut import spectrum_from_grams
 from .entanglement import entanglement
+from .estimate import Estimate, MethodEstimate, estimate
 from .information import mutual_information, tripartite_information
 from .methods import METHODS, NotApplicableError, Plan, Problem, method_names, register_method
 from .profile import EntanglementProfile, entanglement_profile
@@ -36,6 +37,8 @@ from .spectrum import entropies_from_spectrum, renyi_entropy
 __all__ = [
     "EntanglementProfile",
     "EntanglementResult",
+    "Estimate",
+    "MethodEstimate",
     "InformationResult",
     "METHODS",
     "NotApplicableError",
@@ -48,6 +51,7 @@ __all__ = [
     "entanglement",
     "entanglement_profile",
     "entropies_from_spectrum",
+    "estimate",
     "method_names",
     "mps",
     "mutual_information",

@@ -26,7 +26,7 @@ __all__ = ["BRA_SUFFIX", "gram_network", "spectrum_from_grams", "plan_grams"]
 #: the suffix that renames the inner and cut indices of the bra in a Gram network
 BRA_SUFFIX = "*"
 #: Python work per tensor, in flops-equivalent, that ``auto`` adds to the cut method's cost
-_PER_TENSOR = 2e4
+_PER_TENSOR = 2.5e5
 
 
 def _cut_index(unit: Unit) -> str:
@@ -195,9 +195,11 @@ def _plan_cut(problem: Problem) -> Plan:
     return Plan(
         "cut",
         flops=float(sum(p.flops for p in plans) + 20.0 * 8.0**m),
-        memory=float(max(max(p.peak_bytes for p in plans), 4 * 16.0 * 4.0**m)),
+        memory=float(
+            max(max(p.peak_bytes for p in plans) + 16.0 * 4.0**m, 10 * 16.0 * 4.0**m)
+        ),  # + a held Gram; eigh work
         run=run,
-        overhead=_PER_TENSOR * sum(p.n_tensors for p in plans),
+        overhead=3.5e7 + _PER_TENSOR * sum(p.n_tensors for p in plans) + 7.0 * sum(p.flops for p in plans),
         extra={
             "path_seconds": sum(pl.path_seconds for pl in plans),
             "n_tensors": [pl.n_tensors for pl in plans],

@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from ..contract import blas_threads
+from ..contract import SMALL_ARRAY, blas_threads
 from ..errors import InvalidParameterError
 from ..validation import check_memory
 from .methods import NotApplicableError, Plan, Problem, register_method
@@ -89,7 +89,11 @@ def _plan_dense(problem: Problem) -> Plan:
         itemsize = 16 if network.is_complex else 8
         n_edges = network.n_edges
         psi = None
-    nbytes = 3.0 * itemsize * pow2(n)
+    nbytes = (
+        4.0 * itemsize * pow2(n)
+        + 96.0 * pow2(min(n, 16)) * (n + (sum(problem.network.layer_sizes) if psi is None else 0))
+        + 2.0**25
+    )
     check_memory(
         nbytes,
         f"the dense state vector of {n} spins (with its SVD)",
@@ -98,11 +102,17 @@ def _plan_dense(problem: Problem) -> Plan:
     )
 
     def run() -> tuple[np.ndarray, dict]:
-        vec = psi if psi is not None else problem.network.to_dense(normalize=True, max_memory=problem.max_memory)
-        with blas_threads(1 if n <= 14 else None):
+        with blas_threads(1 if pow2(n) <= SMALL_ARRAY else None):  # small vectors and SVDs: one thread
+            vec = psi if psi is not None else problem.network.to_dense(normalize=True, max_memory=problem.max_memory)
             return dense_spectrum(vec, region, n), {}
 
-    return Plan("dense", flops=dense_cost(n, len(region), n_edges), memory=nbytes, run=run)
+    return Plan(
+        "dense",
+        flops=dense_cost(n, len(region), n_edges),
+        memory=nbytes,
+        run=run,
+        overhead=2.5e7 + 37.5 * itemsize * pow2(n) * (n + (sum(problem.network.layer_sizes[1:]) if psi is None else 0)),
+    )
 
 
 register_method("dense", _plan_dense, auto=True)

@@ -148,7 +148,8 @@ def entanglement_profile(
     else:
         with blas_threads(1 if plan.max_bond**2 <= SMALL_ARRAY else None):
             arrays, _ = mps_arrays(plan, max_memory)
-            spectra = profile_spectra(arrays)
+            spectra = profile_spectra(arrays, overwrite=True)
+            del arrays
     ent = np.zeros(len(spectra))
     ren = {a: np.zeros(len(spectra)) for a in orders}
     ranks = np.zeros(len(spectra), dtype=int)
@@ -168,4 +169,5 @@ def entanglement_profile(
         order=plan.order,
         base=base,
         seconds=time.perf_counter() - t0,
+        extra={"memory": plan.memory, "flops": plan.flops},
     )

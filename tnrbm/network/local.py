@@ -149,12 +149,58 @@ class TermBuilder:
             raise InvalidParameterError(f"network must be an RBM or a DBM; got {type(network).__name__}")
         self.network = network
         self.max_bond_degree = check_int(max_bond_degree, "max_bond_degree", minimum=0, maximum=MAX_BOND_DEGREE)
-        self.edges = network.edges()
-        self.neighbours: dict[Unit, list[tuple[Unit, int]]] = {u: [] for u in network.units()}
-        for e, (u, v, _) in enumerate(self.edges):
-            self.neighbours[u].append((v, e))
-            self.neighbours[v].append((u, e))
-        self.index = {u: unit_index(network, u) for u in self.neighbours}
+        sizes = list(network.layer_sizes)
+        self._offsets = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
+        parts = []
+        for layer, mat in enumerate(network.couplings):  # the order of network.edges(): by row, then column
+            coo = mat.tocoo()
+            order = np.lexsort((coo.col, coo.row))
+            parts.append((np.full(order.size, layer), coo.row[order], coo.col[order], coo.data[order]))
+        self._elayer = np.concatenate([p[0] for p in parts]).astype(np.int64)
+        self._erow = np.concatenate([p[1] for p in parts]).astype(np.int64)
+        self._ecol = np.concatenate([p[2] for p in parts]).astype(np.int64)
+        self._ew = np.concatenate([p[3] for p in parts]).astype(network.dtype)
+        layer_l, row_l, col_l = self._elayer.tolist(), self._erow.tolist(), self._ecol.tolist()
+        self.edges = list(zip(zip(layer_l, row_l), zip([x + 1 for x in layer_l], col_l), self._ew.tolist()))
+        # incidence lists: the couplings of every unit (global id), in increasing edge order
+        n_e = self._elayer.size
+        ends = np.concatenate([self._offsets[self._elayer] + self._erow, self._offsets[self._elayer + 1] + self._ecol])
+        eids = np.concatenate([np.arange(n_e), np.arange(n_e)])
+        order = np.lexsort((eids, ends))
+        self._inc = eids[order]
+        self._degree = np.bincount(ends, minlength=int(self._offsets[-1])).astype(np.int64)
+        self._ptr = np.concatenate([[0], np.cumsum(self._degree)]).astype(np.int64)
+        self._bias = np.concatenate([np.asarray(b, dtype=network.dtype) for b in network.biases])
+        self.index = {(0, i): f"k{i}" for i in range(sizes[0])}
+        for layer in range(1, len(sizes)):
+            off = network.hidden_offset(layer)
+            self.index.update({(layer, i): f"h{off + i}" for i in range(sizes[layer])})
+        self._names = np.empty(int(self._offsets[-1]), dtype=object)
+        self._names[:] = list(self.index.values())
+        self._neighbours: dict | None = None
+
+    @property
+    def neighbours(self) -> dict[Unit, list[tuple[Unit, int]]]:
+        """``unit -> [(neighbour, edge), ...]`` in increasing edge order (built on first use)."""
+        if self._neighbours is None:
+            nbrs: dict[Unit, list[tuple[Unit, int]]] = {u: [] for u in self.index}
+            for e, (u, v, _) in enumerate(self.edges):
+                nbrs[u].append((v, e))
+                nbrs[v].append((u, e))
+            self._neighbours = nbrs
+        return self._neighbours
+
+    def _gid(self, units: list[Unit]) -> np.ndarray:
+        """Global ids (position in ``network.units()``) of ``units``."""
+        if not units:
+            return np.zeros(0, dtype=np.int64)
+        arr = np.asarray(units, dtype=np.int64).reshape(-1, 2)
+        return self._offsets[arr[:, 0]] + arr[:, 1]
+
+    def _values(self, layers: np.ndarray) -> np.ndarray:
+        """The two values of a unit of each of ``layers``, shape ``(len(layers), 2)``."""
+        table = np.stack([self.network.layer_values(0), self.network.layer_values(1)]).astype(float)
+        return table[(np.asarray(layers) != 0).astype(int)]
 
     # ------------------------------------------------------------------ the three kinds of local tensor
     def bias_tensor(self, unit: Unit) -> tuple[np.ndarray, float]:
@@ -171,20 +217,56 @@ class TermBuilder:
 
     def bond_tensor(self, unit: Unit) -> tuple[np.ndarray, float]:
         """The hidden ``unit`` summed out: ``sum_h exp(h (b + sum_s w_s x_s))`` on its neighbours' values."""
-        layer, i = unit
-        net = self.network
-        nbrs = self.neighbours[unit]
-        d = len(nbrs)
-        fld = np.full((2,) * d, net.biases[layer][i], dtype=net.dtype)
-        for axis, (v, e) in enumerate(nbrs):
-            shape = [1] * d
-            shape[axis] = 2
-            fld = fld + (self.edges[e][2] * net.layer_values(v[0])).reshape(shape)
-        return exp_scaled(log_sum_hidden(fld, net.hidden))
+        data, shifts = self._bond_batch(self._gid([unit]), unit[0])
+        return data[0], float(shifts[0])
 
     def summable(self, unit: Unit) -> bool:
         """Whether ``unit`` is a hidden unit of an odd layer with 1 to ``max_bond_degree`` neighbours."""
-        return unit[0] % 2 == 1 and 0 < len(self.neighbours[unit]) <= self.max_bond_degree
+        return unit[0] % 2 == 1 and 0 < int(self._degree[self._gid([unit])[0]]) <= self.max_bond_degree
+
+    # ------------------------------------------------------------------ batched tensors (numpy, no per-unit work)
+    def _bond_batch(self, gids: np.ndarray, layer: int) -> tuple[np.ndarray, np.ndarray]:
+        """Bond tensors of hidden units ``gids`` of ``layer``, all of one degree d: ``(g, 2, ..., 2)`` and log10 scales."""
+        net = self.network
+        d = int(self._degree[gids[0]]) if gids.size else 0
+        edges = self._inc[self._ptr[gids][:, None] + np.arange(d)]  # (g, d)
+        lower = self._elayer[edges] == layer - 1  # the neighbour is in the layer below
+        vals = self._values(np.where(lower, layer - 1, layer + 1))  # (g * d, 2) flattened below
+        vals = vals.reshape(gids.size, d, 2)
+        fld = np.zeros((gids.size,) + (2,) * d, dtype=net.dtype) + self._bias[gids].reshape((-1,) + (1,) * d)
+        w = self._ew[edges]
+        for axis in range(d):
+            shape = [gids.size] + [1] * d
+            shape[axis + 1] = 2
+            fld = fld + (w[:, axis, None] * vals[:, axis, :]).reshape(shape)
+        return _exp_scaled_batch(log_sum_hidden(fld, net.hidden))
+
+    def _edge_batch(self, edges: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """``exp(w x y)`` of couplings ``edges``: ``(E, 2, 2)`` and log10 scales."""
+        lo = self._values(self._elayer[edges])
+        hi = self._values(self._elayer[edges] + 1)
+        logs = self._ew[edges][:, None, None] * lo[:, :, None] * hi[:, None, :]
+        return _exp_scaled_batch(logs)
+
+    def _bias_batch(self, gids: np.ndarray, layers: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """``exp(bias x)`` of units ``gids``: ``(U, 2)`` and log10 scales."""
+        logs = self._bias[gids][:, None] * self._values(layers)
+        return _exp_scaled_batch(logs.astype(self.network.dtype))
+
+    def _summed(
+        self, units: list[Unit], gids: np.ndarray, edge_in: np.ndarray, rename: dict, sum_out: bool
+    ) -> np.ndarray:
+        """Which of ``units`` are summed out: odd-layer hidden units of small degree, every coupling included."""
+        if not sum_out or not units:
+            return np.zeros(len(units), dtype=bool)
+        layers = np.asarray([u[0] for u in units], dtype=np.int64)
+        deg = self._degree[gids]
+        counts = np.concatenate([[0], np.cumsum(edge_in[self._inc].astype(np.int64))])
+        inc = counts[self._ptr[gids + 1]] - counts[self._ptr[gids]]
+        ok = (layers % 2 == 1) & (deg > 0) & (deg <= self.max_bond_degree) & (inc == deg)
+        if rename:
+            ok &= np.asarray([u not in rename for u in units])
+        return ok
 
     def terms(
         self,
@@ -196,6 +278,9 @@ class TermBuilder:
         records: list | None = None,
     ) -> tuple[list[Term], float]:
         """The terms of the bias vectors of ``bias_units`` and the couplings ``edge_ids``.
+
+        All tensors of one kind (bias vectors, 2x2 coupling matrices, bond tensors of equal degree) are
+        made in one batched numpy operation; each term's array is a view into its batch.
 
         Parameters
         ----------
@@ -221,43 +306,89 @@ class TermBuilder:
             log10 of the product of the scales taken out of the terms.
         """
         rename = rename or {}
-        name = {**self.index, **rename}
-        bias_set = set(bias_units)
-        edge_set = set(edge_ids)
-        summed = {
-            u
-            for u in bias_set
-            if sum_out and u not in rename and self.summable(u) and all(e in edge_set for _, e in self.neighbours[u])
-        }
-        out: list[Term] = []
-        exponent = 0.0
-        for u in sorted(bias_set):
-            if u in summed:
-                data, s = self.bond_tensor(u)
-                nbrs = tuple(v for v, _ in self.neighbours[u])
-                out.append((data, tuple(name[v] for v in nbrs)))
-                record = ("bond", (u, *nbrs))
-            else:
-                data, s = self.bias_tensor(u)
-                out.append((data, (name[u],)))
-                record = ("bias", (u,))
-            exponent += s
-            if owners is not None:
-                owners.append(u)
-            if records is not None:
-                records.append(record)
-        for e in sorted(edge_set):
-            u, v, _ = self.edges[e]
-            if u in summed or v in summed:
-                continue
-            data, s = self.edge_tensor(e)
-            out.append((data, (name[u], name[v])))
-            exponent += s
-            if owners is not None:
-                owners.append(v)
-            if records is not None:
-                records.append(("edge", (u, v)))
+        name = {**self.index, **rename} if rename else self.index
+        units = sorted(set(bias_units))
+        gids = self._gid(units)
+        edge_in = np.zeros(len(self.edges), dtype=bool)
+        edge_arr = np.unique(np.fromiter(edge_ids, dtype=np.int64))
+        edge_in[edge_arr] = True
+        summed = self._summed(units, gids, edge_in, rename, sum_out)
+        out, exponent = self._unit_terms(units, gids, summed, rename, records)
+        summed_gid = np.zeros(int(self._offsets[-1]), dtype=bool)
+        summed_gid[gids[summed]] = True
+        lo = self._offsets[self._elayer[edge_arr]] + self._erow[edge_arr]
+        hi = self._offsets[self._elayer[edge_arr] + 1] + self._ecol[edge_arr]
+        kept = edge_arr[~(summed_gid[lo] | summed_gid[hi])]
+        data, shifts = self._edge_batch(kept)
+        exponent += float(shifts.sum())
+        out += [(data[k], (name[self.edges[e][0]], name[self.edges[e][1]])) for k, e in enumerate(kept.tolist())]
+        if owners is not None:
+            owners.extend(units)
+            owners.extend(self.edges[e][1] for e in kept.tolist())
+        if records is not None:
+            records.extend(("edge", (self.edges[e][0], self.edges[e][1])) for e in kept.tolist())
         return out, exponent
+
+    def _unit_terms(
+        self, units: list[Unit], gids: np.ndarray, summed: np.ndarray, rename: dict, records: list | None
+    ) -> tuple[list, float]:
+        """The term of each unit in order (a bond tensor if summed, else its bias vector); records appended."""
+        names = self._names
+        if rename:
+            names = names.copy()
+            names[self._gid(list(rename))] = list(rename.values())
+        layers = np.asarray([u[0] for u in units], dtype=np.int64).reshape(-1)
+        out: list = [None] * len(units)
+        plain = np.flatnonzero(~summed)
+        data, shifts = self._bias_batch(gids[plain], layers[plain])
+        exponent = float(shifts.sum())
+        for r, (k, nm) in enumerate(zip(plain.tolist(), names[gids[plain]].tolist())):
+            out[k] = (data[r], (nm,))
+        pos = np.flatnonzero(summed)
+        keys = layers[pos] * (MAX_BOND_DEGREE + 1) + self._degree[gids[pos]]
+        bond_nbrs: dict[int, np.ndarray] = {}
+        for key in np.unique(keys):
+            group = pos[keys == key]
+            layer = int(key // (MAX_BOND_DEGREE + 1))
+            data, shifts = self._bond_batch(gids[group], layer)
+            exponent += float(shifts.sum())
+            nbr = self._neighbour_gids(gids[group], layer)
+            for r, (k, nm) in enumerate(zip(group.tolist(), names[nbr].tolist())):
+                out[k] = (data[r], tuple(nm))
+            if records is not None:
+                bond_nbrs.update(zip(group.tolist(), nbr))
+        if records is not None:
+            for k, u in enumerate(units):
+                nb = tuple(_units_of(self._offsets, bond_nbrs[k])) if summed[k] else None
+                records.append(("bond", (u, *nb)) if summed[k] else ("bias", (u,)))
+        return out, exponent
+
+    def _neighbour_gids(self, gids: np.ndarray, layer: int) -> np.ndarray:
+        """Global ids of the neighbours of the units ``gids`` of ``layer`` (one degree d): ``(g, d)``, edge order."""
+        d = int(self._degree[gids[0]])
+        edges = self._inc[self._ptr[gids][:, None] + np.arange(d)]
+        lower = self._elayer[edges] == layer - 1
+        return np.where(
+            lower,
+            self._offsets[layer - 1] + self._erow[edges],
+            self._offsets[min(layer + 1, len(self._offsets) - 1)] + self._ecol[edges],
+        )
+
+
+def _units_of(offsets: np.ndarray, gids: np.ndarray) -> list[Unit]:
+    """``(layer, index)`` of global ids ``gids``."""
+    layers = np.searchsorted(offsets, gids, side="right") - 1
+    return list(zip(layers.tolist(), (gids - offsets[layers]).tolist()))
+
+
+def _exp_scaled_batch(logs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`exp_scaled` of each ``logs[k]`` at once: the arrays and their log10 scales."""
+    if logs.shape[0] == 0:
+        return np.exp(logs), np.zeros(0)
+    axes = tuple(range(1, logs.ndim))
+    shift = np.max(logs.real, axis=axes) if axes else logs.real
+    data = np.exp(logs - shift.reshape((-1,) + (1,) * (logs.ndim - 1)))
+    return data, shift / np.log(10.0)
 
 
 def absorb_vectors(terms: list[Term], owners: list | None = None) -> list[Term]:

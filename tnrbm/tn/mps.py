@@ -27,8 +27,10 @@ True
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+import math
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
 
 import cotengra as ctg
 import numpy as np
@@ -40,7 +42,26 @@ from ..validation import check_memory
 
 qtn = lazy_module("quimb.tensor")
 
-__all__ = ["MPSPlan", "plan_mps", "exact_mps", "mps_arrays", "bond_spectrum", "profile_spectra"]
+__all__ = [
+    "MPSPlan",
+    "MEMORY_SLACK",
+    "plan_mps",
+    "exact_mps",
+    "mps_arrays",
+    "site_network",
+    "bond_spectrum",
+    "streamed_bond_spectrum",
+    "profile_spectra",
+]
+
+
+#: bytes the allocator and BLAS add to any computation (thread buffers, fragmentation), in every estimate
+MEMORY_SLACK = 32 * 2**20
+#: peak work space of one QR or SVD sweep step, in units of the largest site array (input, its copy,
+#: Q/U, R/Vh, the LAPACK work arrays; measured 1.2 at D = 4096, see docs/theory/memory.md)
+SWEEP_FACTOR = 4.0
+#: up to this many sites the plan finds every site's contraction tree (about 60 us a site)
+TREE_SITES = 4096
 
 
 @dataclass
@@ -57,12 +78,17 @@ class MPSPlan:
         ``bonds[s]``: the indices crossing the cut between sites ``s`` and ``s + 1``.
     exponent : float
         log10 of the scales taken out of the terms.
+    itemsize : int
+        Bytes per entry of the site arrays (16 complex, 8 real).
     """
 
     order: tuple
     groups: list
     bonds: list
     exponent: float
+    itemsize: int = 16
+    local_inds: np.ndarray | None = None
+    _trees: list | None = field(default=None, repr=False)
 
     @property
     def separator_sizes(self) -> np.ndarray:
@@ -76,15 +102,69 @@ class MPSPlan:
 
     @property
     def flops(self) -> float:
-        """Estimated cost of building and sweeping the MPS."""
-        dims = [1] + [2 ** len(b) for b in self.bonds] + [1]
-        return float(sum(8.0 * dims[s] * 2 * dims[s + 1] * min(2 * dims[s], dims[s + 1]) for s in range(len(dims) - 1)))
+        """Estimated cost of building the site arrays (their cotengra trees) and sweeping them (one QR per
+        site, with the bond dimensions the QR ranks allow: at most ``2**s`` after ``s`` sites)."""
+        n = len(self.order)
+        dims = [1.0] + [float(min(2 ** len(b), 2 ** min(s + 1, n - s - 1))) for s, b in enumerate(self.bonds)] + [1.0]
+        sweep = sum(8.0 * dims[s] * 2 * dims[s + 1] * min(2 * dims[s], dims[s + 1]) for s in range(len(dims) - 1))
+        if n > TREE_SITES:  # long chains: skip the per-site trees (the sweep dominates)
+            return float(sweep)
+        build = sum(8.0 * float(t.contraction_cost()) for t in self.trees)
+        return float(sweep + build)
+
+    @property
+    def site_bytes(self) -> np.ndarray:
+        """Bytes of each site array ``(D_left, 2, D_right)``."""
+        dims = np.array([1.0] + [2.0 ** len(b) for b in self.bonds] + [1.0])
+        return self.itemsize * 2.0 * dims[:-1] * dims[1:]
+
+    def _site_peak(self) -> float:
+        """Bytes of the worst per-site contraction: cotengra's ``peak_size`` of each site's tree, or for
+        chains of more than :data:`TREE_SITES` sites the bound (tensors at the site) x 2**(indices at the site)
+        (no tree: every intermediate's indices are among the site's, at most that many tensors are alive)."""
+        n = len(self.order)
+        if n <= TREE_SITES or self.local_inds is None:
+            return max(float(t.peak_size()) for t in self.trees) * self.itemsize
+        c = self.separator_sizes
+        left = np.concatenate([[0], c])
+        right = np.concatenate([c, [0]])
+        tensors = np.array([len(g) for g in self.groups]) + left + right + 1
+        return float(np.max(tensors * 2.0 ** (left + right + 1 + self.local_inds))) * self.itemsize
+
+    @property
+    def trees(self) -> list:
+        """The cotengra contraction tree of each site's tensors (found once, reused by :func:`mps_arrays`)."""
+        if self._trees is None:
+            self._trees = [_site_tree(*site_network(self, s)[1:]) for s in range(len(self.order))]
+        return self._trees
 
     @property
     def memory(self) -> float:
-        """Bytes of the largest site tensor times a factor for the SVD workspace."""
-        dims = [1] + [2 ** len(b) for b in self.bonds] + [1]
-        return float(max(16.0 * 6 * dims[s] * 2 * dims[s + 1] for s in range(len(dims) - 1)))
+        """Estimated peak bytes of building the MPS and sweeping it (an upper bound, measured).
+
+        All site arrays are held at once; on top of them, the largest of the per-site contraction
+        peaks (cotengra's ``peak_size`` of each site's tree) and the QR/SVD sweep work space
+        (:data:`SWEEP_FACTOR` times the largest site array), and :data:`MEMORY_SLACK`.
+        """
+        sites = self.site_bytes
+        if sites.size == 0:
+            return float(MEMORY_SLACK)
+        if float(sites.sum()) > 2.0**62:  # far beyond any machine: skip the per-site trees
+            return float(sites.sum())
+        peaks = self._site_peak()
+        return float(sites.sum() + max(peaks, SWEEP_FACTOR * float(sites.max())) + MEMORY_SLACK)
+
+    @property
+    def stream_memory(self) -> float:
+        """Estimated peak bytes of :func:`streamed_bond_spectrum`: the largest site's contraction peak or
+        sweep work space (site arrays are built one at a time), and :data:`MEMORY_SLACK`."""
+        sites = self.site_bytes
+        if sites.size == 0:
+            return float(MEMORY_SLACK)
+        if float(sites.max()) > 2.0**62:
+            return float(sites.max())
+        peaks = self._site_peak()
+        return float(max(peaks, SWEEP_FACTOR * float(sites.max())) + MEMORY_SLACK)
 
 
 def _check_order(network: BoltzmannNetwork, order: Sequence[int] | None) -> tuple[int, ...]:
@@ -155,7 +235,60 @@ def plan_mps(network: BoltzmannNetwork, order: Sequence[int] | None = None) -> M
         live |= set(starts[s])
         live = {ix for ix in live if last[ix] > s}
         bonds.append(sorted(live))
-    return MPSPlan(order=order_t, groups=groups, bonds=bonds, exponent=exponent)
+    itemsize = 16 if network.is_complex else 8
+    local = np.zeros(n, dtype=np.int64)  # indices that live at one site only (besides the physical one)
+    for ix, s in first.items():
+        if last[ix] == s and not ix.startswith("k"):
+            local[s] += 1
+    return MPSPlan(order=order_t, groups=groups, bonds=bonds, exponent=exponent, itemsize=itemsize, local_inds=local)
+
+
+def site_network(plan: MPSPlan, s: int) -> tuple[list[np.ndarray], list[tuple[str, ...]], tuple[str, ...]]:
+    """The tensors of MPS site ``s`` (its terms, identities for the bonds passing through) and the
+    output ``(left bonds, physical, right bonds)``.
+
+    Examples
+    --------
+    >>> import tnrbm
+    >>> plan = plan_mps(tnrbm.models.local_chain(6, radius=1, periodic=False, seed=0))
+    >>> arrays, inputs, output = site_network(plan, 0)
+    >>> output[0]
+    'k0'
+    """
+    n = len(plan.order)
+    left = plan.bonds[s - 1] if s > 0 else []
+    right = plan.bonds[s] if s < n - 1 else []
+    group = list(plan.groups[s])
+    local = {ix for _, inds in group for ix in inds}
+    phys = f"k{plan.order[s]}"
+    lnames = [f"{ix}|{s - 1}" for ix in left]
+    rnames = [f"{ix}|{s}" for ix in right]
+    eye = np.eye(2)
+    for ix, nm in zip(left, lnames):
+        if ix in local or ix == phys:
+            group.append((eye, (ix, nm)))
+    for ix, nm in zip(right, rnames):
+        if ix in local or ix == phys:
+            group.append((eye, (ix, nm)))
+        elif ix in left:  # passes through this site
+            group.append((eye, (f"{ix}|{s - 1}", nm)))
+    if phys not in local:
+        group.append((np.ones(2), (phys,)))
+    return [t[0] for t in group], [tuple(t[1]) for t in group], tuple(lnames) + (phys,) + tuple(rnames)
+
+
+def _site_tree(inputs: list[tuple[str, ...]], output: tuple[str, ...]) -> ctg.ContractionTree:
+    """The contraction tree of one site (cached by the site's pattern: most sites of a chain share one)."""
+    labels: dict[str, int] = {}
+    canon_in = tuple(tuple(labels.setdefault(ix, len(labels)) for ix in term) for term in inputs)
+    canon_out = tuple(labels.setdefault(ix, len(labels)) for ix in output)
+    return _canonical_tree(canon_in, canon_out)
+
+
+@lru_cache(maxsize=4096)
+def _canonical_tree(inputs: tuple, output: tuple) -> ctg.ContractionTree:
+    size_dict = {ix: 2 for term in inputs for ix in term} | {ix: 2 for ix in output}
+    return ctg.array_contract_tree(inputs, output, size_dict, optimize="auto")
 
 
 def mps_arrays(plan: MPSPlan, max_memory: float | None = None) -> tuple[list[np.ndarray], float]:
@@ -174,49 +307,70 @@ def mps_arrays(plan: MPSPlan, max_memory: float | None = None) -> tuple[list[np.
     """
     check_memory(
         plan.memory,
-        f"an exact MPS with bond dimension up to {plan.max_bond}",
+        f"an exact MPS with bond dimension up to {plan.max_bond} (all {len(plan.order)} site arrays and the sweeps)",
         max_memory,
-        "use method='cut' (it needs no MPS), or a network with smaller cuts along the chain",
+        "use method='cut' (it needs no MPS), another site order, or a network with smaller cuts along the chain",
     )
     n = len(plan.order)
     arrays = []
     exponent = plan.exponent
     for s in range(n):
-        left = plan.bonds[s - 1] if s > 0 else []
-        right = plan.bonds[s] if s < n - 1 else []
-        group = list(plan.groups[s])
-        local = {ix for _, inds in group for ix in inds}
-        phys = f"k{plan.order[s]}"
-        lnames = [f"{ix}|{s - 1}" for ix in left]
-        rnames = [f"{ix}|{s}" for ix in right]
-        eye = np.eye(2)
-        for ix, nm in zip(left, lnames):
-            if ix in local or ix == phys:
-                group.append((eye, (ix, nm)))
-        for ix, nm in zip(right, rnames):
-            if ix in local or ix == phys:
-                group.append((eye, (ix, nm)))
-            elif ix in left:  # passes through this site
-                group.append((eye, (f"{ix}|{s - 1}", nm)))
-        if phys not in local:
-            group.append((np.ones(2), (phys,)))
-        output = tuple(lnames) + (phys,) + tuple(rnames)
-        mantissa, e = ctg.array_contract(
-            [t[0] for t in group], [t[1] for t in group], output, optimize="auto", strip_exponent=True
-        )
-        arrays.append(np.asarray(mantissa).reshape(2 ** len(left), 2, 2 ** len(right)))
+        tensors, _, output = site_network(plan, s)
+        mantissa, e = plan.trees[s].contract(tensors, strip_exponent=True)
+        left = len(plan.bonds[s - 1]) if s > 0 else 0
+        right = len(plan.bonds[s]) if s < n - 1 else 0
+        arrays.append(np.asarray(mantissa).reshape(2**left, 2, 2**right))
         exponent += float(e)
     return arrays, exponent
 
 
+def _left_canonical(arrays: list[np.ndarray]) -> tuple[list[np.ndarray], float]:
+    """QR sweep to the left-canonical form of norm 1; return the arrays and the log10 of the norm taken out."""
+    out = []
+    log_norm = 0.0
+    r = np.ones((1, 1))
+    for site in arrays[:-1]:
+        a = np.tensordot(r, site, axes=(1, 0))
+        q, r = np.linalg.qr(a.reshape(a.shape[0] * 2, a.shape[2]))
+        out.append(q.reshape(a.shape[0], 2, q.shape[1]))
+        scale = float(np.linalg.norm(r))
+        if scale > 0:
+            r = r / scale
+            log_norm += math.log10(scale)
+    last = np.tensordot(r, arrays[-1], axes=(1, 0))
+    scale = float(np.linalg.norm(last))
+    if scale > 0:
+        last = last / scale
+        log_norm += math.log10(scale)
+    return [*out, last], log_norm
+
+
 def exact_mps(
-    network: BoltzmannNetwork, order: Sequence[int] | None = None, max_memory: float | None = None
+    network: BoltzmannNetwork,
+    order: Sequence[int] | None = None,
+    max_memory: float | None = None,
+    normalize: bool = False,
 ) -> qtn.MatrixProductState:
     """The exact (untruncated) :class:`quimb.tensor.MatrixProductState` of a network.
 
     Site ``s`` carries the physical index ``k{s}`` of visible unit ``order[s]`` (the identity order by
-    default). The overall scale is in ``mps.exponent`` (log10), as quimb keeps it: ``mps.to_dense()``
-    is the unnormalized state.
+    default). The MPS is in left-canonical form and its ``exponent`` is 0, so quimb's own methods
+    (``norm``, ``normalize``, ``H @``, ``overlap``, ``entropy``, ``to_dense``) are right on it.
+
+    Parameters
+    ----------
+    network
+        An RBM or a DBM.
+    order
+        The visible units in site order.
+    max_memory
+        Memory limit (bytes or a string such as ``"4GiB"``) for all the site arrays and the sweep.
+    normalize
+        False (default): the MPS is the unnormalized state (``mps.to_dense()`` equals
+        ``network.to_dense(normalize=False)``; its norm is spread evenly over the site tensors).
+        True: the MPS has norm 1 and ``mps.log10_norm`` holds the log10 of the state's norm
+        (the attribute is not kept by ``mps.copy()``). quimb's ``entropy(i)`` and ``schmidt_values``
+        assume a normalized state: use ``normalize=True`` (or call ``mps.normalize()``) before them.
 
     Examples
     --------
@@ -228,40 +382,90 @@ def exact_mps(
     True
     >>> mps.max_bond()  # periodic chain in linear order: 2 + 2 crossing indices
     16
+    >>> unit = exact_mps(rbm, normalize=True)
+    >>> ref = tnrbm.entanglement(rbm, range(4), base=2).entropy
+    >>> bool(abs(unit.entropy(4) - ref) < 1e-10)
+    True
     """
     if not isinstance(network, BoltzmannNetwork):
         raise InvalidParameterError(f"network must be an RBM or a DBM; got {type(network).__name__}")
     plan = plan_mps(network, order)
     arrays, exponent = mps_arrays(plan, max_memory)
+    arrays, log_norm = _left_canonical(arrays)
+    log_norm += exponent
+    if not normalize:  # spread the norm over the sites: no tensor over- or underflows
+        factor = 10.0 ** (log_norm / len(arrays)) if np.isfinite(log_norm) else 1.0
+        arrays = [a * factor for a in arrays]
     if len(arrays) == 1:
         mps = qtn.MatrixProductState([arrays[0].reshape(2)], shape="lpr")
     else:
         ends = [arrays[0][0]] + arrays[1:-1] + [arrays[-1][:, :, 0]]
         mps = qtn.MatrixProductState(ends, shape="lpr")
-    mps.exponent = exponent
+    if normalize:
+        mps.log10_norm = log_norm
     return mps
 
 
-def _left_sweep(arrays: list[np.ndarray], stop: int) -> np.ndarray:
-    """QR from the left over sites ``0 .. stop - 1``; return the normalized bond matrix R at cut ``stop``."""
+def _left_sweep(arrays: Iterable[np.ndarray]) -> np.ndarray:
+    """QR from the left over ``arrays`` (sites ``0 .. stop - 1``); the normalized bond matrix R after them."""
     r = np.ones((1, 1))
-    for s in range(stop):
-        a = np.tensordot(r, arrays[s], axes=(1, 0))
+    for site in arrays:
+        a = np.tensordot(r, site, axes=(1, 0))
         k = a.shape[0] * a.shape[1]
         _, r = np.linalg.qr(a.reshape(k, a.shape[2]))
         r = r / np.linalg.norm(r)
+        del a, site
     return r
 
 
-def _right_sweep(arrays: list[np.ndarray], start: int) -> np.ndarray:
-    """QR from the right over sites ``N - 1 .. start``; return the normalized bond matrix at cut ``start``."""
+def _right_sweep(arrays: Iterable[np.ndarray]) -> np.ndarray:
+    """QR from the right over ``arrays`` (sites ``N - 1, N - 2, .. start``); the normalized bond matrix."""
     r = np.ones((1, 1))
-    for s in range(len(arrays) - 1, start - 1, -1):
-        a = np.tensordot(arrays[s], r, axes=(2, 0))  # (l, p, r')
+    for site in arrays:
+        a = np.tensordot(site, r, axes=(2, 0))  # (l, p, r')
         _, q = np.linalg.qr(a.reshape(a.shape[0], -1).T)  # a^T = Q R  =>  a = R^T Q^T
         r = q.T
         r = r / np.linalg.norm(r)
+        del a, site
     return r
+
+
+def _site_arrays(plan: MPSPlan, sites: Iterable[int]) -> Iterator[np.ndarray]:
+    """The site arrays of ``plan`` one at a time (each scaled, the scale dropped), in the order of ``sites``."""
+    n = len(plan.order)
+    for s in sites:
+        tensors, _, _ = site_network(plan, s)
+        mantissa, _ = plan.trees[s].contract(tensors, strip_exponent=True)
+        left = len(plan.bonds[s - 1]) if s > 0 else 0
+        right = len(plan.bonds[s]) if s < n - 1 else 0
+        yield np.asarray(mantissa).reshape(2**left, 2, 2**right)
+
+
+def streamed_bond_spectrum(plan: MPSPlan, cut: int, max_memory: float | None = None) -> np.ndarray:
+    """Schmidt probabilities between the first ``cut`` sites and the rest, building each site array
+    only when a sweep reaches it (peak memory :attr:`MPSPlan.stream_memory`: a few site arrays, not the MPS).
+
+    Examples
+    --------
+    >>> import numpy as np, tnrbm
+    >>> rbm = tnrbm.models.local_chain(8, radius=1, complex=True, seed=0)
+    >>> p = streamed_bond_spectrum(plan_mps(rbm), 4)
+    >>> s = np.linalg.svd(rbm.to_dense().reshape(16, 16), compute_uv=False) ** 2
+    >>> bool(np.allclose(np.sort(p)[::-1], s[: len(p)]))
+    True
+    """
+    check_memory(
+        plan.stream_memory,
+        f"the sweeps of an exact MPS with bond dimension up to {plan.max_bond}",
+        max_memory,
+        "use method='cut' (it needs no MPS), another site order, or a network with smaller cuts along the chain",
+    )
+    n = len(plan.order)
+    left = _left_sweep(_site_arrays(plan, range(cut)))
+    right = _right_sweep(_site_arrays(plan, range(n - 1, cut - 1, -1)))
+    s = np.linalg.svd(left @ right, compute_uv=False)
+    p = s**2
+    return p / p.sum()
 
 
 def bond_spectrum(arrays: list[np.ndarray], cut: int) -> np.ndarray:
@@ -276,17 +480,30 @@ def bond_spectrum(arrays: list[np.ndarray], cut: int) -> np.ndarray:
     >>> bond_spectrum([a0, a1], 1).tolist()
     [0.5, 0.5]
     """
-    left = _left_sweep(arrays, cut)
-    right = _right_sweep(arrays, cut)
+    left = _left_sweep(arrays[:cut])
+    right = _right_sweep(arrays[cut:][::-1])
     s = np.linalg.svd(left @ right, compute_uv=False)
     p = s**2
     return p / p.sum()
 
 
-def profile_spectra(arrays: list[np.ndarray]) -> list[np.ndarray]:
-    """Schmidt probabilities at every cut: QR sweep to the right, SVD sweep back to the left."""
+def profile_spectra(arrays: list[np.ndarray], overwrite: bool = False) -> list[np.ndarray]:
+    """Schmidt probabilities at every cut: QR sweep to the right, SVD sweep back to the left.
+
+    With ``overwrite=True`` the list ``arrays`` is swept in place (no second copy of the MPS is held).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> a0 = np.zeros((1, 2, 2)); a0[0, 0, 0] = a0[0, 1, 1] = 1
+    >>> a1 = np.zeros((2, 2, 1)); a1[0, 0, 0] = a1[1, 1, 0] = 1
+    >>> [p.tolist() for p in profile_spectra([a0, a1])]
+    [[0.5, 0.5]]
+    """
     n = len(arrays)
-    arrs = [a.astype(np.complex128) if np.iscomplexobj(a) else a.astype(np.float64) for a in arrays]
+    arrs = arrays if overwrite else list(arrays)
+    for s in range(n):
+        arrs[s] = np.asarray(arrs[s], dtype=np.complex128 if np.iscomplexobj(arrs[s]) else np.float64)
     r = np.ones((1, 1))
     for s in range(n - 1):
         a = np.tensordot(r, arrs[s], axes=(1, 0))
@@ -296,12 +513,13 @@ def profile_spectra(arrays: list[np.ndarray]) -> list[np.ndarray]:
     last = np.tensordot(r, arrs[n - 1], axes=(1, 0))
     arrs[n - 1] = last / np.linalg.norm(last)
     spectra: list[np.ndarray] = [np.empty(0)] * (n - 1)
-    for s in range(n - 1, 0, -1):
+    for s in range(n - 1, 0, -1):  # right-canonical by LQ; the bond matrix L carries the Schmidt values
         a = arrs[s]
-        u, sv, vh = np.linalg.svd(a.reshape(a.shape[0], -1), full_matrices=False)
-        p = sv**2
+        _, r = np.linalg.qr(a.reshape(a.shape[0], -1).T)  # a = L Q with L = R^T: one QR, no singular vectors
+        lmat = r.T
+        lmat = lmat / np.linalg.norm(lmat)
+        p = np.linalg.svd(lmat, compute_uv=False) ** 2
         spectra[s - 1] = p / p.sum()
-        us = u * sv
-        us = us / np.linalg.norm(us)
-        arrs[s - 1] = np.tensordot(arrs[s - 1], us, axes=(2, 0))
+        arrs[s] = None  # done with this site
+        arrs[s - 1] = np.tensordot(arrs[s - 1], lmat, axes=(2, 0))
     return spectra
