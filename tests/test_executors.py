@@ -13,6 +13,7 @@ import importlib.util
 import numpy as np
 import pytest
 from conftest import brute_force_psi_of, svd_spectrum
+from test_slicing import tight_gram_limit
 
 import tnrbm
 from tnrbm.contract import blas_threads, plan_contraction, run_jobs
@@ -104,13 +105,14 @@ def test_dask_client_equals_serial(client):
 @dask_only
 def test_entanglement_slices_on_dask_match_svd(client):
     net = tnrbm.models.local_lattice((3, 3), periodic=False, seed=0)
+    limit = tight_gram_limit(net, (0, 1, 2))
     seen = []
     res = entanglement(
         net,
         (0, 1, 2),
         method="cut",
-        max_memory=16 * 1024,
-        slicing=True,
+        max_memory=limit,
+        slicing="outer",
         parallel=client,
         progress=lambda done, total: seen.append(total),
     )

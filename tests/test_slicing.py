@@ -74,22 +74,34 @@ def test_progress_callback_sees_every_slice():
         plan.contract(_arrays(), progress="yes")
 
 
+def tight_gram_limit(net, region) -> int:
+    """Just below the unsliced peak of the larger Gram contraction (its tree is then in the path cache,
+    so the plans below see the same tree), and at least the Gram work space."""
+    cut = min_cut(net, region)
+    _, plans = plan_grams(net, region, cut, "1GiB")
+    return int(max(max(pl.peak_bytes for pl in plans) - 1, 4 * 16 * 4.0**cut.size))
+
+
 def test_gram_case_refused_before_now_runs_and_matches_svd():
     """3x3 open lattice, first row: the complement's Gram contraction peaks at ~2000 entries for a
-    64-entry output; at 16 KiB it is refused unsliced (and cotengra's inner slicing does not fit it),
-    and sliced over the bra's cut indices it runs and equals the SVD of the brute-force state."""
+    64-entry output; just below that it is refused unsliced (slicing=True used to change nothing), and sliced
+    (any way; and forced over the bra's cut indices) it runs and equals the SVD of the brute-force state."""
     net = tnrbm.models.local_lattice((3, 3), periodic=False, seed=0)
     region = (0, 1, 2)
-    limit = 16 * 1024
+    limit = tight_gram_limit(net, region)
     with pytest.raises(MemoryLimitError):
         entanglement(net, region, method="cut", max_memory=limit)
-    _, plans = plan_grams(net, region, min_cut(net, region), limit, slicing=True)
-    assert any(pl.outer for pl in plans)
-    res = entanglement(net, region, method="cut", max_memory=limit, slicing=True)
+    _, plans = plan_grams(net, region, min_cut(net, region), limit, slicing="outer")
+    assert any(pl.outer and pl.outer[0].endswith("*") for pl in plans)
     ref = svd_spectrum(brute_force_psi_of(net), region, net.n_visible)
-    k = min(len(ref), len(res.spectrum))
-    assert np.max(np.abs(res.spectrum[:k] - ref[:k])) <= 1e-12
-    assert np.sum(ref[k:]) <= 1e-12
+    for how in (True, "outer"):
+        res = entanglement(net, region, method="cut", max_memory=limit, slicing=how)
+        assert max(res.extra["n_slices"]) > 1
+        k = min(len(ref), len(res.spectrum))
+        assert np.max(np.abs(res.spectrum[:k] - ref[:k])) <= 1e-12
+        assert np.sum(ref[k:]) <= 1e-12
+    with pytest.raises(InvalidParameterError, match="slicing"):
+        plan_contraction(INPUTS, OUTPUT, SIZES, slicing="sideways")
 
 
 @pytest.mark.parametrize("shape_region", [((3, 3), (0, 1, 2, 3)), ((3, 3), (0, 3, 6)), ((3, 3), (0, 1, 2))])
@@ -97,12 +109,11 @@ def test_sliced_equals_unsliced_and_svd(shape_region):
     shape, region = shape_region
     net = tnrbm.models.local_lattice(shape, periodic=False, complex=True, seed=3)
     cut = min_cut(net, region)
-    _, plans = plan_grams(net, region, cut, "1GiB")
-    limit = int(max(max(pl.peak_bytes for pl in plans) - 1, 4 * 16 * 4.0**cut.size))
-    _, sliced = plan_grams(net, region, cut, limit, slicing=True)
-    assert any(pl.n_slices > 1 for pl in sliced)
+    limit = tight_gram_limit(net, region)
+    _, sliced = plan_grams(net, region, cut, limit, slicing="outer")
+    assert any(pl.n_slices > 1 and pl.outer for pl in sliced)
     full = entanglement(net, region, method="cut")
-    part = entanglement(net, region, method="cut", max_memory=limit, slicing=True)
+    part = entanglement(net, region, method="cut", max_memory=limit, slicing="outer")
     ref = svd_spectrum(brute_force_psi_of(net), region, net.n_visible)
     k = len(part.spectrum)
     assert np.max(np.abs(part.spectrum - full.spectrum)) <= 1e-12

@@ -85,7 +85,7 @@ def dask_client(n_workers: int = 2, memory_limit: str = "2GiB", processes: bool 
         threads_per_worker=1,
         processes=processes,
         memory_limit=memory_limit,
-        dashboard_address=None,
+        dashboard_address=":0",
     )
     return Client(cluster)
 

@@ -32,7 +32,7 @@ import autoray
 import cotengra as ctg
 import numpy as np
 
-from ..errors import MemoryLimitError
+from ..errors import InvalidParameterError, MemoryLimitError
 from ..validation import format_bytes, memory_limit
 from .backends import get_backend
 from .executors import run_jobs
@@ -226,7 +226,7 @@ def plan_contraction(
     max_memory: Any = None,
     what: str = "the contraction",
     way_out: str = "use a smaller region",
-    slicing: bool = False,
+    slicing: bool | str = False,
     keys: Sequence[float] | None = None,
     cache: PathCache | None = None,
 ) -> ContractionPlan:
@@ -252,6 +252,7 @@ def plan_contraction(
         while the output is small, otherwise over output indices (in the order of ``output``): each
         slice then computes one block of the output (``plan.outer`` names the sliced indices), and the
         blocks are assembled with their exponents rescaled to the largest. The whole output must fit.
+        ``"inner"`` or ``"outer"`` forces one of the two.
     keys
         A position per input tensor (e.g. along a chain), for the sweep path.
     cache
@@ -289,9 +290,11 @@ def plan_contraction(
         largest, peak = tree_sizes(tree)
     path_seconds = time.perf_counter() - t0
     n_slices, outer, extra = 1, (), {"path": name}
+    if slicing not in (True, False, "inner", "outer"):
+        raise InvalidParameterError(f"slicing must be True, False, 'inner' or 'outer'; got {slicing!r}")
     if peak * itemsize > limit and slicing:
         inner, n_inner = _slice_to_fit(tree, size_dict, output, limit, itemsize)
-        if tree_sizes(inner)[1] * itemsize <= limit:
+        if slicing != "outer" and (tree_sizes(inner)[1] * itemsize <= limit or slicing == "inner"):
             tree, n_slices = inner, n_inner
             largest, peak = tree_sizes(tree)
         else:  # the output is (close to) the largest tensor: slice over output indices

@@ -36,7 +36,7 @@ def entanglement(
     base: float | None = None,
     max_memory: int | str | None = None,
     surface: Any = None,
-    slicing: bool = False,
+    slicing: bool | str = False,
     backend: str | None = None,
     parallel: Any = None,
     progress: Any = None,
@@ -78,7 +78,8 @@ def entanglement(
         (any set separating the region from its complement; the bound is then ``len(surface) ln 2``).
     slicing
         For ``method="cut"``: slice a contraction that would exceed ``max_memory`` (slower, smaller):
-        over output indices (blocks of the Gram matrices) when the Gram matrix is the largest tensor.
+        over output indices (blocks of the Gram matrices) when the Gram matrix is the largest tensor;
+        ``"inner"`` or ``"outer"`` forces cotengra's inner slicing or the output blocks.
     backend
         For ``method="cut"``: the array library of the contractions and the spectrum, a name in
         :data:`tnrbm.contract.BACKENDS` (``"numpy"`` default, ``"torch"``, ``"jax"``, ``"cupy"``).
