@@ -35,7 +35,7 @@ def _one_blas_thread():
 def client():
     from tnrbm.contract import dask_client
 
-    c = dask_client(n_workers=2, memory_limit="1GiB", processes=False)
+    c = dask_client(n_workers=2, processes=False)  # in-process: no memory limit on this pytest process
     yield c
     c.close()
     c.cluster.close()

@@ -69,11 +69,16 @@ def _is_dask_client(obj: Any) -> bool:
     return type(obj).__name__ == "Client" and type(obj).__module__.startswith("distributed")
 
 
-def dask_client(n_workers: int = 2, memory_limit: str = "2GiB", processes: bool = False) -> Any:
+def dask_client(n_workers: int = 2, memory_limit: Any = None, processes: bool = False) -> Any:
     """A ``dask.distributed.Client`` on a new ``LocalCluster`` of ``n_workers`` one-thread workers.
 
-    Close it (``client.close(); client.cluster.close()``) when done.
+    ``memory_limit`` per worker (dask's form, e.g. ``"4GiB"``); None: no limit for in-process workers
+    (``processes=False``: dask would compare the limit with the memory of this whole process) and
+    dask's ``"auto"`` share for worker processes. Close it (``client.close(); client.cluster.close()``)
+    when done.
     """
+    if memory_limit is None:
+        memory_limit = "auto" if processes else 0
     try:
         from dask.distributed import Client, LocalCluster  # optional dependency
     except ImportError as err:
