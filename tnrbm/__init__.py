@@ -46,6 +46,8 @@ _NAMES = {
     "EntanglementProfile": "tnrbm.entropy",
     "entanglement": "tnrbm.entropy",
     "entanglement_profile": "tnrbm.entropy",
+    "entanglement_many": "tnrbm.entropy",
+    "estimate": "tnrbm.entropy",
     "mutual_information": "tnrbm.entropy",
     "tripartite_information": "tnrbm.entropy",
     "exact_mps": "tnrbm.tn",

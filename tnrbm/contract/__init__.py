@@ -3,12 +3,16 @@
 This layer knows nothing of Boltzmann networks: it contracts lists of arrays with named indices
 (cotengra's form, hyper-indices allowed). :mod:`~tnrbm.contract.paths` finds and caches trees
 (:class:`PathCache`, the registry of path finders), :mod:`~tnrbm.contract.plan` estimates cost and
-memory and refuses what does not fit, and :mod:`~tnrbm.contract.threads` limits BLAS threads. A new
-array backend or executor goes here, next to :meth:`ContractionPlan.contract`.
+memory and refuses what does not fit (slicing over inner or output indices), :mod:`~tnrbm.contract.threads`
+limits BLAS threads, :mod:`~tnrbm.contract.backends` moves arrays to numpy, torch, jax or cupy, and
+:mod:`~tnrbm.contract.executors` runs slices and independent jobs serially, on threads, on any
+``concurrent.futures`` executor or on dask.distributed.
 """
 
 from __future__ import annotations
 
+from .backends import BACKENDS, Backend, available_backends, get_backend, register_backend
+from .executors import PARALLEL_CHOICES, dask_client, make_progress, run_jobs
 from .paths import (
     DEFAULT_PATH_CACHE,
     PATH_FINDERS,
@@ -23,6 +27,15 @@ from .plan import ContractionPlan, contract_arrays, plan_contraction, strip_expo
 from .threads import SMALL_ARRAY, blas_threads
 
 __all__ = [
+    "BACKENDS",
+    "Backend",
+    "PARALLEL_CHOICES",
+    "available_backends",
+    "dask_client",
+    "get_backend",
+    "make_progress",
+    "register_backend",
+    "run_jobs",
     "ContractionPlan",
     "DEFAULT_PATH_CACHE",
     "PATH_FINDERS",

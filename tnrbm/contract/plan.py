@@ -21,17 +21,21 @@ True
 
 from __future__ import annotations
 
+import itertools
 import math
 import time
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import autoray
 import cotengra as ctg
 import numpy as np
 
-from ..errors import MemoryLimitError
+from ..errors import InvalidParameterError, MemoryLimitError
 from ..validation import format_bytes, memory_limit
+from .backends import get_backend
+from .executors import run_jobs
 from .paths import PathCache, find_tree, tree_sizes
 
 __all__ = ["ContractionPlan", "contract_arrays", "plan_contraction", "strip_exponent"]
@@ -74,6 +78,11 @@ class ContractionPlan:
         Time spent finding the path (about 0 on a cache hit).
     n_slices : int
         Number of slices the contraction is split into (1 when not sliced).
+    extra : dict
+        Details: the path finder's name (``"path"``), and for output slicing how to cut the inputs.
+    outer : tuple
+        The output indices sliced over (each slice computes one block of the output; ``tree`` is then
+        the tree of one block); empty when not sliced over output indices.
     """
 
     tree: Any
@@ -85,6 +94,7 @@ class ContractionPlan:
     path_seconds: float
     n_slices: int = 1
     extra: dict = field(default_factory=dict)
+    outer: tuple = ()
 
     @property
     def largest_bytes(self) -> float:
@@ -96,20 +106,71 @@ class ContractionPlan:
         """Bytes held at the worst step of the contraction."""
         return self.peak * self.itemsize
 
-    def contract(self, arrays: Sequence[np.ndarray]) -> tuple[np.ndarray, float]:
+    def contract(
+        self, arrays: Sequence[np.ndarray], backend: Any = None, parallel: Any = None, progress: Any = None
+    ) -> tuple[np.ndarray, float]:
         """Contract ``arrays`` along the tree; return ``(mantissa, exponent)`` with the value
-        ``mantissa * 10**exponent``.
+        ``mantissa * 10**exponent`` (a numpy array, whatever the backend).
 
         The exponent is stripped from every intermediate, so no overflow happens at any size.
+        ``backend`` names an array library of :data:`~tnrbm.contract.backends.BACKENDS` (default numpy).
+        A plan sliced over output indices (``outer``) contracts one block per slice, run where
+        ``parallel`` says (:func:`~tnrbm.contract.executors.run_jobs`; ``progress`` reports each slice),
+        and rescales every block to the common largest exponent.
         """
-        if self.n_tensors == 1:
-            (arr,) = arrays
-            (term,) = self.tree.inputs
-            out = ctg.array_contract([arr], [term], self.tree.output)
-            return strip_exponent(np.asarray(out))
-        mantissa, exponent = self.tree.contract(list(arrays), strip_exponent=True)
-        m2, e2 = strip_exponent(np.asarray(mantissa))
-        return m2, float(exponent) + e2
+        name = get_backend(backend).name
+        if not self.outer:
+            return _contract_whole(self.tree, arrays, name)
+        shared = (self.tree, list(arrays), self.extra["take"], self.extra["scalars"], name)
+        values = list(itertools.product(*(range(d) for d in self.extra["outer_dims"])))
+        blocks = run_jobs(_contract_slice, shared, values, parallel=parallel, progress=progress)
+        return _assemble(blocks, values, self.extra["outer_dims"], self.extra["order"])
+
+
+def _contract_whole(tree: Any, arrays: Sequence, backend: str) -> tuple[np.ndarray, float]:
+    """``(mantissa, log10 exponent)`` of a whole (unsliced or cotengra-sliced) contraction on ``backend``."""
+    be = get_backend(backend)
+    if be.name != "numpy":  # torch wants one dtype for all: the common one (complex128 or float64)
+        dtype = np.result_type(*(np.asarray(a).dtype for a in arrays))
+        arrays = [be.to(np.asarray(a, dtype=dtype)) for a in arrays]
+    if tree.N == 1:
+        (arr,) = arrays
+        (term,) = tree.inputs
+        out = ctg.array_contract([arr], [term], tree.output)
+        return strip_exponent(be.to_numpy(out))
+    mantissa, exponent = tree.contract(list(arrays), strip_exponent=True)
+    m2, e2 = strip_exponent(be.to_numpy(mantissa))
+    return m2, float(autoray.to_numpy(exponent)) + e2
+
+
+def _contract_slice(shared: tuple, values: tuple) -> tuple[np.ndarray, float]:
+    """One block of an output-sliced contraction: the sliced indices fixed to ``values``."""
+    tree, arrays, take, scalars, backend = shared
+    sub = []
+    for arr, axes in zip(arrays, take):
+        index = [slice(None)] * np.ndim(arr)
+        for axis, k in axes:
+            index[axis] = values[k]
+        sub.append(np.asarray(arr)[tuple(index)])
+    mantissa, exponent = _contract_whole(tree, [sub[k] for k in range(len(sub)) if k not in scalars], backend)
+    for k in scalars:  # inputs whose every index is sliced: numbers that multiply the block
+        m, e = strip_exponent(np.asarray(sub[k]).reshape(1))
+        mantissa, exponent = mantissa * m[0], exponent + e
+    return mantissa, exponent
+
+
+def _assemble(blocks: list, values: list, dims: tuple, order: tuple) -> tuple[np.ndarray, float]:
+    """The whole output from its blocks, each ``(mantissa, log10 exponent)``, rescaled to the largest."""
+    live = [e for m, e in blocks if np.any(m != 0)]
+    top = max(live) if live else 0.0
+    first = blocks[0][0]
+    dtype = np.result_type(*(m.dtype for m, _ in blocks))
+    full = np.zeros(tuple(dims) + np.shape(first), dtype=dtype)
+    for (m, e), v in zip(blocks, values):
+        if np.any(m != 0):
+            full[v] = m * 10.0 ** (e - top)
+    m2, e2 = strip_exponent(np.transpose(full, order))
+    return m2, top + e2
 
 
 def _slice_to_fit(tree: Any, size_dict: dict, output: tuple, limit: float, itemsize: int) -> tuple[Any, int]:
@@ -122,6 +183,40 @@ def _slice_to_fit(tree: Any, size_dict: dict, output: tuple, limit: float, items
     return tree, int(tree.nslices)
 
 
+def _outer_network(inputs: list, output: tuple, outer: tuple, keys: Sequence[float] | None) -> tuple:
+    """The network of one block with the output indices ``outer`` fixed, and how to cut the inputs."""
+    take = [[(axis, outer.index(ix)) for axis, ix in enumerate(term) if ix in outer] for term in inputs]
+    reduced = [tuple(ix for ix in term if ix not in outer) for term in inputs]
+    scalars = tuple(k for k, term in enumerate(reduced) if not term)
+    kept = [k for k in range(len(inputs)) if k not in scalars]
+    sub_output = tuple(ix for ix in output if ix not in outer)
+    sub_keys = None if keys is None else [keys[k] for k in kept]
+    order = tuple((outer + sub_output).index(ix) for ix in output)
+    return [reduced[k] for k in kept], sub_output, sub_keys, {"take": take, "scalars": scalars, "order": order}
+
+
+def _slice_outer(inputs: list, output: tuple, size_dict: dict, limit: float, itemsize: int, keys: Any, cache: Any):
+    """Slice over output indices (in the order of ``output``) until one block's peak, plus the whole
+    output it is assembled into, fits ``limit``; None when no number of sliced indices fits."""
+    out_size = math.prod(size_dict[ix] for ix in output)
+    for k in range(1, len(output) + 1):
+        outer = output[:k]
+        sub_inputs, sub_output, sub_keys, extra = _outer_network(inputs, output, outer, keys)
+        if not sub_inputs:
+            return None
+        if len(sub_inputs) == 1:
+            tree = ctg.ContractionTree(sub_inputs, sub_output, size_dict)
+            largest, peak = tree_sizes(tree)
+        else:
+            tree, name, (largest, peak) = find_tree(sub_inputs, sub_output, size_dict, sub_keys, cache)
+            extra["path"] = name
+        peak = peak + 2 * out_size  # the assembled output and its rescaled copy
+        if peak * itemsize <= limit:
+            extra["outer_dims"] = tuple(size_dict[ix] for ix in outer)
+            return tree, extra, largest, peak, math.prod(extra["outer_dims"]), outer
+    return None
+
+
 def plan_contraction(
     inputs: Sequence[Sequence[Hashable]],
     output: Sequence[Hashable],
@@ -131,7 +226,7 @@ def plan_contraction(
     max_memory: Any = None,
     what: str = "the contraction",
     way_out: str = "use a smaller region",
-    slicing: bool = False,
+    slicing: bool | str = False,
     keys: Sequence[float] | None = None,
     cache: PathCache | None = None,
 ) -> ContractionPlan:
@@ -153,8 +248,11 @@ def plan_contraction(
     what, way_out
         For the error message.
     slicing
-        When the peak exceeds ``max_memory``, slice the tree (cotengra) until it fits instead of
-        refusing; the output itself must still fit.
+        When the peak exceeds ``max_memory``, slice instead of refusing: over inner indices (cotengra)
+        while the output is small, otherwise over output indices (in the order of ``output``): each
+        slice then computes one block of the output (``plan.outer`` names the sliced indices), and the
+        blocks are assembled with their exponents rescaled to the largest. The whole output must fit.
+        ``"inner"`` or ``"outer"`` forces one of the two.
     keys
         A position per input tensor (e.g. along a chain), for the sweep path.
     cache
@@ -191,10 +289,19 @@ def plan_contraction(
             tree, name = ctg.array_contract_tree(inputs, output, size_dict, optimize=optimize), str(optimize)
         largest, peak = tree_sizes(tree)
     path_seconds = time.perf_counter() - t0
-    n_slices = 1
+    n_slices, outer, extra = 1, (), {"path": name}
+    if slicing not in (True, False, "inner", "outer"):
+        raise InvalidParameterError(f"slicing must be True, False, 'inner' or 'outer'; got {slicing!r}")
     if peak * itemsize > limit and slicing:
-        tree, n_slices = _slice_to_fit(tree, size_dict, output, limit, itemsize)
-        largest, peak = tree_sizes(tree)
+        inner, n_inner = _slice_to_fit(tree, size_dict, output, limit, itemsize)
+        if slicing != "outer" and (tree_sizes(inner)[1] * itemsize <= limit or slicing == "inner"):
+            tree, n_slices = inner, n_inner
+            largest, peak = tree_sizes(tree)
+        else:  # the output is (close to) the largest tensor: slice over output indices
+            sliced = _slice_outer(inputs, output, size_dict, limit, itemsize, keys, cache)
+            if sliced is not None:
+                tree, extra, largest, peak, n_slices, outer = sliced
+                extra.setdefault("path", name)
     if peak * itemsize > limit:
         hint = way_out if slicing else f"{way_out}, or pass slicing=True (cotengra slices the contraction)"
         raise MemoryLimitError(
@@ -205,14 +312,15 @@ def plan_contraction(
     single = float(math.prod(size_dict[i] for i in inputs[0]))
     return ContractionPlan(
         tree=tree,
-        flops=float(tree.total_flops()) if len(inputs) > 1 else single,
+        flops=float(tree.total_flops()) * (n_slices if outer else 1) if len(inputs) > 1 else single,
         largest_intermediate=largest,
         peak=peak,
         itemsize=itemsize,
         n_tensors=len(inputs),
         path_seconds=path_seconds,
         n_slices=n_slices,
-        extra={"path": name},
+        extra=extra,
+        outer=outer,
     )
 
 

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 from ..validation import check_base, check_region
 from . import cut, dense, mps
+from .batch import entanglement_many
 from .cut import spectrum_from_grams
 from .entanglement import entanglement
 from .estimate import Estimate, MethodEstimate, estimate
@@ -49,6 +50,7 @@ __all__ = [
     "cut",
     "dense",
     "entanglement",
+    "entanglement_many",
     "entanglement_profile",
     "entropies_from_spectrum",
     "estimate",

@@ -42,7 +42,10 @@ def entanglement(
     base: float | None = None,
     max_memory: int | str | None = None,
     surface: Any = None,
-    slicing: bool = False,
+    slicing: bool | str = False,
+    backend: str | None = None,
+    parallel: Any = None,
+    progress: Any = None,
 ) -> EntanglementResult:
     """The entanglement entropy of ``region`` (a set of visible indices) in a pure state.
 
@@ -80,7 +83,18 @@ def entanglement(
         For ``method="cut"``: the units ``(layer, index)`` to condition on instead of the minimal cut
         (any set separating the region from its complement; the bound is then ``len(surface) ln 2``).
     slicing
-        For ``method="cut"``: slice a contraction that would exceed ``max_memory`` (slower, smaller).
+        For ``method="cut"``: slice a contraction that would exceed ``max_memory`` (slower, smaller):
+        over output indices (blocks of the Gram matrices) when the Gram matrix is the largest tensor;
+        ``"inner"`` or ``"outer"`` forces cotengra's inner slicing or the output blocks.
+    backend
+        For ``method="cut"``: the array library of the contractions and the spectrum, a name in
+        :data:`tnrbm.contract.BACKENDS` (``"numpy"`` default, ``"torch"``, ``"jax"``, ``"cupy"``).
+    parallel
+        For ``method="cut"`` with slicing: where the slices run (None serial, ``"threads"``, ``"dask"``,
+        a ``concurrent.futures`` executor or a ``dask.distributed.Client``; see
+        :func:`tnrbm.contract.run_jobs`).
+    progress
+        Progress per slice: True for a tqdm bar, or a callable ``progress(done, total)``.
 
     Returns
     -------
@@ -106,6 +120,7 @@ def entanglement(
     base = check_base(base)
     slicing = check_bool(slicing, "slicing")
     problem = _problem(state, region, method, memory_limit(max_memory), surface, slicing)
+    problem.backend, problem.parallel, problem.progress = backend, parallel, progress
     if problem.network is not None and len(problem.region) == problem.n and surface is None:
         extra = {"trivial": "the region is the whole system of a pure state"}
         return _result(problem, "cut" if method == "auto" else method, np.array([1.0]), orders, base, t0, extra=extra)

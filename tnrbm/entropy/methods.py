@@ -53,6 +53,12 @@ class Problem:
         The memory limit in bytes.
     slicing : bool
         Whether contractions may be sliced to fit.
+    backend : str or None
+        The array library of contractions and spectra (:data:`tnrbm.contract.BACKENDS`; None: numpy).
+    parallel : None, str, executor or dask Client
+        Where slices run (:func:`tnrbm.contract.run_jobs`).
+    progress : None, bool or callable
+        Progress per slice (True: a tqdm bar; a callable ``progress(done, total)``).
     """
 
     network: BoltzmannNetwork | None
@@ -63,6 +69,9 @@ class Problem:
     surface_given: bool
     max_memory: int
     slicing: bool = False
+    backend: Any = None
+    parallel: Any = None
+    progress: Any = None
 
 
 @dataclass

@@ -143,6 +143,10 @@ class Geometry(Mapping):
         """Whether the layout closes on itself (False when not given)."""
         return bool(self._items.get("periodic", False))
 
+    def __reduce__(self) -> tuple:
+        """Pickled (e.g. sent to dask workers) as its items, rebuilt through :meth:`from_dict`."""
+        return (Geometry.from_dict, (self.to_dict(),))
+
     def to_dict(self) -> dict:
         """A plain (mutable) dict copy."""
         return dict(self._items)

@@ -10,7 +10,16 @@ from __future__ import annotations
 
 from .dense import contract_dense, contract_network
 from .forms import FORMS, physical_inds, register_form, to_tensor_network, unit_index, unit_tags
-from .mps import MPSPlan, bond_spectrum, exact_mps, mps_arrays, plan_mps, profile_spectra
+from .mps import (
+    MPSPlan,
+    bond_spectrum,
+    exact_mps,
+    mps_arrays,
+    plan_mps,
+    profile_spectra,
+    site_network,
+    streamed_bond_spectrum,
+)
 
 __all__ = [
     "FORMS",
@@ -24,6 +33,8 @@ __all__ = [
     "plan_mps",
     "profile_spectra",
     "register_form",
+    "site_network",
+    "streamed_bond_spectrum",
     "to_tensor_network",
     "unit_index",
     "unit_tags",

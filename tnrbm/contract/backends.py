@@ -1,0 +1,146 @@
+"""Array backends: where contractions and Gram spectra run (numpy, torch, jax, cupy), through autoray.
+
+:data:`BACKENDS` maps a name to a :class:`Backend`: how to move a numpy array there (``to``) and back
+(``to_numpy``). cotengra contracts any array autoray knows, and the Gram spectra call
+``autoray.do("linalg.eigh", ...)``, so a backend is only these two moves. ``"numpy"`` is the default;
+``"torch"`` (CUDA when available), ``"jax"`` (64-bit enabled: jax defaults to float32) and ``"cupy"`` are
+imported only when asked for. Arrays keep their dtype (complex128 or float64).
+
+Examples
+--------
+>>> import numpy as np
+>>> be = get_backend("numpy")
+>>> be.name, be.to_numpy(be.to(np.eye(2))).dtype
+('numpy', dtype('float64'))
+>>> sorted(BACKENDS)
+['cupy', 'jax', 'numpy', 'torch']
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import autoray
+import numpy as np
+
+from ..errors import InvalidParameterError
+
+__all__ = ["BACKENDS", "Backend", "available_backends", "get_backend", "register_backend"]
+
+
+@dataclass(frozen=True)
+class Backend:
+    """An array library: its name, the module that must be importable, and the two moves.
+
+    Attributes
+    ----------
+    name : str
+        The name passed as ``backend=``.
+    module : str
+        The module that must be importable (``"numpy"``, ``"torch"``, ...).
+    to : callable
+        ``to(numpy_array) -> backend array`` (same dtype; on the backend's default device).
+    to_numpy : callable
+        ``to_numpy(backend array) -> numpy.ndarray``.
+    """
+
+    name: str
+    module: str
+    to: Callable[[np.ndarray], Any]
+    to_numpy: Callable[[Any], np.ndarray]
+
+    @property
+    def available(self) -> bool:
+        """Whether the backend's module is installed."""
+        return importlib.util.find_spec(self.module) is not None
+
+
+def _to_numpy(x: Any) -> np.ndarray:
+    return np.asarray(autoray.to_numpy(x))
+
+
+def _torch_to(x: np.ndarray) -> Any:
+    import torch  # optional dependency
+
+    device = "cuda" if torch.cuda.is_available() else "cpu"
+    return torch.as_tensor(np.ascontiguousarray(x), device=device)
+
+
+def _jax_to(x: np.ndarray) -> Any:
+    import jax  # optional dependency
+
+    jax.config.update("jax_enable_x64", True)
+    return jax.numpy.asarray(x)
+
+
+def _cupy_to(x: np.ndarray) -> Any:
+    import cupy  # optional dependency
+
+    return cupy.asarray(x)
+
+
+#: name -> :class:`Backend`
+BACKENDS: dict[str, Backend] = {
+    "numpy": Backend("numpy", "numpy", np.asarray, np.asarray),
+    "torch": Backend("torch", "torch", _torch_to, _to_numpy),
+    "jax": Backend("jax", "jax", _jax_to, _to_numpy),
+    "cupy": Backend("cupy", "cupy", _cupy_to, _to_numpy),
+}
+
+
+def register_backend(backend: Backend) -> None:
+    """Add (or replace) a :class:`Backend` under ``backend.name``.
+
+    Examples
+    --------
+    >>> register_backend(Backend("numpy-copy", "numpy", np.array, np.asarray))
+    >>> get_backend("numpy-copy").name
+    'numpy-copy'
+    >>> del BACKENDS["numpy-copy"]
+    """
+    if not isinstance(backend, Backend):
+        raise InvalidParameterError(f"backend must be a tnrbm.contract.Backend; got {backend!r}")
+    BACKENDS[backend.name] = backend
+
+
+def get_backend(name: str | Backend | None) -> Backend:
+    """The :class:`Backend` called ``name`` (None: numpy); a clear error when unknown or not installed.
+
+    Examples
+    --------
+    >>> get_backend(None).name
+    'numpy'
+    >>> try:
+    ...     get_backend("fortran")
+    ... except InvalidParameterError as err:
+    ...     print(str(err)[:52])
+    backend must be one of 'cupy', 'jax', 'numpy', 'torc
+    """
+    if name is None:
+        return BACKENDS["numpy"]
+    if isinstance(name, Backend):
+        return name
+    if not isinstance(name, str) or name not in BACKENDS:
+        choices = ", ".join(repr(k) for k in sorted(BACKENDS))
+        raise InvalidParameterError(f"backend must be one of {choices}; got {name!r}")
+    backend = BACKENDS[name]
+    if not backend.available:
+        raise InvalidParameterError(
+            f"backend={name!r} needs the package {backend.module!r}, which is not installed "
+            f"(pip install {backend.module}); the installed backends are {available_backends()}"
+        )
+    return backend
+
+
+def available_backends() -> tuple[str, ...]:
+    """The names of the registered backends whose module is installed.
+
+    Examples
+    --------
+    >>> "numpy" in available_backends()
+    True
+    """
+    return tuple(name for name in sorted(BACKENDS) if BACKENDS[name].available)
