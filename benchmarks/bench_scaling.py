@@ -33,7 +33,6 @@ from tnrbm.entropy import spectrum_from_grams
 from tnrbm.entropy.batch import entanglement_many
 from tnrbm.entropy.cut import plan_grams
 
-# Geometry is frozen (__setattr__ raises), so the default pickle cannot rebuild it in a worker process;
 
 
 def previous_spectrum(gram_a, gram_b):

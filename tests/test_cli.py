@@ -457,3 +457,32 @@ def test_garbage_never_gives_a_traceback(capsys: pytest.CaptureFixture, region: 
         lines = [line for line in err.splitlines() if line]
         assert code in (1, 2) and len(lines) == 1 and lines[0].startswith("error:"), err
         assert "Traceback" not in err
+
+
+# ------------------------------------------------------------------ backends and workers on the command line
+def _entropy_json(capsys: pytest.CaptureFixture, *extra: str) -> dict:
+    spec = "local-chain:n=10,radius=1,complex=true,seed=3"
+    assert main(["entropy", spec, "0:5", "--method", "cut", "--json", *extra]) == 0
+    return json.loads(capsys.readouterr().out)
+
+
+def _reference_entropy() -> float:
+    rbm = tnrbm.specs.parse_model("local-chain:n=10,radius=1,complex=true,seed=3")
+    p = svd_spectrum(brute_force_psi_of(rbm), range(5), 10)  # brute-force amplitudes, dense SVD
+    p = p[p > 0]
+    return float(-(p * np.log(p)).sum())
+
+
+def test_backend_option_matches_the_dense_reference(capsys: pytest.CaptureFixture) -> None:
+    pytest.importorskip("torch")
+    ref = _reference_entropy()
+    assert abs(_entropy_json(capsys, "--backend", "torch")["entropy"] - ref) < 1e-10
+    assert abs(_entropy_json(capsys, "--backend", "numpy")["entropy"] - ref) < 1e-10
+
+
+def test_workers_option_runs_on_a_local_dask_cluster(capsys: pytest.CaptureFixture) -> None:
+    pytest.importorskip("dask.distributed")
+    ref = _reference_entropy()
+    assert abs(_entropy_json(capsys, "--workers", "1", "--slicing", "--max-memory", "64KiB")["entropy"] - ref) < 1e-10
+    assert main(["entropy", "local-chain:n=8,seed=0", "0:4", "--workers", "1", "--scheduler", "tcp://127.0.0.1:1"]) == 1
+    assert "not both" in capsys.readouterr().err

@@ -12,7 +12,7 @@ limits BLAS threads, :mod:`~tnrbm.contract.backends` moves arrays to numpy, torc
 from __future__ import annotations
 
 from .backends import BACKENDS, Backend, available_backends, get_backend, register_backend
-from .executors import PARALLEL_CHOICES, dask_client, make_progress, run_jobs
+from .executors import PARALLEL_CHOICES, cluster, dask_client, make_progress, run_jobs
 from .paths import (
     DEFAULT_PATH_CACHE,
     PATH_FINDERS,
@@ -31,6 +31,7 @@ __all__ = [
     "Backend",
     "PARALLEL_CHOICES",
     "available_backends",
+    "cluster",
     "dask_client",
     "get_backend",
     "make_progress",

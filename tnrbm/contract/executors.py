@@ -20,13 +20,14 @@ Examples
 from __future__ import annotations
 
 import concurrent.futures as cf
+import contextlib
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from ..errors import InvalidParameterError
 
-__all__ = ["PARALLEL_CHOICES", "run_jobs", "make_progress", "dask_client"]
+__all__ = ["PARALLEL_CHOICES", "run_jobs", "make_progress", "dask_client", "cluster"]
 
 #: the names ``parallel=`` accepts (besides an executor or a dask Client)
 PARALLEL_CHOICES = ("serial", "threads", "dask")
@@ -93,6 +94,45 @@ def dask_client(n_workers: int = 2, memory_limit: Any = None, processes: bool = 
         dashboard_address=":0",
     )
     return Client(cluster)
+
+
+@contextlib.contextmanager
+def cluster(n_workers: int | None = None, scheduler: str | None = None) -> Iterator[Any]:
+    """A dask client for the duration of a ``with`` block: on a running scheduler at ``scheduler``
+    (``"tcp://host:8786"``), on a new local cluster of ``n_workers`` worker processes, or None (serial).
+
+    The client (and a cluster it started) is closed when the block ends.
+
+    Examples
+    --------
+    >>> with cluster() as client:
+    ...     client is None
+    True
+    """
+    if scheduler is not None and n_workers is not None:
+        raise InvalidParameterError(
+            f"give n_workers (a local cluster) or scheduler (a running one), not both; got {n_workers}, {scheduler!r}"
+        )
+    if scheduler is None and n_workers is None:
+        yield None
+        return
+    if scheduler is not None:
+        try:
+            from dask.distributed import Client  # optional dependency
+        except ImportError as err:
+            raise InvalidParameterError(
+                "scheduler needs dask.distributed, which is not installed (pip install 'tnrbm[distributed]')"
+            ) from err
+        client = Client(str(scheduler))
+    else:
+        client = dask_client(n_workers=int(n_workers), processes=True)
+    try:
+        yield client
+    finally:
+        local = getattr(client, "cluster", None) if scheduler is None else None
+        client.close()
+        if local is not None:
+            local.close()
 
 
 def _run_dask(client: Any, fn: Callable, shared: Any, items: Sequence, step: Callable[[int], None]) -> list:

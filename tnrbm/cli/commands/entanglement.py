@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from ... import entanglement, entanglement_profile
+from ...contract import BACKENDS, cluster
 from ...entropy import method_names
 from ...specs import parse_model
 from ...validation import check_base
@@ -47,6 +48,12 @@ _BASE_HELP = "Logarithm base of the entropies and bounds: 2 for bits; default na
     "spectrum_truncated says whether values were left out).",
 )
 @click.option("--plot", "plot_path", default=None, help="Write the entanglement spectrum to this PNG.")
+@click.option(
+    "--backend", type=click.Choice(sorted(BACKENDS)), default="numpy", show_default=True, help="Array backend."
+)
+@click.option("--slicing", is_flag=True, help="Slice contractions that exceed --max-memory (slower, smaller).")
+@click.option("--workers", type=int, default=None, help="Run the slices on a local dask cluster of N processes.")
+@click.option("--scheduler", default=None, help="Run the slices on a running dask scheduler (tcp://host:8786).")
 def entropy(
     model: str,
     region: str,
@@ -57,12 +64,18 @@ def entropy(
     as_json: bool,
     full_spectrum: bool,
     plot_path: str | None,
+    backend: str,
+    slicing: bool,
+    workers: int | None,
+    scheduler: str | None,
 ) -> None:
     """Exact entanglement entropy of REGION in MODEL, with the cut bound m ln 2 and min(|A|,|B|) ln 2."""
     net = parse_model(model)
     reg = parse_region(region, net.n_visible)
-    limit = parse_memory_option(max_memory)
-    res = entanglement(net, reg, method=method, renyi=parse_renyi(renyi), base=base, max_memory=limit)
+    options = {"renyi": parse_renyi(renyi), "base": base, "max_memory": parse_memory_option(max_memory)}
+    with cluster(n_workers=workers, scheduler=scheduler) as client:
+        parallel = {} if client is None else {"parallel": client}
+        res = entanglement(net, reg, method=method, backend=backend, slicing=slicing, **options, **parallel)
     if plot_path:
         save_plot("spectrum", res, plot_path)
     if as_json:
