@@ -18,7 +18,7 @@ from ..errors import InvalidParameterError, MemoryLimitError
 from ..interop import as_network, is_netket_object
 from ..network import BoltzmannNetwork
 from ..network.base import check_bookkeeping
-from ..validation import check_base, check_bool, check_choice, check_region, check_renyi, memory_limit
+from ..validation import check_base, check_choice, check_region, check_renyi, memory_limit
 from .dense import as_state_vector
 from .methods import AUTO_METHODS, METHODS, NotApplicableError, Plan, Problem, method_names
 from .result import EntanglementResult
@@ -118,7 +118,8 @@ def entanglement(
     check_choice(method, "method", method_names())
     orders = check_renyi(renyi)
     base = check_base(base)
-    slicing = check_bool(slicing, "slicing")
+    if not (isinstance(slicing, (bool, np.bool_)) or (isinstance(slicing, str) and slicing in ("inner", "outer"))):
+        raise InvalidParameterError(f"slicing must be True, False, 'inner' or 'outer'; got {slicing!r}")
     problem = _problem(state, region, method, memory_limit(max_memory), surface, slicing)
     problem.backend, problem.parallel, problem.progress = backend, parallel, progress
     if problem.network is not None and len(problem.region) == problem.n and surface is None:
