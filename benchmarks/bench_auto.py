@@ -1,7 +1,7 @@
 """Does ``method="auto"`` pick the fastest method? Times dense, cut and mps (best of 5 warm calls) on a
 grid of small networks and prints, for each, the measured times, the costs auto compares
 (``result.extra["costs"]``) and the ratio of auto's choice to the fastest. Also the fitted rate
-``seconds / cost`` (median over cases with cost > 1e7) behind :data:`tnrbm.entropy.estimate.FLOPS_RATE`.
+``seconds / cost`` (median over cases with cost > 1e7) behind :data:`tnrbm.entropy.estimates.FLOPS_RATE`.
 
     python benchmarks/bench_auto.py
 """
@@ -13,7 +13,7 @@ import time
 import numpy as np
 
 import tnrbm
-from tnrbm.entropy.entanglement import _problem
+from tnrbm.entropy.compute import _problem
 from tnrbm.entropy.methods import METHODS
 from tnrbm.validation import memory_limit
 

@@ -34,7 +34,6 @@ from tnrbm.entropy.batch import entanglement_many
 from tnrbm.entropy.cut import plan_grams
 
 
-
 def previous_spectrum(gram_a, gram_b):
     """The spectrum as computed before (tnrbm main at e18b2e6), for the comparison."""
     ga = np.asarray(gram_a, dtype=np.complex128)

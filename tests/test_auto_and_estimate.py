@@ -15,7 +15,7 @@ import pytest
 import tnrbm
 from tnrbm.entropy import dense as dense_module
 from tnrbm.entropy import estimate
-from tnrbm.entropy.entanglement import _problem
+from tnrbm.entropy.compute import _problem
 from tnrbm.entropy.methods import METHODS
 from tnrbm.validation import memory_limit
 

@@ -26,9 +26,9 @@ from __future__ import annotations
 from ..validation import check_base, check_region
 from . import cut, dense, mps
 from .batch import entanglement_many
+from .compute import entanglement
 from .cut import spectrum_from_grams
-from .entanglement import entanglement
-from .estimate import Estimate, MethodEstimate, estimate
+from .estimates import Estimate, MethodEstimate, estimate
 from .information import mutual_information, tripartite_information
 from .methods import METHODS, NotApplicableError, Plan, Problem, method_names, register_method
 from .profile import EntanglementProfile, entanglement_profile

@@ -1,6 +1,6 @@
 """Many independent entanglement computations at once: many regions of one state, run anywhere.
 
-:func:`entanglement_many` calls :func:`~tnrbm.entropy.entanglement.entanglement` once per region, serially,
+:func:`entanglement_many` calls :func:`~tnrbm.entropy.entanglement` once per region, serially,
 on threads, on any ``concurrent.futures`` executor or on dask.distributed
 (:func:`tnrbm.contract.run_jobs`); the results come back in the order of the regions and equal the
 serial ones.
@@ -13,7 +13,7 @@ from typing import Any
 
 from ..contract import run_jobs
 from ..errors import InvalidParameterError
-from .entanglement import entanglement
+from .compute import entanglement
 from .result import EntanglementResult
 
 __all__ = ["entanglement_many"]
@@ -27,12 +27,12 @@ def _one(shared: tuple, region: Any) -> EntanglementResult:
 def entanglement_many(
     state: Any, regions: Iterable[Any], parallel: Any = None, progress: Any = None, **options: Any
 ) -> list[EntanglementResult]:
-    """:func:`~tnrbm.entropy.entanglement.entanglement` of ``state`` for every region, one job per region.
+    """:func:`~tnrbm.entropy.entanglement` of ``state`` for every region, one job per region.
 
     Parameters
     ----------
     state
-        Anything :func:`~tnrbm.entropy.entanglement.entanglement` takes (sent once to each dask worker).
+        Anything :func:`~tnrbm.entropy.entanglement` takes (sent once to each dask worker).
     regions
         The regions (each a set of visible indices).
     parallel
@@ -41,7 +41,7 @@ def entanglement_many(
     progress
         True for a tqdm bar, or a callable ``progress(done, total)``, called as regions finish.
     **options
-        Passed to every :func:`~tnrbm.entropy.entanglement.entanglement` call (``method``, ``renyi``,
+        Passed to every :func:`~tnrbm.entropy.entanglement` call (``method``, ``renyi``,
         ``max_memory``, ``backend`` ...).
 
     Returns

@@ -6,8 +6,8 @@ from typing import Any
 
 from ..network import BoltzmannNetwork
 from ..validation import check_disjoint
+from .compute import entanglement
 from .dense import as_state_vector
-from .entanglement import entanglement
 from .result import InformationResult
 
 __all__ = ["mutual_information", "tripartite_information"]

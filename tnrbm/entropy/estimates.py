@@ -21,7 +21,7 @@ from typing import Any
 from ..errors import MemoryLimitError
 from ..network import BoltzmannNetwork
 from ..validation import check_choice, format_bytes, memory_limit
-from .entanglement import SMALL_DENSE, _problem
+from .compute import SMALL_DENSE, _problem
 from .methods import AUTO_METHODS, METHODS, NotApplicableError, method_names
 
 __all__ = ["Estimate", "MethodEstimate", "estimate", "FLOPS_RATE"]
