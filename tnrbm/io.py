@@ -28,12 +28,10 @@ Examples
 from __future__ import annotations
 
 import json
-import math
 import os
 import tempfile
 import zipfile
 import zlib
-from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +41,7 @@ import scipy.sparse as sp
 from ._version import __version__
 from .errors import FileFormatError, InvalidParameterError, TnrbmError
 from .network import DBM, HIDDEN_CONVENTIONS, RBM, BoltzmannNetwork
+from .network.geometry import check_geometry_value, from_json_object
 from .validation import check_memory
 
 __all__ = ["save", "load", "read_metadata", "SCHEMA", "SCHEMA_VERSION", "SPIN_ORDERING", "NETKET_NOTE"]
@@ -67,54 +66,6 @@ _KINDS = {"RBM": RBM, "DBM": DBM}
 
 
 # --------------------------------------------------------------------------- geometry <-> JSON
-def _geometry_to_json(value: Any, where: str = "geometry") -> Any:
-    """A JSON-safe copy of ``value``: tuples and numpy arrays are tagged so that they come back as such."""
-    if value is None or isinstance(value, (bool, str)):
-        return value
-    if isinstance(value, (np.bool_,)):
-        return bool(value)
-    if isinstance(value, (int, np.integer)):
-        return int(value)
-    if isinstance(value, (float, np.floating)):
-        if not math.isfinite(float(value)):
-            raise InvalidParameterError(f"network.geometry must hold finite numbers; got {value!r} at {where}")
-        return float(value)
-    if isinstance(value, Mapping):
-        out = {}
-        for key, item in value.items():
-            if not isinstance(key, str):
-                raise InvalidParameterError(
-                    f"network.geometry must be a dict with string keys; got the key {key!r} at {where}"
-                )
-            if key in ("__tuple__", "__array__"):
-                raise InvalidParameterError(f"network.geometry must not use the reserved key {key!r} at {where}")
-            out[key] = _geometry_to_json(item, f"{where}[{key!r}]")
-        return out
-    if isinstance(value, tuple):
-        return {"__tuple__": [_geometry_to_json(x, f"{where}[{k}]") for k, x in enumerate(value)]}
-    if isinstance(value, list):
-        return [_geometry_to_json(x, f"{where}[{k}]") for k, x in enumerate(value)]
-    if isinstance(value, np.ndarray) and (value.dtype.kind in "biuf"):
-        if value.dtype.kind == "f" and not np.all(np.isfinite(value)):
-            raise InvalidParameterError(f"network.geometry must hold finite numbers; got a non-finite array at {where}")
-        return {"__array__": value.tolist(), "dtype": value.dtype.str}
-    raise InvalidParameterError(
-        f"network.geometry must hold only dicts, lists, tuples, strings, numbers, booleans, None and real numpy "
-        f"arrays (to be saved as JSON); got {type(value).__name__} at {where}"
-    )
-
-
-def _geometry_from_json(obj: dict) -> Any:
-    if set(obj) == {"__tuple__"}:
-        return tuple(obj["__tuple__"])
-    if set(obj) == {"__array__", "dtype"}:
-        dtype = np.dtype(str(obj["dtype"]))
-        if dtype.kind not in "biuf":
-            raise ValueError(f"geometry array dtype {dtype} is not a real numeric dtype")
-        return np.asarray(obj["__array__"], dtype=dtype)
-    return obj
-
-
 def _as_path(path: Any, action: str) -> Path:
     """``path`` (a str, bytes or os.PathLike) as a Path, or InvalidParameterError naming it."""
     if isinstance(path, (str, bytes, os.PathLike)):
@@ -164,7 +115,7 @@ def save(path: str | os.PathLike, network: BoltzmannNetwork) -> None:
     kind = "DBM" if isinstance(network, DBM) else "RBM" if isinstance(network, RBM) else None
     if kind is None:
         raise InvalidParameterError(f"network must be a tnrbm.RBM or tnrbm.DBM; got {type(network).__name__}")
-    geometry = _geometry_to_json(getattr(network, "geometry", None))
+    geometry = check_geometry_value(getattr(network, "geometry", None), json=True)
     dtype_name = np.dtype(network.dtype).name
     meta = {
         "schema": SCHEMA,
@@ -274,7 +225,7 @@ def _parse_metadata(target: Path, arrays: dict[str, np.ndarray]) -> dict:
             target, f"'metadata' must be a JSON string; got an array of dtype {raw.dtype} and shape {raw.shape}"
         )
     try:
-        meta = json.loads(str(raw[()]), object_hook=_geometry_from_json)
+        meta = json.loads(str(raw[()]), object_hook=from_json_object)
     except (ValueError, TypeError, RecursionError) as err:
         raise _fail(target, f"'metadata' is not valid JSON ({err})") from None
     if not isinstance(meta, dict):

@@ -26,19 +26,24 @@ import numpy as np
 from ..errors import InvalidParameterError
 from ..validation import check_bool, check_int
 
-__all__ = ["Geometry", "as_geometry", "check_geometry_value"]
+__all__ = ["Geometry", "as_geometry", "check_geometry_value", "from_json_object"]
 
 _RESERVED = ("__tuple__", "__array__")
 _INT_KEYS = {"n": 1, "alpha": 0, "radius": 0, "L": 1, "depth": 0, "branching": 1, "overlap": 0}
 
 
-def check_geometry_value(value: Any, where: str = "geometry") -> Any:
+def check_geometry_value(value: Any, where: str = "geometry", json: bool = False) -> Any:
     """``value`` if it can be saved as JSON (numpy arrays copied read-only), else InvalidParameterError.
+
+    With ``json=True`` the copy is JSON itself: tuples become ``{"__tuple__": [...]}`` and arrays
+    ``{"__array__": [...], "dtype": ...}``, so that :func:`from_json_object` brings them back as such.
 
     Examples
     --------
     >>> check_geometry_value({"shape": (2, 3)})
     {'shape': (2, 3)}
+    >>> check_geometry_value({"shape": (2, 3)}, json=True)
+    {'shape': {'__tuple__': [2, 3]}}
     """
     if value is None or isinstance(value, (bool, str)):
         return value
@@ -57,14 +62,18 @@ def check_geometry_value(value: Any, where: str = "geometry") -> Any:
                 )
             if key in _RESERVED:
                 raise InvalidParameterError(f"network.geometry must not use the reserved key {key!r} at {where}")
-            out[key] = check_geometry_value(item, f"{where}[{key!r}]")
+            out[key] = check_geometry_value(item, f"{where}[{key!r}]", json)
         return out
     if isinstance(value, (tuple, list)):
-        items = [check_geometry_value(x, f"{where}[{k}]") for k, x in enumerate(value)]
-        return tuple(items) if isinstance(value, tuple) else items
+        items = [check_geometry_value(x, f"{where}[{k}]", json) for k, x in enumerate(value)]
+        if isinstance(value, list):
+            return items
+        return {"__tuple__": items} if json else tuple(items)
     if isinstance(value, np.ndarray) and value.dtype.kind in "biuf":
         if value.dtype.kind == "f" and not np.all(np.isfinite(value)):
             raise InvalidParameterError(f"network.geometry must hold finite numbers; got a non-finite array at {where}")
+        if json:
+            return {"__array__": value.tolist(), "dtype": value.dtype.str}
         arr = value.copy()
         arr.setflags(write=False)
         return arr
@@ -72,6 +81,25 @@ def check_geometry_value(value: Any, where: str = "geometry") -> Any:
         f"network.geometry must hold only dicts, lists, tuples, strings, numbers, booleans, None and real numpy "
         f"arrays (to be saved as JSON); got {type(value).__name__} at {where}"
     )
+
+
+def from_json_object(obj: dict) -> Any:
+    """The inverse of ``check_geometry_value(..., json=True)`` for one JSON object (a ``json.loads`` hook).
+
+    Examples
+    --------
+    >>> import json
+    >>> json.loads('{"shape": {"__tuple__": [2, 3]}}', object_hook=from_json_object)
+    {'shape': (2, 3)}
+    """
+    if set(obj) == {"__tuple__"}:
+        return tuple(obj["__tuple__"])
+    if set(obj) == {"__array__", "dtype"}:
+        dtype = np.dtype(str(obj["dtype"]))
+        if dtype.kind not in "biuf":
+            raise ValueError(f"geometry array dtype {dtype} is not a real numeric dtype")
+        return np.asarray(obj["__array__"], dtype=dtype)
+    return obj
 
 
 def _check_known(items: dict) -> None:
