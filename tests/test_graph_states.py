@@ -126,3 +126,18 @@ def test_random_regular_graphs(n, d, seed):
         rank = gf2_rank(gamma_ab(edges, region, n))
         s = tnrbm.entanglement(net, region).entropy
         assert abs(s - rank * LN2) < 1e-9, (n, d, region)
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_states_graph_state_is_the_cz_state(seed):
+    """tnrbm.states.graph_state against prod CZ |+>^N built by hand (up to a global phase)."""
+    rng = np.random.default_rng(seed)
+    n = 7
+    edges = [(i, j) for i in range(n) for j in range(i + 1, n) if rng.random() < 0.4]
+    psi = tnrbm.states.graph_state(edges, n).to_dense()
+    ref = dense_graph_state(edges, n)
+    assert abs(abs(np.vdot(ref, psi)) - 1) < 1e-12
+    with pytest.raises(tnrbm.errors.InvalidParameterError, match="different sites"):
+        tnrbm.states.graph_state([(1, 1)], 3)
+    with pytest.raises(tnrbm.errors.InvalidParameterError, match="edges"):
+        tnrbm.states.graph_state([(0, 5)], 3)

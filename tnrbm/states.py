@@ -46,6 +46,7 @@ __all__ = [
     "toric_code_edges",
     "volume_law",
     "volume_law_stabilizers",
+    "graph_state",
     "parent_hamiltonian",
 ]
 
@@ -246,6 +247,39 @@ def toric_code_stabilizers(L: int) -> list[tuple[str, tuple[int, ...]]]:  # noqa
         + [("ZZZZ", p) for p in edges["plaquettes"]]
         + [("X" * len(loop), loop) for loop in edges["x_loops"]]
     )
+
+
+def graph_state(edges: Any, n: int) -> RBM:
+    """The graph state ``prod_{(i,j) in edges} CZ_ij |+>^n`` as an RBM: one spin hidden unit per edge.
+
+    Each edge ``(i, j)`` gets a hidden unit with ``b = i pi/4`` and ``W_ij = W_jj' = -i pi/4``: summing it
+    gives ``2 cos(pi/4 (1 - v_i - v_j))``, which is ``sqrt 2`` times ``-1`` exactly when both spins are down
+    (the CZ phase), and ``sqrt 2`` otherwise. Its entanglement is ``S_A = rank_GF2(Gamma_AB) ln 2``
+    (``Gamma_AB`` the adjacency block between A and the rest).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> bell = graph_state([(0, 1)], 2).to_dense()  # CZ |++> = (|00> + |01> + |10> - |11>) / 2
+    >>> np.round(bell / bell[0], 12).real.tolist()
+    [1.0, 1.0, 1.0, -1.0]
+    """
+    n = _check_n(n, "n", 1, "the graph state", 0)
+    if isinstance(edges, (str, bytes)) or not hasattr(edges, "__iter__"):
+        raise InvalidParameterError(f"edges must be a collection of pairs (i, j) of sites; got {edges!r}")
+    pairs = []
+    for k, edge in enumerate(edges):
+        if not (isinstance(edge, (tuple, list)) and len(edge) == 2):
+            raise InvalidParameterError(f"edges[{k}] must be a pair (i, j) of sites; got {edge!r}")
+        i, j = (check_int(x, f"edges[{k}]", minimum=0, maximum=n - 1) for x in edge)
+        if i == j:
+            raise InvalidParameterError(f"edges[{k}] must join two different sites; got {edge!r}")
+        pairs.append((i, j))
+    check_model_size(n + len(pairs), 2 * len(pairs), "the graph state")
+    rows = [x for pair in pairs for x in pair]
+    cols = [j for j in range(len(pairs)) for _ in (0, 1)]
+    w = sp.csr_array((np.full(len(rows), -0.25j * np.pi), (rows, cols)), shape=(n, len(pairs)))
+    return RBM(w, hidden_bias=np.full(len(pairs), 0.25j * np.pi))
 
 
 def volume_law(n: int) -> RBM:
