@@ -86,3 +86,18 @@ def test_mps_refuses_the_case_of_the_issue_before_allocating():
         tnrbm.entanglement(net, range(128), method="mps", max_memory="1GiB")
     with pytest.raises(MemoryLimitError, match="MPS"):
         tnrbm.entanglement_profile(net, max_memory="64GiB")  # all 256 arrays: ~137 GB
+
+
+def test_no_child_processes_are_left_behind():
+    """tnrbm's own work starts no processes (only parallel='dask' does, and closes them): none remain after
+    the mps, cut and profile routes (issue: an OOM-killed mps run left forked children orphaned)."""
+    import os
+    import subprocess
+
+    net = tnrbm.models.local_chain(16, radius=2, complex=True, seed=0)
+    for method in ("mps", "cut", "dense"):
+        tnrbm.entanglement(net, range(8), method=method)
+    tnrbm.entanglement_profile(net)
+    out = subprocess.run(["ps", "--ppid", str(os.getpid()), "-o", "pid=,args="], capture_output=True, text=True)
+    children = [line for line in out.stdout.splitlines() if "ps --ppid" not in line]
+    assert children == []

@@ -10,6 +10,7 @@ contraction, so the same network shape is planned once.
 from __future__ import annotations
 
 import functools
+import hashlib
 import math
 import warnings
 from collections import OrderedDict
@@ -19,7 +20,6 @@ from typing import Any
 import cotengra as ctg
 from cotengra.hyperoptimizers.hyper import get_default_hq_methods
 from cotengra.pathfinders.path_basic import ssa_to_linear
-from cotengra.reusable import hash_contraction
 
 from ..errors import InvalidParameterError
 from ..validation import check_int
@@ -204,6 +204,12 @@ def tree_sizes(tree: Any) -> tuple[float, float]:
     return float(largest), float(peak)
 
 
+def _contraction_key(inputs: list, output: tuple, size_dict: dict) -> Hashable:
+    """A key that identifies the contraction exactly (terms in order, each term's indices in order)."""
+    sizes = tuple(sorted((str(ix), int(d)) for ix, d in size_dict.items()))
+    return hashlib.sha1(repr((tuple(map(tuple, inputs)), tuple(output), sizes)).encode()).hexdigest()
+
+
 def find_tree(
     inputs: list, output: tuple, size_dict: dict, keys: Sequence[float] | None = None, cache: PathCache | None = None
 ) -> tuple[Any, str, tuple[float, float]]:
@@ -216,7 +222,10 @@ def find_tree(
     (4.0, 16.0)
     """
     cache = DEFAULT_PATH_CACHE if cache is None else cache
-    key = hash_contraction(inputs, output, size_dict)
+    # the exact contraction, index order within every term included: a tree is reused with its compiled
+    # contractor, which depends on the axis order (cotengra's hash_contraction sorts each term's indices,
+    # so two contractions of transposed tensors would share a tree and give transposed results)
+    key = _contraction_key(inputs, output, size_dict)
     if keys is not None:
         key = (key, hash(tuple(keys)))
     hit = cache.get(key)

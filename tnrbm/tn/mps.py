@@ -36,6 +36,7 @@ import cotengra as ctg
 import numpy as np
 
 from .._lazy import lazy_module
+from ..contract import find_tree
 from ..errors import InvalidParameterError
 from ..network import BoltzmannNetwork, TermBuilder, chain_positions
 from ..validation import check_memory
@@ -279,16 +280,20 @@ def site_network(plan: MPSPlan, s: int) -> tuple[list[np.ndarray], list[tuple[st
 
 def _site_tree(inputs: list[tuple[str, ...]], output: tuple[str, ...]) -> ctg.ContractionTree:
     """The contraction tree of one site (cached by the site's pattern: most sites of a chain share one)."""
-    labels: dict[str, int] = {}
-    canon_in = tuple(tuple(labels.setdefault(ix, len(labels)) for ix in term) for term in inputs)
-    canon_out = tuple(labels.setdefault(ix, len(labels)) for ix in output)
+    labels: dict[str, str] = {}
+    canon_in = tuple(tuple(labels.setdefault(ix, ctg.get_symbol(len(labels))) for ix in term) for term in inputs)
+    canon_out = tuple(labels.setdefault(ix, ctg.get_symbol(len(labels))) for ix in output)
     return _canonical_tree(canon_in, canon_out)
 
 
 @lru_cache(maxsize=4096)
 def _canonical_tree(inputs: tuple, output: tuple) -> ctg.ContractionTree:
     size_dict = {ix: 2 for term in inputs for ix in term} | {ix: 2 for ix in output}
-    return ctg.array_contract_tree(inputs, output, size_dict, optimize="auto")
+    if len(inputs) == 1:
+        return ctg.ContractionTree(list(inputs), output, size_dict)
+    # tnrbm's own finders (serial): cotengra's "auto" preset searches on a process pool, whose forked
+    # workers outlived an out-of-memory kill of the parent
+    return find_tree(list(inputs), output, size_dict)[0]
 
 
 def mps_arrays(plan: MPSPlan, max_memory: float | None = None) -> tuple[list[np.ndarray], float]:
