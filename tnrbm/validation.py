@@ -350,7 +350,8 @@ def check_region(region: Any, n: int, name: str = "region") -> tuple[int, ...]:
     >>> check_region(range(2), 4)
     (0, 1)
     """
-    if isinstance(region, (str, bytes)) or not isinstance(region, (Iterable, np.ndarray)):
+    scalar_array = isinstance(region, np.ndarray) and region.ndim == 0  # a number, like 2 itself
+    if isinstance(region, (str, bytes)) or not isinstance(region, (Iterable, np.ndarray)) or scalar_array:
         raise InvalidRegionError(f"{name} must be a collection of visible indices; got {region!r}")
     items = list(region.reshape(-1)) if isinstance(region, np.ndarray) else list(region)
     if len(items) == 0:
