@@ -162,7 +162,7 @@ def _choose(problem: Problem, method: str) -> tuple[Plan, dict]:
     refusals: dict[str, MemoryLimitError] = {}
     for name in sorted(AUTO_METHODS, key=lambda k: k != "dense"):  # dense first: it may settle it
         if name != "dense" and "dense" in plans and problem.n <= SMALL_DENSE:
-            break  # a dense vector of at most 2**12 entries: nothing is cheaper
+            break  # a dense vector of at most 2**SMALL_DENSE entries: nothing is cheaper
         try:
             plans[name] = METHODS[name](problem)
         except NotApplicableError:
