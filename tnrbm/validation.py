@@ -25,7 +25,7 @@ import numbers
 import os
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 import numpy as np
@@ -140,7 +140,7 @@ def parse_memory(value: Any, name: str = "max_memory") -> int | None:
         if match is None or unit not in _UNITS:
             raise InvalidParameterError(f"{name} must be {allowed}; got {value!r}")
         nbytes = float(match.group(1)) * _UNITS[unit]
-    elif isinstance(value, (numbers.Real, np.floating, np.integer)) and not isinstance(value, (bool, np.bool_)):
+    elif _is_real(value):
         nbytes = as_float(value)
     else:
         raise InvalidParameterError(f"{name} must be {allowed}; got {value!r}")
@@ -232,6 +232,18 @@ def check_int(value: Any, name: str, minimum: int | None = None, maximum: int | 
     return out
 
 
+def _is_real(value: Any) -> bool:
+    """A real number, Python or numpy (not a bool, not complex, not a string)."""
+    return isinstance(value, (numbers.Real, np.floating, np.integer)) and not isinstance(value, (bool, np.bool_))
+
+
+def _real_in(value: Any, name: str, inside: Callable[[float], bool], allowed: str) -> float:
+    """``value`` as a float if it is a real number for which ``inside`` holds, else the named error."""
+    if not (_is_real(value) and inside(as_float(value))):
+        raise InvalidParameterError(f"{name} must be {allowed}; got {value!r}")
+    return as_float(value)
+
+
 def check_real(value: Any, name: str) -> float:
     """A finite real number (not bool, not complex, not a string).
 
@@ -240,10 +252,7 @@ def check_real(value: Any, name: str) -> float:
     >>> check_real(0.5, "h")
     0.5
     """
-    ok = isinstance(value, (numbers.Real, np.floating, np.integer)) and not isinstance(value, (bool, np.bool_))
-    if not ok or not math.isfinite(as_float(value)):
-        raise InvalidParameterError(f"{name} must be a finite real number; got {value!r}")
-    return as_float(value)
+    return _real_in(value, name, math.isfinite, "a finite real number")
 
 
 def check_nonnegative(value: Any, name: str) -> float:
@@ -254,10 +263,7 @@ def check_nonnegative(value: Any, name: str) -> float:
     >>> check_nonnegative(0, "scale")
     0.0
     """
-    ok = isinstance(value, (numbers.Real, np.floating, np.integer)) and not isinstance(value, (bool, np.bool_))
-    if not ok or not math.isfinite(as_float(value)) or as_float(value) < 0:
-        raise InvalidParameterError(f"{name} must be a finite number >= 0; got {value!r}")
-    return as_float(value)
+    return _real_in(value, name, lambda x: math.isfinite(x) and x >= 0, "a finite number >= 0")
 
 
 def check_positive(value: Any, name: str) -> float:
@@ -268,10 +274,7 @@ def check_positive(value: Any, name: str) -> float:
     >>> check_positive(2**30, "learning_rate")
     1073741824.0
     """
-    ok = isinstance(value, (numbers.Real, np.floating, np.integer)) and not isinstance(value, (bool, np.bool_))
-    if not ok or not math.isfinite(as_float(value)) or not as_float(value) > 0:
-        raise InvalidParameterError(f"{name} must be a finite number > 0; got {value!r}")
-    return as_float(value)
+    return _real_in(value, name, lambda x: math.isfinite(x) and x > 0, "a finite number > 0")
 
 
 def check_fraction(value: Any, name: str) -> float:
@@ -282,10 +285,7 @@ def check_fraction(value: Any, name: str) -> float:
     >>> check_fraction(0.25, "density")
     0.25
     """
-    ok = isinstance(value, (numbers.Real, np.floating, np.integer)) and not isinstance(value, (bool, np.bool_))
-    if not ok or not 0.0 < as_float(value) <= 1.0:
-        raise InvalidParameterError(f"{name} must be a number in (0, 1]; got {value!r}")
-    return as_float(value)
+    return _real_in(value, name, lambda x: 0.0 < x <= 1.0, "a number in (0, 1]")
 
 
 def check_bool(value: Any, name: str) -> bool:
@@ -405,7 +405,7 @@ def check_base(base: Any) -> float | None:
     """
     if base is None:
         return None
-    ok = isinstance(base, (numbers.Real, np.floating, np.integer)) and not isinstance(base, (bool, np.bool_))
+    ok = _is_real(base)
     if not ok or not as_float(base) > 1 or math.isinf(as_float(base)):
         raise InvalidParameterError(f"base must be None (nats) or a finite number > 1 (2 for bits); got {base!r}")
     return float(base)
@@ -436,7 +436,7 @@ def check_renyi(renyi: Any) -> tuple[float, ...]:
             raise InvalidParameterError(
                 f"renyi must hold numbers, not strings; got {a!r} (write 2 or float('inf'), not '2' or 'inf')"
             )
-        if isinstance(a, (bool, np.bool_)) or not isinstance(a, (numbers.Real, np.floating, np.integer)):
+        if not _is_real(a):
             raise InvalidParameterError(f"renyi must hold orders alpha >= 0 (or inf); got {a!r}")
         x = as_float(a)
         if not x >= 0 or x == 1.0:
