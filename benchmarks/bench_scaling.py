@@ -10,10 +10,17 @@ as ``previous_spectrum``) and by the current one (:func:`tnrbm.entropy.spectrum_
 arithmetic for a real network, a diagonal or pivoted-Cholesky root, eigenvalues only). The ratio is
 previous / current for the whole computation; the spectra are compared.
 
-Table 2 (executors): the same independent jobs (the entanglement of several regions with the same m,
-:func:`tnrbm.entropy.batch.entanglement_many`) serially, on threads and on a dask LocalCluster of one and
-of two one-thread workers; the results must agree to 1e-12. On a 2-core machine shared with other work
-two workers cannot reach 2x; the measured ratio is printed as it is.
+Table 2 (executors): the same independent jobs (the entanglement, then the purity, of several regions
+with the same m, :func:`tnrbm.entropy.batch.entanglement_many`) serially, on threads and on a dask
+LocalCluster of one and of two one-thread workers (warmed: BLAS limited to one thread and tnrbm imported
+before the clock starts; ``--cold-workers`` times the imports too); the results must agree to 1e-12.
+The full spectrum ends in a memory-bound ``eigh``, which two processes on two cores share badly; the
+purity is contractions only. On a 2-core machine shared with other work two workers cannot reach 2x; the
+measured ratio is printed as it is.
+
+Table 3 (``--m14``): m = 14 (the 7x7 open lattice, first 3 rows), entanglement and purity, within 16 GiB.
+Table 4 (``--project``): periodic lattices, half the spins: L = 4, 5 measured (flops/s of the Gram
+contractions, spectrum time), L = 6 (m = 18) projected from its planned flops and the ``8**m`` eigen cost.
 """
 
 from __future__ import annotations
@@ -111,30 +118,102 @@ def _one_blas_thread() -> None:
     threadpool_limits(1)
 
 
-def executors(net, quick: bool, n_jobs: int) -> None:
+def _warm_worker() -> None:
+    """One BLAS thread in a dask worker (for the whole life of the worker process), tnrbm imported: a
+    long-lived worker has paid its imports before the work arrives."""
+    _one_blas_thread()
+    import tnrbm.entropy  # noqa: F401
+
+
+def _difference(quantity: str, a, b) -> float:
+    if quantity == "purity":
+        return abs(a.purity - b.purity)
+    return max(abs(a.entropy - b.entropy), float(np.max(np.abs(a.spectrum - b.spectrum))))
+
+
+def executors(net, quick: bool, n_jobs: int, quantity: str, warm: bool) -> float:
+    """Table 2: the same independent jobs serially, on threads and on 1 and 2 dask workers."""
     from dask.distributed import Client, LocalCluster
 
     regions = regions_of(net, quick)[:n_jobs]
-    print(f"\nTable 2: {len(regions)} independent regions, m = {[min_cut(net, r).size for r in regions]}")
-    runs = {}
-    t0 = time.perf_counter()
-    runs["serial"] = entanglement_many(net, regions, method="cut")
-    times = {"serial": time.perf_counter() - t0}
-    t0 = time.perf_counter()
-    runs["threads"] = entanglement_many(net, regions, method="cut", parallel="threads")
-    times["threads"] = time.perf_counter() - t0
+    what = "entanglement (full spectrum)" if quantity == "entanglement" else "purity (Renyi-2, no spectrum)"
+    print(f"\nTable 2 ({what}): {len(regions)} independent regions, m = {[min_cut(net, r).size for r in regions]}")
+    runs, times = {}, {}
+    for name, parallel in (("serial", None), ("threads", "threads")):
+        t0 = time.perf_counter()
+        runs[name] = entanglement_many(net, regions, method="cut", parallel=parallel, quantity=quantity)
+        times[name] = time.perf_counter() - t0
     for workers in (1, 2):
         with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=":0") as lc:
             with Client(lc) as client:
-                client.run(_one_blas_thread)
+                client.run(_warm_worker if warm else _one_blas_thread)
                 t0 = time.perf_counter()
-                runs[f"dask x{workers}"] = entanglement_many(net, regions, method="cut", parallel=client)
+                runs[f"dask x{workers}"] = entanglement_many(
+                    net, regions, method="cut", parallel=client, quantity=quantity
+                )
                 times[f"dask x{workers}"] = time.perf_counter() - t0
     for k, v in times.items():
-        diff = max(abs(a.entropy - b.entropy) for a, b in zip(runs["serial"], runs[k]))
-        dp = max(float(np.max(np.abs(a.spectrum - b.spectrum))) for a, b in zip(runs["serial"], runs[k]))
-        print(f"  {k:<10} {v:8.2f} s   |dS| vs serial {diff:.1e}   |dp| max {dp:.1e}")
-    print(f"  dask 1 worker / 2 workers = {times['dask x1'] / times['dask x2']:.2f}x (cores here: {os.cpu_count()})")
+        diff = max(_difference(quantity, a, b) for a, b in zip(runs["serial"], runs[k]))
+        print(f"  {k:<10} {v:8.2f} s   max difference vs serial {diff:.1e}")
+    ratio = times["dask x1"] / times["dask x2"]
+    print(f"  dask 1 worker / 2 workers = {ratio:.2f}x (cores here: {os.cpu_count()}; workers warm: {warm})")
+    return ratio
+
+
+def large_cut(side: int, rows: int, max_memory: str) -> None:
+    """Table 3: the entanglement and purity of the first ``rows`` rows of a ``side x side`` open lattice."""
+    net = tnrbm.models.local_lattice((side, side), periodic=False, seed=0)
+    region = tuple(range(rows * side))
+    t0 = time.perf_counter()
+    pur = tnrbm.purity(net, region, max_memory=max_memory)
+    t_pur = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    res = tnrbm.entanglement(net, region, method="cut", renyi=(2,), max_memory=max_memory)
+    t_ent = time.perf_counter() - t0
+    m = res.cut.size
+    print(f"\nTable 3: {side}x{side} open lattice, first {rows} rows: m = {m}, {2**m} x {2**m} Grams")
+    print(f"  entanglement: S = {res.entropy:.12f}, S_2 = {res.renyi[2]:.12f} (bound {m * np.log(2):.6f})")
+    print(
+        f"    {t_ent:.1f} s ({res.extra['contract_seconds']:.1f} s after planning), est. peak {res.memory / 2**30:.1f} GiB"
+    )
+    print(
+        f"  purity: S_2 = {pur.renyi2:.12f}, {t_pur:.1f} s; |S_2 - S_2(spectrum)| = {abs(pur.renyi2 - res.renyi[2]):.1e}"
+    )
+
+
+def projection(rate_sides=(4, 5), target=6) -> None:
+    """Table 4: periodic lattices, half the spins: measured contraction rate and eigen time, projected to
+    the ``target`` side from the planned flops and the 8**m eigen cost."""
+    rates, eig = [], None
+    print("\nTable 4: periodic L x L lattice, first half of the spins (planned flops: the best tree found)")
+    for side in rate_sides + (target,):
+        net = tnrbm.models.local_lattice((side, side), periodic=True, seed=0)
+        region = tuple(range(side * side // 2))
+        cut = min_cut(net, region)
+        networks, plans = plan_grams(net, region, cut, "1024PiB")
+        flops = sum(pl.flops for pl in plans)
+        peak = max(pl.peak_bytes for pl in plans)
+        if side == target:
+            rate = float(np.median(rates))
+            t_c = flops / rate
+            t_e = eig[1] * (2.0 ** (cut.size - eig[0])) ** 3
+            print(
+                f"  L={side}: m={cut.size}, {flops:.2e} flops, contraction peak {peak / 2**40:.1f} TiB, Gram "
+                f"{8 * 4.0**cut.size / 2**30:.0f} GiB: projected {t_c / 86400:.1f} days contraction "
+                f"+ {t_e / 86400:.1f} days spectrum on one core of this machine (the arithmetic does not allow it)"
+            )
+            continue
+        t0 = time.perf_counter()
+        grams = [pl.contract(arrays)[0].reshape(2**cut.size, -1) for pl, arrays in zip(plans, networks)]
+        t_c = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        spectrum_from_grams(*grams, overwrite=True)
+        t_e = time.perf_counter() - t0
+        rates.append(flops / t_c)
+        eig = (cut.size, t_e)
+        print(
+            f"  L={side}: m={cut.size}, {flops:.2e} flops in {t_c:.2f} s ({flops / t_c:.2e} flops/s), spectrum {t_e:.2f} s"
+        )
 
 
 def main() -> None:
@@ -144,6 +223,9 @@ def main() -> None:
     ap.add_argument("--skip-previous", action="store_true", help="do not time the previous spectrum")
     ap.add_argument("--skip-dask", action="store_true", help="do not run Table 2")
     ap.add_argument("--jobs", type=int, default=2, help="independent regions in Table 2 (default 2)")
+    ap.add_argument("--cold-workers", action="store_true", help="time the workers' first imports too")
+    ap.add_argument("--m14", action="store_true", help="Table 3: m = 14 (7x7 lattice; minutes, ~12 GiB)")
+    ap.add_argument("--project", action="store_true", help="Table 4: periodic 4x4, 5x5 measured, 6x6 projected")
     args = ap.parse_args()
     print(f"tnrbm {tnrbm.__version__}, numpy {np.__version__}, {platform.machine()}, {os.cpu_count()} cores")
     print(f"load average {os.getloadavg()}, BLAS threads {args.threads}")
@@ -151,7 +233,12 @@ def main() -> None:
     with threadpool_limits(args.threads):
         profile(net, region, args.skip_previous)
         if not args.skip_dask:
-            executors(net, args.quick, args.jobs)
+            for quantity in ("entanglement", "purity"):
+                executors(net, args.quick, args.jobs, quantity, warm=not args.cold_workers)
+        if args.m14:
+            large_cut(7, 3, "16GiB")
+        if args.project:
+            projection()
 
 
 if __name__ == "__main__":

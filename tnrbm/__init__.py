@@ -48,6 +48,8 @@ _NAMES = {
     "entanglement_profile": "tnrbm.entropy",
     "entanglement_many": "tnrbm.entropy",
     "estimate": "tnrbm.entropy",
+    "purity": "tnrbm.entropy",
+    "PurityResult": "tnrbm.entropy",
     "mutual_information": "tnrbm.entropy",
     "tripartite_information": "tnrbm.entropy",
     "exact_mps": "tnrbm.tn",

@@ -53,6 +53,8 @@ def strip_exponent(arr: np.ndarray) -> tuple[np.ndarray, float]:
     if peak == 0.0 or not np.isfinite(peak):
         return arr, 0.0
     e = math.floor(math.log10(peak))
+    if e == 0:  # already in [1, 10): no copy
+        return arr, 0.0
     return arr / 10.0**e, float(e)
 
 
@@ -139,8 +141,22 @@ def _contract_whole(tree: Any, arrays: Sequence, backend: str) -> tuple[np.ndarr
         out = ctg.array_contract([arr], [term], tree.output)
         return strip_exponent(be.to_numpy(out))
     mantissa, exponent = tree.contract(list(arrays), strip_exponent=True)
-    m2, e2 = strip_exponent(be.to_numpy(mantissa))
+    m2, e2 = _strip_own(be.to_numpy(mantissa))
     return m2, float(autoray.to_numpy(exponent)) + e2
+
+
+def _strip_own(arr: np.ndarray) -> tuple[np.ndarray, float]:
+    """:func:`strip_exponent` of an array this module owns (a contraction's result): in place, no copy."""
+    arr = np.asarray(arr)
+    if not arr.flags.writeable:
+        return strip_exponent(arr)
+    peak = float(np.max(np.abs(arr))) if arr.size else 0.0
+    if peak == 0.0 or not np.isfinite(peak):
+        return arr, 0.0
+    e = math.floor(math.log10(peak))
+    if e:
+        arr /= 10.0**e
+    return arr, float(e)
 
 
 def _contract_slice(shared: tuple, values: tuple) -> tuple[np.ndarray, float]:

@@ -12,7 +12,8 @@
     contracted with its complex conjugate into ``G_A = X^dagger X``, ``G_B = Y^dagger Y``, and
     ``rho_A = X G_B^T X^dagger`` has the nonzero spectrum of ``G_A^{1/2} G_B^T G_A^{1/2}``
     (:func:`spectrum_from_grams`; proof in ``docs/theory/entanglement.md``). The cost grows with
-    ``4**m`` and the contraction width, not with ``2**N``.
+    ``4**m`` and the contraction width, not with ``2**N``. :func:`purity` takes ``Tr rho_A^2`` (the
+    Renyi-2 entropy) from the same Grams without their ``8**m`` spectrum.
 ``"mps"`` (:mod:`~tnrbm.entropy.mps`)
     The exact MPS of the network in a site order where the region comes first (:mod:`tnrbm.tn.mps`).
 
@@ -27,11 +28,12 @@ from ..validation import check_base, check_region
 from . import cut, dense, mps
 from .batch import entanglement_many
 from .compute import entanglement
-from .cut import spectrum_from_grams
 from .estimates import Estimate, MethodEstimate, estimate
+from .grams import purity_from_grams, spectrum_from_grams
 from .information import mutual_information, tripartite_information
 from .methods import METHODS, NotApplicableError, Plan, Problem, method_names, register_method
 from .profile import EntanglementProfile, entanglement_profile
+from .renyi2 import PurityResult, purity
 from .result import EntanglementResult, InformationResult
 from .spectrum import entropies_from_spectrum, renyi_entropy
 
@@ -45,6 +47,7 @@ __all__ = [
     "NotApplicableError",
     "Plan",
     "Problem",
+    "PurityResult",
     "check_base",
     "check_region",
     "cut",
@@ -57,6 +60,8 @@ __all__ = [
     "method_names",
     "mps",
     "mutual_information",
+    "purity",
+    "purity_from_grams",
     "register_method",
     "renyi_entropy",
     "spectrum_from_grams",

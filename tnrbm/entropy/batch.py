@@ -13,21 +13,32 @@ from typing import Any
 
 from ..contract import run_jobs
 from ..errors import InvalidParameterError
+from ..validation import check_choice
 from .compute import entanglement
+from .renyi2 import PurityResult, purity
 from .result import EntanglementResult
 
-__all__ = ["entanglement_many"]
+__all__ = ["entanglement_many", "QUANTITIES"]
+
+#: what :func:`entanglement_many` computes per region
+QUANTITIES = {"entanglement": entanglement, "purity": purity}
 
 
-def _one(shared: tuple, region: Any) -> EntanglementResult:
-    state, options = shared
-    return entanglement(state, region, **options)
+def _one(shared: tuple, region: Any) -> EntanglementResult | PurityResult:
+    state, quantity, options = shared
+    return QUANTITIES[quantity](state, region, **options)
 
 
 def entanglement_many(
-    state: Any, regions: Iterable[Any], parallel: Any = None, progress: Any = None, **options: Any
-) -> list[EntanglementResult]:
-    """:func:`~tnrbm.entropy.entanglement` of ``state`` for every region, one job per region.
+    state: Any,
+    regions: Iterable[Any],
+    parallel: Any = None,
+    progress: Any = None,
+    quantity: str = "entanglement",
+    **options: Any,
+) -> list[EntanglementResult] | list[PurityResult]:
+    """:func:`~tnrbm.entropy.entanglement` (or :func:`~tnrbm.entropy.purity`) of ``state`` for every
+    region, one job per region.
 
     Parameters
     ----------
@@ -40,13 +51,15 @@ def entanglement_many(
         ``concurrent.futures`` executor or a ``dask.distributed.Client`` (see :func:`tnrbm.contract.run_jobs`).
     progress
         True for a tqdm bar, or a callable ``progress(done, total)``, called as regions finish.
+    quantity
+        ``"entanglement"`` (:func:`~tnrbm.entropy.entanglement`) or ``"purity"``
+        (:func:`~tnrbm.entropy.purity`: ``Tr rho_A^2`` without the spectrum).
     **options
-        Passed to every :func:`~tnrbm.entropy.entanglement` call (``method``, ``renyi``,
-        ``max_memory``, ``backend`` ...).
+        Passed to every call (``method``, ``renyi``, ``max_memory``, ``backend`` ...).
 
     Returns
     -------
-    list of EntanglementResult
+    list of EntanglementResult or PurityResult
         In the order of ``regions``.
 
     Examples
@@ -62,4 +75,5 @@ def entanglement_many(
         raise InvalidParameterError("regions must hold at least one region; got an empty list")
     if "region" in options or "parallel" in options:
         raise InvalidParameterError("regions and parallel are arguments of entanglement_many, not options")
-    return run_jobs(_one, (state, options), regions, parallel=parallel, progress=progress)
+    check_choice(quantity, "quantity", tuple(QUANTITIES))
+    return run_jobs(_one, (state, quantity, options), regions, parallel=parallel, progress=progress)

@@ -24,7 +24,7 @@ from .methods import AUTO_METHODS, METHODS, NotApplicableError, Plan, Problem, m
 from .result import EntanglementResult
 from .spectrum import entropies_from_spectrum
 
-__all__ = ["entanglement", "SMALL_DENSE"]
+__all__ = ["entanglement", "make_problem", "SMALL_DENSE"]
 
 #: up to this many spins, ``auto`` takes the dense method whenever it fits (measured: at N = 10-12
 #: the cut method is 1.5-4x faster on local chains, see docs/theory/memory.md)
@@ -90,9 +90,10 @@ def entanglement(
         For ``method="cut"``: the array library of the contractions and the spectrum, a name in
         :data:`tnrbm.contract.BACKENDS` (``"numpy"`` default, ``"torch"``, ``"jax"``, ``"cupy"``).
     parallel
-        For ``method="cut"`` with slicing: where the slices run (None serial, ``"threads"``, ``"dask"``,
-        a ``concurrent.futures`` executor or a ``dask.distributed.Client``; see
-        :func:`tnrbm.contract.run_jobs`).
+        For ``method="cut"``: where the two Gram contractions run as two jobs, or their slices when
+        sliced (None serial, ``"threads"``, ``"dask"``, a ``concurrent.futures`` executor or a
+        ``dask.distributed.Client``; see :func:`tnrbm.contract.run_jobs`). Many regions at once:
+        :func:`~tnrbm.entropy.batch.entanglement_many`.
     progress
         Progress per slice: True for a tqdm bar, or a callable ``progress(done, total)``.
 
@@ -120,7 +121,7 @@ def entanglement(
     base = check_base(base)
     if not (isinstance(slicing, (bool, np.bool_)) or (isinstance(slicing, str) and slicing in ("inner", "outer"))):
         raise InvalidParameterError(f"slicing must be True, False, 'inner' or 'outer'; got {slicing!r}")
-    problem = _problem(state, region, method, memory_limit(max_memory), surface, slicing)
+    problem = make_problem(state, region, method, memory_limit(max_memory), surface, slicing)
     problem.backend, problem.parallel, problem.progress = backend, parallel, progress
     if problem.network is not None and len(problem.region) == problem.n and surface is None:
         extra = {"trivial": "the region is the whole system of a pure state"}
@@ -136,8 +137,9 @@ def entanglement(
     return res
 
 
-def _problem(state: Any, region: Any, method: str, limit: int, surface: Any, slicing: bool) -> Problem:
-    """Check the state, region and surface; find the cut."""
+def make_problem(state: Any, region: Any, method: str, limit: int, surface: Any, slicing: Any) -> Problem:
+    """The :class:`~tnrbm.entropy.methods.Problem` of ``state`` and ``region``: the state, region and surface
+    checked, the cut found (``limit`` in bytes)."""
     if is_netket_object(state):
         state = as_network(state)
     if not isinstance(state, BoltzmannNetwork):
@@ -152,6 +154,9 @@ def _problem(state: Any, region: Any, method: str, limit: int, surface: Any, sli
         raise InvalidParameterError(f"surface is only used with method='cut'; got method={method!r}")
     cut = min_cut(state, region_t) if surface is None else cut_from_surface(state, region_t, surface)
     return Problem(state, None, n, region_t, cut, surface is not None, limit, slicing)
+
+
+_problem = make_problem  # the name before 0.3 (private)
 
 
 def _choose(problem: Problem, method: str) -> tuple[Plan, dict]:

@@ -4,8 +4,8 @@ With the minimal cut ``gamma_A`` of ``m`` units, ``psi = X Y^T`` where ``X[v_A, 
 are the two sides of the network with the ``2**m`` values ``c`` of the cut units fixed. Each side is
 contracted with its complex conjugate into ``G_A = X^dagger X``, ``G_B = Y^dagger Y``
 (:func:`gram_network`, :func:`tnrbm.contract.plan_contraction`), and ``rho_A = X G_B^T X^dagger`` has
-the nonzero spectrum of ``G_A^{1/2} G_B^T G_A^{1/2}`` (:func:`spectrum_from_grams`; proof in
-``docs/theory/entanglement.md``). The cost grows with ``4**m`` and the contraction width, not ``2**N``.
+the nonzero spectrum of ``G_A^{1/2} G_B^T G_A^{1/2}`` (:func:`~tnrbm.entropy.grams.spectrum_from_grams`;
+proof in ``docs/theory/entanglement.md``). The cost grows with ``4**m`` and the contraction width, not ``2**N``.
 """
 
 from __future__ import annotations
@@ -14,14 +14,13 @@ import time
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-import autoray
 import numpy as np
-import scipy.linalg
 
-from ..contract import SMALL_ARRAY, Backend, ContractionPlan, blas_threads, get_backend, plan_contraction
+from ..contract import SMALL_ARRAY, ContractionPlan, blas_threads, get_backend, plan_contraction, run_jobs
 from ..network import BoltzmannNetwork, TermBuilder, Unit, chain_positions
 from ..network.local import Term, absorb_vectors
 from ..validation import check_memory
+from .grams import GRAM_ARRAYS_HELD, LAPACK_WORK, spectrum_from_grams
 from .methods import NotApplicableError, Plan, Problem, register_method
 
 __all__ = ["BRA_SUFFIX", "gram_network", "spectrum_from_grams", "plan_grams"]
@@ -72,90 +71,6 @@ def _sweep_keys(positions: list[float], ring: int | None) -> list[float]:
     return [(p - start) % ring for p in positions]
 
 
-def _hermitian(g: np.ndarray) -> np.ndarray:
-    """``g`` made exactly Hermitian and scaled to largest magnitude 1; real when its imaginary part is 0."""
-    g = np.asarray(g)
-    if np.iscomplexobj(g) and not np.any(g.imag):
-        g = g.real
-    g = np.asarray(g, dtype=np.complex128 if np.iscomplexobj(g) else np.float64)
-    g = (g + g.conj().T) / 2
-    return g / max(float(np.max(np.abs(g))), np.finfo(float).tiny)
-
-
-def _is_diagonal(g: np.ndarray) -> bool:
-    return not np.any(g - np.diag(np.diag(g)))
-
-
-def _sandwich(ga: np.ndarray, gb: np.ndarray) -> np.ndarray:
-    """A Hermitian matrix with the nonzero spectrum of ``G_A^{1/2} G_B^T G_A^{1/2}``: ``R^dagger G_B^T R``
-    with ``G_A = R R^dagger`` (a diagonal root, or a pivoted Cholesky factor of the rank of ``G_A``)."""
-    if _is_diagonal(ga):  # e.g. every cut unit is a visible unit of this side
-        s = np.sqrt(np.clip(np.diag(ga).real, 0.0, None))
-        keep = np.flatnonzero(s)
-        return s[keep, None] * gb.T[np.ix_(keep, keep)] * s[None, keep]
-    pstrf = scipy.linalg.lapack.zpstrf if np.iscomplexobj(ga) else scipy.linalg.lapack.dpstrf
-    c, piv, rank, info = pstrf(ga, lower=1)  # G_A[P, P] = L L^dagger, rank-revealing
-    if info < 0:
-        raise FloatingPointError(f"the pivoted Cholesky factorization of a Gram matrix failed (info={info})")
-    order = piv - 1
-    low = np.tril(c)[:, :rank]
-    return low.conj().T @ gb.T[np.ix_(order, order)] @ low
-
-
-def _sandwich_backend(ga: np.ndarray, gb: np.ndarray, backend: Backend) -> np.ndarray:
-    """:func:`_sandwich` and the eigenvalues on another array library (``autoray.do``): an ``eigh`` root."""
-    x, y = backend.to(ga), backend.to(gb)
-    w, u = autoray.do("linalg.eigh", x)
-    root = u * autoray.do("sqrt", autoray.do("clip", w, 0.0, None))
-    mat = autoray.do("conj", root).T @ y.T @ root
-    mat = (mat + autoray.do("conj", mat).T) / 2
-    return backend.to_numpy(autoray.do("linalg.eigvalsh", mat))
-
-
-def spectrum_from_grams(gram_a: np.ndarray, gram_b: np.ndarray, backend: Any = None) -> tuple[np.ndarray, float]:
-    """The Schmidt probabilities of ``psi = X Y^T`` from ``G_A = X^dagger X`` and ``G_B = Y^dagger Y``.
-
-    ``rho_A = X Y^T conj(Y) X^dagger = X G_B^T X^dagger`` has the nonzero spectrum of
-    ``G_A^{1/2} G_B^T G_A^{1/2}``; it is normalized by its trace. Negative eigenvalues (rounding)
-    are set to zero; the largest of their sizes (relative to the trace) is returned.
-
-    Real Grams (a real network) are kept real (a real symmetric eigenproblem: about 4x fewer flops than a
-    complex one). On numpy the root of ``G_A`` is its square root when diagonal (e.g. the cut units are
-    visible units of that side; zero rows are dropped) and a rank-revealing pivoted Cholesky factor
-    otherwise; only eigenvalues are computed. Another ``backend`` (:data:`tnrbm.contract.BACKENDS`) runs the
-    eigen-decompositions there (``autoray.do("linalg.eigh")``).
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> rng = np.random.default_rng(0)
-    >>> x, y = rng.normal(size=(8, 3)), rng.normal(size=(4, 3))
-    >>> p, clipped = spectrum_from_grams(x.conj().T @ x, y.conj().T @ y)
-    >>> s = np.linalg.svd(x @ y.T, compute_uv=False) ** 2
-    >>> bool(np.allclose(p, s[:3] / s.sum()))
-    True
-    """
-    be = get_backend(backend)
-    ga, gb = _hermitian(gram_a), _hermitian(gram_b)
-    if _is_diagonal(gb) and not _is_diagonal(ga):  # same nonzero spectrum with the roles swapped
-        ga, gb = gb.T, ga.T
-    if be.name == "numpy" or _is_diagonal(ga):
-        mat = _sandwich(ga, gb)
-        p = np.linalg.eigvalsh((mat + mat.conj().T) / 2) if be.name == "numpy" else None
-        if p is None:
-            p = be.to_numpy(autoray.do("linalg.eigvalsh", be.to(mat)))
-    else:
-        p = _sandwich_backend(ga, gb, be)
-    p = np.sort(np.asarray(p, dtype=float))[::-1]
-    total = float(np.sum(p))
-    if not total > 0:
-        raise FloatingPointError("the Gram matrices give a zero state (the network's amplitudes vanish)")
-    p = p / total
-    clipped = float(max(0.0, -float(p.min()))) if p.size else 0.0
-    p = np.clip(p, 0.0, None)
-    return p / p.sum(), clipped
-
-
 def _split(builder: TermBuilder, cut: object) -> list[tuple[list[Unit], list[int]]]:
     """The bias units and couplings of each side: the region's wedge with the surface, and the rest."""
     surface, wedge = set(cut.surface), set(cut.wedge)
@@ -192,9 +107,11 @@ def plan_grams(
     """
     m = cut.size
     n = network.n_visible
+    itemsize = gram_itemsize(network)
     check_memory(
-        4 * 16.0 * 4.0**m,
-        f"the Gram-matrix work space of a cut of m={m} units (four {2**m} x {2**m} arrays)",
+        GRAM_ARRAYS_HELD * itemsize * 4.0**m,
+        f"the Gram-matrix work space of a cut of m={m} units ({GRAM_ARRAYS_HELD} {2**m} x {2**m} arrays of "
+        f"{itemsize} bytes per entry)",
         max_memory,
         "choose a smaller region or one with a smaller minimal cut (the cost grows like 4**m)",
     )
@@ -221,10 +138,56 @@ def plan_grams(
             way_out="choose a smaller region or one with a smaller minimal cut",
             slicing=slicing,
             keys=keys,
+            itemsize=itemsize,
         )
         networks.append(arrays)
         plans.append(plan)
     return networks, plans
+
+
+def gram_itemsize(network: BoltzmannNetwork) -> int:
+    """Bytes per entry of the Gram matrices of ``network``: 8 when real, 16 when complex."""
+    return 16 if network.is_complex else 8
+
+
+def gram_memory(plans: Sequence[ContractionPlan], m: int, itemsize: int, parallel: Any = None) -> float:
+    """Peak bytes of contracting the two Grams (one after the other, or at once when ``parallel``) and
+    taking their spectrum (:data:`~tnrbm.entropy.grams.GRAM_ARRAYS_HELD` arrays).
+
+    Each contraction's peak counts a copy of its largest intermediate (every step's result is rescaled,
+    :func:`~tnrbm.contract.plan.strip_exponent`, while the unscaled one is alive) and one of its output
+    (brought to the Gram's index order and shape); from m = 10 on, the BLAS work buffers
+    (:data:`~tnrbm.entropy.grams.LAPACK_WORK`)."""
+    gram = itemsize * 4.0**m
+    need = [p.peak_bytes + p.largest_bytes + gram for p in plans]
+    if _two_jobs(plans, parallel):
+        contraction = sum(need)
+    else:
+        contraction = max(need[0], gram + need[1])
+    return float(max(contraction, GRAM_ARRAYS_HELD * gram) + (LAPACK_WORK if m >= 10 else 0))
+
+
+def _two_jobs(plans: Sequence[ContractionPlan], parallel: Any) -> bool:
+    """Whether the two Gram contractions run as two jobs (``parallel`` given, neither sliced over outputs)."""
+    return parallel not in (None, "serial") and not any(p.outer for p in plans)
+
+
+def _contract_one(shared: tuple, job: tuple) -> np.ndarray:
+    """One Gram matrix as a ``2**m x 2**m`` array (the contraction's result reshaped before the next one)."""
+    backend, n = shared
+    plan, arrays = job
+    return plan.contract(arrays, backend=backend)[0].reshape(n, n)
+
+
+def _contract_grams(plans: Sequence[ContractionPlan], networks: Sequence, problem: Problem) -> list[np.ndarray]:
+    """``[G_A, G_B]`` (``2**m x 2**m``): two jobs where ``problem.parallel`` says, or each plan's slices
+    run there."""
+    n = 2**problem.cut.size
+    jobs = list(zip(plans, networks))
+    if _two_jobs(plans, problem.parallel):
+        return run_jobs(_contract_one, (problem.backend, n), jobs, parallel=problem.parallel, progress=problem.progress)
+    opts = {"backend": problem.backend, "parallel": problem.parallel, "progress": problem.progress}
+    return [pl.contract(arrays, **opts)[0].reshape(n, n) for pl, arrays in jobs]
 
 
 def _plan_cut(problem: Problem) -> Plan:
@@ -238,18 +201,15 @@ def _plan_cut(problem: Problem) -> Plan:
     def run() -> tuple[np.ndarray, dict]:
         t1 = time.perf_counter()
         small = max(pl.largest_intermediate for pl in plans) <= SMALL_ARRAY and 4**m <= SMALL_ARRAY
-        opts = {"backend": problem.backend, "parallel": problem.parallel, "progress": problem.progress}
         with blas_threads(1 if small else None):
-            grams = [pl.contract(arrays, **opts)[0].reshape(2**m, 2**m) for pl, arrays in zip(plans, networks)]
-            p, clipped = spectrum_from_grams(grams[0], grams[1], backend=problem.backend)
+            grams = _contract_grams(plans, networks, problem)
+            p, clipped = spectrum_from_grams(*grams, backend=problem.backend, overwrite=True)
         return p, {"clipped": clipped, "contract_seconds": time.perf_counter() - t1}
 
     return Plan(
         "cut",
         flops=float(sum(p.flops for p in plans) + 20.0 * 8.0**m),
-        memory=float(
-            max(max(p.peak_bytes for p in plans) + 16.0 * 4.0**m, 10 * 16.0 * 4.0**m)
-        ),  # + a held Gram; eigh work
+        memory=gram_memory(plans, m, gram_itemsize(problem.network), problem.parallel),
         run=run,
         overhead=3.5e7 + _PER_TENSOR * sum(p.n_tensors for p in plans) + 7.0 * sum(p.flops for p in plans),
         extra={

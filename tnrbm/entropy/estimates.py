@@ -21,7 +21,7 @@ from typing import Any
 from ..errors import MemoryLimitError
 from ..network import BoltzmannNetwork
 from ..validation import check_choice, format_bytes, memory_limit
-from .compute import SMALL_DENSE, _problem
+from .compute import SMALL_DENSE, make_problem
 from .methods import AUTO_METHODS, METHODS, NotApplicableError, method_names
 
 __all__ = ["Estimate", "MethodEstimate", "estimate", "FLOPS_RATE"]
@@ -142,7 +142,7 @@ def estimate(
     """
     check_choice(method, "method", method_names())
     limit = memory_limit(max_memory)
-    problem = _problem(state, region, method, _NO_LIMIT, None, False)
+    problem = make_problem(state, region, method, _NO_LIMIT, None, False)
     names = list(AUTO_METHODS) if method == "auto" else [method]
     found: dict[str, MethodEstimate] = {}
     skipped: dict[str, str] = {}

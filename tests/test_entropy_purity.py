@@ -1,0 +1,72 @@
+"""tnrbm.purity (Tr rho_A^2 without the spectrum) against the SVD of brute-force amplitudes (conftest),
+analytic purities of known states, and serial against parallel runs."""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import math
+
+import numpy as np
+import pytest
+from conftest import as_format, brute_force_psi, rbm_parameters, svd_spectrum
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import tnrbm
+from tnrbm.entropy import entanglement_many, purity
+from tnrbm.errors import InvalidParameterError, MemoryLimitError
+
+
+@settings(max_examples=60, deadline=None)
+@given(params=rbm_parameters(max_visible=10), data=st.data())
+def test_purity_matches_svd(params, data):
+    """Real and complex RBMs, spin and binary hidden units, any region: Tr rho_A^2 = sum p^2 of the SVD."""
+    w = params["W"]
+    n = w.shape[0]
+    net = tnrbm.RBM(as_format(w, params["fmt"]), params["a"], params["b"], hidden=params["hidden"])
+    psi = brute_force_psi([w], [params["a"], params["b"]], params["hidden"])
+    region = data.draw(st.lists(st.integers(0, n - 1), min_size=1, max_size=n, unique=True))
+    ref = float(np.sum(svd_spectrum(psi, region, n) ** 2))
+    res = purity(net, region, base=2)
+    assert res.purity == pytest.approx(ref, rel=1e-10, abs=1e-14)
+    assert res.renyi2 == pytest.approx(-math.log2(ref), abs=1e-10)
+    assert 0.0 <= res.renyi2 <= res.cut.size + 1e-10  # S_2 <= S_0 <= m bits
+    assert purity(net, region, method="spectrum").purity == pytest.approx(ref, rel=1e-10, abs=1e-14)
+
+
+@pytest.mark.parametrize("n", [6, 40, 400])
+def test_known_states(n):
+    """GHZ: Tr rho^2 = 1/2 for any cut; the cluster ring: 1/4 for any contiguous region of 2..n-2 spins."""
+    assert purity(tnrbm.states.ghz(n), range(n // 2)).purity == pytest.approx(0.5, abs=1e-12)
+    assert purity(tnrbm.states.cluster(n), range(1, n // 2)).purity == pytest.approx(0.25, abs=1e-12)
+
+
+def test_state_vector_and_whole_system():
+    bell = np.array([1.0, 0.0, 0.0, 1.0])
+    res = purity(bell, [0])
+    assert res.purity == pytest.approx(0.5) and res.method == "spectrum:dense"
+    chain = tnrbm.models.local_chain(8, radius=1, seed=0)
+    assert purity(chain, range(8)).purity == 1.0
+
+
+def test_parallel_equals_serial():
+    net = tnrbm.models.local_lattice((4, 4), periodic=False, seed=2)
+    regions = [range(8), [0, 1, 4, 5], [3, 7, 11, 15]]
+    serial = [purity(net, r).purity for r in regions]
+    with cf.ThreadPoolExecutor(2) as pool:
+        pooled = [purity(net, r, parallel=pool).purity for r in regions]
+    many = [r.purity for r in entanglement_many(net, regions, quantity="purity", parallel="threads")]
+    assert np.allclose(pooled, serial, rtol=1e-12, atol=0) and np.allclose(many, serial, rtol=1e-12, atol=0)
+
+
+def test_bad_input_and_memory():
+    chain = tnrbm.models.local_chain(8, radius=1, seed=0)
+    with pytest.raises(InvalidParameterError, match="method"):
+        purity(chain, [0], method="svd")
+    with pytest.raises(InvalidParameterError, match="state vector"):
+        purity(np.ones(4), [0], method="cut")
+    with pytest.raises(InvalidParameterError, match="quantity"):
+        entanglement_many(chain, [[0]], quantity="entropy")
+    big = tnrbm.models.local_chain(64, radius=4, seed=0)
+    with pytest.raises(MemoryLimitError, match="Gram"):
+        purity(big, range(32), method="cut", max_memory="1MiB")

@@ -1,0 +1,154 @@
+"""``purity(state, region)``: ``Tr rho_A^2`` and the Renyi-2 entropy without the Schmidt spectrum.
+
+The cut route contracts the two Gram matrices of the minimal cut (as ``method="cut"`` does) and takes
+``Tr (G_A G_B^T)^2 / Tr(G_A G_B^T)^2`` (:func:`~tnrbm.entropy.grams.purity_from_grams`): no
+``8**m`` eigen-decomposition, only the ``4**m`` contractions and at most one matrix product, and every
+step is a job that :func:`tnrbm.contract.run_jobs` can send to threads or dask workers. States that the
+cut route cannot take (state vectors, or a cut that does not fit) fall back to the spectrum of
+:func:`~tnrbm.entropy.entanglement`.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from ..contract import SMALL_ARRAY, blas_threads
+from ..errors import InvalidParameterError, MemoryLimitError
+from ..network import BoltzmannNetwork
+from ..validation import check_base, check_choice, memory_limit
+from .compute import entanglement, make_problem
+from .cut import _contract_grams, gram_itemsize, gram_memory, plan_grams
+from .grams import purity_from_grams
+
+__all__ = ["PurityResult", "purity", "PURITY_METHODS"]
+
+#: the routes :func:`purity` takes: the Gram matrices of the cut, or the spectrum (any entanglement method)
+PURITY_METHODS = ("auto", "cut", "spectrum")
+
+
+@dataclass
+class PurityResult:
+    """``Tr rho_A^2`` of a region and its Renyi-2 entropy.
+
+    Attributes
+    ----------
+    purity : float
+        ``Tr rho_A^2`` (``1`` for a product state, ``2**-m`` at the bound of a cut of ``m`` units).
+    renyi2 : float
+        ``S_2 = -log Tr rho_A^2`` in the chosen base.
+    base : float or None
+        None for nats.
+    method : str
+        ``"cut"`` (from the Gram matrices) or ``"spectrum:<entanglement method>"``.
+    region : tuple of int
+        The region A.
+    cut : tnrbm.bulk.Cut or None
+        The minimal cut (its ``bound`` is an upper bound of ``S_2`` too).
+    seconds : float
+        Wall time of the call.
+    memory : float
+        Estimated peak bytes.
+    extra : dict
+        Details (``contract_seconds``, ``n_slices``).
+    """
+
+    purity: float
+    renyi2: float
+    base: float | None
+    method: str
+    region: tuple
+    cut: Any
+    seconds: float
+    memory: float = 0.0
+    extra: dict = field(default_factory=dict)
+
+    def __repr__(self) -> str:
+        m = None if self.cut is None else self.cut.size
+        return f"PurityResult(purity={self.purity:.12g}, renyi2={self.renyi2:.12g}, method={self.method!r}, m={m})"
+
+
+def purity(
+    state: BoltzmannNetwork | np.ndarray,
+    region: Any,
+    method: str = "auto",
+    base: float | None = None,
+    max_memory: int | str | None = None,
+    surface: Any = None,
+    slicing: bool | str = False,
+    backend: str | None = None,
+    parallel: Any = None,
+    progress: Any = None,
+) -> PurityResult:
+    """The purity ``Tr rho_A^2`` of ``region`` and the Renyi-2 entropy ``S_2 = -ln Tr rho_A^2``.
+
+    Parameters
+    ----------
+    state, region, base, max_memory, surface, slicing, backend, progress
+        As in :func:`~tnrbm.entropy.entanglement`.
+    method
+        ``"cut"``: from the two Gram matrices of the minimal cut, without their spectrum (a network only).
+        ``"spectrum"``: from the Schmidt spectrum of :func:`~tnrbm.entropy.entanglement` (``method="auto"``).
+        ``"auto"``: ``"cut"`` for a network whose Gram matrices fit ``max_memory``, else ``"spectrum"``.
+    parallel
+        Where the two Gram contractions (or their slices) run: None, ``"threads"``, ``"dask"``, an
+        executor or a ``dask.distributed.Client`` (:func:`tnrbm.contract.run_jobs`).
+
+    Returns
+    -------
+    PurityResult
+
+    Examples
+    --------
+    >>> import numpy as np, tnrbm
+    >>> ghz = tnrbm.states.ghz(60)
+    >>> res = purity(ghz, range(30), base=2)
+    >>> round(res.purity, 12), round(res.renyi2, 12), res.method
+    (0.5, 1.0, 'cut')
+    """
+    t0 = time.perf_counter()
+    check_choice(method, "method", PURITY_METHODS)
+    base = check_base(base)
+    limit = memory_limit(max_memory)
+    if method in ("auto", "cut"):
+        problem = make_problem(state, region, "cut", limit, surface, slicing)
+        problem.backend, problem.parallel, problem.progress = backend, parallel, progress
+        if problem.network is None and method == "cut":
+            raise InvalidParameterError(
+                "method='cut' needs an RBM or a DBM (it contracts the network); got a state vector"
+            )
+        try:
+            if problem.network is not None:
+                return _from_grams(problem, base, t0)
+        except MemoryLimitError:
+            if method == "cut":
+                raise
+    options = {"max_memory": max_memory, "surface": surface, "slicing": slicing, "backend": backend}
+    res = entanglement(state, region, renyi=(2,), base=None, progress=progress, parallel=parallel, **options)
+    value = float(np.sum(res.spectrum**2))
+    extra = {"entanglement_method": res.method}
+    return _result(value, base, f"spectrum:{res.method}", res.region, res.cut, t0, res.memory, extra)
+
+
+def _from_grams(problem: Any, base: float | None, t0: float) -> PurityResult:
+    m = problem.cut.size
+    if len(problem.region) == problem.n:  # the whole system of a pure state
+        return _result(1.0, base, "cut", problem.region, problem.cut, t0, 0.0, {})
+    networks, plans = plan_grams(problem.network, problem.region, problem.cut, problem.max_memory, problem.slicing)
+    memory = gram_memory(plans, m, gram_itemsize(problem.network), problem.parallel)
+    t1 = time.perf_counter()
+    small = max(pl.largest_intermediate for pl in plans) <= SMALL_ARRAY and 4**m <= SMALL_ARRAY
+    with blas_threads(1 if small else None):
+        value = purity_from_grams(*_contract_grams(plans, networks, problem))
+    extra = {"contract_seconds": time.perf_counter() - t1, "n_slices": [pl.n_slices for pl in plans]}
+    return _result(value, base, "cut", problem.region, problem.cut, t0, memory, extra)
+
+
+def _result(value: float, base: Any, method: str, region: tuple, cut: Any, t0: float, memory: float, extra: dict):
+    ln_base = 1.0 if base is None else math.log(base)
+    s2 = max(-math.log(value), 0.0) / ln_base + 0.0
+    return PurityResult(value, s2, base, method, region, cut, time.perf_counter() - t0, float(memory), extra)
