@@ -151,12 +151,15 @@ class _RowTransfer:
         return u.reshape(batch, self.n_states)
 
     def product_states(self, reps: np.ndarray) -> np.ndarray:
-        """``X' |s>`` for each seam state ``s``: a product of columns of ``V'``, built by outer products."""
+        """``X' |s>`` for each seam state ``s``: a product of columns of ``V'`` (each half built, then one outer product)."""
         cols = self.v[_bits(reps, self.size)]  # (B, L, 2): column s_c of V'
-        out = np.ones((len(reps), 1))
-        for c in range(self.size):
-            out = (out[:, :, None] * cols[:, c, None, :]).reshape(len(reps), -1)
-        return out
+        halves = []
+        for lo, hi in ((0, self.size // 2), (self.size // 2, self.size)):
+            out = np.ones((len(reps), 1))
+            for c in range(lo, hi):
+                out = (out[:, :, None] * cols[:, c, None, :]).reshape(len(reps), -1)
+            halves.append(out)
+        return (halves[0][:, :, None] * halves[1][:, None, :]).reshape(len(reps), self.n_states)
 
 
 def _rescale(u: np.ndarray, log_norm: np.ndarray) -> None:
