@@ -91,6 +91,20 @@ def test_long_tori_overflow_free_dense_eigenvalues(cols, rows, k, h):
     assert lz == pytest.approx(dense_transfer_log_z(cols, rows, k, h), rel=1e-11)
 
 
+@pytest.mark.parametrize(("cols", "rows", "k", "h"), [(3, 3, -50.0, 0.0), (3, 5, -20.0, 30.0), (3, 5, 400.0, -90.0)])
+def test_strong_couplings_brute_force(cols, rows, k, h):
+    """Strong frustrated antiferromagnets (within the span limit) and a strong ferromagnet (no limit)."""
+    ref = brute_torus_log_z(cols, rows, k, h)
+    assert ising_torus_log_partition(cols, k, field=h, rows=rows) == pytest.approx(ref, rel=1e-12)
+
+
+def test_too_strong_antiferromagnet_is_refused():
+    with pytest.raises(InvalidParameterError, match=r"coupling=-100.0 with field=0.0 on rows of size=3 .* e\^1000"):
+        ising_torus_log_partition(3, -100.0, rows=3)
+    with pytest.raises(InvalidParameterError, match=r"coupling=-30.0 with field=300.0"):
+        ising_torus_log_partition(5, -30.0, field=300.0, rows=3)  # silently wrong (2882 for 3600) without the guard
+
+
 def test_one_vector_batches_match_kaufman():
     """max_memory that holds one vector at a time: many batches joined by log-sum-exp."""
     lz = ising_torus_log_partition(10, KC, max_memory=transfer_memory(10, 1))

@@ -32,6 +32,7 @@ from typing import Any
 
 import numpy as np
 
+from ..errors import InvalidParameterError
 from ..validation import check_int, check_memory, check_real, memory_limit
 
 __all__ = ["ising_torus_log_partition", "seam_orbits", "transfer_memory"]
@@ -42,6 +43,9 @@ GROUP = 4
 _CACHE_ENTRIES = 2**20
 _MAX_BATCH = 256
 _WAY_OUT = "use a smaller torus side (the row holds 2^size states) or a larger max_memory"
+#: largest span (in nats) of one transfer step's weights for an antiferromagnet: past it (measured: from about
+#: 748, float64's smallest subnormal) the frustrated paths that carry Z underflow
+MAX_ANTIFERRO_SPAN = 650.0
 
 
 def transfer_memory(size: int, batch: int = 1) -> int:
@@ -123,7 +127,7 @@ class _RowTransfer:
     """The rescaled ``X' = X / e^(L |K|)`` and ``D' = D / max D`` of one row, applied to batches in place."""
 
     def __init__(self, size: int, coupling: float, field: float) -> None:
-        self.size, self.n_states = size, 1 << size
+        self.size, self.n_states, self.coupling = size, 1 << size, coupling
         k = abs(coupling)
         self.v = np.array([[math.exp(coupling - k), math.exp(-coupling - k)]] * 2)
         self.v[1] = self.v[1, ::-1]  # V' = [[a, b], [b, a]]
@@ -132,6 +136,7 @@ class _RowTransfer:
         self.log_d = log_d - self.log_d_max
         self.d = np.exp(self.log_d)
         self.log_scale = self.log_d_max + size * k  # T = e^(log_scale) T'
+        self.span = float(-np.min(self.log_d)) + 2.0 * size * k  # ln(max / min) of D' and of X'
         self.groups = []  # (first axis, g, the 2^g x 2^g matrix V' (x) ... (x) V')
         for start in range(0, size, GROUP):
             mat = np.ones((1, 1))
@@ -163,15 +168,19 @@ class _RowTransfer:
 
 
 def _rescale(u: np.ndarray, log_norm: np.ndarray) -> None:
+    """Divide each vector by its largest entry and add the log to ``log_norm`` (a vector of zeros: -inf)."""
     top = np.max(u, axis=1)
+    dead = top <= 0.0
+    top[dead] = 1.0
     u /= top[:, None]
     log_norm += np.log(top)
+    log_norm[dead] = -math.inf
 
 
 def _batch_log_traces(row: _RowTransfer, reps: np.ndarray, rows: int) -> np.ndarray:
     """``log <s|T'^M|s>`` for each seam state of the batch."""
-    if rows == 1:
-        return row.log_d[reps] + row.size * math.log(row.v[0, 0])
+    if rows == 1:  # X'_(ss) = a^L, a = e^(K - |K|)
+        return row.log_d[reps] + row.size * (row.coupling - abs(row.coupling))
     half = rows // 2
     u = row.product_states(reps)  # u_1 = d'(s)^(1/2) X'|s>, the factor kept in log_norm
     log_norm = 0.5 * row.log_d[reps]
@@ -185,7 +194,8 @@ def _batch_log_traces(row: _RowTransfer, reps: np.ndarray, rows: int) -> np.ndar
     else:  # <D' u_m | X' | D' u_m>
         u *= row.d
         total = np.einsum("bi,bi->b", u, row.apply_x(u))
-    return 2.0 * log_norm + np.log(total)
+    with np.errstate(divide="ignore"):  # a slice whose weight underflowed: log 0 = -inf
+        return 2.0 * log_norm + np.log(total)
 
 
 def _log_sum_exp(x: np.ndarray) -> float:
@@ -226,7 +236,9 @@ def ising_torus_log_partition(
     Raises
     ------
     InvalidParameterError
-        For a bad ``size``, ``rows``, ``coupling``, ``field`` or ``max_memory``.
+        For a bad ``size``, ``rows``, ``coupling``, ``field`` or ``max_memory``, and for an antiferromagnet
+        so strong that one step's weights span more than ``e^650`` (:data:`MAX_ANTIFERRO_SPAN`; float64
+        would silently lose its frustrated configurations). Ferromagnets have no such limit.
     MemoryLimitError
         When even a batch of one vector of ``2^size`` entries would not fit in ``max_memory``.
 
@@ -249,6 +261,13 @@ def ising_torus_log_partition(
     fit = (limit // (8 * (1 << size)) - 8) // 3
     batch = int(max(1, min(fit, _MAX_BATCH, max(1, _CACHE_ENTRIES >> size))))
     row = _RowTransfer(size, coupling, field)
+    if coupling < 0.0 and row.span > MAX_ANTIFERRO_SPAN:
+        raise InvalidParameterError(
+            f"coupling={coupling!r} with field={field!r} on rows of size={size} gives one transfer step weights "
+            f"spanning e^{row.span:.0f}; an antiferromagnet (coupling < 0) needs at most e^{MAX_ANTIFERRO_SPAN:.0f} "
+            "(its frustrated paths underflow float64 beyond): use a smaller |coupling| or |field| (the ground "
+            "state dominates ln Z long before)"
+        )
     reps, counts = seam_orbits(size, flip=field == 0.0)
     logs = np.empty(len(reps))
     for lo in range(0, len(reps), batch):
