@@ -10,6 +10,7 @@ from __future__ import annotations
 import itertools
 import json
 import math
+import tracemalloc
 
 import numpy as np
 import pytest
@@ -103,6 +104,19 @@ def test_too_strong_antiferromagnet_is_refused():
         ising_torus_log_partition(3, -100.0, rows=3)
     with pytest.raises(InvalidParameterError, match=r"coupling=-30.0 with field=300.0"):
         ising_torus_log_partition(5, -30.0, field=300.0, rows=3)  # silently wrong (2882 for 3600) without the guard
+
+
+def test_peak_memory_stays_within_max_memory():
+    """The batch chosen from max_memory keeps the traced peak (numpy reports to tracemalloc) under it."""
+    limit = transfer_memory(11, 3)
+    tracemalloc.start()
+    try:
+        lz = ising_torus_log_partition(11, KC, max_memory=limit)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak <= limit
+    assert lz == pytest.approx(kaufman_log_z(11, KC), rel=1e-10)
 
 
 def test_one_vector_batches_match_kaufman():
