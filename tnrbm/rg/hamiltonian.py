@@ -3,7 +3,8 @@
 ``H(v) = -sum_S K_S prod_{i in S} v_i + constant`` over subsets ``S`` of the spins ``v_i in {+1, -1}``
 (fields ``|S| = 1``, pairs ``|S| = 2``, multi-spin terms ``|S| >= 3``); the Boltzmann weight is
 ``exp(-H(v))``. :meth:`SpinHamiltonian.log_partition` contracts one tensor ``exp(K_S prod v_S)`` per
-term (hyper-indices on the spins), exactly and overflow-free; :meth:`SpinHamiltonian.to_rbm` gives the
+term (hyper-indices on the spins), exactly and overflow-free (the Ising torus of :func:`ising_torus` by the
+row-to-row transfer matrix of :mod:`tnrbm.rg.transfer` instead); :meth:`SpinHamiltonian.to_rbm` gives the
 exact RBM of pair couplings, one hidden spin per bond:
 
     exp(K v_i v_k) = (exp(-|K|) / 2) * 2 cosh(w (v_i + sign(K) v_k)),   cosh(2 w) = exp(2 |K|),
