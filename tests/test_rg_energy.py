@@ -143,3 +143,17 @@ def test_errors_name_the_argument():
         SpinHamiltonian(3, {(0, 5): 1.0})
     with pytest.raises(MemoryLimitError, match="needs about"):
         ising_torus(10, 0.4).log_partition(max_memory=2**12)
+
+
+@pytest.mark.parametrize("size", [3, 4, 6, 8])
+@pytest.mark.parametrize("k", [0.3, 0.4406868])
+def test_torus_log_z_kaufman_contraction_route(size, k):
+    """The generic contraction (method='contract'; 'auto' now takes the transfer matrix for a torus)."""
+    lz = ising_torus(size, k).log_partition(method="contract")
+    assert lz == pytest.approx(kaufman_log_z(size, k), rel=1e-10, abs=1e-10)
+
+
+@pytest.mark.slow
+def test_torus_log_z_kaufman_transfer_route_16():
+    """L = 16 (the contraction would need a 2^32-entry intermediate): the transfer route, by default."""
+    assert ising_torus(16, 0.6).log_partition() == pytest.approx(kaufman_log_z(16, 0.6), rel=1e-10)

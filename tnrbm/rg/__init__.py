@@ -4,6 +4,8 @@
   wavefunction convention stated there), exact ``log Z``, ``F^v``, ``F^h``, marginals ``p(v)``, ``p(h)``.
 * :mod:`~tnrbm.rg.hamiltonian`: spin Hamiltonians with pair and multi-spin terms, their exact
   ``log Z`` and the exact RBM of pair couplings (one hidden spin per bond).
+* :mod:`~tnrbm.rg.transfer`: exact ``log Z`` of the Ising torus by the row-to-row transfer matrix (one
+  seam slice per symmetry orbit): ``L = 16`` in seconds.
 * :mod:`~tnrbm.rg.coarse`: ``H^RBM(h)``, its couplings ``K~`` (Walsh-Hadamard / Moebius), ``H^RG``
   (eq. 11), the Mehta-Schwab transform (eq. 15) and ``Delta F`` (eq. 12).
 * :mod:`~tnrbm.rg.decimation`: exact 1D Ising decimation as RBM steps, stacked; the flow with field.
@@ -21,7 +23,7 @@ import warnings
 from typing import Any
 
 from ..models import hierarchy as _hierarchy
-from . import coarse, decimation, energy, hamiltonian, sampling, training
+from . import coarse, decimation, energy, hamiltonian, sampling, training, transfer
 from .coarse import (
     coarse_coupling,
     coarse_couplings,
@@ -55,6 +57,7 @@ from .energy import (
 from .hamiltonian import SpinHamiltonian, bond_weight, ising_chain, ising_torus, random_hamiltonian
 from .sampling import CRITICAL_COUPLING, SampleResult, block_estimate, swendsen_wang
 from .training import TrainResult, greedy_stack, train_rbm
+from .transfer import ising_torus_log_partition, seam_orbits
 
 __all__: list[str] = [
     "coarse",
@@ -63,6 +66,7 @@ __all__: list[str] = [
     "hamiltonian",
     "sampling",
     "training",
+    "transfer",
     "boltzmann_energy",
     "log_partition",
     "free_energy",
@@ -73,6 +77,8 @@ __all__: list[str] = [
     "SpinHamiltonian",
     "ising_chain",
     "ising_torus",
+    "ising_torus_log_partition",
+    "seam_orbits",
     "random_hamiltonian",
     "bond_weight",
     "walsh_hadamard",

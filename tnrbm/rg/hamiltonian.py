@@ -3,7 +3,8 @@
 ``H(v) = -sum_S K_S prod_{i in S} v_i + constant`` over subsets ``S`` of the spins ``v_i in {+1, -1}``
 (fields ``|S| = 1``, pairs ``|S| = 2``, multi-spin terms ``|S| >= 3``); the Boltzmann weight is
 ``exp(-H(v))``. :meth:`SpinHamiltonian.log_partition` contracts one tensor ``exp(K_S prod v_S)`` per
-term (hyper-indices on the spins), exactly and overflow-free; :meth:`SpinHamiltonian.to_rbm` gives the
+term (hyper-indices on the spins), exactly and overflow-free (the Ising torus of :func:`ising_torus` by the
+row-to-row transfer matrix of :mod:`tnrbm.rg.transfer` instead); :meth:`SpinHamiltonian.to_rbm` gives the
 exact RBM of pair couplings, one hidden spin per bond:
 
     exp(K v_i v_k) = (exp(-|K|) / 2) * 2 cosh(w (v_i + sign(K) v_k)),   cosh(2 w) = exp(2 |K|),
@@ -30,10 +31,21 @@ import numpy as np
 
 from ..errors import InvalidParameterError
 from ..network import RBM, check_configurations
-from ..validation import check_real, rng_from_seed
+from ..validation import check_choice, check_int, check_real, rng_from_seed
 from ._contract import log_contract
+from .transfer import ising_torus_log_partition
 
-__all__ = ["SpinHamiltonian", "ising_chain", "ising_torus", "random_hamiltonian", "bond_weight"]
+__all__ = [
+    "SpinHamiltonian",
+    "ising_chain",
+    "ising_torus",
+    "random_hamiltonian",
+    "bond_weight",
+    "LOG_PARTITION_METHODS",
+]
+
+#: the ways :meth:`SpinHamiltonian.log_partition` can contract
+LOG_PARTITION_METHODS = ("auto", "contract", "transfer")
 
 
 def bond_weight(coupling: float) -> float:
@@ -97,6 +109,7 @@ class SpinHamiltonian:
         self.terms = _check_terms(self.n, terms)
         self.constant = float(constant)
         self.positions = np.arange(self.n, dtype=float) if positions is None else np.asarray(positions, float)
+        self._torus: tuple[int, int, float, float] | None = None  # set by ising_torus
 
     def __repr__(self) -> str:
         return f"SpinHamiltonian(n={self.n}, terms={len(self.terms)}, max order={self.order})"
@@ -127,18 +140,48 @@ class SpinHamiltonian:
                 out = out - np.prod(conf[..., idx], axis=-1) @ np.array(list(group.values()))
         return out
 
-    def log_partition(self, max_memory: float | None = None, slicing: bool = False, sweep: bool = False) -> float:
-        """``log Tr_v exp(-H(v))`` by exact contraction of one tensor per term (overflow-free).
+    def log_partition(
+        self, max_memory: float | None = None, slicing: bool = False, sweep: bool = False, method: str = "auto"
+    ) -> float:
+        """``log Tr_v exp(-H(v))``, exactly and overflow-free.
 
-        ``sweep=True`` contracts the terms in the order of the spin positions (row by row on a lattice:
-        width ``2 L`` on an ``L x L`` torus) instead of searching a path; ``slicing`` lets cotengra slice a
-        contraction that would not fit in ``max_memory``.
+        ``method="contract"`` contracts one tensor per term: ``sweep=True`` in the order of the spin
+        positions (row by row on a lattice: width ``2 L`` on an ``L x L`` torus) instead of searching a path,
+        ``slicing`` lets cotengra slice a contraction that would not fit in ``max_memory``.
+        ``method="transfer"`` is the row-to-row transfer matrix of
+        :func:`tnrbm.rg.transfer.ising_torus_log_partition`, for a Hamiltonian made by :func:`ising_torus`
+        whose terms are unchanged (``L = 16`` in seconds, where the contraction needs ``2^32`` entries).
+        ``"auto"`` (default) takes the transfer route for such a torus unless ``sweep`` or ``slicing`` ask for
+        the contraction, and contracts otherwise.
 
         Examples
         --------
         >>> bool(np.isclose(ising_chain(3, 0.5, periodic=False).log_partition(), np.log(8 * np.cosh(0.5) ** 2)))
         True
+        >>> ham = ising_torus(4, 0.3, field=0.1, rows=3)
+        >>> bool(np.isclose(ham.log_partition(method="transfer"), ham.log_partition(method="contract")))
+        True
         """
+        method = check_choice(method, "method", LOG_PARTITION_METHODS)
+        torus = self._torus_parameters()
+        if method == "transfer" and torus is None:
+            raise InvalidParameterError(
+                f"method='transfer' needs a Hamiltonian made by ising_torus with its terms unchanged; got {self!r} "
+                "(use method='contract')"
+            )
+        if method == "transfer" or (method == "auto" and torus is not None and not (sweep or slicing)):
+            size, rows, coupling, field = torus
+            return ising_torus_log_partition(size, coupling, field, rows, max_memory=max_memory) - self.constant
+        return self._contract_log_partition(max_memory, slicing, sweep)
+
+    def _torus_parameters(self) -> tuple[int, int, float, float] | None:
+        """``(size, rows, K, h)`` when this is :func:`ising_torus`'s Hamiltonian with its terms unchanged."""
+        torus = self._torus
+        if torus is None or self.n != torus[0] * torus[1] or _check_terms(self.n, _torus_terms(*torus)) != self.terms:
+            return None
+        return torus
+
+    def _contract_log_partition(self, max_memory: float | None, slicing: bool, sweep: bool) -> float:
         terms, keys, exponent = [], [], 0.0
         for sites, k in self.terms.items():
             prod = np.ones((2,) * len(sites))
@@ -213,26 +256,41 @@ def ising_chain(n: int, coupling: float, field: float = 0.0, periodic: bool = Tr
     return SpinHamiltonian(n, terms)
 
 
-def ising_torus(size: int, coupling: float, field: float = 0.0) -> SpinHamiltonian:
-    """The 2D Ising model on a ``size x size`` torus, spin ``(r, c)`` at index ``r * size + c``.
+def _torus_terms(size: int, rows: int, coupling: float, field: float) -> dict:
+    """The bonds (and fields) of the ``rows x size`` torus, spin ``(r, c)`` at ``r * size + c``."""
+    terms: dict = {}
+    for r in range(rows):
+        for c in range(size):
+            i = r * size + c
+            terms[(i, r * size + (c + 1) % size)] = coupling
+            terms[(i, ((r + 1) % rows) * size + c)] = coupling
+    if field:
+        terms.update({(i,): field for i in range(size * rows)})
+    return terms
+
+
+def ising_torus(size: int, coupling: float, field: float = 0.0, rows: int | None = None) -> SpinHamiltonian:
+    """The 2D Ising model on a torus of ``rows`` rows of ``size`` spins (default square).
+
+    Spin ``(r, c)`` is at index ``r * size + c``.
+    ``H = -K sum_<ij> v_i v_j - h sum_i v_i``. ``rows = 2`` doubles the vertical bonds (each row is the
+    other's neighbour twice), as in ``Tr T^2``. :meth:`SpinHamiltonian.log_partition` contracts it by the
+    row-to-row transfer matrix by default (:func:`tnrbm.rg.transfer.ising_torus_log_partition`).
 
     Examples
     --------
     >>> len(ising_torus(4, 0.44).terms)  # 2 L**2 bonds
     32
+    >>> ising_torus(5, 0.44, rows=3).n
+    15
     """
     k, b = check_real(coupling, "coupling"), check_real(field, "field")
     if isinstance(size, bool) or not isinstance(size, (int, np.integer)) or size < 3:
         raise InvalidParameterError(f"size must be an integer >= 3 (the side of the torus); got {size!r}")
-    terms: dict = {}
-    for r in range(size):
-        for c in range(size):
-            i = r * size + c
-            terms[(i, r * size + (c + 1) % size)] = k
-            terms[(i, ((r + 1) % size) * size + c)] = k
-    if b:
-        terms.update({(i,): b for i in range(size * size)})
-    return SpinHamiltonian(size * size, terms, positions=np.arange(size * size, dtype=float))
+    m = int(size) if rows is None else check_int(rows, "rows", minimum=2)
+    ham = SpinHamiltonian(size * m, _torus_terms(int(size), m, k, b), positions=np.arange(size * m, dtype=float))
+    ham._torus = (int(size), m, k, b)
+    return ham
 
 
 def random_hamiltonian(

@@ -92,16 +92,23 @@ def flow(coupling: float, field: float, steps: int, as_json: bool, plot_path: st
     show_default=True,
     help="Contract the Hamiltonian's bond tensors, or its exact RBM (one hidden unit per bond).",
 )
+@click.option(
+    "--method",
+    type=click.Choice(list(hamiltonian.LOG_PARTITION_METHODS)),
+    default="auto",
+    show_default=True,
+    help="With --via hamiltonian: auto (transfer matrix for the torus, contraction otherwise), contract, transfer.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
-def logz(lattice: str, size: int, coupling: float, via: str, as_json: bool) -> None:
-    """Exact log Z of the Ising chain or torus by tensor-network contraction (chain: with the closed form)."""
+def logz(lattice: str, size: int, coupling: float, via: str, method: str, as_json: bool) -> None:
+    """Exact log Z of the Ising chain or torus (torus: row-to-row transfer matrix; chain: with the closed form)."""
     ham = hamiltonian.ising_chain(size, coupling) if lattice == "chain" else hamiltonian.ising_torus(size, coupling)
     t0 = time.perf_counter()
     if via == "rbm":
         rbm, offset = ham.to_rbm()
         value = log_partition(rbm) + offset
     else:
-        value = ham.log_partition()
+        value = ham.log_partition(method=method)
     seconds = time.perf_counter() - t0
     ref = None
     if lattice == "chain":
@@ -111,6 +118,7 @@ def logz(lattice: str, size: int, coupling: float, via: str, as_json: bool) -> N
         "size": size,
         "coupling": coupling,
         "via": via,
+        "method": method if via == "hamiltonian" else None,
         "log_z": value,
         "closed_form": ref,
         "seconds": seconds,
