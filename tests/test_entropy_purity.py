@@ -4,15 +4,17 @@ analytic purities of known states, and serial against parallel runs."""
 from __future__ import annotations
 
 import concurrent.futures as cf
+import json
 import math
 
 import numpy as np
 import pytest
-from conftest import as_format, brute_force_psi, rbm_parameters, svd_spectrum
+from conftest import as_format, brute_force_psi, brute_force_psi_of, rbm_parameters, svd_spectrum
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import tnrbm
+from tnrbm.cli import main
 from tnrbm.entropy import entanglement_many, purity
 from tnrbm.errors import InvalidParameterError, MemoryLimitError
 
@@ -70,3 +72,17 @@ def test_bad_input_and_memory():
     big = tnrbm.models.local_chain(64, radius=4, seed=0)
     with pytest.raises(MemoryLimitError, match="Gram"):
         purity(big, range(32), method="cut", max_memory="1MiB")
+
+
+def test_cli_purity_matches_svd(capsys):
+    """``tnrbm purity MODEL REGION --json`` against the SVD of brute-force amplitudes."""
+    spec = "local-chain:n=7,radius=1,complex=true,seed=3"
+    assert main(["purity", spec, "0,2:4", "--json", "--base", "2"]) == 0
+    payload = json.loads(capsys.readouterr().out)
+    net = tnrbm.models.local_chain(7, radius=1, complex=True, seed=3)
+    ref = float(np.sum(svd_spectrum(brute_force_psi_of(net), [0, 2, 3], 7) ** 2))
+    assert payload["purity"] == pytest.approx(ref, rel=1e-10)
+    assert payload["renyi2"] == pytest.approx(-math.log2(ref), abs=1e-10)
+    assert payload["region"] == [0, 2, 3] and payload["method"] == "cut"
+    assert main(["purity", spec, "0:9"]) != 0  # a region past the spins: one line, non-zero exit
+    assert "region" in capsys.readouterr().err

@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from ... import entanglement, entanglement_profile
+from ... import purity as purity_of
 from ...contract import BACKENDS, cluster
 from ...entropy import method_names
 from ...specs import parse_model
@@ -14,7 +15,7 @@ from ..parsing import parse_memory_option, parse_region, parse_renyi
 from ..plots import save_plot
 from ..reports import PYTHON_RENYI, cut_payload, entropy_payload, profile_rows
 
-__all__ = ["cut", "entropy", "profile"]
+__all__ = ["cut", "entropy", "profile", "purity"]
 
 _RENYI_DEFAULT = ",".join(f"{a:g}" for a in PYTHON_RENYI) or "none"
 _BASE_HELP = "Logarithm base of the entropies and bounds: 2 for bits; default nats (natural log)."
@@ -91,6 +92,46 @@ def entropy(
     rows += [["seconds", res.seconds]]
     title = f"entanglement of region {region_text(res.region)} ({len(res.region)} of {res.n_visible} spins, {unit})"
     table(title, ["quantity", "value"], rows)
+
+
+@click.command()
+@click.argument("model")
+@click.argument("region")
+@click.option("--base", type=float, default=None, help=_BASE_HELP)
+@click.option("--max-memory", default=None, help="Largest array allowed: bytes or a size such as 4GiB.")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@click.option(
+    "--workers", type=int, default=None, help="Contract the two Grams on a local dask cluster of N processes."
+)
+@click.option("--scheduler", default=None, help="Contract them on a running dask scheduler (tcp://host:8786).")
+def purity(
+    model: str,
+    region: str,
+    base: float | None,
+    max_memory: str | None,
+    as_json: bool,
+    workers: int | None,
+    scheduler: str | None,
+) -> None:
+    """Purity Tr rho_A^2 and Renyi-2 entropy of REGION in MODEL, without the Schmidt spectrum."""
+    net = parse_model(model)
+    reg = parse_region(region, net.n_visible)
+    with cluster(n_workers=workers, scheduler=scheduler) as client:
+        res = purity_of(net, reg, base=check_base(base), max_memory=parse_memory_option(max_memory), parallel=client)
+    m = None if res.cut is None else res.cut.size
+    payload = {"model": model, "region": list(res.region), "purity": res.purity, "renyi2": res.renyi2}
+    payload.update({"base": res.base, "m": m, "method": res.method, "seconds": res.seconds})
+    if as_json:
+        emit_json(payload)
+        return
+    unit = units(base).name
+    rows = [["Tr rho_A^2", res.purity], [f"S_2 ({unit})", res.renyi2], ["m (cut size)", m]]
+    rows += [["method", res.method], ["seconds", res.seconds]]
+    table(
+        f"purity of region {region_text(res.region)} ({len(res.region)} of {net.n_visible} spins)",
+        ["quantity", "value"],
+        rows,
+    )
 
 
 @click.command()
