@@ -88,3 +88,13 @@ def test_zero_state_is_refused():
         spectrum_from_grams(np.zeros((2, 2)), np.eye(2))
     with pytest.raises(FloatingPointError, match="zero state"):
         purity_from_grams(np.zeros((2, 2)), np.eye(2))
+
+
+def test_overwrite_with_one_array_given_twice():
+    """overwrite=True with G_A and G_B the same array (the pivoted Cholesky would destroy G_B): copies."""
+    rng = np.random.default_rng(11)
+    x = rng.normal(size=(20, 16))
+    g = x.T @ x
+    ref = _svd_probabilities(x, x)[:16]
+    p, _ = spectrum_from_grams(g, g, overwrite=True)
+    assert np.allclose(p, ref, atol=1e-12)

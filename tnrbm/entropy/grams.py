@@ -153,6 +153,7 @@ def spectrum_from_grams(
     True
     """
     be = get_backend(backend)
+    overwrite = overwrite and not np.may_share_memory(gram_a, gram_b)  # one array given twice: work on copies
     ga, gb = _scaled(gram_a, overwrite), _scaled(gram_b, overwrite)
     if _is_diagonal(gb) and not _is_diagonal(ga):  # same nonzero spectrum with the roles swapped
         ga, gb = gb.T, ga.T
