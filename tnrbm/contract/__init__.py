@@ -23,7 +23,7 @@ from .paths import (
     sequential_path,
     tree_sizes,
 )
-from .plan import ContractionPlan, contract_arrays, plan_contraction, strip_exponent
+from .plan import ContractionPlan, contract_arrays, contract_block, plan_contraction, strip_exponent
 from .threads import SMALL_ARRAY, blas_threads
 
 __all__ = [
@@ -44,6 +44,7 @@ __all__ = [
     "SMALL_ARRAY",
     "blas_threads",
     "contract_arrays",
+    "contract_block",
     "find_tree",
     "path_optimizer",
     "plan_contraction",

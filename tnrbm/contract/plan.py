@@ -38,7 +38,7 @@ from .backends import get_backend
 from .executors import run_jobs
 from .paths import PathCache, find_tree, tree_sizes
 
-__all__ = ["ContractionPlan", "contract_arrays", "plan_contraction", "strip_exponent"]
+__all__ = ["ContractionPlan", "contract_arrays", "contract_block", "plan_contraction", "strip_exponent"]
 
 
 def strip_exponent(arr: np.ndarray) -> tuple[np.ndarray, float]:
@@ -123,10 +123,23 @@ class ContractionPlan:
         name = get_backend(backend).name
         if not self.outer:
             return _contract_whole(self.tree, arrays, name)
-        shared = (self.tree, list(arrays), self.extra["take"], self.extra["scalars"], name)
-        values = list(itertools.product(*(range(d) for d in self.extra["outer_dims"])))
-        blocks = run_jobs(_contract_slice, shared, values, parallel=parallel, progress=progress)
+        values = self.block_values()
+        blocks = run_jobs(contract_block, self.block_job(arrays, name), values, parallel=parallel, progress=progress)
         return _assemble(blocks, values, self.extra["outer_dims"], self.extra["order"])
+
+    def block_values(self) -> list[tuple[int, ...]]:
+        """The values of the sliced output indices (:attr:`outer`), one tuple per block, in C order."""
+        if not self.outer:
+            raise InvalidParameterError("block_values needs a plan sliced over output indices (plan.outer is empty)")
+        return list(itertools.product(*(range(d) for d in self.extra["outer_dims"])))
+
+    def block_job(self, arrays: Sequence[np.ndarray], backend: Any = None) -> tuple:
+        """What :func:`contract_block` needs for every block of this output-sliced plan (``shared`` of
+        :func:`~tnrbm.contract.executors.run_jobs`): the block's output has the indices of ``output``
+        without :attr:`outer`, in their order."""
+        if not self.outer:
+            raise InvalidParameterError("block_job needs a plan sliced over output indices (plan.outer is empty)")
+        return (self.tree, list(arrays), self.extra["take"], self.extra["scalars"], get_backend(backend).name)
 
 
 def _contract_whole(tree: Any, arrays: Sequence, backend: str) -> tuple[np.ndarray, float]:
@@ -159,8 +172,11 @@ def _strip_own(arr: np.ndarray) -> tuple[np.ndarray, float]:
     return arr, float(e)
 
 
-def _contract_slice(shared: tuple, values: tuple) -> tuple[np.ndarray, float]:
-    """One block of an output-sliced contraction: the sliced indices fixed to ``values``."""
+def contract_block(shared: tuple, values: tuple) -> tuple[np.ndarray, float]:
+    """One block ``(mantissa, log10 exponent)`` of an output-sliced contraction: the sliced indices fixed
+    to ``values`` (``shared``: :meth:`ContractionPlan.block_job`). A job for
+    :func:`~tnrbm.contract.executors.run_jobs`, so blocks can be reduced where they are computed instead
+    of assembled."""
     tree, arrays, take, scalars, backend = shared
     sub = []
     for arr, axes in zip(arrays, take):
@@ -211,9 +227,12 @@ def _outer_network(inputs: list, output: tuple, outer: tuple, keys: Sequence[flo
     return [reduced[k] for k in kept], sub_output, sub_keys, {"take": take, "scalars": scalars, "order": order}
 
 
-def _slice_outer(inputs: list, output: tuple, size_dict: dict, limit: float, itemsize: int, keys: Any, cache: Any):
+def _slice_outer(
+    inputs: list, output: tuple, size_dict: dict, limit: float, itemsize: int, keys: Any, cache: Any, assemble: bool
+):
     """Slice over output indices (in the order of ``output``) until one block's peak, plus the whole
-    output it is assembled into, fits ``limit``; None when no number of sliced indices fits."""
+    output it is assembled into (when ``assemble``), fits ``limit``; None when no number of sliced
+    indices fits."""
     out_size = math.prod(size_dict[ix] for ix in output)
     for k in range(1, len(output) + 1):
         outer = output[:k]
@@ -226,7 +245,8 @@ def _slice_outer(inputs: list, output: tuple, size_dict: dict, limit: float, ite
         else:
             tree, name, (largest, peak) = find_tree(sub_inputs, sub_output, size_dict, sub_keys, cache)
             extra["path"] = name
-        peak = peak + 2 * out_size  # the assembled output and its rescaled copy
+        if assemble:
+            peak = peak + 2 * out_size  # the assembled output and its rescaled copy
         if peak * itemsize <= limit:
             extra["outer_dims"] = tuple(size_dict[ix] for ix in outer)
             return tree, extra, largest, peak, math.prod(extra["outer_dims"]), outer
@@ -245,6 +265,7 @@ def plan_contraction(
     slicing: bool | str = False,
     keys: Sequence[float] | None = None,
     cache: PathCache | None = None,
+    assemble: bool = True,
 ) -> ContractionPlan:
     """Find a contraction tree, estimate its cost and memory, and refuse when it would not fit.
 
@@ -273,6 +294,10 @@ def plan_contraction(
         A position per input tensor (e.g. along a chain), for the sweep path.
     cache
         The :class:`~tnrbm.contract.paths.PathCache` to use (default: the shared one).
+    assemble
+        With output slicing: whether the whole output is assembled (it must then fit too). False plans
+        blocks that are reduced one by one (:meth:`ContractionPlan.block_job`, :func:`contract_block`);
+        only one block's peak must fit.
 
     Returns
     -------
@@ -314,7 +339,7 @@ def plan_contraction(
             tree, n_slices = inner, n_inner
             largest, peak = tree_sizes(tree)
         else:  # the output is (close to) the largest tensor: slice over output indices
-            sliced = _slice_outer(inputs, output, size_dict, limit, itemsize, keys, cache)
+            sliced = _slice_outer(inputs, output, size_dict, limit, itemsize, keys, cache, assemble)
             if sliced is not None:
                 tree, extra, largest, peak, n_slices, outer = sliced
                 extra.setdefault("path", name)

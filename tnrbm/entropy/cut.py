@@ -23,7 +23,7 @@ from ..validation import check_memory
 from .grams import GRAM_ARRAYS_HELD, LAPACK_WORK, spectrum_from_grams
 from .methods import NotApplicableError, Plan, Problem, register_method
 
-__all__ = ["BRA_SUFFIX", "gram_network", "spectrum_from_grams", "plan_grams"]
+__all__ = ["BRA_SUFFIX", "gram_network", "gram_networks", "spectrum_from_grams", "plan_grams"]
 
 #: the suffix that renames the inner and cut indices of the bra in a Gram network
 BRA_SUFFIX = "*"
@@ -106,7 +106,6 @@ def plan_grams(
     Refuses with :class:`~tnrbm.errors.MemoryLimitError` before anything is contracted.
     """
     m = cut.size
-    n = network.n_visible
     itemsize = gram_itemsize(network)
     check_memory(
         GRAM_ARRAYS_HELD * itemsize * 4.0**m,
@@ -115,20 +114,8 @@ def plan_grams(
         max_memory,
         "choose a smaller region or one with a smaller minimal cut (the cost grows like 4**m)",
     )
-    builder = TermBuilder(network)
-    rename = {u: _cut_index(u) for u in cut.surface}
-    cut_inds = [rename[u] for u in cut.surface]
-    pos = chain_positions(network)
-    geo = network.geometry or {}
-    ring = n if (geo.get("kind") == "chain" and geo.get("periodic")) else None
-    rset = set(region)
     networks, plans = [], []
-    sides = zip(("region", "complement"), _split(builder, cut), (list(region), [i for i in range(n) if i not in rset]))
-    for name, (bias, edges), visible in sides:
-        terms, owners = _side_terms(builder, cut, bias, edges, visible, rename)
-        arrays, inputs, output = gram_network(terms, [f"k{i}" for i in visible], cut_inds)
-        keys = _sweep_keys([pos[u] for u in owners], ring)
-        keys = [k + 0.25 * t for t in (0, 1) for k in keys]  # ket term, then its bra
+    for name, arrays, inputs, output, keys in gram_networks(network, region, cut):
         plan = plan_contraction(
             inputs,
             output,
@@ -143,6 +130,29 @@ def plan_grams(
         networks.append(arrays)
         plans.append(plan)
     return networks, plans
+
+
+def gram_networks(network: BoltzmannNetwork, region: tuple[int, ...], cut: object) -> list[tuple]:
+    """The two Gram networks of a cut: ``(side name, arrays, inputs, output, sweep keys)`` for the region
+    side and the complement side (:func:`gram_network`; output: bra cut indices, then ket cut indices,
+    in the order of ``cut.surface``)."""
+    n = network.n_visible
+    builder = TermBuilder(network)
+    rename = {u: _cut_index(u) for u in cut.surface}
+    cut_inds = [rename[u] for u in cut.surface]
+    pos = chain_positions(network)
+    geo = network.geometry or {}
+    ring = n if (geo.get("kind") == "chain" and geo.get("periodic")) else None
+    rset = set(region)
+    out = []
+    sides = zip(("region", "complement"), _split(builder, cut), (list(region), [i for i in range(n) if i not in rset]))
+    for name, (bias, edges), visible in sides:
+        terms, owners = _side_terms(builder, cut, bias, edges, visible, rename)
+        arrays, inputs, output = gram_network(terms, [f"k{i}" for i in visible], cut_inds)
+        keys = _sweep_keys([pos[u] for u in owners], ring)
+        keys = [k + 0.25 * t for t in (0, 1) for k in keys]  # ket term, then its bra
+        out.append((name, arrays, inputs, output, keys))
+    return out
 
 
 def gram_itemsize(network: BoltzmannNetwork) -> int:

@@ -3,8 +3,10 @@
 The cut route contracts the two Gram matrices of the minimal cut (as ``method="cut"`` does) and takes
 ``Tr (G_A G_B^T)^2 / Tr(G_A G_B^T)^2`` (:func:`~tnrbm.entropy.grams.purity_from_grams`): no
 ``8**m`` eigen-decomposition, only the ``4**m`` contractions and at most one matrix product, and every
-step is a job that :func:`tnrbm.contract.run_jobs` can send to threads or dask workers. States that the
-cut route cannot take (state vectors, or a cut that does not fit) fall back to the spectrum of
+step is a job that :func:`tnrbm.contract.run_jobs` can send to threads or dask workers. When the Gram
+matrices do not fit and the cut is made of one side's visible spins, one Gram's diagonal and the other
+Gram in blocks suffice (:mod:`tnrbm.entropy.blocks`): the purity is then exact with one block in memory.
+States that the cut route cannot take (state vectors, or a cut that does not fit) fall back to the spectrum of
 :func:`~tnrbm.entropy.entanglement`.
 """
 
@@ -21,6 +23,7 @@ from ..contract import SMALL_ARRAY, blas_threads
 from ..errors import InvalidParameterError, MemoryLimitError
 from ..network import BoltzmannNetwork
 from ..validation import check_base, check_choice, memory_limit
+from .blocks import streamed_purity
 from .compute import entanglement, make_problem
 from .cut import _contract_grams, gram_itemsize, gram_memory, plan_grams
 from .grams import purity_from_grams
@@ -138,7 +141,14 @@ def _from_grams(problem: Any, base: float | None, t0: float) -> PurityResult:
     m = problem.cut.size
     if len(problem.region) == problem.n:  # the whole system of a pure state
         return _result(1.0, base, "cut", problem.region, problem.cut, t0, 0.0, {})
-    networks, plans = plan_grams(problem.network, problem.region, problem.cut, problem.max_memory, problem.slicing)
+    try:
+        networks, plans = plan_grams(problem.network, problem.region, problem.cut, problem.max_memory, problem.slicing)
+    except MemoryLimitError as whole:
+        try:  # one side's Gram diagonal, the other's in blocks (blocks.py)
+            value, extra = streamed_purity(problem)
+        except MemoryLimitError as streamed:
+            raise MemoryLimitError(f"{whole}; streamed in blocks: {streamed}") from whole
+        return _result(value, base, "cut", problem.region, problem.cut, t0, extra["memory"], extra)
     memory = gram_memory(plans, m, gram_itemsize(problem.network), problem.parallel)
     t1 = time.perf_counter()
     small = max(pl.largest_intermediate for pl in plans) <= SMALL_ARRAY and 4**m <= SMALL_ARRAY

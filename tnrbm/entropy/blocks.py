@@ -1,0 +1,122 @@
+"""The purity of a cut whose Gram matrices do not fit in memory: one side's diagonal, the other in blocks.
+
+When every unit of the cut is a visible spin of one side (say A), that side's Gram matrix is diagonal,
+``G_A = diag(d)``, and only ``d`` (``2**m`` numbers: the Gram network with bra and ket cut indices
+identified) is needed. With ``M = G_B^T``,
+
+    ``Tr rho_A^2 / (Tr rho_A)^2 = sum_ij d_i d_j |G_B[i, j]|^2 / (sum_i d_i G_B[i, i])^2``,
+
+a sum over the entries of ``G_B`` that is taken block by block: ``G_B`` is sliced over its leading bra
+cut indices (:func:`tnrbm.contract.plan_contraction` with ``assemble=False``), each block is reduced to
+its two partial sums where it is computed (:func:`tnrbm.contract.run_jobs`: here, on threads or on dask
+workers, which send back four numbers), and the partial sums are combined with their exponents. Only one
+block is held at a time per worker, so the purity is exact where the ``4**m`` Gram matrix does not fit.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from ..contract import ContractionPlan, contract_block, plan_contraction, run_jobs
+from ..errors import MemoryLimitError
+from .cut import BRA_SUFFIX, gram_itemsize, gram_networks
+from .methods import Problem
+
+__all__ = ["diagonal_side", "streamed_purity"]
+
+
+def diagonal_side(problem: Problem) -> int | None:
+    """0 when every cut unit is a visible spin of the region (``G_A`` diagonal), 1 when every one is a
+    visible spin of the complement (``G_B`` diagonal), None otherwise."""
+    surface = problem.cut.surface
+    if not surface or any(layer != 0 for layer, _ in surface):
+        return None
+    region = set(problem.region)
+    inside = [i in region for _, i in surface]
+    if all(inside):
+        return 0
+    if not any(inside):
+        return 1
+    return None
+
+
+def _diagonal_network(inputs: list, output: tuple) -> tuple[list, tuple]:
+    """The network of ``diag(G)`` from that of ``G``: the bra cut indices identified with the ket ones."""
+    ket = output[len(output) // 2 :]
+    bra = {c + BRA_SUFFIX: c for c in ket}
+    return [tuple(bra.get(ix, ix) for ix in term) for term in inputs], tuple(ket)
+
+
+def _plan(inputs: list, output: tuple, problem: Problem, what: str, assemble: bool) -> ContractionPlan:
+    return plan_contraction(
+        inputs,
+        output,
+        {ix: 2 for term in inputs for ix in term},
+        max_memory=problem.max_memory,
+        what=what,
+        way_out="choose a smaller region or one with a smaller minimal cut",
+        slicing="outer" if not assemble else False,
+        itemsize=gram_itemsize(problem.network),
+        assemble=assemble,
+    )
+
+
+def _start(values: tuple, size: int) -> int:
+    """The first row (or column) of a block whose leading indices are fixed to ``values`` (binary)."""
+    return int(np.ravel_multi_index(values, (2,) * len(values))) * size if values else 0
+
+
+def _block_sums(shared: tuple, values: tuple) -> tuple[float, float, float]:
+    """``(log10 sum_ij d_i d_j |G[i, j]|^2, sum_i d_i G[i, i] (mantissa), its log10 exponent)`` of one block
+    of ``G`` (the sliced values: first the bra cut indices, then, past ``m`` of them, the ket ones)."""
+    job, diag, m = shared
+    mantissa, exponent = contract_block(job, values)
+    bra, ket = values[:m], values[m:]
+    rows, cols = 2 ** (m - len(bra)), 2 ** (m - len(ket))
+    block = np.asarray(mantissa).reshape(rows, cols)
+    r0, c0 = _start(bra, rows), _start(ket, cols)
+    d_rows, d_cols = diag[r0 : r0 + rows], diag[c0 : c0 + cols]
+    square = float(np.einsum("i,ij,j->", d_rows, np.abs(block) ** 2, d_cols))
+    on_diagonal = np.arange(max(r0, c0), min(r0 + rows, c0 + cols))  # global indices i with (i, i) here
+    trace = float(np.real(np.dot(diag[on_diagonal], block[on_diagonal - r0, on_diagonal - c0])))
+    log_square = math.log10(square) + 2 * exponent if square > 0 else -math.inf
+    return log_square, trace, exponent
+
+
+def streamed_purity(problem: Problem) -> tuple[float, dict]:
+    """``Tr rho_A^2`` of ``problem`` from one side's Gram diagonal and the other side's Gram in blocks.
+
+    Raises :class:`~tnrbm.errors.MemoryLimitError` when the cut is not made of one side's visible spins
+    (both Grams would be needed whole) or when one block does not fit ``problem.max_memory``.
+    """
+    side = diagonal_side(problem)
+    m = problem.cut.size
+    if side is None:
+        raise MemoryLimitError(
+            f"the Gram matrices of a cut of m={m} units do not fit, and the cut is not made of the visible "
+            "spins of one side (only then is one Gram diagonal and the other streamed in blocks); choose a "
+            "smaller region or a larger max_memory"
+        )
+    sides = gram_networks(problem.network, problem.region, problem.cut)
+    _, arrays_d, inputs_d, output_d = sides[side][:4]
+    _, arrays_b, inputs_b, output_b = sides[1 - side][:4]
+    diag_inputs, diag_output = _diagonal_network(inputs_d, output_d)
+    plan_d = _plan(diag_inputs, diag_output, problem, f"the diagonal of a Gram matrix of m={m} units", True)
+    mantissa, _ = plan_d.contract(arrays_d, backend=problem.backend)
+    diag = np.clip(np.asarray(mantissa).reshape(-1).real, 0.0, None)
+    plan_b = _plan(inputs_b, output_b, problem, f"a block of the Gram matrix of m={m} units", False)
+    shared = (plan_b.block_job(arrays_b, problem.backend), diag, m)
+    sums = run_jobs(_block_sums, shared, plan_b.block_values(), problem.parallel, problem.progress)
+    top = max(e for _, _, e in sums)
+    trace = sum(t * 10.0 ** (e - top) for _, t, e in sums)
+    if not trace > 0:
+        raise FloatingPointError("the Gram matrices give a zero state (the network's amplitudes vanish)")
+    logs = [s for s, _, _ in sums if s > -math.inf]
+    peak = max(logs)
+    log_square = peak + math.log10(sum(10.0 ** (s - peak) for s in logs))
+    value = 10.0 ** (log_square - 2 * (math.log10(trace) + top))
+    memory = plan_d.peak_bytes + plan_b.peak_bytes + 8.0 * 2**m
+    extra = {"streamed": True, "n_blocks": plan_b.n_slices, "sliced_outputs": list(plan_b.outer), "memory": memory}
+    return value, extra
