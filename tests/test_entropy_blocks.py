@@ -48,3 +48,13 @@ def test_a_cut_through_hidden_units_is_refused_with_both_reasons():
     assert any(layer != 0 for layer, _ in cut.surface)  # the premise: hidden units in the cut
     with pytest.raises(MemoryLimitError, match="streamed in blocks.*visible spins of one side"):
         tnrbm.purity(net, range(5), method="cut", max_memory="1KiB")
+
+
+def test_one_block_when_the_streamed_gram_fits():
+    """The whole Grams refused, but the streamed side fits in one block: an unsliced plan is one block."""
+    net = tnrbm.models.local_lattice((4, 3), periodic=False, seed=5)
+    whole = tnrbm.purity(net, range(6))  # 3 Gram arrays of 64 x 64 entries: 96 KiB
+    res = tnrbm.purity(net, range(6), method="cut", max_memory="90KiB")
+    assert res.extra.get("streamed") and res.extra["n_blocks"] == 1
+    assert res.purity == pytest.approx(_svd_purity(net, range(6)), rel=1e-11)
+    assert res.purity == pytest.approx(whole.purity, rel=1e-12)

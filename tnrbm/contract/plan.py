@@ -128,18 +128,16 @@ class ContractionPlan:
         return _assemble(blocks, values, self.extra["outer_dims"], self.extra["order"])
 
     def block_values(self) -> list[tuple[int, ...]]:
-        """The values of the sliced output indices (:attr:`outer`), one tuple per block, in C order."""
-        if not self.outer:
-            raise InvalidParameterError("block_values needs a plan sliced over output indices (plan.outer is empty)")
-        return list(itertools.product(*(range(d) for d in self.extra["outer_dims"])))
+        """The values of the sliced output indices (:attr:`outer`), one tuple per block, in C order
+        (``[()]``: a plan not sliced over outputs is one block)."""
+        return list(itertools.product(*(range(d) for d in self.extra.get("outer_dims", ()))))
 
     def block_job(self, arrays: Sequence[np.ndarray], backend: Any = None) -> tuple:
-        """What :func:`contract_block` needs for every block of this output-sliced plan (``shared`` of
-        :func:`~tnrbm.contract.executors.run_jobs`): the block's output has the indices of ``output``
+        """What :func:`contract_block` needs for every block of this plan (``shared`` of
+        :func:`~tnrbm.contract.executors.run_jobs`): a block's output has the indices of ``output``
         without :attr:`outer`, in their order."""
-        if not self.outer:
-            raise InvalidParameterError("block_job needs a plan sliced over output indices (plan.outer is empty)")
-        return (self.tree, list(arrays), self.extra["take"], self.extra["scalars"], get_backend(backend).name)
+        take = self.extra.get("take", [[] for _ in arrays])
+        return (self.tree, list(arrays), take, self.extra.get("scalars", ()), get_backend(backend).name)
 
 
 def _contract_whole(tree: Any, arrays: Sequence, backend: str) -> tuple[np.ndarray, float]:
