@@ -10,7 +10,10 @@ import pytest
 from conftest import brute_force_psi_of, svd_spectrum
 
 import tnrbm
+from tnrbm.entropy.blocks import streamed_purity
+from tnrbm.entropy.compute import make_problem
 from tnrbm.errors import MemoryLimitError
+from tnrbm.validation import memory_limit
 
 
 def _svd_purity(net, region):
@@ -35,10 +38,10 @@ def test_streamed_on_the_complement_side_and_on_threads():
     surface = tnrbm.min_cut(net, range(6, 12)).surface  # the cut nearest the complement: its spins
     assert all(layer == 0 and i >= 6 for layer, i in surface)
     ref = _svd_purity(net, region)
-    res = tnrbm.purity(net, region, method="cut", surface=surface, max_memory="24KiB")
+    res = tnrbm.purity(net, region, method="cut", surface=surface, max_memory="64KiB")
     assert res.extra.get("streamed") and res.purity == pytest.approx(ref, rel=1e-11)
     with cf.ThreadPoolExecutor(2) as pool:
-        par = tnrbm.purity(net, region, method="cut", surface=surface, max_memory="24KiB", parallel=pool)
+        par = tnrbm.purity(net, region, method="cut", surface=surface, max_memory="64KiB", parallel=pool)
     assert par.purity == pytest.approx(res.purity, rel=1e-12)
 
 
@@ -51,10 +54,11 @@ def test_a_cut_through_hidden_units_is_refused_with_both_reasons():
 
 
 def test_one_block_when_the_streamed_gram_fits():
-    """The whole Grams refused, but the streamed side fits in one block: an unsliced plan is one block."""
+    """An unsliced plan is one block: streamed_purity with memory to spare equals the SVD and the whole route."""
     net = tnrbm.models.local_lattice((4, 3), periodic=False, seed=5)
-    whole = tnrbm.purity(net, range(6))  # 3 Gram arrays of 64 x 64 entries: 96 KiB
-    res = tnrbm.purity(net, range(6), method="cut", max_memory="90KiB")
-    assert res.extra.get("streamed") and res.extra["n_blocks"] == 1
-    assert res.purity == pytest.approx(_svd_purity(net, range(6)), rel=1e-11)
-    assert res.purity == pytest.approx(whole.purity, rel=1e-12)
+    problem = make_problem(net, range(6), "cut", memory_limit("1GiB"), None, False)
+    problem.backend, problem.parallel, problem.progress = None, None, None
+    value, extra = streamed_purity(problem)
+    assert extra["n_blocks"] == 1 and extra["sliced_outputs"] == []
+    assert value == pytest.approx(_svd_purity(net, range(6)), rel=1e-11)
+    assert value == pytest.approx(tnrbm.purity(net, range(6)).purity, rel=1e-12)

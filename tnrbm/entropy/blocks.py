@@ -16,12 +16,15 @@ block is held at a time per worker, so the purity is exact where the ``4**m`` Gr
 from __future__ import annotations
 
 import math
+import os
 
 import numpy as np
 
 from ..contract import ContractionPlan, contract_block, plan_contraction, run_jobs
 from ..errors import MemoryLimitError
+from ..validation import format_bytes
 from .cut import BRA_SUFFIX, gram_itemsize, gram_networks
+from .grams import LAPACK_WORK
 from .methods import Problem
 
 __all__ = ["diagonal_side", "streamed_purity"]
@@ -49,17 +52,51 @@ def _diagonal_network(inputs: list, output: tuple) -> tuple[list, tuple]:
     return [tuple(bra.get(ix, ix) for ix in term) for term in inputs], tuple(ket)
 
 
-def _plan(inputs: list, output: tuple, problem: Problem, what: str, assemble: bool) -> ContractionPlan:
+#: rows of a block reduced at a time, in entries (the ``|G|^2`` temporaries: 16 MiB)
+_CHUNK_ENTRIES = 2**20
+
+
+def _plan(inputs: list, output: tuple, itemsize: int, max_memory: float, what: str, assemble: bool) -> ContractionPlan:
     return plan_contraction(
         inputs,
         output,
         {ix: 2 for term in inputs for ix in term},
-        max_memory=problem.max_memory,
+        max_memory=max_memory,
         what=what,
         way_out="choose a smaller region or one with a smaller minimal cut",
         slicing="outer" if not assemble else False,
-        itemsize=gram_itemsize(problem.network),
+        itemsize=itemsize,
         assemble=assemble,
+    )
+
+
+def _block_memory(plan: ContractionPlan, m: int, itemsize: int) -> float:
+    """Bytes one running block needs: its contraction's peak with the rescaled copy of its largest
+    intermediate, a contiguous copy of the block, the reduction's temporaries and the BLAS work buffers."""
+    entries = 4.0**m / plan.n_slices
+    held = plan.peak_bytes + plan.largest_bytes + itemsize * entries
+    return held + 2 * 8.0 * min(entries, _CHUNK_ENTRIES) + (LAPACK_WORK if m >= 10 else 0)
+
+
+def _plan_blocks(inputs: list, output: tuple, problem: Problem) -> tuple[ContractionPlan, float]:
+    """The block plan of the streamed Gram and the bytes of the streaming stage (the diagonal ``d`` held,
+    one block per running job; ``parallel="threads"``: one per core), within ``problem.max_memory``."""
+    m = problem.cut.size
+    itemsize = gram_itemsize(problem.network)
+    running = (os.cpu_count() or 1) if problem.parallel == "threads" else 1
+    fixed, limit = 8.0 * 2**m, float(problem.max_memory)
+    budget = (limit - fixed) / running
+    for _ in range(6):  # shrink the blocks until the copies and temporaries fit too
+        plan = _plan(inputs, output, itemsize, budget, f"a block of the Gram matrix of m={m} units", False)
+        need = fixed + running * _block_memory(plan, m, itemsize)
+        if need <= limit:
+            return plan, need
+        budget -= (need - limit) / running
+        if budget <= 0:
+            break
+    raise MemoryLimitError(
+        f"a block of the Gram matrix of m={m} units with its copies needs about {format_bytes(need)}, more "
+        f"than max_memory={format_bytes(limit)} allows; choose a smaller region or a larger max_memory"
     )
 
 
@@ -78,7 +115,10 @@ def _block_sums(shared: tuple, values: tuple) -> tuple[float, float, float]:
     block = np.asarray(mantissa).reshape(rows, cols)
     r0, c0 = _start(bra, rows), _start(ket, cols)
     d_rows, d_cols = diag[r0 : r0 + rows], diag[c0 : c0 + cols]
-    square = float(np.einsum("i,ij,j->", d_rows, np.abs(block) ** 2, d_cols))
+    step = max(1, _CHUNK_ENTRIES // cols)
+    square = sum(
+        float(d_rows[r : r + step] @ (np.abs(block[r : r + step]) ** 2 @ d_cols)) for r in range(0, rows, step)
+    )
     on_diagonal = np.arange(max(r0, c0), min(r0 + rows, c0 + cols))  # global indices i with (i, i) here
     trace = float(np.real(np.dot(diag[on_diagonal], block[on_diagonal - r0, on_diagonal - c0])))
     log_square = math.log10(square) + 2 * exponent if square > 0 else -math.inf
@@ -103,10 +143,11 @@ def streamed_purity(problem: Problem) -> tuple[float, dict]:
     _, arrays_d, inputs_d, output_d = sides[side][:4]
     _, arrays_b, inputs_b, output_b = sides[1 - side][:4]
     diag_inputs, diag_output = _diagonal_network(inputs_d, output_d)
-    plan_d = _plan(diag_inputs, diag_output, problem, f"the diagonal of a Gram matrix of m={m} units", True)
+    what = f"the diagonal of a Gram matrix of m={m} units"
+    plan_d = _plan(diag_inputs, diag_output, gram_itemsize(problem.network), problem.max_memory, what, True)
+    plan_b, memory = _plan_blocks(inputs_b, output_b, problem)
     mantissa, _ = plan_d.contract(arrays_d, backend=problem.backend)
     diag = np.clip(np.asarray(mantissa).reshape(-1).real, 0.0, None)
-    plan_b = _plan(inputs_b, output_b, problem, f"a block of the Gram matrix of m={m} units", False)
     shared = (plan_b.block_job(arrays_b, problem.backend), diag, m)
     sums = run_jobs(_block_sums, shared, plan_b.block_values(), problem.parallel, problem.progress)
     top = max(e for _, _, e in sums)
@@ -117,6 +158,6 @@ def streamed_purity(problem: Problem) -> tuple[float, dict]:
     peak = max(logs)
     log_square = peak + math.log10(sum(10.0 ** (s - peak) for s in logs))
     value = 10.0 ** (log_square - 2 * (math.log10(trace) + top))
-    memory = plan_d.peak_bytes + plan_b.peak_bytes + 8.0 * 2**m
+    memory = max(memory, plan_d.peak_bytes + 8.0 * 2**m)
     extra = {"streamed": True, "n_blocks": plan_b.n_slices, "sliced_outputs": list(plan_b.outer), "memory": memory}
     return value, extra
