@@ -1,13 +1,16 @@
-"""Mehta-Schwab stacked RBMs on 2D Ising samples: 40 x 40 at K = 0.408, layers 1600-400-100-25, L1, PCD.
+"""Mehta-Schwab stacked RBMs on 2D Ising samples: 40 x 40 at K = 0.408, layers 1600-400-100-25, L1, CD-1.
 
-Steps (each timed): Swendsen-Wang samples of the 40 x 40 torus at K = 0.408; greedy layer-by-layer PCD
-training with an L1 penalty; receptive fields (the weights of a hidden unit on the 40 x 40 lattice, and
-the products W1 W2, W1 W2 W3 for the deeper layers); the learned network, pruned of its weak weights,
-fed into the bulk tools: minimal cuts of square blocks of the visible lattice against the log law of
-paper eq. 18. Run:
+Steps (each timed): Swendsen-Wang samples of the 40 x 40 torus at K = 0.408; greedy layer-by-layer
+training (CD-1, as Mehta-Schwab, with a proximal L1 penalty that zeroes weak weights); receptive fields
+(the weights of a hidden unit on the lattice, and the products W1 W2, W1 W2 W3 for the deeper layers)
+and their locality (the fraction of a field's |weight| within radius 2**layer of its peak, and the
+number of spins above 0.3 of its peak); the learned network, pruned of its weak weights, fed into the
+bulk tools: minimal cuts of s x s blocks of the visible lattice, fitted against the log law of paper
+eq. 18 (m = a + b log2 s) and against the perimeter law (m = a + b s). Run:
 
-    python benchmarks/bench_rg.py --quick          # under a minute
+    python benchmarks/bench_rg.py --quick            # under a minute
     python benchmarks/bench_rg.py --out docs/assets  # the full run, pictures saved
+    python benchmarks/bench_rg.py --side 20          # a fast proxy: 400-100-25-6
 """
 
 from __future__ import annotations
@@ -22,14 +25,14 @@ import tnrbm
 from tnrbm.bulk import min_cut
 from tnrbm.rg import greedy_stack, swendsen_wang
 
-SIDE, COUPLING, LAYERS = 40, 0.408, (400, 100, 25)
+COUPLING = 0.408
 
 
-def sample(n_samples: int, seed: int) -> tuple[np.ndarray, float]:
+def sample(side: int, n_samples: int, seed: int) -> tuple[np.ndarray, float]:
     t0 = time.perf_counter()
     chains = 20
     res = swendsen_wang(
-        (SIDE, SIDE),
+        (side, side),
         COUPLING,
         n_sweeps=max(1, n_samples // chains) * 2,
         n_chains=chains,
@@ -38,49 +41,118 @@ def sample(n_samples: int, seed: int) -> tuple[np.ndarray, float]:
         keep_samples=True,
         seed=seed,
     )
-    return res.samples.reshape(-1, SIDE * SIDE).astype(float), time.perf_counter() - t0
+    return res.samples.reshape(-1, side * side).astype(float), time.perf_counter() - t0
 
 
 def receptive_fields(stack: list) -> list[np.ndarray]:
     """Effective receptive fields W1, W1 W2, W1 W2 W3: one column per unit of each layer."""
-    fields, acc = [], np.eye(SIDE * SIDE)
+    fields, acc = [], None
     for res in stack:
-        acc = acc @ res.rbm.W.toarray()
+        w = res.rbm.W.toarray().real
+        acc = w if acc is None else acc @ w
         fields.append(acc)
     return fields
+
+
+def torus_distance(side: int) -> np.ndarray:
+    r, c = np.divmod(np.arange(side * side), side)
+    dr, dc = np.abs(r[:, None] - r[None, :]), np.abs(c[:, None] - c[None, :])
+    return np.hypot(np.minimum(dr, side - dr), np.minimum(dc, side - dc))
+
+
+def locality(field: np.ndarray, side: int, radius: float) -> dict:
+    """Per live unit (peak above 0.1 of the layer's largest): |field| mass within ``radius`` of the peak."""
+    a = np.abs(field)
+    live = a.max(axis=0) > 0.1 * a.max()
+    a = a[:, live]
+    near = (torus_distance(side)[a.argmax(axis=0)].T <= radius) * a
+    frac = near.sum(axis=0) / a.sum(axis=0)
+    n30 = (a > 0.3 * a.max(axis=0)).sum(axis=0)
+    disk = float(np.mean(torus_distance(side)[0] <= radius))
+    return {"live": int(live.sum()), "frac": float(frac.mean()), "n30": float(n30.mean()), "disk": disk}
 
 
 def pruned_dbm(stack: list, keep: float) -> tnrbm.DBM:
     """The stack as a DBM with weights below ``keep * max |W|`` (per layer) set to zero."""
     weights = []
     for res in stack:
-        w = res.rbm.W.toarray()
+        w = res.rbm.W.toarray().real
         weights.append(np.where(np.abs(w) >= keep * np.abs(w).max(), w, 0.0))
     return tnrbm.DBM(weights)
 
 
-def block(side: int) -> list[int]:
-    return [r * SIDE + c for r in range(side) for c in range(side)]
+def block(side: int, s: int) -> list[int]:
+    return [r * side + c for r in range(s) for c in range(s)]
 
 
-def save_pictures(fields: list, out: str) -> None:
+def fit(x: np.ndarray, y: np.ndarray) -> tuple[float, float, float]:
+    """Least squares y = a + b x: (a, b, rms residual)."""
+    design = np.stack([np.ones_like(x), x], axis=1)
+    coef, *_ = np.linalg.lstsq(design, y, rcond=None)
+    return float(coef[0]), float(coef[1]), float(np.sqrt(np.mean((design @ coef - y) ** 2)))
+
+
+def save_fields(fields: list, side: int, out: str) -> None:
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    fig, axes = plt.subplots(len(fields), 4, figsize=(8, 2.1 * len(fields)))
+    ncol = 6
+    fig, axes = plt.subplots(len(fields), ncol, figsize=(1.5 * ncol, 1.6 * len(fields)))
+    names = ["W1", "W1 W2", "W1 W2 W3", "W1 W2 W3 W4"]
     for row, f in enumerate(fields):
-        strongest = np.argsort(-np.abs(f).sum(axis=0))[:4]
+        strongest = np.argsort(-np.abs(f).max(axis=0))[:ncol]
         for col, j in enumerate(strongest):
             ax = axes[row, col]
-            ax.imshow(f[:, j].reshape(SIDE, SIDE), cmap="RdBu_r")
+            top = np.abs(f[:, j]).max() or 1.0
+            ax.imshow(f[:, j].reshape(side, side), cmap="RdBu_r", vmin=-top, vmax=top)
             ax.set_xticks([])
             ax.set_yticks([])
-            ax.set_title(f"layer {row + 1}, unit {j}", fontsize=8)
+            ax.set_title(f"{names[row]}, unit {j}", fontsize=7)
     fig.tight_layout()
     fig.savefig(f"{out}/rg_receptive_fields.png", dpi=110)
     plt.close(fig)
+
+
+def save_cuts(sides: np.ndarray, cuts: np.ndarray, out: str) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(4.5, 3.2))
+    ax.plot(sides, cuts, "o", label="learned, pruned DBM")
+    xs = np.linspace(sides.min(), sides.max(), 100)
+    a, b, r = fit(np.log2(sides), cuts)
+    ax.plot(xs, a + b * np.log2(xs), "-", label=f"log law: {a:.1f} + {b:.1f} log2 s (rms {r:.1f})")
+    a, b, r = fit(sides.astype(float), cuts)
+    ax.plot(xs, a + b * xs, "--", label=f"perimeter law: {a:.1f} + {b:.2f} s (rms {r:.1f})")
+    ax.set_xlabel("block side s")
+    ax.set_ylabel("min cut m")
+    ax.legend(fontsize=7)
+    fig.tight_layout()
+    fig.savefig(f"{out}/rg_min_cuts.png", dpi=110)
+    plt.close(fig)
+
+
+def report_cuts(dbm: tnrbm.DBM, side: int, out: str | None) -> None:
+    t0 = time.perf_counter()
+    sides = np.array([s for s in (2, 3, 4, 6, 8, 12, 16, 20) if s <= side // 2])
+    cuts = []
+    for s in sides:
+        cut = min_cut(dbm, block(side, int(s)))
+        depth = [sum(1 for u in cut.surface if u[0] == k) for k in range(dbm.n_layers + 1)]
+        cuts.append(cut.size)
+        print(f"  block {s:2d}x{s:<2d} |A| = {s * s:4d}: m = {cut.size:4d}  (per layer {depth})")
+    cuts = np.array(cuts, float)
+    for name, x in (("log law  m = a + b log2 s", np.log2(sides)), ("perimeter m = a + b s", sides.astype(float))):
+        a, b, r = fit(x, cuts)
+        print(f"  fit {name}: a = {a:.2f}, b = {b:.3f}, rms residual {r:.2f}")
+    print(f"min cuts   {time.perf_counter() - t0:.2f} s")
+    if out:
+        save_cuts(sides, cuts, out)
+        print(f"wrote {out}/rg_min_cuts.png")
 
 
 def main() -> None:
@@ -88,45 +160,57 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="few samples and epochs (under a minute)")
     parser.add_argument("--out", default=None, help="folder for the pictures")
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--l1", type=float, default=2e-4, help="L1 penalty on the weights")
-    parser.add_argument("--epochs", type=int, default=None, help="epochs per layer (default 10, quick 1)")
+    parser.add_argument("--side", type=int, default=40, help="lattice side (layers side^2/4, /16, /64)")
+    parser.add_argument("--samples", type=int, default=None, help="samples (default 20000, quick 2000)")
+    parser.add_argument("--method", default="contrastive", help="contrastive (CD-k) or pcd")
+    parser.add_argument("--l1", type=float, default=0.03, help="L1 penalty per sample on the first layer's weights")
+    parser.add_argument("--l1-deep", type=float, default=0.01, help="L1 penalty on the deeper layers' weights")
+    parser.add_argument("--lr", type=float, default=0.01, help="Adam step size")
+    parser.add_argument("--epochs", type=int, default=None, help="epochs per layer (default 20, quick 2)")
+    parser.add_argument("--keep", type=float, default=0.05, help="prune weights below keep * max per layer")
     args = parser.parse_args()
-    n_samples, epochs = (400, 1) if args.quick else (4000, 10)
+    n_samples, epochs = (2000, 2) if args.quick else (20000, 20)
+    n_samples = n_samples if args.samples is None else args.samples
     epochs = epochs if args.epochs is None else args.epochs
+    side = args.side
+    layers = [max(1, side * side // 4**k) for k in (1, 2, 3)]
     print(f"# bench_rg  {platform.machine()} python {platform.python_version()}  tnrbm {tnrbm.__version__}")
-    data, t_sample = sample(n_samples, args.seed)
-    print(f"samples: {data.shape[0]} of {SIDE}x{SIDE} at K = {COUPLING} (Swendsen-Wang)   {t_sample:.1f} s")
+    data, t_sample = sample(side, n_samples, args.seed)
+    print(f"samples: {data.shape[0]} of {side}x{side} at K = {COUPLING} (Swendsen-Wang)   {t_sample:.1f} s")
     t0 = time.perf_counter()
     stack = greedy_stack(
         data,
-        LAYERS,
-        method="pcd",
+        layers,
+        method=args.method,
         epochs=epochs,
-        learning_rate=0.01,
+        learning_rate=args.lr,
         l1=args.l1,
         batch_size=100,
         n_chains=100,
+        gibbs_steps=1,
         init_scale=0.01,
         seed=args.seed,
+        layer_options=[{}, {"l1": args.l1_deep}, {"l1": args.l1_deep}],
     )
     t_train = time.perf_counter() - t0
-    print(f"training 1600-{'-'.join(map(str, LAYERS))}, PCD, L1 = {args.l1:g}, {epochs} epochs/layer   {t_train:.1f} s")
+    arch = "-".join(map(str, [side * side, *layers]))
+    print(
+        f"training {arch}, {args.method}, L1 = {args.l1:g} then {args.l1_deep:g}, lr = {args.lr:g}, {epochs} epochs/layer   {t_train:.1f} s"
+    )
     fields = receptive_fields(stack)
     for k, (res, f) in enumerate(zip(stack, fields)):
-        w = res.rbm.W.toarray()
-        spread = np.mean(np.sum(np.abs(f) > 0.3 * np.abs(f).max(axis=0), axis=0))
-        print(f"  layer {k + 1}: mean |w| = {np.abs(w).mean():.4f}, receptive field ~ {spread:.1f} spins")
-    dbm = pruned_dbm(stack, keep=0.3)
-    print(f"pruned DBM (|w| >= 0.3 max per layer): {dbm.n_edges} couplings")
-    t0 = time.perf_counter()
-    for side in (2, 4, 8, 16):
-        cut = min_cut(dbm, block(side))
+        w = res.rbm.W.toarray().real
+        loc = locality(f, side, 2.0 ** (k + 1))
         print(
-            f"  block {side:2d}x{side:<2d} |A| = {side * side:4d}: m = {cut.size:4d}, log2|A| = {np.log2(side * side):.0f}"
+            f"  layer {k + 1}: zero weights {np.mean(w == 0):.1%}, live units {loc['live']}/{w.shape[1]}, "
+            f"|field| within r = {2 ** (k + 1)} of peak {loc['frac']:.1%} (uniform {loc['disk']:.1%}), "
+            f"spins above 0.3 peak {loc['n30']:.1f}"
         )
-    print(f"min cuts   {time.perf_counter() - t0:.2f} s")
+    dbm = pruned_dbm(stack, keep=args.keep)
+    print(f"pruned DBM (|w| >= {args.keep:g} max per layer): {dbm.n_edges} couplings")
+    report_cuts(dbm, side, args.out)
     if args.out:
-        save_pictures(fields, args.out)
+        save_fields(fields, side, args.out)
         print(f"wrote {args.out}/rg_receptive_fields.png")
 
 
