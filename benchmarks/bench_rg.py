@@ -4,9 +4,12 @@ Steps (each timed): Swendsen-Wang samples of the 40 x 40 torus at K = 0.408; gre
 training (CD-1, as Mehta-Schwab, with a proximal L1 penalty that zeroes weak weights); receptive fields
 (the weights of a hidden unit on the lattice, and the products W1 W2, W1 W2 W3 for the deeper layers)
 and their locality (the fraction of a field's |weight| within radius 2**layer of its peak, and the
-number of spins above 0.3 of its peak); the learned network, pruned of its weak weights, fed into the
+number of spins above 0.3 of its peak); the learned coupling flow (atanh of the correlation of
+nearest-peak unit pairs, layer by layer); the learned network, pruned of its weak weights, fed into the
 bulk tools: minimal cuts of s x s blocks of the visible lattice, fitted against the log law of paper
-eq. 18 (m = a + b log2 s) and against the perimeter law (m = a + b s). Run:
+eq. 18 (m = a + b log2 s) and against the perimeter law (m = a + b s), next to a hand-built 2D RG
+network; and the same training on a 1D Ising chain, where eq. 18 applies (intervals against
+tnrbm.models.hierarchical, and the flow against exact decimation). Run:
 
     python benchmarks/bench_rg.py --quick            # under a minute
     python benchmarks/bench_rg.py --out docs/assets  # the full run, pictures saved
@@ -18,12 +21,14 @@ from __future__ import annotations
 import argparse
 import platform
 import time
+from typing import Any
 
 import numpy as np
 
 import tnrbm
 from tnrbm.bulk import min_cut
 from tnrbm.rg import greedy_stack, swendsen_wang
+from tnrbm.rg.training import sample_hidden
 
 COUPLING = 0.408
 
@@ -168,7 +173,7 @@ def save_cuts(square: tuple, chain: tuple, out: str) -> None:
     ax.set_xlabel("block side s (40 x 40 Ising, K = 0.408)")
     ax.set_ylabel("min cut m")
     ax.legend(fontsize=6.5)
-    sizes, learned, tower, depth = chain
+    sizes, learned, tower, depth = chain[:4]
     bx.plot(sizes, tower, "s", mfc="none", color="C2", label=f"hierarchical(n, depth={depth})")
     bx.plot(sizes, learned, "o", color="C0", label="learned chain stack, pruned")
     k = depth + 1
@@ -180,6 +185,32 @@ def save_cuts(square: tuple, chain: tuple, out: str) -> None:
     bx.legend(fontsize=6.5)
     fig.tight_layout()
     fig.savefig(f"{out}/rg_min_cuts.png", dpi=110)
+    plt.close(fig)
+
+
+def save_flow(flow2d: list, flow1d: list, exact: list, side: int, out: str) -> None:
+    """The learned coupling flow: K per layer, 2D stack (left) and chain stack (right)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, axes = plt.subplots(1, 2, figsize=(8, 3.2))
+    for ax, flow, title in (
+        (axes[0], flow2d, f"{side} x {side}, K = {COUPLING}"),
+        (axes[1], flow1d, "chain of 256, K = 2"),
+    ):
+        layers = np.arange(len(flow))
+        ax.plot(layers, [f["K"] for f in flow], "o-", label="learned: adjacent units of layer l")
+        ax.plot(layers, [f["K_ref"] for f in flow], "s--", mfc="none", label="data: their peak spins")
+        if flow is flow1d:
+            ax.plot(layers, exact, "k:", label="exact decimation, tanh K' = tanh^2 K")
+        ax.set_xlabel("layer l (0 = spins)")
+        ax.set_ylabel("K = atanh <x_i x_j>, nearest-peak pairs")
+        ax.set_title(title, fontsize=9)
+        ax.legend(fontsize=7)
+    fig.tight_layout()
+    fig.savefig(f"{out}/rg_learned_flow.png", dpi=110)
     plt.close(fig)
 
 
@@ -207,6 +238,39 @@ def report_cuts(dbm: tnrbm.DBM, side: int) -> tuple:
     print(f"reference: hand-built 2D hierarchical network, {depth} layers of 4 x 4 patches on 2 x 2 blocks")
     ref = block_cuts(hierarchical_2d(side, depth), side, sides, "2D hierarchical reference")
     return sides, cuts, ref
+
+
+def coupling_flow(data: np.ndarray, stack: list, dist: np.ndarray, seed: int) -> list[dict]:
+    """The learned coupling flow: per layer (0 = the spins), pair every live unit with the live unit whose
+    field peak is nearest; ``K`` = atanh of the mean signed correlation of the pairs' samples (``h ~ p(h|v)``,
+    as in training), against ``K_ref`` = atanh of the data's correlation of the two peak spins, and ``d``,
+    the mean peak distance."""
+    rng, x, field, out = np.random.default_rng(seed), data, np.eye(data.shape[1]), []
+    for res in [None, *stack]:
+        if res is not None:
+            field = field @ res.rbm.W.toarray().real
+            x = sample_hidden(res.rbm, x, rng)
+        a = np.abs(field)
+        live = np.flatnonzero(a.max(axis=0) > 0.1 * a.max())
+        peak = a[:, live].argmax(axis=0)
+        sign = np.sign(field[peak, live])
+        d = dist[np.ix_(peak, peak)] + np.diag(np.full(live.size, np.inf))
+        mate = d.argmin(axis=1)
+        y = x[:, live] * sign
+        c = float(np.mean(y * y[:, mate]))
+        c_ref = float(np.mean(data[:, peak] * data[:, peak[mate]]))
+        k, k_ref = (float(np.arctanh(min(abs(v), 1 - 1e-12)) * np.sign(v)) for v in (c, c_ref))
+        out.append({"live": int(live.size), "d": float(d.min(axis=1).mean()), "K": k, "K_ref": k_ref})
+    return out
+
+
+def print_flow(flow: list[dict], exact: Any = None) -> None:
+    for layer, f in enumerate(flow):
+        extra = "" if exact is None else f", exact decimation flow {exact[layer]:.3f}"
+        print(
+            f"  layer {layer}: {f['live']:4d} live units, nearest-peak distance {f['d']:.2f}, "
+            f"K = {f['K']:.3f} (peak spins of the data: {f['K_ref']:.3f}{extra})"
+        )
 
 
 def chain_check(n: int, coupling: float, n_samples: int, epochs: int, args: argparse.Namespace) -> tuple:
@@ -241,6 +305,11 @@ def chain_check(n: int, coupling: float, n_samples: int, epochs: int, args: argp
         dist = np.abs(pos[:, None] - a.argmax(axis=0)[None, :])
         r50 = np.median(half_mass_radius(a, np.minimum(dist, n - dist)))
         print(f"  layer {k + 1}: zero weights {np.mean(w == 0):.1%}, half-mass radius of the live fields {r50:.1f}")
+    ring = np.abs(pos[:, None] - pos[None, :])
+    flow = coupling_flow(data, stack, np.minimum(ring, n - ring), args.seed)
+    exact = [float(np.arctanh(np.tanh(coupling) ** (2**k))) for k in range(depth + 1)]
+    print("  learned coupling flow (K of adjacent units per layer; exact: tanh K_{l+1} = tanh^2 K_l):")
+    print_flow(flow, exact)
     dbm, ref = pruned_dbm(stack, keep=args.keep), tnrbm.models.hierarchical(n, depth=depth, seed=0)
     sides = 2 ** np.arange(1, int(np.log2(n)))
     cuts = np.array([min_cut(dbm, range(s)).size for s in sides], float)
@@ -251,7 +320,7 @@ def chain_check(n: int, coupling: float, n_samples: int, epochs: int, args: argp
     for law, x in (("log law  m = a + b log2 |A|", np.log2(sides)), ("linear   m = a + b |A|", sides.astype(float))):
         a, b, r = fit(x[: depth + 1], cuts[: depth + 1])
         print(f"  fit {law} (|A| <= 2^{depth + 1}): a = {a:.2f}, b = {b:.3f}, rms residual {r:.2f}")
-    return sides, cuts, tower, depth
+    return sides, cuts, tower, depth, flow, exact
 
 
 def main() -> None:
@@ -306,6 +375,9 @@ def main() -> None:
             f"|field| within r = {2 ** (k + 1)} of peak {loc['frac']:.1%} (uniform {loc['disk']:.1%}), "
             f"spins above 0.3 peak {loc['n30']:.1f}, half-mass radius {loc['r50']:.1f}"
         )
+    print("learned coupling flow (K of nearest-peak pairs per layer):")
+    flow2d = coupling_flow(data, stack, torus_distance(side), args.seed)
+    print_flow(flow2d)
     dbm = pruned_dbm(stack, keep=args.keep)
     print(f"pruned DBM (|w| >= {args.keep:g} max per layer): {dbm.n_edges} couplings")
     square = report_cuts(dbm, side)
@@ -321,7 +393,8 @@ def main() -> None:
     if args.out:
         save_fields(fields, side, args.out)
         save_cuts(square, chain, args.out)
-        print(f"wrote {args.out}/rg_receptive_fields.png and {args.out}/rg_min_cuts.png")
+        save_flow(flow2d, chain[4], chain[5], side, args.out)
+        print(f"wrote {args.out}/rg_receptive_fields.png, rg_min_cuts.png, rg_learned_flow.png")
 
 
 if __name__ == "__main__":
