@@ -33,7 +33,7 @@ import numpy as np
 
 from ..errors import InvalidParameterError
 from ..network import RBM, all_configurations, check_configurations
-from ..validation import check_memory, rng_from_seed
+from ..validation import check_memory, check_nonnegative, rng_from_seed
 
 __all__ = ["train_rbm", "TrainResult", "greedy_stack", "hidden_mean", "sample_hidden", "MAX_EXACT", "METHODS"]
 
@@ -197,9 +197,12 @@ def train_rbm(
     >>> res = train_rbm(data, n_hidden=2, epochs=100, learning_rate=0.1, seed=1)
     >>> bool(np.all(res.rbm.visible_bias > 0))  # the data prefer +1
     True
+    >>> sparse = train_rbm(data, n_hidden=2, method="contrastive", epochs=100, l1=0.05, seed=1)
+    >>> int(np.count_nonzero(sparse.rbm.W.toarray()))  # independent spins: L1 zeroes every weight
+    0
     """
     v, m = _check_training(data, n_hidden, mask, method)
-    l1 = _check_l1(l1)
+    l1 = check_nonnegative(l1, "l1")
     rng = rng_from_seed(seed)
     n_v, n_h = m.shape
     if init is not None:
@@ -241,14 +244,6 @@ def train_rbm(
                     w[g] = w[g].mean()
         history.append(_epoch_score(w, a, b, v, hidden, configs, data_weights))
     return TrainResult(rbm=RBM(w * m, a, b, hidden=hidden), log_likelihood=history)
-
-
-def _check_l1(l1: Any) -> float:
-    if isinstance(l1, bool) or not isinstance(l1, (int, float, np.integer, np.floating)) or not l1 >= 0:
-        raise InvalidParameterError(f"l1 must be a real number >= 0; got {l1!r}")
-    if not math.isfinite(float(l1)):
-        raise InvalidParameterError(f"l1 must be finite; got {l1!r}")
-    return float(l1)
 
 
 def _gibbs(w, a, b, v, hidden, steps, rng):
