@@ -62,3 +62,13 @@ def test_one_block_when_the_streamed_gram_fits():
     assert extra["n_blocks"] == 1 and extra["sliced_outputs"] == []
     assert value == pytest.approx(_svd_purity(net, range(6)), rel=1e-11)
     assert value == pytest.approx(tnrbm.purity(net, range(6)).purity, rel=1e-12)
+
+
+@pytest.mark.parametrize("max_memory", ["10KiB", "16KiB", "24KiB", "32KiB", "48KiB", "80KiB"])
+def test_every_limit_between_one_block_and_the_whole_grams_is_met(max_memory):
+    """Blocks shrink until the block, its copies and the reduction fit: the estimate stays within the limit
+    (24 and 48 KiB once failed: the shrinking budget went negative)."""
+    net = tnrbm.models.local_lattice((4, 3), periodic=False, seed=5)
+    res = tnrbm.purity(net, range(6), method="cut", max_memory=max_memory)
+    assert res.extra.get("streamed") and res.memory <= memory_limit(max_memory)
+    assert res.purity == pytest.approx(_svd_purity(net, range(6)), rel=1e-11)

@@ -86,14 +86,12 @@ def _plan_blocks(inputs: list, output: tuple, problem: Problem) -> tuple[Contrac
     running = (os.cpu_count() or 1) if problem.parallel == "threads" else 1
     fixed, limit = 8.0 * 2**m, float(problem.max_memory)
     budget = (limit - fixed) / running
-    for _ in range(6):  # shrink the blocks until the copies and temporaries fit too
+    for _ in range(12):  # shrink the blocks until the copies and temporaries fit too
         plan = _plan(inputs, output, itemsize, budget, f"a block of the Gram matrix of m={m} units", False)
         need = fixed + running * _block_memory(plan, m, itemsize)
         if need <= limit:
             return plan, need
-        budget -= (need - limit) / running
-        if budget <= 0:
-            break
+        budget *= min(0.7, limit / need)
     raise MemoryLimitError(
         f"a block of the Gram matrix of m={m} units with its copies needs about {format_bytes(need)}, more "
         f"than max_memory={format_bytes(limit)} allows; choose a smaller region or a larger max_memory"
