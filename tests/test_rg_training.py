@@ -50,14 +50,20 @@ def test_exact_training_recovers_a_two_spin_distribution():
     assert 0.5 * math.log(math.cosh(w1 + w2) / math.cosh(w1 - w2)) == pytest.approx(math.atanh(emp), abs=0.01)
 
 
-def test_pcd_training_finds_the_sign_of_the_correlations():
+def _assert_learns_the_correlation_signs(method: str) -> None:
+    """Spins 0 and 1 equal, spin 2 their opposite, spin 3 independent: the unit most coupled to spin 0
+    couples to spin 1 with the same sign and to spin 2 with the opposite one."""
     rng = np.random.default_rng(1)
     v1 = np.where(rng.random(5000) < 0.5, 1, -1)
     data = np.stack([v1, v1, -v1, np.where(rng.random(5000) < 0.5, 1, -1)], axis=1)
-    res = train_rbm(data, n_hidden=2, method="pcd", epochs=30, learning_rate=0.05, init_scale=0.1, seed=2)
+    res = train_rbm(data, n_hidden=2, method=method, epochs=30, learning_rate=0.05, init_scale=0.1, seed=2)
     w = res.rbm.W.toarray()
     j = int(np.argmax(np.abs(w[0])))
     assert w[0, j] * w[1, j] > 0 > w[0, j] * w[2, j]
+
+
+def test_pcd_training_finds_the_sign_of_the_correlations():
+    _assert_learns_the_correlation_signs("pcd")
 
 
 def test_greedy_stack_shapes_and_errors():
@@ -139,13 +145,7 @@ def test_contrastive_divergence_with_l1_learns_local_receptive_fields():
 
 
 def test_contrastive_training_finds_the_sign_of_the_correlations():
-    rng = np.random.default_rng(1)
-    v1 = np.where(rng.random(5000) < 0.5, 1, -1)
-    data = np.stack([v1, v1, -v1, np.where(rng.random(5000) < 0.5, 1, -1)], axis=1)
-    res = train_rbm(data, n_hidden=2, method="contrastive", epochs=30, learning_rate=0.05, init_scale=0.1, seed=2)
-    w = res.rbm.W.toarray()
-    j = int(np.argmax(np.abs(w[0])))
-    assert w[0, j] * w[1, j] > 0 > w[0, j] * w[2, j]
+    _assert_learns_the_correlation_signs("contrastive")
 
 
 def test_greedy_stack_layer_options_and_l1_errors():

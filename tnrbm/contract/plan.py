@@ -49,13 +49,18 @@ def strip_exponent(arr: np.ndarray) -> tuple[np.ndarray, float]:
     >>> strip_exponent(np.array([250.0]))
     (array([2.5]), 2.0)
     """
-    peak = float(np.max(np.abs(arr))) if arr.size else 0.0
-    if peak == 0.0 or not np.isfinite(peak):
-        return arr, 0.0
-    e = math.floor(math.log10(peak))
-    if e == 0:  # already in [1, 10): no copy
+    e = _decade(arr)
+    if e == 0:  # already in [1, 10) (or zero, or not finite): no copy
         return arr, 0.0
     return arr / 10.0**e, float(e)
+
+
+def _decade(arr: np.ndarray) -> int:
+    """``floor(log10(max |arr|))``; 0 for an empty, zero or non-finite array (nothing to strip)."""
+    peak = float(np.max(np.abs(arr))) if arr.size else 0.0
+    if peak == 0.0 or not np.isfinite(peak):
+        return 0
+    return math.floor(math.log10(peak))
 
 
 @dataclass
@@ -161,10 +166,7 @@ def _strip_own(arr: np.ndarray) -> tuple[np.ndarray, float]:
     arr = np.asarray(arr)
     if not arr.flags.writeable:
         return strip_exponent(arr)
-    peak = float(np.max(np.abs(arr))) if arr.size else 0.0
-    if peak == 0.0 or not np.isfinite(peak):
-        return arr, 0.0
-    e = math.floor(math.log10(peak))
+    e = _decade(arr)
     if e:
         arr /= 10.0**e
     return arr, float(e)

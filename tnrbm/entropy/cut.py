@@ -155,6 +155,13 @@ def gram_networks(network: BoltzmannNetwork, region: tuple[int, ...], cut: objec
     return out
 
 
+def gram_threads(plans: Sequence[ContractionPlan], m: int) -> Any:
+    """The BLAS threads of contracting and reducing Grams of ``2**m x 2**m``: one when every array is small
+    (:data:`~tnrbm.contract.SMALL_ARRAY`), no limit otherwise."""
+    small = max(pl.largest_intermediate for pl in plans) <= SMALL_ARRAY and 4**m <= SMALL_ARRAY
+    return blas_threads(1 if small else None)
+
+
 def gram_itemsize(network: BoltzmannNetwork) -> int:
     """Bytes per entry of the Gram matrices of ``network``: 8 when real, 16 when complex."""
     return 16 if network.is_complex else 8
@@ -210,8 +217,7 @@ def _plan_cut(problem: Problem) -> Plan:
 
     def run() -> tuple[np.ndarray, dict]:
         t1 = time.perf_counter()
-        small = max(pl.largest_intermediate for pl in plans) <= SMALL_ARRAY and 4**m <= SMALL_ARRAY
-        with blas_threads(1 if small else None):
+        with gram_threads(plans, m):
             grams = _contract_grams(plans, networks, problem)
             p, clipped = spectrum_from_grams(*grams, backend=problem.backend, overwrite=True)
         return p, {"clipped": clipped, "contract_seconds": time.perf_counter() - t1}

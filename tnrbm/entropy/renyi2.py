@@ -19,13 +19,13 @@ from typing import Any
 
 import numpy as np
 
-from ..contract import SMALL_ARRAY, blas_threads
 from ..errors import InvalidParameterError, MemoryLimitError
+from ..interop import is_netket_object
 from ..network import BoltzmannNetwork
 from ..validation import check_base, check_choice, memory_limit
 from .blocks import streamed_purity
 from .compute import entanglement, make_problem
-from .cut import _contract_grams, gram_itemsize, gram_memory, plan_grams
+from .cut import _contract_grams, gram_itemsize, gram_memory, gram_threads, plan_grams
 from .grams import purity_from_grams
 
 __all__ = ["PurityResult", "purity", "PURITY_METHODS"]
@@ -117,16 +117,14 @@ def purity(
     check_choice(method, "method", PURITY_METHODS)
     base = check_base(base)
     limit = memory_limit(max_memory)
-    if method in ("auto", "cut"):
+    network = isinstance(state, BoltzmannNetwork) or is_netket_object(state)
+    if method == "cut" and not network:
+        raise InvalidParameterError("method='cut' needs an RBM or a DBM (it contracts the network); got a state vector")
+    if method in ("auto", "cut") and network:  # a state vector goes to the spectrum once, unchecked here
         problem = make_problem(state, region, "cut", limit, surface, slicing)
         problem.backend, problem.parallel, problem.progress = backend, parallel, progress
-        if problem.network is None and method == "cut":
-            raise InvalidParameterError(
-                "method='cut' needs an RBM or a DBM (it contracts the network); got a state vector"
-            )
         try:
-            if problem.network is not None:
-                return _from_grams(problem, base, t0)
+            return _from_grams(problem, base, t0)
         except MemoryLimitError:
             if method == "cut":
                 raise
@@ -151,8 +149,7 @@ def _from_grams(problem: Any, base: float | None, t0: float) -> PurityResult:
         return _result(value, base, "cut", problem.region, problem.cut, t0, extra["memory"], extra)
     memory = gram_memory(plans, m, gram_itemsize(problem.network), problem.parallel)
     t1 = time.perf_counter()
-    small = max(pl.largest_intermediate for pl in plans) <= SMALL_ARRAY and 4**m <= SMALL_ARRAY
-    with blas_threads(1 if small else None):
+    with gram_threads(plans, m):
         value = purity_from_grams(*_contract_grams(plans, networks, problem))
     extra = {"contract_seconds": time.perf_counter() - t1, "n_slices": [pl.n_slices for pl in plans]}
     return _result(value, base, "cut", problem.region, problem.cut, t0, memory, extra)
