@@ -98,3 +98,65 @@ def test_overwrite_with_one_array_given_twice():
     ref = _svd_probabilities(x, x)[:16]
     p, _ = spectrum_from_grams(g, g, overwrite=True)
     assert np.allclose(p, ref, atol=1e-12)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    m=st.integers(1, 5),
+    rank_frac=st.floats(0.2, 1.0),
+    complex_=st.booleans(),
+    diagonal=st.booleans(),
+    fortran=st.booleans(),
+    seed=st.integers(0, 2**31),
+)
+def test_block_wise_in_place_routes_match_svd(m, rank_frac, complex_, diagonal, fortran, seed):
+    """The in-place permutation, scaling, conjugation and block-wise traces with blocks of a few entries
+    (every block boundary crossed), on C- and Fortran-ordered Grams: the SVD's spectrum and purity."""
+    from tnrbm.entropy import grams
+
+    rng = np.random.default_rng(seed)
+    rank = max(1, int(round(rank_frac * 2**m)))
+    x, y = _factors(rng, 2**m + 3, 2**m + 2, m, rank, complex_, diagonal)
+    order = np.asfortranarray if fortran else np.ascontiguousarray
+    ref = _svd_probabilities(x, y)
+    old = grams._BLOCK_ENTRIES
+    grams._BLOCK_ENTRIES = 5
+    try:
+        p, _ = spectrum_from_grams(order(x.conj().T @ x), order(y.conj().T @ y), overwrite=True)
+        value = purity_from_grams(order(x.conj().T @ x), order(y.conj().T @ y), overwrite=True)
+    finally:
+        grams._BLOCK_ENTRIES = old
+    k = min(p.size, ref.size)
+    assert np.allclose(p[:k], ref[:k], atol=1e-12)
+    assert np.all(p[k:] < 1e-12) and np.all(ref[k:] < 1e-12)
+    assert value == pytest.approx(float(np.sum(ref**2)), rel=1e-11)
+
+
+@pytest.mark.parametrize("complex_", [False, True])
+@pytest.mark.parametrize("rank", [512, 300])
+def test_in_place_routes_allocate_at_most_one_more_gram(complex_, rank, monkeypatch):
+    """Measured by tracemalloc (numpy reports its buffers to it): with overwrite=True the spectrum adds
+    less than a quarter of one 512 x 512 Gram to the two it is given (full rank: the ?hegst route;
+    rank 300: the ?trmm route), the purity less than one Gram and a quarter (their product). The row
+    blocks are set to 1/16 of a Gram (by default they are 2**18 entries, a whole Gram at this size)."""
+    import tracemalloc
+
+    from tnrbm.entropy import grams
+
+    monkeypatch.setattr(grams, "_BLOCK_ENTRIES", 2**14)
+    rng = np.random.default_rng(5)
+    x, y = _factors(rng, 600, 600, 9, rank, complex_, diagonal=False)
+    gram = (16 if complex_ else 8) * 512**2
+    ref = _svd_probabilities(x, y)
+    for fn, allowed in ((spectrum_from_grams, 0.25 * gram), (purity_from_grams, 1.25 * gram)):
+        ga, gb = x.conj().T @ x, y.conj().T @ y
+        tracemalloc.start()
+        base = tracemalloc.get_traced_memory()[0]
+        out = fn(ga, gb, overwrite=True)
+        peak = tracemalloc.get_traced_memory()[1] - base
+        tracemalloc.stop()
+        assert peak < allowed, (fn.__name__, peak / gram)
+        if fn is spectrum_from_grams:
+            assert np.allclose(out[0][:rank], ref[:rank], atol=1e-12)
+        else:
+            assert out == pytest.approx(float(np.sum(ref**2)), rel=1e-11)

@@ -45,8 +45,15 @@ class InvalidConfigurationError(TnrbmError, ValueError):
 class MemoryLimitError(TnrbmError, MemoryError):
     """A dense vector or contraction would need more memory than allowed.
 
-    The message carries the estimate and a way out.
+    The message carries the estimate and a way out. ``needed`` is the estimated peak in bytes of what was
+    refused (the smallest ``max_memory`` that lets it run, where known; else None) and ``limit`` the
+    limit it was compared with.
     """
+
+    def __init__(self, *args: object, needed: float | None = None, limit: float | None = None) -> None:
+        super().__init__(*args)
+        self.needed = needed
+        self.limit = limit
 
 
 class FileFormatError(TnrbmError, ValueError):

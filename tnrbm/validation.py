@@ -37,6 +37,7 @@ __all__ = [
     "available_memory",
     "default_max_memory",
     "format_bytes",
+    "format_limit",
     "parse_memory",
     "memory_limit",
     "check_memory",
@@ -181,13 +182,36 @@ def check_memory(nbytes: float, what: str, max_memory: Any, way_out: str) -> Non
     ...     check_memory(2**40, "a big array", "1GiB", "use a smaller one")
     ... except MemoryLimitError as err:
     ...     print(err)
-    a big array needs about 1.0 TiB, more than max_memory=1.0 GiB allows; use a smaller one
+    a big array needs about 1.0 TiB, more than max_memory=1.0 GiB allows; use a smaller one (or max_memory='1.0TiB' or more)
     """
     limit = memory_limit(max_memory)
     if nbytes > limit:
         raise MemoryLimitError(
-            f"{what} needs about {format_bytes(nbytes)}, more than max_memory={format_bytes(limit)} allows; {way_out}"
+            f"{what} needs about {format_bytes(nbytes)}, more than max_memory={format_bytes(limit)} allows; "
+            f"{way_out} (or max_memory={format_limit(nbytes)!r} or more)",
+            needed=float(nbytes),
+            limit=float(limit),
         )
+
+
+def format_limit(nbytes: float) -> str:
+    """The smallest round size string at least ``nbytes``, as ``max_memory`` takes it.
+
+    Examples
+    --------
+    >>> format_limit(3 * 2**30 + 1), format_limit(1000)
+    ('3.1GiB', '1000B')
+    >>> parse_memory(format_limit(123456789)) >= 123456789
+    True
+    """
+    value = math.ceil(as_float(nbytes)) if math.isfinite(as_float(nbytes)) else math.inf
+    if not math.isfinite(value):
+        return "inf"
+    for unit in ("B", "KiB", "MiB", "GiB", "TiB", "PiB"):
+        if value < 1024 or unit == "PiB":
+            return f"{int(value)}B" if unit == "B" else f"{math.ceil(value * 10 - 1e-9) / 10:.1f}{unit}"
+        value /= 1024
+    return "inf"  # pragma: no cover
 
 
 # ------------------------------------------------------------------------------------------- numbers

@@ -348,7 +348,9 @@ def plan_contraction(
         raise MemoryLimitError(
             f"{what} needs about {format_bytes(peak * itemsize)} at its peak (largest intermediate "
             f"{format_bytes(largest * itemsize)}, about {tree.total_flops():.3g} flops), more than "
-            f"max_memory={format_bytes(limit)} allows; {hint}"
+            f"max_memory={format_bytes(limit)} allows; {hint}",
+            needed=None if slicing else float(peak * itemsize),
+            limit=float(limit),
         )
     single = float(math.prod(size_dict[i] for i in inputs[0]))
     return ContractionPlan(

@@ -22,9 +22,8 @@ import numpy as np
 
 from ..contract import ContractionPlan, contract_block, plan_contraction, run_jobs
 from ..errors import MemoryLimitError
-from ..validation import format_bytes
+from ..validation import format_bytes, format_limit
 from .cut import BRA_SUFFIX, gram_itemsize, gram_networks
-from .grams import LAPACK_WORK
 from .methods import Problem
 
 __all__ = ["diagonal_side", "streamed_purity"]
@@ -52,6 +51,8 @@ def _diagonal_network(inputs: list, output: tuple) -> tuple[list, tuple]:
     return [tuple(bra.get(ix, ix) for ix in term) for term in inputs], tuple(ket)
 
 
+#: planning the diagonal's contraction without a limit (its peak is checked with the blocks')
+_UNLIMITED = 2**62
 #: rows of a block reduced at a time, in entries (the ``|G|^2`` temporaries: 16 MiB)
 _CHUNK_ENTRIES = 2**20
 
@@ -72,29 +73,61 @@ def _plan(inputs: list, output: tuple, itemsize: int, max_memory: float, what: s
 
 def _block_memory(plan: ContractionPlan, m: int, itemsize: int) -> float:
     """Bytes one running block needs: its contraction's peak with the rescaled copy of its largest
-    intermediate, a contiguous copy of the block, the reduction's temporaries and the BLAS work buffers."""
+    intermediate, a contiguous copy of the block and the reduction's temporaries (the BLAS work buffers
+    are fixed overhead, not counted: :func:`~tnrbm.entropy.cut.gram_memory`)."""
     entries = 4.0**m / plan.n_slices
     held = plan.peak_bytes + plan.largest_bytes + itemsize * entries
-    return held + 2 * 8.0 * min(entries, _CHUNK_ENTRIES) + (LAPACK_WORK if m >= 10 else 0)
+    return held + 2 * 8.0 * min(entries, _CHUNK_ENTRIES)
 
 
-def _plan_blocks(inputs: list, output: tuple, problem: Problem) -> tuple[ContractionPlan, float]:
-    """The block plan of the streamed Gram and the bytes of the streaming stage (the diagonal ``d`` held,
-    one block per running job; ``parallel="threads"``: one per core), within ``problem.max_memory``."""
+def _fit_blocks(
+    inputs: list, output: tuple, problem: Problem, limit: float, diagonal: float
+) -> tuple[ContractionPlan | None, float]:
+    """The block plan whose streaming stage (the diagonal ``d`` held, one block per running job;
+    ``parallel="threads"``: one per core) fits ``limit`` bytes, and the peak bytes of the whole (at least
+    ``diagonal``, the peak of contracting ``d``); ``(None, inf)`` if none is found. The blocks shrink until
+    the copies and temporaries fit too."""
+    if diagonal > limit:
+        return None, math.inf
     m = problem.cut.size
     itemsize = gram_itemsize(problem.network)
     running = (os.cpu_count() or 1) if problem.parallel == "threads" else 1
-    fixed, limit = 8.0 * 2**m, float(problem.max_memory)
+    fixed = 8.0 * 2**m
     budget = (limit - fixed) / running
-    for _ in range(12):  # shrink the blocks until the copies and temporaries fit too
-        plan = _plan(inputs, output, itemsize, budget, f"a block of the Gram matrix of m={m} units", False)
+    for _ in range(40):
+        if budget <= 0:
+            break
+        try:
+            plan = _plan(inputs, output, itemsize, budget, f"a block of the Gram matrix of m={m} units", False)
+        except MemoryLimitError:
+            break
         need = fixed + running * _block_memory(plan, m, itemsize)
         if need <= limit:
-            return plan, need
+            return plan, max(need, diagonal)
         budget *= min(0.7, limit / need)
+    return None, math.inf
+
+
+def _plan_blocks(inputs: list, output: tuple, problem: Problem, diagonal: float) -> tuple[ContractionPlan, float]:
+    """The block plan of the streamed Gram and the bytes of the streaming stage, within
+    ``problem.max_memory``; else a :class:`~tnrbm.errors.MemoryLimitError` with a limit that works (found
+    by doubling the limit and planning again)."""
+    limit = float(problem.max_memory)
+    plan, need = _fit_blocks(inputs, output, problem, limit, diagonal)
+    if plan is not None:
+        return plan, need
+    works = limit
+    for _ in range(64):
+        works *= 2
+        if _fit_blocks(inputs, output, problem, works, diagonal)[0] is not None:
+            break
+    m = problem.cut.size
     raise MemoryLimitError(
-        f"a block of the Gram matrix of m={m} units with its copies needs about {format_bytes(need)}, more "
-        f"than max_memory={format_bytes(limit)} allows; choose a smaller region or a larger max_memory"
+        f"one block of the Gram matrix of m={m} units (its contraction, copies and temporaries) and the other "
+        f"side's Gram diagonal need more than max_memory={format_bytes(limit)} allows for any block size; "
+        f"choose a smaller region or max_memory={format_limit(works)!r}, which was planned to fit",
+        needed=works,
+        limit=limit,
     )
 
 
@@ -142,8 +175,8 @@ def streamed_purity(problem: Problem) -> tuple[float, dict]:
     _, arrays_b, inputs_b, output_b = sides[1 - side][:4]
     diag_inputs, diag_output = _diagonal_network(inputs_d, output_d)
     what = f"the diagonal of a Gram matrix of m={m} units"
-    plan_d = _plan(diag_inputs, diag_output, gram_itemsize(problem.network), problem.max_memory, what, True)
-    plan_b, memory = _plan_blocks(inputs_b, output_b, problem)
+    plan_d = _plan(diag_inputs, diag_output, gram_itemsize(problem.network), _UNLIMITED, what, True)
+    plan_b, memory = _plan_blocks(inputs_b, output_b, problem, plan_d.peak_bytes + plan_d.largest_bytes + 8.0 * 2**m)
     mantissa, _ = plan_d.contract(arrays_d, backend=problem.backend)
     diag = np.clip(np.asarray(mantissa).reshape(-1).real, 0.0, None)
     shared = (plan_b.block_job(arrays_b, problem.backend), diag, m)
@@ -156,6 +189,5 @@ def streamed_purity(problem: Problem) -> tuple[float, dict]:
     peak = max(logs)
     log_square = peak + math.log10(sum(10.0 ** (s - peak) for s in logs))
     value = 10.0 ** (log_square - 2 * (math.log10(trace) + top))
-    memory = max(memory, plan_d.peak_bytes + 8.0 * 2**m)
     extra = {"streamed": True, "n_blocks": plan_b.n_slices, "sliced_outputs": list(plan_b.outer), "memory": memory}
     return value, extra

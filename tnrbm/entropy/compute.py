@@ -20,7 +20,7 @@ from ..network import BoltzmannNetwork
 from ..network.base import check_bookkeeping
 from ..validation import check_base, check_choice, check_region, check_renyi, memory_limit
 from .dense import as_state_vector
-from .methods import AUTO_METHODS, METHODS, NotApplicableError, Plan, Problem, method_names
+from .methods import AUTO_METHODS, METHODS, NotApplicableError, Plan, Problem, check_plan_memory, method_names
 from .result import EntanglementResult
 from .spectrum import entropies_from_spectrum
 
@@ -162,14 +162,14 @@ _problem = make_problem  # the name before 0.3 (private)
 def _choose(problem: Problem, method: str) -> tuple[Plan, dict]:
     """The plan of ``method``, or for ``"auto"`` the cheapest plan of the auto methods that fit."""
     if method != "auto":
-        return METHODS[method](problem), {}
+        return check_plan_memory(METHODS[method](problem), problem), {}
     plans: dict[str, Plan] = {}
     refusals: dict[str, MemoryLimitError] = {}
     for name in sorted(AUTO_METHODS, key=lambda k: k != "dense"):  # dense first: it may settle it
         if name != "dense" and "dense" in plans and problem.n <= SMALL_DENSE:
             break  # a dense vector of at most 2**SMALL_DENSE entries: nothing is cheaper
         try:
-            plans[name] = METHODS[name](problem)
+            plans[name] = check_plan_memory(METHODS[name](problem), problem)
         except NotApplicableError:
             continue
         except MemoryLimitError as err:

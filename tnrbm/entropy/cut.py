@@ -19,8 +19,8 @@ import numpy as np
 from ..contract import SMALL_ARRAY, ContractionPlan, blas_threads, get_backend, plan_contraction, run_jobs
 from ..network import BoltzmannNetwork, TermBuilder, Unit, chain_positions
 from ..network.local import Term, absorb_vectors
-from ..validation import check_memory
-from .grams import GRAM_ARRAYS_HELD, LAPACK_WORK, spectrum_from_grams
+from ..validation import check_memory, format_bytes, memory_limit
+from .grams import SPECTRUM_ARRAYS_HELD, spectrum_from_grams
 from .methods import NotApplicableError, Plan, Problem, register_method
 
 __all__ = ["BRA_SUFFIX", "gram_network", "gram_networks", "spectrum_from_grams", "plan_grams"]
@@ -99,28 +99,38 @@ def _side_terms(builder: TermBuilder, cut: object, bias: list, edges: list, visi
 
 
 def plan_grams(
-    network: BoltzmannNetwork, region: tuple[int, ...], cut: object, max_memory: object, slicing: bool = False
+    network: BoltzmannNetwork,
+    region: tuple[int, ...],
+    cut: object,
+    max_memory: object,
+    slicing: bool = False,
+    arrays_held: int = SPECTRUM_ARRAYS_HELD,
 ) -> tuple[list, list[ContractionPlan]]:
     """The two Gram networks of a cut (region side, complement side) and their contraction plans.
 
-    Refuses with :class:`~tnrbm.errors.MemoryLimitError` before anything is contracted.
+    Refuses with :class:`~tnrbm.errors.MemoryLimitError` before anything is contracted: when
+    ``arrays_held`` Gram-sized arrays (what the reduction of the Grams holds) or one contraction does not
+    fit ``max_memory``. The whole peak (:func:`gram_memory`) is checked by the caller.
     """
     m = cut.size
     itemsize = gram_itemsize(network)
     check_memory(
-        GRAM_ARRAYS_HELD * itemsize * 4.0**m,
-        f"the Gram-matrix work space of a cut of m={m} units ({GRAM_ARRAYS_HELD} {2**m} x {2**m} arrays of "
+        arrays_held * itemsize * 4.0**m,
+        f"the Gram-matrix work space of a cut of m={m} units ({arrays_held} {2**m} x {2**m} arrays of "
         f"{itemsize} bytes per entry)",
         max_memory,
         "choose a smaller region or one with a smaller minimal cut (the cost grows like 4**m)",
     )
+    gram = itemsize * 4.0**m
+    # sliced: each contraction's peak and the copy of its largest intermediate, with the two Grams held, fit
+    target = memory_limit(max_memory) if not slicing else max((memory_limit(max_memory) - 2 * gram) / 2, 1.0)
     networks, plans = [], []
     for name, arrays, inputs, output, keys in gram_networks(network, region, cut):
         plan = plan_contraction(
             inputs,
             output,
             {ix: 2 for term in inputs for ix in term},
-            max_memory=max_memory,
+            max_memory=target,
             what=f"the Gram matrix of the {name} side of a cut of m={m} units ({len(inputs)} tensors)",
             way_out="choose a smaller region or one with a smaller minimal cut",
             slicing=slicing,
@@ -167,21 +177,39 @@ def gram_itemsize(network: BoltzmannNetwork) -> int:
     return 16 if network.is_complex else 8
 
 
-def gram_memory(plans: Sequence[ContractionPlan], m: int, itemsize: int, parallel: Any = None) -> float:
+def gram_memory(
+    plans: Sequence[ContractionPlan],
+    m: int,
+    itemsize: int,
+    parallel: Any = None,
+    arrays_held: int = SPECTRUM_ARRAYS_HELD,
+) -> float:
     """Peak bytes of contracting the two Grams (one after the other, or at once when ``parallel``) and
-    taking their spectrum (:data:`~tnrbm.entropy.grams.GRAM_ARRAYS_HELD` arrays).
+    reducing them with ``arrays_held`` Gram-sized arrays (the spectrum in place:
+    :data:`~tnrbm.entropy.grams.SPECTRUM_ARRAYS_HELD`; the purity:
+    :data:`~tnrbm.entropy.grams.PURITY_ARRAYS_HELD`).
 
     Each contraction's peak counts a copy of its largest intermediate (every step's result is rescaled,
     :func:`~tnrbm.contract.plan.strip_exponent`, while the unscaled one is alive) and one of its output
-    (brought to the Gram's index order and shape); from m = 10 on, the BLAS work buffers
-    (:data:`~tnrbm.entropy.grams.LAPACK_WORK`)."""
+    (brought to the Gram's index order and shape). The BLAS/LAPACK work buffers (tens of MiB, whatever
+    the size) are not counted: they are part of the fixed overhead that ``max_memory`` leaves out
+    (``docs/theory/memory.md``)."""
     gram = itemsize * 4.0**m
     need = [p.peak_bytes + p.largest_bytes + gram for p in plans]
     if _two_jobs(plans, parallel):
         contraction = sum(need)
     else:
         contraction = max(need[0], gram + need[1])
-    return float(max(contraction, GRAM_ARRAYS_HELD * gram) + (LAPACK_WORK if m >= 10 else 0))
+    return float(max(contraction, arrays_held * gram))
+
+
+def gram_blocker(plans: Sequence[ContractionPlan], m: int, itemsize: int, arrays_held: int) -> str:
+    """What dominates :func:`gram_memory`, in words (for a refusal)."""
+    gram = itemsize * 4.0**m
+    worst = max(p.peak_bytes + p.largest_bytes for p in plans)
+    if worst + gram >= arrays_held * gram:
+        return f"contracting a Gram matrix of m={m} units (peak {format_bytes(worst)} besides the Grams)"
+    return f"{arrays_held} {2**m} x {2**m} Gram-sized arrays of {itemsize} bytes per entry"
 
 
 def _two_jobs(plans: Sequence[ContractionPlan], parallel: Any) -> bool:
@@ -226,6 +254,7 @@ def _plan_cut(problem: Problem) -> Plan:
         "cut",
         flops=float(sum(p.flops for p in plans) + 20.0 * 8.0**m),
         memory=gram_memory(plans, m, gram_itemsize(problem.network), problem.parallel),
+        blocker=gram_blocker(plans, m, gram_itemsize(problem.network), SPECTRUM_ARRAYS_HELD),
         run=run,
         overhead=3.5e7 + _PER_TENSOR * sum(p.n_tensors for p in plans) + 7.0 * sum(p.flops for p in plans),
         extra={

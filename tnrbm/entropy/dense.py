@@ -6,13 +6,14 @@ import math
 from typing import Any
 
 import numpy as np
+import scipy.linalg
 
 from ..contract import SMALL_ARRAY, blas_threads
 from ..errors import InvalidParameterError
 from ..validation import check_memory
 from .methods import NotApplicableError, Plan, Problem, register_method
 
-__all__ = ["dense_spectrum", "as_state_vector", "dense_cost", "pow2"]
+__all__ = ["dense_spectrum", "as_state_vector", "dense_cost", "pow2", "svd_memory"]
 
 
 def pow2(n: int) -> float:
@@ -28,6 +29,9 @@ def dense_cost(n: int, k: int, n_edges: int) -> float:
 def dense_spectrum(psi: np.ndarray, region: tuple[int, ...], n: int) -> np.ndarray:
     """Schmidt probabilities of a normalized vector ``psi`` (kron order) across ``region | rest``.
 
+    One copy of ``psi`` is made (the matrix ``psi[A, B]``, handed to LAPACK's ``?gesdd`` in place as its
+    Fortran-ordered transpose): :func:`svd_memory` bytes besides ``psi``.
+
     Examples
     --------
     >>> bell = np.array([1, 0, 0, 1]) / np.sqrt(2)
@@ -35,10 +39,20 @@ def dense_spectrum(psi: np.ndarray, region: tuple[int, ...], n: int) -> np.ndarr
     [0.5, 0.5]
     """
     rest = [i for i in range(n) if i not in set(region)]
-    mat = psi.reshape((2,) * n).transpose(list(region) + rest).reshape(2 ** len(region), -1)
-    s = np.linalg.svd(mat, compute_uv=False)
+    mat = np.ascontiguousarray(psi.reshape((2,) * n).transpose(list(region) + rest).reshape(2 ** len(region), -1))
+    if np.may_share_memory(mat, psi):
+        mat = mat.copy()
+    s = scipy.linalg.svd(mat.T, compute_uv=False, overwrite_a=True, check_finite=False, lapack_driver="gesdd")
     p = s**2
     return p / p.sum()
+
+
+def svd_memory(n: int, k: int, itemsize: int) -> float:
+    """Bytes :func:`dense_spectrum` allocates besides the vector of ``n`` spins across ``k | n - k``: the
+    matrix copy and ``?gesdd``'s work space (``3 min + max(max, 7 min)`` entries, ``8 min`` integers and,
+    complex, ``7 min`` reals, for a ``2**min x 2**max`` matrix)."""
+    small, large = pow2(min(k, n - k)), pow2(max(k, n - k))
+    return itemsize * (pow2(n) + 3 * small + max(large, 7 * small)) + 4.0 * 8 * small + 8.0 * 7 * small
 
 
 def as_state_vector(state: Any) -> tuple[np.ndarray, int]:
@@ -66,14 +80,16 @@ def as_state_vector(state: Any) -> tuple[np.ndarray, int]:
         raise InvalidParameterError(
             f"state must be a state vector of length 2**N (N >= 1); got an array of shape {np.shape(state)}"
         )
-    psi = psi.astype(np.complex128 if np.iscomplexobj(psi) else np.float64)
+    psi = np.array(psi, dtype=np.complex128 if np.iscomplexobj(psi) else np.float64)  # a copy, scaled in place
     if not np.all(np.isfinite(psi)):
         raise InvalidParameterError("state must be finite; got NaN or inf entries")
-    peak = float(np.max(np.abs(psi)))
+    parts = (psi.real, psi.imag) if np.iscomplexobj(psi) else (psi,)  # views: max |Re|, |Im| without a copy
+    peak = max(max(float(np.max(x)), -float(np.min(x))) for x in parts)
     if peak == 0:
         raise InvalidParameterError("state must not be the zero vector")
-    psi = psi / peak
-    return psi / np.linalg.norm(psi), n
+    psi /= peak
+    psi /= np.linalg.norm(psi)
+    return psi, n
 
 
 def _plan_dense(problem: Problem) -> Plan:
@@ -89,11 +105,9 @@ def _plan_dense(problem: Problem) -> Plan:
         itemsize = 16 if network.is_complex else 8
         n_edges = network.n_edges
         psi = None
-    nbytes = (
-        4.0 * itemsize * pow2(n)
-        + 96.0 * pow2(min(n, 16)) * (n + (sum(problem.network.layer_sizes) if psi is None else 0))
-        + 2.0**25
-    )
+    # the vector with the temporaries of its amplitudes, then the vector with its matrix copy and the SVD's
+    forming = 0.0 if psi is not None else problem.network.dense_memory()
+    nbytes = max(forming, itemsize * pow2(n) + svd_memory(n, len(region), itemsize))
     check_memory(
         nbytes,
         f"the dense state vector of {n} spins (with its SVD)",

@@ -6,8 +6,11 @@ With ``G_A = X^dagger X`` and ``G_B = Y^dagger Y`` (``2**m x 2**m``, from :mod:`
 
 On numpy the work is done in LAPACK on one triangle, in place where the arrays allow it: the scaled
 Grams, a rank-revealing pivoted Cholesky root (``?pstrf``), the congruence ``L^dagger B L`` (``?sygst``
-/``?hegst``, half the flops of two products) and eigenvalues only (``?syevd``). That holds at most three
-``2**m x 2**m`` arrays at a time (:data:`GRAM_ARRAYS_HELD`): 6 GiB at m = 14 for a real network.
+/``?hegst``, half the flops of two products; for a rank-deficient root two triangular products ``?trmm``)
+and eigenvalues only (``?syevd``). With ``overwrite=True`` that holds the two Grams and nothing else of
+their size (:data:`SPECTRUM_ARRAYS_HELD`): 4 GiB at m = 14 for a real network; the permutation, the
+scaling and the conjugations are done in place in row blocks. The purity holds one product more
+(:data:`PURITY_ARRAYS_HELD`).
 """
 
 from __future__ import annotations
@@ -20,14 +23,42 @@ import scipy.linalg
 
 from ..contract import Backend, get_backend
 
-__all__ = ["GRAM_ARRAYS_HELD", "LAPACK_WORK", "purity_from_grams", "spectrum_from_grams"]
+__all__ = [
+    "GRAM_ARRAYS_HELD",
+    "LAPACK_WORK",
+    "PURITY_ARRAYS_HELD",
+    "SPECTRUM_ARRAYS_HELD",
+    "purity_from_grams",
+    "spectrum_from_grams",
+]
 
-#: ``2**m x 2**m`` arrays held at the same time by :func:`spectrum_from_grams` (the two Grams and one
-#: permuted copy); the eigen-solver's work space is ``O(2**m)``
-GRAM_ARRAYS_HELD = 3
+#: ``2**m x 2**m`` arrays held at the same time by :func:`spectrum_from_grams` with ``overwrite=True``: the
+#: two Grams, transformed in place (the eigen-solver's work space is ``O(2**m)``)
+SPECTRUM_ARRAYS_HELD = 2
+#: ``2**m x 2**m`` arrays held by :func:`purity_from_grams` with ``overwrite=True``: the two Grams and
+#: their product (two when one Gram is diagonal)
+PURITY_ARRAYS_HELD = 3
+#: the larger of the two (the name before 0.4)
+GRAM_ARRAYS_HELD = max(SPECTRUM_ARRAYS_HELD, PURITY_ARRAYS_HELD)
 #: bytes that the BLAS/LAPACK calls add besides the arrays (OpenBLAS allocates a work buffer of 32 MiB per
 #: thread on its first large product; measured 17-35 MiB above the traced arrays at m = 10-12)
 LAPACK_WORK = 64 * 2**20
+#: entries of the temporaries of one row block (the block-wise reductions, permutations and scalings)
+_BLOCK_ENTRIES = 2**18
+
+
+def _row_blocks(n: int, width: int) -> list[slice]:
+    """Slices of ``range(n)`` with at most ``_BLOCK_ENTRIES`` entries in ``width`` columns each."""
+    step = max(1, _BLOCK_ENTRIES // max(width, 1))
+    return [slice(i, min(i + step, n)) for i in range(0, n, step)]
+
+
+def _abs_max(g: np.ndarray) -> float:
+    """``max |g|`` without a full-size temporary."""
+    if not np.iscomplexobj(g):
+        return max(float(g.max()), -float(g.min()), 0.0) if g.size else 0.0
+    rows = g.reshape(g.shape[0], -1)
+    return max((float(np.max(np.abs(rows[r]))) for r in _row_blocks(rows.shape[0], rows.shape[1])), default=0.0)
 
 
 def _scaled(g: Any, overwrite: bool) -> np.ndarray:
@@ -36,13 +67,12 @@ def _scaled(g: Any, overwrite: bool) -> np.ndarray:
     A copy unless ``overwrite`` and ``g`` already has the dtype (then ``g`` itself, scaled in place).
     """
     g = np.asarray(g)
-    if np.iscomplexobj(g) and not np.any(g.imag):
+    if np.iscomplexobj(g) and not any(np.any(g.imag[r]) for r in _row_blocks(g.shape[0], g[:1].size)):
         g, overwrite = g.real, False
     dtype = np.complex128 if np.iscomplexobj(g) else np.float64
     if not (overwrite and g.dtype == dtype and g.flags.writeable):
         g = np.array(g, dtype=dtype)
-    top = float(np.max(np.abs(g))) if dtype == np.complex128 else max(float(g.max()), -float(g.min()), 0.0)
-    g *= 1.0 / max(top, np.finfo(float).tiny)
+    g *= 1.0 / max(_abs_max(g), np.finfo(float).tiny)
     return g
 
 
@@ -57,51 +87,97 @@ def _is_diagonal(g: np.ndarray) -> bool:
 
 
 def _fortran(g: np.ndarray) -> np.ndarray:
-    """A Fortran-ordered array with the same lower triangle, as a Hermitian matrix, as ``g``: ``g`` itself,
-    ``g.T`` of a real C-ordered (symmetric) one, or a copy."""
+    """A Fortran-ordered array whose lower triangle, read as a Hermitian matrix, is that of the Hermitian
+    matrix ``g``: ``g`` itself, ``g.T`` of a C-ordered one (conjugated in place first when complex, so
+    ``g`` is overwritten) or, for a read-only or strided ``g``, a copy."""
     if g.flags.f_contiguous:
         return g
-    if g.flags.c_contiguous and not np.iscomplexobj(g):
+    if g.flags.c_contiguous and (not np.iscomplexobj(g) or g.flags.writeable):
+        if np.iscomplexobj(g):
+            np.conjugate(g, out=g)  # conj(G)^T = G for a Hermitian G
         return g.T
     return np.asfortranarray(g)
 
 
-def _congruence(ga: np.ndarray, gb: np.ndarray) -> tuple[np.ndarray, bool]:
+def _permute_in_place(g: np.ndarray, order: np.ndarray) -> None:
+    """``g[:] = g[order][:, order]`` for a C-ordered square ``g``, with block-sized temporaries only."""
+    n = g.shape[0]
+    for c in _row_blocks(n, n):
+        g[:, c] = g[order, c]
+    for r in _row_blocks(n, n):
+        g[r, :] = g[r][:, order]
+
+
+def _transposed_permuted(gb: np.ndarray, order: np.ndarray) -> np.ndarray:
+    """``(G_B^T)[P, P]`` (``P = order``) as a Fortran-ordered array, in the memory of ``gb`` where it can be.
+
+    A C-ordered array ``X`` holding the Hermitian ``G_B[P, P]`` is, read as ``X.T`` (Fortran order),
+    ``G_B[P, P]^T = (G_B^T)[P, P]``; a Fortran-ordered ``gb`` is the C-ordered ``conj(G_B)``.
+    """
+    if gb.flags.writeable and (gb.flags.c_contiguous or gb.flags.f_contiguous):
+        x = gb if gb.flags.c_contiguous else gb.T
+        _permute_in_place(x, order)
+        if x is not gb and np.iscomplexobj(x):
+            np.conjugate(x, out=x)
+        return x.T
+    return gb[np.ix_(order, order)].T
+
+
+def _zero_upper(c: np.ndarray, rank: int) -> np.ndarray:
+    """The first ``rank`` columns of the pivoted Cholesky factor ``c``, its upper part set to zero in place,
+    and its other columns zeroed (``?pstrf`` leaves work there when the rank is deficient)."""
+    n = c.shape[0]
+    c[:, rank:] = 0
+    for cols in _row_blocks(n, n):
+        c[: cols.start, cols] = 0
+        c[cols, cols] = np.tril(c[cols, cols])
+    return c
+
+
+def _trmm(real: bool) -> Any:
+    return scipy.linalg.blas.dtrmm if real else scipy.linalg.blas.ztrmm
+
+
+def _congruence(ga: np.ndarray, gb: np.ndarray) -> tuple[np.ndarray, bool, int]:
     """A matrix whose Hermitian part (``lower``: its lower triangle) is ``R^dagger G_B^T R`` with
     ``G_A = R R^dagger``: a diagonal root, or a pivoted Cholesky factor of the rank of ``G_A``.
 
-    May overwrite ``ga`` and ``gb``. Returns ``(matrix, lower)``: ``lower`` says that only the lower
-    triangle is valid (Fortran order), otherwise the matrix is whole.
+    Works in the memory of ``ga`` and ``gb`` (both are overwritten, no third ``2**m x 2**m`` array).
+    Returns ``(matrix, lower, rank)``: ``lower`` says that only the lower triangle is valid (Fortran
+    order), otherwise the matrix is whole; only its leading ``rank x rank`` block is nonzero.
     """
     if _is_diagonal(ga):  # e.g. every cut unit is a visible unit of this side
-        s = np.sqrt(np.clip(np.diagonal(ga).real, 0.0, None))
-        keep = np.flatnonzero(s)
-        mat = gb.T if keep.size == s.size else gb.T[np.ix_(keep, keep)]
-        mat *= s[keep, None]
-        mat *= s[None, keep]
-        return mat, False
+        s = np.sqrt(np.clip(np.diagonal(ga).real, 0.0, None))  # zero rows of G_A zero those of the result
+        mat = gb.T
+        for r in _row_blocks(s.size, s.size):
+            mat[r] *= s[r, None]
+            mat[r] *= s[None, :]
+        return mat, False, int(np.count_nonzero(s))
     real = not np.iscomplexobj(ga)
     pstrf = scipy.linalg.lapack.dpstrf if real else scipy.linalg.lapack.zpstrf
     c, piv, rank, info = pstrf(_fortran(ga), lower=1, overwrite_a=1)  # G_A[P, P] = L L^dagger, rank-revealing
     if info < 0:
         raise FloatingPointError(f"the pivoted Cholesky factorization of a Gram matrix failed (info={info})")
-    order = piv - 1
-    b = gb[np.ix_(order, order)].T  # (G_B^T)[P, P], Fortran-ordered
+    b = _transposed_permuted(gb, piv - 1)  # (G_B^T)[P, P], Fortran-ordered
     if rank == c.shape[0]:
         hegst = scipy.linalg.lapack.dsygst if real else scipy.linalg.lapack.zhegst
         mat, info = hegst(b, c, itype=2, lower=1, overwrite_a=1)  # L^dagger B L, lower triangle
         if info != 0:
             raise FloatingPointError(f"the congruence of the Gram matrices failed (info={info})")
-        return mat, True
-    low = np.tril(c)[:, :rank]
-    return low.conj().T @ b @ low, False
+        return mat, True, rank
+    low = _zero_upper(c, rank)  # L, n x n with zero columns past the rank: L^dagger B L by two trmm in place
+    b = _trmm(real)(1.0, low, b, side=1, lower=1, overwrite_b=1)  # B L
+    b = _trmm(real)(1.0, low, b, side=0, lower=1, trans_a=2, overwrite_b=1)  # L^dagger (B L)
+    return b, False, rank
 
 
-def _eigvalsh(mat: np.ndarray, lower: bool) -> np.ndarray:
-    """The eigenvalues of the Hermitian matrix given by ``mat`` (its lower triangle when ``lower``)."""
+def _eigvalsh(mat: np.ndarray, lower: bool, rank: int) -> np.ndarray:
+    """The ``rank`` largest eigenvalues of the Hermitian matrix given by ``mat`` (its lower triangle when
+    ``lower``, else the whole matrix, which may be overwritten); the others are zero by construction."""
     if not lower:
-        mat = _fortran(mat) if not np.iscomplexobj(mat) else (mat + mat.conj().T) / 2
-    return scipy.linalg.eigh(mat, lower=True, eigvals_only=True, overwrite_a=True, check_finite=False, driver="evd")
+        mat = _fortran(mat)
+    p = scipy.linalg.eigh(mat, lower=True, eigvals_only=True, overwrite_a=True, check_finite=False, driver="evd")
+    return p[p.size - rank :]
 
 
 def _congruence_backend(ga: np.ndarray, gb: np.ndarray, backend: Backend) -> np.ndarray:
@@ -158,10 +234,10 @@ def spectrum_from_grams(
     if _is_diagonal(gb) and not _is_diagonal(ga):  # same nonzero spectrum with the roles swapped
         ga, gb = gb.T, ga.T
     if be.name == "numpy" or _is_diagonal(ga):
-        mat, lower = _congruence(ga, gb)
+        mat, lower, rank = _congruence(ga, gb)
         del ga, gb
         if be.name == "numpy":
-            p = _eigvalsh(mat, lower)
+            p = _eigvalsh(mat, lower, rank)
         else:
             p = be.to_numpy(autoray.do("linalg.eigvalsh", be.to((mat + mat.conj().T) / 2)))
     else:
@@ -169,12 +245,13 @@ def spectrum_from_grams(
     return _normalized(p)
 
 
-def purity_from_grams(gram_a: np.ndarray, gram_b: np.ndarray) -> float:
+def purity_from_grams(gram_a: np.ndarray, gram_b: np.ndarray, overwrite: bool = False) -> float:
     """``Tr rho_A^2`` of ``psi = X Y^T`` from its two Gram matrices, without the spectrum.
 
     ``Tr rho_A^2 / (Tr rho_A)^2 = Tr (G_A B G_A B) / Tr(G_A B)^2`` with ``B = G_B^T``: ``O(4**m)`` work when
     ``G_A`` is diagonal, one product (``2 * 8**m`` flops) otherwise. The Renyi-2 entropy is
-    ``-ln Tr rho_A^2``.
+    ``-ln Tr rho_A^2``. The traces are summed in row blocks: besides the two Grams (scaled in place with
+    ``overwrite=True``, else copies) only the product ``G_A B`` is of their size.
 
     Examples
     --------
@@ -185,15 +262,18 @@ def purity_from_grams(gram_a: np.ndarray, gram_b: np.ndarray) -> float:
     >>> bool(np.isclose(purity_from_grams(x.T @ x, y.T @ y), np.sum((s / s.sum()) ** 2)))
     True
     """
-    ga, gb = _hermitian(gram_a), _hermitian(gram_b)
-    b = gb.T
-    trace = float(np.real(np.vdot(ga.conj(), b.T)))  # Tr(G_A B) = sum_ij G_A[i, j] B[j, i]
+    overwrite = overwrite and not np.may_share_memory(gram_a, gram_b)
+    ga, gb = _scaled(gram_a, overwrite), _scaled(gram_b, overwrite)
+    n = ga.shape[0]
+    blocks = _row_blocks(n, n)
+    # Tr(G_A B) = sum_ij G_A[i, j] G_B[i, j]
+    trace = sum(float(np.real(np.sum(ga[r] * gb[r]))) for r in blocks)
     if not trace > 0:
         raise FloatingPointError("the Gram matrices give a zero state (the network's amplitudes vanish)")
-    if _is_diagonal(ga):
+    if _is_diagonal(ga):  # Tr(D B D B) = sum_ij d_i d_j G_B[j, i] G_B[i, j]
         d = np.diagonal(ga).real
-        square = float(np.real(np.einsum("i,ij,j,ji->", d, b, d, b)))
+        square = sum(float(np.real(np.sum(d[r, None] * d[None, :] * gb[r] * gb[:, r].T))) for r in blocks)
     else:
-        y = ga @ b
-        square = float(np.real(np.vdot(y.conj(), y.T)))  # Tr(Y Y)
+        y = ga @ gb.T  # Y = G_A B; Tr(Y Y) = sum_ij Y[i, j] Y[j, i]
+        square = sum(float(np.real(np.sum(y[r] * y[:, r].T))) for r in blocks)
     return square / trace**2

@@ -23,8 +23,18 @@ import numpy as np
 
 from ..errors import InvalidParameterError
 from ..network import BoltzmannNetwork
+from ..validation import check_memory
 
-__all__ = ["METHODS", "AUTO_METHODS", "NotApplicableError", "Plan", "Problem", "register_method", "method_names"]
+__all__ = [
+    "METHODS",
+    "AUTO_METHODS",
+    "NotApplicableError",
+    "Plan",
+    "Problem",
+    "check_plan_memory",
+    "register_method",
+    "method_names",
+]
 
 
 class NotApplicableError(InvalidParameterError):
@@ -92,6 +102,8 @@ class Plan:
         Extra cost (flops-equivalent, e.g. Python work per tensor) that ``auto`` adds when comparing.
     extra : dict
         Planning details, copied into the result's ``extra``.
+    blocker : str
+        What dominates ``memory``, in words (named when the plan is refused).
     """
 
     method: str
@@ -100,6 +112,7 @@ class Plan:
     run: Callable[[], tuple[np.ndarray, dict]]
     overhead: float = 0.0
     extra: dict = field(default_factory=dict)
+    blocker: str = ""
 
     @property
     def cost(self) -> float:
@@ -108,6 +121,33 @@ class Plan:
 
 
 Planner = Callable[[Problem], Plan]
+
+
+def check_plan_memory(plan: Plan, problem: Problem) -> Plan:
+    """``plan`` when its whole peak ``plan.memory`` fits ``problem.max_memory``, else a
+    :class:`~tnrbm.errors.MemoryLimitError` naming what dominates the peak and the smallest limit that
+    would run it (a planner refuses its parts; this is the one check of the whole, for every method).
+
+    Examples
+    --------
+    >>> from tnrbm.errors import MemoryLimitError
+    >>> plan = Plan("toy", flops=1.0, memory=3 * 2**20, run=lambda: None, blocker="three arrays")
+    >>> problem = Problem(None, None, 1, (0,), None, False, 2**20)
+    >>> try:
+    ...     check_plan_memory(plan, problem)
+    ... except MemoryLimitError as err:
+    ...     print(err.needed == 3 * 2**20, "three arrays" in str(err))
+    True True
+    """
+    blocker = f": {plan.blocker}" if plan.blocker else ""
+    check_memory(
+        plan.memory,
+        f"method={plan.method!r} (its peak{blocker})",
+        problem.max_memory,
+        "choose another method, a smaller region or one with a smaller minimal cut",
+    )
+    return plan
+
 
 #: name -> planner
 METHODS: dict[str, Planner] = {}

@@ -22,11 +22,11 @@ import numpy as np
 from ..errors import InvalidParameterError, MemoryLimitError
 from ..interop import is_netket_object
 from ..network import BoltzmannNetwork
-from ..validation import check_base, check_choice, memory_limit
-from .blocks import streamed_purity
+from ..validation import check_base, check_choice, check_memory, format_limit, memory_limit
+from .blocks import diagonal_side, streamed_purity
 from .compute import entanglement, make_problem
-from .cut import _contract_grams, gram_itemsize, gram_memory, gram_threads, plan_grams
-from .grams import purity_from_grams
+from .cut import _contract_grams, gram_blocker, gram_itemsize, gram_memory, gram_threads, plan_grams
+from .grams import PURITY_ARRAYS_HELD, SPECTRUM_ARRAYS_HELD, purity_from_grams
 
 __all__ = ["PurityResult", "purity", "PURITY_METHODS"]
 
@@ -118,6 +118,7 @@ def purity(
     base = check_base(base)
     limit = memory_limit(max_memory)
     network = isinstance(state, BoltzmannNetwork) or is_netket_object(state)
+    refused: MemoryLimitError | None = None
     if method == "cut" and not network:
         raise InvalidParameterError("method='cut' needs an RBM or a DBM (it contracts the network); got a state vector")
     if method in ("auto", "cut") and network:  # a state vector goes to the spectrum once, unchecked here
@@ -125,11 +126,17 @@ def purity(
         problem.backend, problem.parallel, problem.progress = backend, parallel, progress
         try:
             return _from_grams(problem, base, t0)
-        except MemoryLimitError:
+        except MemoryLimitError as err:
             if method == "cut":
                 raise
+            refused = err
     options = {"max_memory": max_memory, "surface": surface, "slicing": slicing, "backend": backend}
-    res = entanglement(state, region, renyi=(2,), base=None, progress=progress, parallel=parallel, **options)
+    try:
+        res = entanglement(state, region, renyi=(2,), base=None, progress=progress, parallel=parallel, **options)
+    except MemoryLimitError as err:
+        if refused is None:
+            raise
+        raise _refusal([refused, err], ["from the Gram matrices", "from the spectrum"]) from err
     value = float(np.sum(res.spectrum**2))
     extra = {"entanglement_method": res.method}
     return _result(value, base, f"spectrum:{res.method}", res.region, res.cut, t0, res.memory, extra)
@@ -139,20 +146,35 @@ def _from_grams(problem: Any, base: float | None, t0: float) -> PurityResult:
     m = problem.cut.size
     if len(problem.region) == problem.n:  # the whole system of a pure state
         return _result(1.0, base, "cut", problem.region, problem.cut, t0, 0.0, {})
+    itemsize = gram_itemsize(problem.network)
+    held = SPECTRUM_ARRAYS_HELD if diagonal_side(problem) is not None else PURITY_ARRAYS_HELD
     try:
-        networks, plans = plan_grams(problem.network, problem.region, problem.cut, problem.max_memory, problem.slicing)
+        networks, plans = plan_grams(
+            problem.network, problem.region, problem.cut, problem.max_memory, problem.slicing, arrays_held=held
+        )
+        memory = gram_memory(plans, m, itemsize, problem.parallel, arrays_held=held)
+        what = f"the purity from the whole Gram matrices (its peak: {gram_blocker(plans, m, itemsize, held)})"
+        check_memory(memory, what, problem.max_memory, "choose a smaller region or one with a smaller minimal cut")
     except MemoryLimitError as whole:
         try:  # one side's Gram diagonal, the other's in blocks (blocks.py)
             value, extra = streamed_purity(problem)
         except MemoryLimitError as streamed:
-            raise MemoryLimitError(f"{whole}; streamed in blocks: {streamed}") from whole
+            raise _refusal([whole, streamed], ["whole", "streamed in blocks"]) from whole
         return _result(value, base, "cut", problem.region, problem.cut, t0, extra["memory"], extra)
-    memory = gram_memory(plans, m, gram_itemsize(problem.network), problem.parallel)
     t1 = time.perf_counter()
     with gram_threads(plans, m):
-        value = purity_from_grams(*_contract_grams(plans, networks, problem))
+        value = purity_from_grams(*_contract_grams(plans, networks, problem), overwrite=True)
     extra = {"contract_seconds": time.perf_counter() - t1, "n_slices": [pl.n_slices for pl in plans]}
     return _result(value, base, "cut", problem.region, problem.cut, t0, memory, extra)
+
+
+def _refusal(errors: list[MemoryLimitError], routes: list[str]) -> MemoryLimitError:
+    """One refusal of several routes: the smallest limit that one of them would run in first, then each
+    route's reason."""
+    needed = min((e.needed for e in errors if e.needed is not None), default=None)
+    lead = "" if needed is None else f"max_memory={format_limit(needed)!r} is the smallest limit found that runs it. "
+    reasons = "; ".join(f"{route}: {err}" for route, err in zip(routes, errors))
+    return MemoryLimitError(f"{lead}{reasons}", needed=needed, limit=errors[0].limit)
 
 
 def _result(value: float, base: Any, method: str, region: tuple, cut: Any, t0: float, memory: float, extra: dict):

@@ -16,6 +16,8 @@ __all__ = [
     "BoltzmannNetwork",
     "HIDDEN_CONVENTIONS",
     "VISIBLE_VALUES",
+    "DENSE_CHUNK",
+    "CHUNK_BYTES_PER_UNIT",
     "Unit",
     "log_sum_hidden",
     "MAX_BOOKKEEPING_UNITS",
@@ -27,6 +29,11 @@ MAX_BOOKKEEPING_UNITS = 2**20
 #: measured per-unit time of that work (a sparse 10**6 x 10**6 RBM: more than 25 s for 2 * 10**6 units)
 SECONDS_PER_UNIT = 1.5e-5
 
+#: configurations whose amplitudes :meth:`BoltzmannNetwork.to_dense` evaluates at a time
+DENSE_CHUNK = 2**14
+#: bytes of temporaries per configuration and unit of one chunk of :meth:`BoltzmannNetwork.to_dense`
+#: (the peak RSS of ``to_dense`` minus its vector, measured 40-69 bytes: docs/theory/memory.md)
+CHUNK_BYTES_PER_UNIT = 80.0
 HIDDEN_CONVENTIONS = ("spin", "binary")
 _HIDDEN_VALUES = {"spin": np.array([1.0, -1.0]), "binary": np.array([0.0, 1.0])}
 VISIBLE_VALUES = np.array([1.0, -1.0])
@@ -312,30 +319,36 @@ class BoltzmannNetwork:
             (default: a quarter of the available memory).
         """
         n = self.n_visible
-        itemsize = 16 if self.is_complex else 8
         check_memory(
-            3 * itemsize * 2.0**n,
-            f"the dense state vector of {n} spins",
+            self.dense_memory(),
+            f"the dense state vector of {n} spins (with the amplitudes of {DENSE_CHUNK} configurations at a time)",
             max_memory,
             "use a smaller network, or tnrbm.entanglement with method='cut' or 'mps', which never forms it",
         )
         return self._to_dense(normalize)
 
+    def dense_memory(self) -> float:
+        """Peak bytes of :meth:`to_dense`: the vector (its log-amplitudes are exponentiated in place) and
+        the temporaries of one chunk of :data:`DENSE_CHUNK` configurations (measured:
+        :data:`CHUNK_BYTES_PER_UNIT` bytes per configuration and unit)."""
+        n = self.n_visible
+        itemsize = 16 if self.is_complex else 8
+        units = n + sum(self.layer_sizes[1:])
+        return itemsize * 2.0**n + CHUNK_BYTES_PER_UNIT * min(2.0**n, DENSE_CHUNK) * units
+
     def _to_dense(self, normalize: bool) -> np.ndarray:
         n = self.n_visible
-        out = np.empty(2**n, dtype=self.dtype)
-        chunk = 2 ** min(n, 16)
         logs = np.empty(2**n, dtype=self.dtype)
-        for start in range(0, 2**n, chunk):
-            idx = np.arange(start, min(start + chunk, 2**n), dtype=np.int64)[:, None]
+        for start in range(0, 2**n, DENSE_CHUNK):
+            idx = np.arange(start, min(start + DENSE_CHUNK, 2**n), dtype=np.int64)[:, None]
             conf = 1.0 - 2.0 * ((idx >> np.arange(n - 1, -1, -1)) & 1)
             logs[start : start + len(idx)] = self.log_amplitude(conf)
         if normalize:
-            logs = logs - logs.real.max()
-        out[:] = np.exp(logs) if self.is_complex else np.exp(logs.real)
+            logs -= logs.real.max()
+        np.exp(logs, out=logs)  # the amplitudes, in the memory of their logs
         if normalize:
-            out /= np.linalg.norm(out)
-        return out
+            logs /= np.linalg.norm(logs)
+        return logs
 
     def __repr__(self) -> str:
         kind = type(self).__name__

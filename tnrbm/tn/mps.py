@@ -34,6 +34,7 @@ from functools import lru_cache
 
 import cotengra as ctg
 import numpy as np
+import scipy.linalg
 
 from .._lazy import lazy_module
 from ..contract import find_tree
@@ -61,6 +62,10 @@ MEMORY_SLACK = 32 * 2**20
 #: peak work space of one QR or SVD sweep step, in units of the largest site array (input, its copy,
 #: Q/U, R/Vh, the LAPACK work arrays; measured 1.2 at D = 4096, see docs/theory/memory.md)
 SWEEP_FACTOR = 4.0
+#: the peak of :func:`streamed_bond_spectrum` in units of the largest site's contraction peak: building
+#: a site (cotengra rescales each result into a copy), then the site and its product with the bond matrix
+#: (factorized in place by LAPACK); measured 1.9-2.0, docs/theory/memory.md
+STREAM_FACTOR = 2.0
 #: up to this many sites the plan finds every site's contraction tree (about 60 us a site)
 TREE_SITES = 4096
 
@@ -157,15 +162,15 @@ class MPSPlan:
 
     @property
     def stream_memory(self) -> float:
-        """Estimated peak bytes of :func:`streamed_bond_spectrum`: the largest site's contraction peak or
-        sweep work space (site arrays are built one at a time), and :data:`MEMORY_SLACK`."""
+        """Estimated peak bytes of :func:`streamed_bond_spectrum`: :data:`STREAM_FACTOR` times the largest
+        site's contraction peak (its result is rescaled into a copy; in the sweeps a site and its product
+        with the bond matrix are held), and :data:`MEMORY_SLACK`. Site arrays are built one at a time."""
         sites = self.site_bytes
         if sites.size == 0:
             return float(MEMORY_SLACK)
         if float(sites.max()) > 2.0**62:
             return float(sites.max())
-        peaks = self._site_peak()
-        return float(max(peaks, SWEEP_FACTOR * float(sites.max())) + MEMORY_SLACK)
+        return float(STREAM_FACTOR * max(self._site_peak(), float(sites.max())) + MEMORY_SLACK)
 
 
 def _check_order(network: BoltzmannNetwork, order: Sequence[int] | None) -> tuple[int, ...]:
@@ -411,27 +416,54 @@ def exact_mps(
     return mps
 
 
+def _triangle(a: np.ndarray, rq: bool) -> np.ndarray:
+    """The triangular factor of the Fortran-ordered ``a`` (``M x N``) that LAPACK computes in place (``a``
+    is overwritten; only the factor is copied out): ``R`` of ``a = R Q`` (``?gerqf``, ``rq``; ``M x min``)
+    or of ``a = Q R`` (``?geqrf``; ``min x N``)."""
+    real = not np.iscomplexobj(a)
+    name = ("dgerqf" if real else "zgerqf") if rq else ("dgeqrf" if real else "zgeqrf")
+    out = getattr(scipy.linalg.lapack, name)(a, overwrite_a=1)
+    factor, info = out[0], out[-1]
+    if info != 0:
+        raise FloatingPointError(f"LAPACK {name} failed in an MPS sweep (info={info})")
+    rows, cols = factor.shape
+    if not rq:
+        return np.triu(factor[: min(rows, cols), :])
+    return np.triu(factor[:, cols - rows :]) if rows <= cols else np.triu(factor, cols - rows)
+
+
 def _left_sweep(arrays: Iterable[np.ndarray]) -> np.ndarray:
-    """QR from the left over ``arrays`` (sites ``0 .. stop - 1``); the normalized bond matrix R after them."""
+    """QR from the left over ``arrays`` (sites ``0 .. stop - 1``); the normalized bond matrix R after them.
+
+    Each step holds the site and ``r @ site``, then only the latter, factorized in place: the RQ
+    factorization of its Fortran-ordered view ``a^T = R Q`` gives ``a = Q^T R^T`` with orthonormal
+    columns in ``Q^T``, so ``R^T`` is a bond matrix with the same ``r^dagger r = a^dagger a``.
+    """
     r = np.ones((1, 1))
     for site in arrays:
-        a = np.tensordot(r, site, axes=(1, 0))
-        k = a.shape[0] * a.shape[1]
-        _, r = np.linalg.qr(a.reshape(k, a.shape[2]))
+        d, p, e = site.shape
+        a = r @ site.reshape(d, p * e)  # (k, 2 e)
+        del site
+        k = a.shape[0] * p
+        r = _triangle(a.reshape(k, e).T, rq=True).T
         r = r / np.linalg.norm(r)
-        del a, site
+        del a
     return r
 
 
 def _right_sweep(arrays: Iterable[np.ndarray]) -> np.ndarray:
-    """QR from the right over ``arrays`` (sites ``N - 1, N - 2, .. start``); the normalized bond matrix."""
+    """QR from the right over ``arrays`` (sites ``N - 1, N - 2, .. start``); the normalized bond matrix.
+
+    ``a = L Q`` (an LQ of the C-ordered ``a``): ``L = R^T`` of the QR of its Fortran-ordered view ``a^T``,
+    in place."""
     r = np.ones((1, 1))
     for site in arrays:
-        a = np.tensordot(site, r, axes=(2, 0))  # (l, p, r')
-        _, q = np.linalg.qr(a.reshape(a.shape[0], -1).T)  # a^T = Q R  =>  a = R^T Q^T
-        r = q.T
+        d, p, e = site.shape
+        a = site.reshape(d * p, e) @ r  # (l p, r')
+        del site
+        r = _triangle(a.reshape(d, -1).T, rq=False).T
         r = r / np.linalg.norm(r)
-        del a, site
+        del a
     return r
 
 
@@ -444,6 +476,7 @@ def _site_arrays(plan: MPSPlan, sites: Iterable[int]) -> Iterator[np.ndarray]:
         left = len(plan.bonds[s - 1]) if s > 0 else 0
         right = len(plan.bonds[s]) if s < n - 1 else 0
         yield np.asarray(mantissa).reshape(2**left, 2, 2**right)
+        del mantissa  # not held while the next site is contracted
 
 
 def streamed_bond_spectrum(plan: MPSPlan, cut: int, max_memory: float | None = None) -> np.ndarray:
