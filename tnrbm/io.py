@@ -236,8 +236,9 @@ def _read_members(target: str, zf: zipfile.ZipFile, size: int, limit: int) -> di
     infos = zf.infolist()
     for info in infos:
         _check_entry(target, info, size)
-    way_out = "this is not a model tnrbm saved, or pass a larger max_memory"
-    check_memory(sum(i.file_size for i in infos), f"the arrays of {target!r}", limit, way_out)
+    way_out = "pass a larger max_memory if this is a model you trust"
+    what = f"reading the arrays of {target!r}"
+    check_memory(sum(i.file_size for i in infos), what, limit, way_out)
     arrays: dict[str, np.ndarray] = {}
     total = 0
     for info in infos:
@@ -256,7 +257,7 @@ def _read_members(target: str, zf: zipfile.ZipFile, size: int, limit: int) -> di
                     f"but stores {stored} bytes of data",
                 )
             total += claimed
-            check_memory(total, f"the arrays of {target!r}", limit, way_out)
+            check_memory(total, what, limit, way_out)
             arrays[name[:-4]] = _read_data(target, fp, name, dtype, shape, fortran)
     return arrays
 

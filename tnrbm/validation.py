@@ -496,14 +496,14 @@ def file_kind(mode: int) -> str:
     --------
     >>> import stat
     >>> file_kind(stat.S_IFIFO | 0o644), file_kind(stat.S_IFREG | 0o644)
-    ('fifo (named pipe)', 'regular file')
+    ('fifo', 'regular file')
     """
     for test, kind in (
         (stat.S_ISREG, "regular file"),
         (stat.S_ISDIR, "directory"),
         (stat.S_ISCHR, "character device"),
         (stat.S_ISBLK, "block device"),
-        (stat.S_ISFIFO, "fifo (named pipe)"),
+        (stat.S_ISFIFO, "fifo"),
         (stat.S_ISSOCK, "socket"),
         (stat.S_ISLNK, "symbolic link that does not resolve (a loop)"),
     ):
