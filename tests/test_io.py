@@ -661,6 +661,18 @@ def test_bad_member_headers_are_refused(saved, tmp_path: Path, header, data, mes
     assert "'biases_0.npy'" in str(info.value) and "\n" not in str(info.value)
 
 
+def test_an_unbalanced_header_is_refused(saved, tmp_path: Path) -> None:
+    """Found by the fuzzer: numpy's parser retokenizes a 1.0 header it cannot read and raised TokenError."""
+    path, _ = saved
+    text = "{'descr': '<f8', 'fortran_order': False, 'shape': (3,"
+    text += " " * (-(10 + len(text) + 1) % 64) + "\n"
+    header = b"\x93NUMPY\x01\x00" + len(text).to_bytes(2, "little") + text.encode()
+    out = tmp_path / "bad.npz"
+    _with_member(path, out, "biases_0.npy", header + bytes(24))
+    with pytest.raises(FileFormatError, match="TokenError"):
+        load(out)
+
+
 def test_a_fortran_order_member_is_read_as_numpy_reads_it(saved, tmp_path: Path) -> None:
     """The hand reader against numpy.load on the same (legal) member: same values, same order."""
     path, _ = saved

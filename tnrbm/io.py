@@ -35,6 +35,7 @@ import json
 import math
 import os
 import struct
+import tokenize
 import zipfile
 import zlib
 from typing import Any
@@ -169,6 +170,7 @@ _READ_ERRORS = (
     OverflowError,
     RecursionError,
     struct.error,
+    tokenize.TokenError,  # numpy's header parser retokenizes a version-1.0 header it cannot read
 )
 
 
