@@ -221,7 +221,7 @@ def _read_data(target: str, fp: Any, name: str, dtype: np.dtype, shape: tuple[in
     """The array data of a member whose header was read and checked, read in chunks into one array."""
     count = math.prod(shape)
     arr = np.empty(count, dtype=dtype)
-    buf = memoryview(arr.view(np.uint8)) if arr.nbytes else memoryview(b"")
+    buf = arr.view(np.uint8).data if arr.nbytes else memoryview(b"")
     filled = 0
     while filled < arr.nbytes:
         got = fp.readinto(buf[filled : filled + _CHUNK])
@@ -353,11 +353,13 @@ def _parse_metadata(target: str, arrays: dict[str, np.ndarray]) -> dict:
         raise _fail(target, "'metadata' must be a JSON object")
     unknown = sorted(set(meta) - set(_META_KEYS) - set(_META_OPTIONAL))
     if unknown:
-        allowed = sorted([*_META_KEYS, *_META_OPTIONAL])
-        raise _fail(target, f"'metadata' has unknown keys {unknown}; allowed keys: {allowed}")
+        known = sorted([*_META_KEYS, *_META_OPTIONAL])
+        raise _fail(target, f"'metadata' has unknown keys {unknown}; allowed keys: {known}")
     for key, (test, allowed) in [*_META_KEYS.items(), *_META_OPTIONAL.items()]:
+        if key not in meta and key in _META_OPTIONAL:
+            continue
         value = meta.get(key, _MISSING)
-        if (value is not _MISSING or key in _META_KEYS) and not (value is not _MISSING and test(value)):
+        if value is _MISSING or not test(value):
             raise _fail(target, f"{key} must be {allowed}; got {_show(value)}")
     if meta["kind"] == "RBM" and len(meta["layer_sizes"]) != 2:
         raise _fail(target, f"kind 'RBM' needs exactly one hidden layer; got layer_sizes {meta['layer_sizes']}")
