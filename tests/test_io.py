@@ -535,20 +535,23 @@ def test_an_interrupted_save_cleans_up_and_keeps_the_old_file(tmp_path: Path, mo
     assert path.read_bytes() == before and temp_files(tmp_path) == []
 
 
-def test_a_target_swapped_for_a_fifo_during_the_save_is_left_alone(tmp_path: Path, monkeypatch, no_hang) -> None:
+@pytest.mark.parametrize("swap", ["fifo", "symlink"])
+def test_a_target_swapped_during_the_save_is_left_alone(swap, tmp_path: Path, monkeypatch, no_hang) -> None:
     """The lstat just before os.replace: a path changed while the data were written is not replaced."""
-    path = tmp_path / "m.npz"
+    path, other = tmp_path / "m.npz", tmp_path / "other.txt"
     save(path, NET)
+    other.write_text("keep me")
 
-    def swap(fh, **arrays):
+    def swapped(fh, **arrays):
         fh.write(b"data")
         path.unlink()
-        os.mkfifo(path)
+        os.mkfifo(path) if swap == "fifo" else path.symlink_to(other)
 
-    monkeypatch.setattr(np, "savez_compressed", swap)
-    with pytest.raises(InvalidPathError, match="became a fifo during the write"):
+    monkeypatch.setattr(np, "savez_compressed", swapped)
+    word = "fifo" if swap == "fifo" else "symbolic link"
+    with pytest.raises(InvalidPathError, match=f"became a {word} during the write; nothing was written"):
         save(path, NET)
-    assert kind_of(path) == "fifo" and temp_files(tmp_path) == []
+    assert kind_of(path) == swap and other.read_text() == "keep me" and temp_files(tmp_path) == []
 
 
 _CHILD = r"""

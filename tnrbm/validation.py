@@ -505,7 +505,7 @@ def file_kind(mode: int) -> str:
         (stat.S_ISBLK, "block device"),
         (stat.S_ISFIFO, "fifo"),
         (stat.S_ISSOCK, "socket"),
-        (stat.S_ISLNK, "symbolic link that does not resolve (a loop)"),
+        (stat.S_ISLNK, "symbolic link"),
     ):
         if test(mode):
             return kind
@@ -548,9 +548,8 @@ def check_output_path(path: Any, name: str = "path", action: str = "write") -> s
     except OSError as err:
         raise InvalidPathError(f"cannot {action} {_shown(text, real)}: {err.strerror or err}") from None
     if mode is not None and not stat.S_ISREG(mode):
-        raise InvalidPathError(
-            f"cannot {action} {_shown(text, real)}: it is a {file_kind(mode)}; allowed: {_ALLOWED_OUTPUT}"
-        )
+        kind = "symbolic link that does not resolve (a loop)" if stat.S_ISLNK(mode) else file_kind(mode)
+        raise InvalidPathError(f"cannot {action} {_shown(text, real)}: it is a {kind}; allowed: {_ALLOWED_OUTPUT}")
     folder = os.path.dirname(real)
     if not os.path.isdir(folder):
         raise InvalidPathError(f"cannot {action} {_shown(text, real)}: the folder {folder!r} does not exist")
