@@ -8,6 +8,11 @@ Memory is counted in bytes everywhere. ``max_memory`` (Python) and ``--max-memor
 accept a number of bytes or a size string with a unit, e.g. ``"4GiB"``, ``"512 MiB"``, ``"2GB"``
 (:func:`parse_memory`); ``None`` means :func:`default_max_memory`, a quarter of the memory available now.
 
+Files: every file tnrbm writes (saved models, pictures, reports) goes through :func:`write_atomically`
+(symbolic links followed; directories, devices, fifos and sockets refused before anything is opened;
+a temporary file in the same folder, replaced atomically; leftovers of killed writers swept), and every
+file it reads through :func:`open_regular_file` (non-blocking open, kind re-checked on the descriptor).
+
 Examples
 --------
 >>> parse_memory("4GiB")
