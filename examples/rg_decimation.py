@@ -64,6 +64,8 @@ def main(small: bool = False, plot: str | None = None) -> dict:
         matplotlib.use("Agg")
         import matplotlib.pyplot as plt
 
+        from tnrbm.plot import save_figure
+
         fig, ax = plt.subplots(figsize=(5, 3.5))
         ax.plot(range(depth + 1), ref, "o-", label="tanh K' = tanh^2 K")
         ax.plot(range(1, depth + 1), flow_k, "x", ms=10, label="K~ of each stacked RBM")
@@ -72,7 +74,8 @@ def main(small: bool = False, plot: str | None = None) -> dict:
         ax.set_ylabel("K")
         ax.legend()
         fig.tight_layout()
-        fig.savefig(plot, dpi=120)
+        save_figure(fig, plot, dpi=120)  # as every tnrbm file: links followed, devices and fifos refused
+        plt.close(fig)
     return {
         "flow": [1.0] + flow_k,
         "reference": ref,

@@ -16,7 +16,7 @@ import zipfile
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 import tnrbm
@@ -248,3 +248,128 @@ def test_bytes_and_pathlike_paths_round_trip(tmp_path):
     tnrbm.save(os.fsencode(path), net)
     _same_network(tnrbm.load(path), net)
     _same_network(tnrbm.load(str(path)), net)
+
+
+# ---------------------------------------------------------------- paths of every kind, members that lie (issue 17)
+import signal  # noqa: E402
+
+from file_kinds import KINDS, WRITABLE, kind_of, make, npy_header, temp_files  # noqa: E402
+
+from tnrbm.errors import InvalidPathError  # noqa: E402
+
+
+class _BlockedError(Exception):
+    pass
+
+
+def _alarm(signum, frame):
+    raise _BlockedError("a call blocked (a fifo opened?)")
+
+
+@settings(max_examples=60, deadline=None, derandomize=True, database=None, suppress_health_check=list(HealthCheck))
+@given(
+    kind=st.sampled_from([k for k in KINDS if k != "char_device" or os.geteuid() == 0]),  # mknod needs root
+    via=st.sampled_from(["direct", "link", "link_to_link", "relative_link"]),
+    key=st.sampled_from(sorted(NETWORKS)),
+)
+def test_file_kinds(kind, via, key, tmp_path_factory):
+    """save writes a regular or new file (following links) and refuses every other kind, leaving it intact;
+    load refuses without blocking; no temporary file is left either way."""
+    folder = tmp_path_factory.mktemp("kinds")
+    target = folder / "target.npz"
+    make(kind, target)
+    path = target
+    if via != "direct":
+        path = folder / "link.npz"
+        path.symlink_to(target.name if via == "relative_link" else target)
+        if via == "link_to_link":
+            (folder / "link2.npz").symlink_to(path)
+            path = folder / "link2.npz"
+    links = {p.name: os.readlink(p) for p in folder.iterdir() if p.is_symlink()}
+    old = signal.signal(signal.SIGALRM, _alarm)
+    signal.alarm(20)
+    try:
+        with pytest.raises(FileFormatError) as info:  # nothing saved there yet: never a model
+            tnrbm.load(path)
+        assert isinstance(info.value, InvalidPathError) == (kind not in WRITABLE)
+        if kind in WRITABLE:
+            tnrbm.save(path, NETWORKS[key])
+            assert kind_of(target) == "regular"
+            _same_network(tnrbm.load(path), NETWORKS[key])
+        else:
+            with pytest.raises(InvalidPathError, match=f"cannot save to {str(path)!r}"):
+                tnrbm.save(path, NETWORKS[key])
+            assert kind_of(target) == kind
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, old)
+    assert {p.name: os.readlink(p) for p in folder.iterdir() if p.is_symlink()} == links  # links kept
+    assert temp_files(folder) == []
+
+
+def _original(path, name):
+    """The data bytes of member ``name`` as ``save`` wrote them (``path`` is still the saved file)."""
+    with np.load(path, allow_pickle=False) as npz:
+        return npz[name[:-4]].tobytes()
+
+
+@settings(max_examples=300, deadline=None, derandomize=True, database=None, suppress_health_check=list(HealthCheck))
+@given(
+    key=st.sampled_from(sorted(NETWORKS)),
+    which=st.floats(0, 1, exclude_max=True),
+    edit=st.sampled_from(["header", "truncate", "flip", "extend"]),
+    descr=st.sampled_from(["<f8", "<c16", "<i8", ">f8", "<f4", "|b1", "<U10", "<U0", "|O", "|V8", "|S3"]),
+    shape=st.lists(st.integers(-2, 2**40) | st.integers(0, 12), max_size=3).map(tuple),
+    fortran=st.booleans(),
+    where=st.lists(st.tuples(st.floats(0, 1, exclude_max=True), st.integers(1, 255)), min_size=1, max_size=3),
+    tail=st.binary(min_size=1, max_size=64),
+    deflate=st.booleans(),
+)
+def test_corrupted_members(key, which, edit, descr, shape, fortran, where, tail, deflate, tmp_path_factory):
+    """A member whose header or data are edited (the zip itself intact, CRCs right): the load raises
+    FileFormatError -- never MemoryError, never another exception -- or gives back exactly the arrays numpy's
+    own reader finds in the edited file (a flipped coupling is a valid, different number: no checksum
+    beyond the zip's CRC can see it)."""
+    path, _ = _saved(tmp_path_factory, key)
+    with zipfile.ZipFile(path) as zf:
+        members = {info.filename: zf.read(info) for info in zf.infolist()}
+    name = sorted(members)[int(which * len(members))]
+    npy = members[name]
+    data_start = npy.index(b"\n") + 1  # numpy's header ends with a newline
+    if edit == "header":
+        npy = npy_header(descr, shape, fortran) + npy[data_start:]
+    elif edit == "truncate":
+        npy = npy[: int(where[0][0] * len(npy))]
+    elif edit == "flip":
+        buf = bytearray(npy)
+        for pos, xor in where:
+            buf[int(pos * len(buf))] ^= xor
+        npy = bytes(buf)
+    else:
+        npy = npy + tail
+    members[name] = npy
+    out = path.with_name("edited.npz")
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED if deflate else zipfile.ZIP_STORED) as zf:
+        for member, payload in members.items():
+            zf.writestr(member, payload)
+    t0 = time.perf_counter()
+    try:
+        got = tnrbm.load(out)
+    except FileFormatError as err:
+        assert str(out) in str(err) and "\n" not in str(err)
+        event(f"{edit}: refused ({type(err).__name__})")
+        return
+    finally:
+        assert time.perf_counter() - t0 < 3.0
+    event(f"{edit}: loaded")
+    assert edit in ("header", "flip")  # a member cut short or grown never loads
+    with np.load(out, allow_pickle=False) as npz:  # the reference reader
+        ref = {k: npz[k] for k in npz.files}
+    for layer, bias in enumerate(got.biases):
+        np.testing.assert_array_equal(bias, ref[f"biases_{layer}"])
+    for layer, mat in enumerate(got.couplings):
+        dense = np.zeros(tuple(ref[f"couplings_{layer}_shape"]), dtype=got.dtype)
+        dense[ref[f"couplings_{layer}_row"], ref[f"couplings_{layer}_col"]] = ref[f"couplings_{layer}_data"]
+        np.testing.assert_array_equal(mat.toarray(), dense)
+    if name != "metadata.npy" and ref[name[:-4]].tobytes() == _original(path, name):
+        _same_network(got, NETWORKS[key])  # the edit left the numbers alone: the very network saved

@@ -388,3 +388,408 @@ def test_load_accepts_str_and_pathlike(saved) -> None:
     path, rbm = saved
     for p in (path, str(path), os.fspath(path)):
         np.testing.assert_array_equal(load(p).W.toarray(), rbm.W.toarray())
+
+
+# ------------------------------------------------------------------ paths of every kind (issue 17, item 4)
+import signal  # noqa: E402
+import stat  # noqa: E402
+import subprocess  # noqa: E402
+import sys  # noqa: E402
+import time  # noqa: E402
+import tracemalloc  # noqa: E402
+import zipfile  # noqa: E402
+
+from file_kinds import kind_of, make, npy_header, temp_files  # noqa: E402
+
+from tnrbm.errors import InvalidPathError, MemoryLimitError  # noqa: E402
+
+SPECIAL = ("directory", "fifo", "socket", "char_device")
+NET = tnrbm.models.local_chain(4, radius=1, seed=0)
+
+
+def _same_as_net(back) -> None:
+    """``back`` has NET's parameters and amplitudes (against the brute-force sum)."""
+    weights, biases = dense_params(NET)
+    assert_same_network(back, weights, biases, "spin", tnrbm.RBM)
+    np.testing.assert_allclose(amplitudes(back), brute_amplitudes(weights, biases, "spin"), rtol=1e-12)
+
+
+class _HangError(Exception):
+    pass
+
+
+@pytest.fixture
+def no_hang():
+    """Fail (instead of hanging forever) if a call blocks, e.g. by opening a fifo."""
+
+    def alarm(signum, frame):
+        raise _HangError("the call blocked")
+
+    old = signal.signal(signal.SIGALRM, alarm)
+    signal.alarm(20)
+    yield
+    signal.alarm(0)
+    signal.signal(signal.SIGALRM, old)
+
+
+@pytest.mark.parametrize("kind", SPECIAL)
+def test_save_and_load_refuse_special_files_and_leave_them_alone(kind, tmp_path: Path, no_hang) -> None:
+    """Regression: as root, save('/dev/null') replaced the device node with a regular file."""
+    node = tmp_path / "node"
+    make(kind, node)
+    before = os.lstat(node)
+    with pytest.raises(InvalidPathError) as info:
+        save(node, NET)
+    word = {"char_device": "character device", "fifo": "fifo", "socket": "socket", "directory": "directory"}[kind]
+    assert str(node) in str(info.value) and f"it is a {word}" in str(info.value) and "allowed" in str(info.value)
+    assert isinstance(info.value, FileFormatError) and isinstance(info.value, InvalidParameterError)
+    with pytest.raises(InvalidPathError, match=f"not a file \\(it is a {word}"):
+        load(node)
+    with pytest.raises(InvalidPathError):
+        read_metadata(node)
+    after = os.lstat(node)
+    assert kind_of(node) == kind and (after.st_mode, after.st_rdev, after.st_ino) == (
+        before.st_mode,
+        before.st_rdev,
+        before.st_ino,
+    )
+    assert temp_files(tmp_path) == [] and sorted(os.listdir(tmp_path)) == ["node"]
+
+
+@pytest.mark.parametrize("kind", SPECIAL)
+def test_a_link_to_a_special_file_is_refused(kind, tmp_path: Path, no_hang) -> None:
+    node, link = tmp_path / "node", tmp_path / "link.npz"
+    make(kind, node)
+    link.symlink_to(node)
+    with pytest.raises(InvalidPathError, match=f"'{link}' \\(which leads to '{node}'\\)"):
+        save(link, NET)
+    with pytest.raises(InvalidPathError):
+        load(link)
+    assert kind_of(node) == kind and kind_of(link) == "symlink" and os.readlink(link) == str(node)
+    assert temp_files(tmp_path) == []
+
+
+def test_a_link_to_a_file_writes_the_file_and_keeps_the_link(tmp_path: Path) -> None:
+    """Regression: a symlink was replaced by a regular file instead of its target being written."""
+    other = tmp_path / "store"
+    other.mkdir()
+    target = other / "model.npz"
+    target.write_bytes(b"old")
+    link = tmp_path / "model.npz"
+    link.symlink_to(target)
+    chain = tmp_path / "chain.npz"
+    chain.symlink_to(link)  # a link to a link
+    save(chain, NET)
+    assert kind_of(link) == "symlink" and kind_of(chain) == "symlink" and kind_of(target) == "regular"
+    assert os.readlink(link) == str(target) and os.readlink(chain) == str(link)
+    _same_as_net(load(target))
+    _same_as_net(load(chain))
+    assert temp_files(tmp_path) == [] and temp_files(other) == []
+
+
+def test_a_dangling_link_creates_its_target(tmp_path: Path) -> None:
+    target, link = tmp_path / "new.npz", tmp_path / "link.npz"
+    link.symlink_to(target.name)  # relative, as ln -s makes them
+    save(link, NET)
+    assert kind_of(link) == "symlink" and kind_of(target) == "regular"
+    _same_as_net(load(target))
+    missing = tmp_path / "gone" / "x.npz"
+    (tmp_path / "bad.npz").symlink_to(missing)
+    with pytest.raises(InvalidPathError, match="does not exist"):
+        save(tmp_path / "bad.npz", NET)
+
+
+def test_a_link_loop_and_a_trailing_slash_are_refused(tmp_path: Path) -> None:
+    loop = tmp_path / "loop.npz"
+    loop.symlink_to(loop.name)
+    with pytest.raises(InvalidPathError, match="symbolic link"):
+        save(loop, NET)
+    with pytest.raises(FileFormatError, match="cannot load"):
+        load(loop)
+    with pytest.raises(InvalidPathError, match="names a directory"):
+        save(str(tmp_path / "x.npz") + "/", NET)
+    assert sorted(os.listdir(tmp_path)) == ["loop.npz"]
+
+
+def test_save_gives_an_ordinary_new_file_mode(tmp_path: Path) -> None:
+    umask = os.umask(0o022)
+    try:
+        save(tmp_path / "m.npz", NET)
+    finally:
+        os.umask(umask)
+    assert stat.S_IMODE(os.stat(tmp_path / "m.npz").st_mode) == 0o644
+
+
+def test_an_interrupted_save_cleans_up_and_keeps_the_old_file(tmp_path: Path, monkeypatch) -> None:
+    path = tmp_path / "m.npz"
+    save(path, NET)
+    before = path.read_bytes()
+
+    def interrupted(fh, **arrays):
+        fh.write(b"half a file")
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(np, "savez_compressed", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        save(path, tnrbm.models.local_chain(4, radius=1, seed=1))
+    assert path.read_bytes() == before and temp_files(tmp_path) == []
+
+
+@pytest.mark.parametrize("swap", ["fifo", "symlink"])
+def test_a_target_swapped_during_the_save_is_left_alone(swap, tmp_path: Path, monkeypatch, no_hang) -> None:
+    """The lstat just before os.replace: a path changed while the data were written is not replaced."""
+    path, other = tmp_path / "m.npz", tmp_path / "other.txt"
+    save(path, NET)
+    other.write_text("keep me")
+
+    def swapped(fh, **arrays):
+        fh.write(b"data")
+        path.unlink()
+        os.mkfifo(path) if swap == "fifo" else path.symlink_to(other)
+
+    monkeypatch.setattr(np, "savez_compressed", swapped)
+    word = "fifo" if swap == "fifo" else "symbolic link"
+    with pytest.raises(InvalidPathError, match=f"became a {word} during the write; nothing was written"):
+        save(path, NET)
+    assert kind_of(path) == swap and other.read_text() == "keep me" and temp_files(tmp_path) == []
+
+
+_CHILD = r"""
+import sys, time
+import numpy as np
+import tnrbm
+
+def slow(fh, **arrays):  # a save that writes part of the file, then hangs until it is killed
+    fh.write(b"partial" * 100000)
+    fh.flush()
+    print("writing", flush=True)
+    time.sleep(600)
+
+np.savez_compressed = slow
+tnrbm.save(sys.argv[1], tnrbm.RBM(np.ones((2, 1))))
+"""
+
+
+def _writers(path: Path, n: int) -> list[subprocess.Popen]:
+    """``n`` processes each stuck in the middle of saving to ``path``."""
+    env = dict(os.environ, PYTHONPATH=str(Path(tnrbm.__file__).resolve().parents[1]), OMP_NUM_THREADS="1")
+    procs = [
+        subprocess.Popen([sys.executable, "-c", _CHILD, str(path)], stdout=subprocess.PIPE, env=env) for _ in range(n)
+    ]
+    for proc in procs:
+        assert proc.stdout.readline() == b"writing\n"
+    return procs
+
+
+def _killed_saves_are_cleaned(tmp_path: Path, n: int) -> None:
+    path = tmp_path / "m.npz"
+    save(path, NET)
+    before = path.read_bytes()
+    procs = _writers(path, n)
+    for proc in procs:
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        proc.stdout.close()
+    assert len(temp_files(tmp_path)) == n  # what the issue saw: nothing removes these
+    assert path.read_bytes() == before  # the killed saves never touched the file
+    live = _writers(path, 1)[0]  # a save still running elsewhere: its temporary file must survive
+    try:
+        save(path, NET)
+        assert len(temp_files(tmp_path)) == 1
+        _same_as_net(load(path))
+    finally:
+        live.send_signal(signal.SIGKILL)
+        live.wait()
+        live.stdout.close()
+    save(tmp_path / "other.npz", NET)  # any later save into the folder sweeps the dead writer's file
+    assert temp_files(tmp_path) == [] and sorted(os.listdir(tmp_path)) == ["m.npz", "other.npz"]
+
+
+def test_temporary_files_of_killed_saves_are_removed(tmp_path: Path) -> None:
+    """Regression: a save killed with SIGKILL left its *.tmp file forever."""
+    _killed_saves_are_cleaned(tmp_path, 3)
+
+
+@pytest.mark.slow
+def test_thirty_killed_saves_then_one_save_leave_no_temporary_file(tmp_path: Path) -> None:
+    _killed_saves_are_cleaned(tmp_path, 30)
+
+
+# ------------------------------------------------------------------ member headers (issue 17, item 4)
+def _with_member(saved_path: Path, out: Path, name: str, payload: bytes, compression=zipfile.ZIP_STORED) -> None:
+    """A copy of a saved model whose member ``name`` is ``payload`` (the others as numpy wrote them)."""
+    with zipfile.ZipFile(saved_path) as src, zipfile.ZipFile(out, "w") as dst:
+        for info in src.infolist():
+            data = payload if info.filename == name else src.read(info)
+            dst.writestr(info.filename, data, compress_type=compression if info.filename == name else None)
+
+
+def test_a_header_claiming_64_gib_is_refused_before_allocating(saved, tmp_path: Path) -> None:
+    """Regression: a member claiming shape (2**33,) while storing 64 bytes made load raise MemoryError."""
+    path, _ = saved
+    evil = tmp_path / "evil.npz"
+    _with_member(path, evil, "biases_0.npy", npy_header("<f8", (2**33,)) + bytes(64))
+    tracemalloc.start()
+    t0 = time.perf_counter()
+    try:
+        with pytest.raises(FileFormatError) as info:
+            load(evil)
+        seconds, peak = time.perf_counter() - t0, tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    message = str(info.value)
+    assert "'biases_0.npy'" in message and "(8589934592,)" in message and str(8 * 2**33) in message
+    assert "stores 64 bytes" in message
+    assert peak < 16 * 2**20 and seconds < 2.0  # nothing near 64 GiB was ever allocated
+
+
+@pytest.mark.parametrize(
+    ("header", "data", "message"),
+    [
+        (("<f8", (3,)), bytes(64), r"claims shape \(3,\) of float64 \(24 bytes\) but stores 64"),
+        (("<f8", (-1,)), bytes(8), r"shape \(-1,\); sizes must be >= 0"),
+        (("|O", (4,)), bytes(32), "pickled"),
+        (("|V8", (4,)), bytes(32), "dtype"),
+        (("<M8[s]", (4,)), bytes(32), "dtype"),
+        (("<f8", (4,), False, (3, 0)), bytes(32), r"version \(3, 0\)"),
+        (("<f8", (4,), True), bytes(16), r"claims shape \(4,\)"),
+    ],
+)
+def test_bad_member_headers_are_refused(saved, tmp_path: Path, header, data, message) -> None:
+    path, _ = saved
+    out = tmp_path / "bad.npz"
+    _with_member(path, out, "biases_0.npy", npy_header(*header) + data)
+    with pytest.raises(FileFormatError, match=message) as info:
+        load(out)
+    assert "'biases_0.npy'" in str(info.value) and "\n" not in str(info.value)
+
+
+def test_an_unbalanced_header_is_refused(saved, tmp_path: Path) -> None:
+    """Found by the fuzzer: numpy's parser retokenizes a 1.0 header it cannot read and raised TokenError."""
+    path, _ = saved
+    text = "{'descr': '<f8', 'fortran_order': False, 'shape': (3,"
+    text += " " * (-(10 + len(text) + 1) % 64) + "\n"
+    header = b"\x93NUMPY\x01\x00" + len(text).to_bytes(2, "little") + text.encode()
+    out = tmp_path / "bad.npz"
+    _with_member(path, out, "biases_0.npy", header + bytes(24))
+    with pytest.raises(FileFormatError, match="TokenError"):
+        load(out)
+
+
+def test_a_fortran_order_member_is_read_as_numpy_reads_it(saved, tmp_path: Path) -> None:
+    """The hand reader against numpy.load on the same (legal) member: same values, same order."""
+    path, _ = saved
+    data = np.arange(6.0).reshape(2, 3)
+    out = tmp_path / "f.npz"
+    with zipfile.ZipFile(out, "w") as zf:
+        zf.writestr("metadata.npy", npy_header("<f8", (2, 3), True) + np.asfortranarray(data).tobytes(order="F"))
+    with np.load(out, allow_pickle=False) as npz:
+        np.testing.assert_array_equal(npz["metadata"], data)
+    with pytest.raises(FileFormatError, match="'metadata' must be a JSON string; got an array of dtype float64"):
+        load(out)
+
+
+def test_zip_entries_that_cannot_be_true_are_refused(saved, tmp_path: Path) -> None:
+    path, _ = saved
+    with zipfile.ZipFile(path) as zf:
+        payload = zf.read("biases_0.npy")
+    out = tmp_path / "bz.npz"
+    _with_member(path, out, "biases_0.npy", payload, compression=zipfile.ZIP_BZIP2)
+    with pytest.raises(FileFormatError, match="compression method 12; allowed: stored or deflate"):
+        load(out)
+    # a central directory that claims a 4 GiB member stored in a few bytes
+    _with_member(path, out, "biases_0.npy", payload)
+    data = bytearray(out.read_bytes())
+    with zipfile.ZipFile(out) as zf:
+        info = zf.getinfo("biases_0.npy")
+    central = data.index(b"PK\x01\x02")  # the central directory's entries, each named at offset 46
+    while not data[central + 46 : central + 46 + len(info.filename)] == info.filename.encode():
+        central = data.index(b"PK\x01\x02", central + 4)
+    data[central + 24 : central + 28] = (2**32 - 2).to_bytes(4, "little")
+    out.write_bytes(bytes(data))
+    with pytest.raises(FileFormatError, match=f"claims {2**32 - 2} bytes from {info.compress_size} stored"):
+        load(out)
+
+
+def test_max_memory_bounds_what_load_allocates(saved) -> None:
+    path, rbm = saved
+    with zipfile.ZipFile(path) as zf:
+        total = sum(i.file_size for i in zf.infolist())  # what the arrays take, headers included
+    with pytest.raises(MemoryLimitError, match="max_memory=100 B"):
+        load(path, max_memory=100)
+    with pytest.raises(MemoryLimitError):
+        read_metadata(path, max_memory=total - 1)
+    np.testing.assert_array_equal(load(path, max_memory=total).W.toarray(), rbm.W.toarray())
+    assert read_metadata(path, max_memory="1MiB")["kind"] == "RBM"
+    with pytest.raises(InvalidParameterError, match="max_memory"):
+        load(path, max_memory=0)
+
+
+# ------------------------------------------------------------------ strict metadata (issue 17, item 4)
+@pytest.mark.parametrize(
+    ("edit", "message"),
+    [
+        (lambda m: m.update(schema_version=True), r"schema_version must be 1 \(an integer.*got True \(bool\)"),
+        (lambda m: m.update(schema_version=1.0), r"schema_version must be 1 .*got 1.0 \(float\)"),
+        (lambda m: m.update(schema_version="1"), r"got '1' \(str\)"),
+        (lambda m: m.update(layer_sizes=[4, True]), r"layer_sizes must be a list .*got \[4, True\]"),
+        (lambda m: m.update(layer_sizes=[4.0, 4]), "layer_sizes must be"),
+        (lambda m: m.pop("kind"), r"kind must be one of \('RBM', 'DBM'\); got nothing \(the key is missing\)"),
+        (lambda m: m.update(hidden=True), r"hidden must be one of .*got True \(bool\)"),
+        (lambda m: m.update(amplitude=3), r"amplitude must be a string; got 3 \(int\)"),
+        (lambda m: m.update(tnrbm_version=None), "tnrbm_version must be a string; got None"),
+        (lambda m: m.update(netket_note=["x"]), "netket_note must be a string"),
+        (lambda m: m.update(spin_ordering=1), "spin_ordering must be"),
+        (lambda m: m.update(extra=1, zz=2), r"unknown keys \['extra', 'zz'\]; allowed keys: \['amplitude'"),
+        (lambda m: m.update(schema="x" * 500), r"schema must be 'tnrbm.network'; got 'xxx.*\.\.\. \(str\)"),
+    ],
+)
+def test_metadata_types_are_strict(saved, edit, message) -> None:
+    """Regression: schema_version true was accepted because True == 1."""
+    path, _ = saved
+    out = path.with_name("edited.npz")
+    _rewrite(path, out, lambda a, m: edit(m))
+    with pytest.raises(FileFormatError, match=message) as info:
+        load(out)
+    assert len(str(info.value)) < 400 and "\n" not in str(info.value)
+
+
+def test_a_file_without_the_informational_keys_still_loads(tmp_path: Path) -> None:
+    path = tmp_path / "m.npz"
+    save(path, NET)
+    out = tmp_path / "bare.npz"
+    _rewrite(path, out, lambda a, m: [m.pop(k) for k in ("amplitude", "netket_note", "tnrbm_version", "geometry")])
+    back = load(out)
+    weights, biases = dense_params(NET)
+    np.testing.assert_allclose(amplitudes(back), brute_amplitudes(weights, biases, "spin"), rtol=1e-12)
+    assert back.geometry is None
+
+
+# ------------------------------------------------------------------ every writer of tnrbm (issue 17, item 4)
+@pytest.mark.parametrize("kind", ("fifo", "char_device", "directory"))
+def test_pictures_and_reports_refuse_special_files(kind, tmp_path: Path, no_hang) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from matplotlib.figure import Figure
+
+    from tnrbm.cli import main
+
+    node = tmp_path / "node.png"
+    make(kind, node)
+    figures = plt.get_fignums()
+    with pytest.raises(InvalidPathError, match="cannot save the picture to"):
+        tnrbm.plot.spectrum(tnrbm.entanglement(np.array([0.6, 0.0, 0.0, 0.8]), [0]), path=node)
+    assert plt.get_fignums() == figures  # refused before drawing
+    fig = Figure()
+    fig.subplots().plot([0, 1])
+    with pytest.raises(InvalidPathError):
+        tnrbm.plot.save_figure(fig, node)
+    assert main(["draw", "local-chain:n=6,radius=1,seed=0", "--out", str(node)]) == 1
+    assert main(["rg", "flow", "--coupling", "1", "--steps", "2", "--plot", str(node)]) in (1, 2)  # 2: click
+    assert kind_of(node) == kind and temp_files(tmp_path) == []
+    link = tmp_path / "link.png"
+    link.symlink_to(tmp_path / "real.png")
+    tnrbm.plot.save_figure(fig, link)
+    assert kind_of(link) == "symlink" and (tmp_path / "real.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

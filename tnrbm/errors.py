@@ -23,6 +23,7 @@ __all__ = [
     "InvalidConfigurationError",
     "MemoryLimitError",
     "FileFormatError",
+    "InvalidPathError",
 ]
 
 
@@ -57,4 +58,14 @@ class MemoryLimitError(TnrbmError, MemoryError):
 
 
 class FileFormatError(TnrbmError, ValueError):
-    """A saved model is missing, truncated, corrupted, of the wrong schema, or carries pickles."""
+    """A file cannot be read or written, or a saved model is missing, truncated, corrupted, of the wrong
+    schema, or carries pickles."""
+
+
+class InvalidPathError(FileFormatError, InvalidParameterError):
+    """A path names something tnrbm does not read or write: a directory, a device node, a fifo, a socket,
+    a symbolic-link loop, or a file in a folder that does not exist.
+
+    Both a :class:`FileFormatError` (what file functions raised before) and an
+    :class:`InvalidParameterError` (the path is a bad argument).
+    """

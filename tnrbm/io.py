@@ -9,9 +9,13 @@ A file holds plain numeric arrays and one JSON metadata string:
   coupling matrix between layers ``l`` and ``l + 1`` as sparse COO triplets (only nonzero couplings);
 - ``biases_{l}``: the bias vector of layer ``l`` (layer 0 = visible).
 
-:func:`load` opens the file with ``numpy.load(path, allow_pickle=False)`` and checks every array
-against the metadata; a missing, truncated, corrupted, wrong-schema or pickle-bearing file raises
+:func:`load` reads each ``.npy`` member itself, without pickles: the header first (object dtypes
+refused; the claimed size checked against the stored size and ``max_memory``), then the data; every
+array is checked against the metadata, and the metadata's every key against its type and allowed
+values. A missing, truncated, corrupted, wrong-schema or pickle-bearing file raises
 :class:`~tnrbm.errors.FileFormatError` with a one-line message and never runs code from the file.
+:func:`save` writes through :func:`tnrbm.validation.write_atomically` (symbolic links followed;
+directories, devices, fifos and sockets refused; temporary files cleaned).
 
 Examples
 --------
@@ -28,11 +32,12 @@ Examples
 from __future__ import annotations
 
 import json
+import math
 import os
-import tempfile
+import struct
+import tokenize
 import zipfile
 import zlib
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -42,7 +47,7 @@ from ._version import __version__
 from .errors import FileFormatError, InvalidParameterError, TnrbmError
 from .network import DBM, HIDDEN_CONVENTIONS, RBM, BoltzmannNetwork
 from .network.geometry import check_geometry_value, from_json_object
-from .validation import check_memory
+from .validation import check_memory, check_path, memory_limit, open_regular_file, write_atomically
 
 __all__ = ["save", "load", "read_metadata", "SCHEMA", "SCHEMA_VERSION", "SPIN_ORDERING", "NETKET_NOTE"]
 
@@ -65,33 +70,22 @@ _DTYPES = {"float64": np.float64, "complex128": np.complex128}
 _KINDS = {"RBM": RBM, "DBM": DBM}
 
 
-# --------------------------------------------------------------------------- geometry <-> JSON
-def _as_path(path: Any, action: str) -> Path:
-    """``path`` (a str, bytes or os.PathLike) as a Path, or InvalidParameterError naming it."""
-    if isinstance(path, (str, bytes, os.PathLike)):
-        try:
-            text = os.fsdecode(os.fspath(path))
-        except (TypeError, ValueError, UnicodeError):
-            text = None
-        if text is not None and text and "\0" not in text:
-            return Path(text)
-    raise InvalidParameterError(
-        f"path must be a non-empty file name (a str or os.PathLike) to {action}; got {path!r} ({type(path).__name__})"
-    )
-
-
 # --------------------------------------------------------------------------- save
 def save(path: str | os.PathLike, network: BoltzmannNetwork) -> None:
     """Save ``network`` (an :class:`~tnrbm.RBM` or :class:`~tnrbm.DBM`) to the ``.npz`` file ``path``.
 
     The file is written exactly at ``path`` (no suffix is added), through a temporary file in the
-    same folder that replaces ``path`` only once it is complete: a failed save leaves an existing
-    file untouched.
+    same folder that replaces ``path`` only once it is complete (``os.replace``): a failed or
+    interrupted save leaves an existing file untouched, and temporary files left by a save that was
+    killed outright are removed by the next save into that folder
+    (:func:`tnrbm.validation.write_atomically`).
 
     Parameters
     ----------
     path
-        Where to write.
+        Where to write: a regular file (replaced) or a new name in an existing folder. A symbolic
+        link is followed and its target written (the link stays); a directory, a device node, a fifo
+        or a socket is refused before anything is opened.
     network
         The network; its ``geometry`` (if any) must be JSON-safe: dicts with string keys, lists,
         tuples, strings, finite numbers, booleans, None, real numpy arrays.
@@ -100,8 +94,11 @@ def save(path: str | os.PathLike, network: BoltzmannNetwork) -> None:
     ------
     InvalidParameterError
         ``network`` is not an RBM or DBM, or its geometry cannot be saved.
+    InvalidPathError
+        ``path`` is a directory, a device, a fifo, a socket or a link loop, or its folder does not exist
+        (a FileFormatError and an InvalidParameterError too).
     FileFormatError
-        The file cannot be written (missing folder, no permission).
+        The file cannot be written (no permission, disk full).
 
     Examples
     --------
@@ -111,7 +108,7 @@ def save(path: str | os.PathLike, network: BoltzmannNetwork) -> None:
     >>> sorted(np.load(path, allow_pickle=False).files)[:3]
     ['biases_0', 'biases_1', 'couplings_0_col']
     """
-    target = _as_path(path, "save to")
+    check_path(path, action="save to")
     kind = "DBM" if isinstance(network, DBM) else "RBM" if isinstance(network, RBM) else None
     if kind is None:
         raise InvalidParameterError(f"network must be a tnrbm.RBM or tnrbm.DBM; got {type(network).__name__}")
@@ -141,24 +138,7 @@ def save(path: str | os.PathLike, network: BoltzmannNetwork) -> None:
     for layer, bias in enumerate(network.biases):
         arrays[f"biases_{layer}"] = np.asarray(bias, dtype=_DTYPES[dtype_name])
 
-    folder = target.parent if str(target.parent) else Path(".")
-    if not folder.is_dir():
-        raise FileFormatError(f"cannot save to {str(target)!r}: the folder {str(folder)!r} does not exist")
-    tmp_name = None
-    try:
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
-        with os.fdopen(fd, "wb") as fh:
-            np.savez_compressed(fh, **arrays)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp_name, 0o666 & ~umask)  # the permissions of an ordinary new file, not mkstemp's 0600
-        os.replace(tmp_name, target)
-        tmp_name = None
-    except OSError as err:
-        raise FileFormatError(f"cannot save to {str(target)!r}: {err.strerror or err}") from None
-    finally:
-        if tmp_name is not None and os.path.exists(tmp_name):
-            os.unlink(tmp_name)
+    write_atomically(path, lambda fh: np.savez_compressed(fh, **arrays), action="save to")
 
 
 # --------------------------------------------------------------------------- load
@@ -166,49 +146,145 @@ def _fail(path: Any, why: str) -> FileFormatError:
     return FileFormatError(f"cannot load {str(path)!r}: {why}")
 
 
-def _open_npz(path: str | os.PathLike) -> tuple[Path, dict[str, np.ndarray]]:
-    """Every array of the npz at ``path``, read without pickles, or :class:`FileFormatError`."""
-    target = _as_path(path, "load")
-    try:
-        exists, is_file = target.exists(), target.is_file()
-    except OSError as err:
-        raise _fail(target, f"cannot be read ({err.strerror or err})") from None
-    if not exists:
-        raise _fail(target, "no such file")
-    if not is_file:
-        raise _fail(target, "not a file")
-    try:
-        is_zip = zipfile.is_zipfile(target)
-    except OSError as err:
-        raise _fail(target, f"cannot be read ({err.strerror or err})") from None
-    if not is_zip:
+#: the compression methods numpy writes (np.savez: stored, np.savez_compressed: deflate)
+_COMPRESSIONS = {zipfile.ZIP_STORED: "stored", zipfile.ZIP_DEFLATED: "deflate"}
+#: deflate never expands data more than 1032-fold; a member claiming more is corrupt
+_DEFLATE_RATIO = 1032
+#: array kinds a model file may hold (bool, integers, floats, complex, text)
+_ARRAY_KINDS = "biufcU"
+#: bytes read from a member at a time (256 KiB as numpy reads; 16 MiB chunks made large loads 1.37x slower)
+_CHUNK = 1 << 18
+#: what load catches from zipfile, zlib and numpy's header parser and turns into FileFormatError
+_READ_ERRORS = (
+    OSError,
+    EOFError,
+    zipfile.BadZipFile,
+    zlib.error,
+    KeyError,
+    IndexError,
+    NotImplementedError,
+    RuntimeError,
+    ValueError,
+    TypeError,
+    SyntaxError,
+    OverflowError,
+    RecursionError,
+    struct.error,
+    tokenize.TokenError,  # numpy's header parser retokenizes a version-1.0 header it cannot read
+)
+
+
+def _check_entry(target: str, info: zipfile.ZipInfo, size: int) -> None:
+    """Refuse a zip entry whose sizes cannot be true, before anything is decompressed."""
+    name = info.filename
+    if info.compress_type not in _COMPRESSIONS:
+        raise _fail(
+            target, f"the member {name!r} uses compression method {info.compress_type}; allowed: stored or deflate"
+        )
+    end = info.header_offset + info.compress_size
+    if end > size:
+        raise _fail(
+            target, f"the member {name!r} ends at byte {end}, past the end of the file ({size} bytes): truncated"
+        )
+    most = info.compress_size if info.compress_type == zipfile.ZIP_STORED else _DEFLATE_RATIO * info.compress_size + 64
+    if info.file_size > most:
         raise _fail(
             target,
-            "not a .npz archive (a tnrbm model is a zip of .npy arrays; the file is truncated, "
-            "corrupted or of another format)",
+            f"the member {name!r} claims {info.file_size} bytes from {info.compress_size} stored bytes "
+            f"({_COMPRESSIONS[info.compress_type]} cannot give more than {most})",
         )
-    try:
-        with zipfile.ZipFile(target) as zf:
-            total = sum(info.file_size for info in zf.infolist())
-        check_memory(total, f"the arrays of {str(target)!r}", None, "this is not a model tnrbm saved")
-        arrays: dict[str, np.ndarray] = {}
-        with np.load(target, allow_pickle=False) as npz:
-            for name in npz.files:
-                arrays[name] = npz[name]
-                if not isinstance(arrays[name], np.ndarray):  # numpy hands back a non-.npy member as bytes
-                    raise _fail(target, f"the member {name!r} is not a .npy array")
-    except TnrbmError:
-        raise
-    except ValueError as err:
-        if "pickle" in str(err).lower() or "object arrays" in str(err).lower():
-            raise _fail(
-                target,
-                "it holds pickled (object) arrays, which tnrbm never writes and refuses to read (they could run code)",
-            ) from None
-        raise _fail(target, f"corrupted array data ({err})") from None
-    except (OSError, EOFError, zipfile.BadZipFile, zlib.error, KeyError, NotImplementedError, RuntimeError) as err:
-        raise _fail(target, f"truncated or corrupted archive ({type(err).__name__}: {err})") from None
-    return target, arrays
+
+
+def _read_header(target: str, fp: Any, name: str) -> tuple[np.dtype, tuple[int, ...], bool]:
+    """The dtype, shape and order of a .npy member, checked before any data are read."""
+    version = np.lib.format.read_magic(fp)
+    if version == (1, 0):
+        shape, fortran, dtype = np.lib.format.read_array_header_1_0(fp)
+    elif version == (2, 0):
+        shape, fortran, dtype = np.lib.format.read_array_header_2_0(fp)
+    else:
+        raise _fail(target, f"the member {name!r} is a .npy file of version {version}; allowed: (1, 0) or (2, 0)")
+    if dtype.hasobject:
+        raise _fail(
+            target,
+            f"the member {name!r} holds pickled (object) arrays, which tnrbm never writes and refuses to read "
+            "(they could run code)",
+        )
+    if dtype.kind not in _ARRAY_KINDS or dtype.fields is not None or dtype.subdtype is not None:
+        raise _fail(target, f"the member {name!r} has dtype {dtype}; allowed: plain numbers or text")
+    if any(n < 0 for n in shape):
+        raise _fail(target, f"the member {name!r} claims the shape {shape}; sizes must be >= 0")
+    return dtype, tuple(shape), bool(fortran)
+
+
+def _read_data(target: str, fp: Any, name: str, dtype: np.dtype, shape: tuple[int, ...], fortran: bool) -> np.ndarray:
+    """The array data of a member whose header was read and checked, read in chunks into one array."""
+    count = math.prod(shape)
+    arr = np.empty(count, dtype=dtype)
+    buf = arr.view(np.uint8).data if arr.nbytes else memoryview(b"")
+    filled = 0
+    while filled < arr.nbytes:
+        got = fp.readinto(buf[filled : filled + _CHUNK])
+        if not got:
+            raise _fail(target, f"the member {name!r} is truncated ({filled} of {arr.nbytes} data bytes)")
+        filled += got
+    if fp.read(1):  # also makes zipfile check the CRC at the end of the member
+        raise _fail(target, f"the member {name!r} has data past its {arr.nbytes} bytes")
+    return arr.reshape(shape[::-1]).T if fortran else arr.reshape(shape)
+
+
+def _read_members(target: str, zf: zipfile.ZipFile, size: int, limit: int) -> dict[str, np.ndarray]:
+    """Every member as an array; each header is checked against the stored size and ``limit`` first."""
+    infos = zf.infolist()
+    for info in infos:
+        _check_entry(target, info, size)
+    way_out = "pass a larger max_memory if this is a model you trust"
+    what = f"reading the arrays of {target!r}"
+    check_memory(sum(i.file_size for i in infos), what, limit, way_out)
+    arrays: dict[str, np.ndarray] = {}
+    total = 0
+    for info in infos:
+        name = info.filename
+        if not name.endswith(".npy"):
+            raise _fail(target, f"the member {name!r} is not a .npy array")
+        if name[:-4] in arrays:
+            raise _fail(target, f"the member {name!r} appears twice")
+        with zf.open(info) as fp:
+            dtype, shape, fortran = _read_header(target, fp, name)
+            claimed, stored = math.prod(shape) * dtype.itemsize, info.file_size - fp.tell()
+            if claimed != stored:
+                raise _fail(
+                    target,
+                    f"the member {name!r} claims shape {shape} of {dtype} ({claimed} bytes) "
+                    f"but stores {stored} bytes of data",
+                )
+            total += claimed
+            check_memory(total, what, limit, way_out)
+            arrays[name[:-4]] = _read_data(target, fp, name, dtype, shape, fortran)
+    return arrays
+
+
+def _open_npz(path: str | os.PathLike, max_memory: Any = None) -> tuple[str, dict[str, np.ndarray]]:
+    """Every array of the npz at ``path``, read without pickles, or :class:`FileFormatError`."""
+    target = check_path(path, action="load")
+    limit = memory_limit(max_memory)
+    with open_regular_file(path, action="load") as fh:
+        try:
+            size = os.fstat(fh.fileno()).st_size
+            is_zip = zipfile.is_zipfile(fh)
+            if is_zip:
+                fh.seek(0)
+                with zipfile.ZipFile(fh) as zf:
+                    return target, _read_members(target, zf, size, limit)
+        except TnrbmError:
+            raise
+        except _READ_ERRORS as err:
+            raise _fail(target, f"truncated or corrupted archive ({type(err).__name__}: {err})") from None
+    raise _fail(
+        target,
+        "not a .npz archive (a tnrbm model is a zip of .npy arrays; the file is truncated, "
+        "corrupted or of another format)",
+    )
 
 
 def _is_name(value: Any, options: Any) -> bool:
@@ -216,7 +292,52 @@ def _is_name(value: Any, options: Any) -> bool:
     return isinstance(value, str) and value in options
 
 
-def _parse_metadata(target: Path, arrays: dict[str, np.ndarray]) -> dict:
+def _show(value: Any) -> str:
+    """``value`` for a message: its repr (cut to 80 characters) and, unless it is None, its JSON type."""
+    text = repr(value)
+    text = text if len(text) <= 80 else text[:77] + "..."
+    return text if value is None or value is _MISSING else f"{text} ({type(value).__name__})"
+
+
+class _Missing:
+    def __repr__(self) -> str:
+        return "nothing (the key is missing)"
+
+
+_MISSING = _Missing()
+
+
+def _is_int(value: Any) -> bool:
+    """A JSON integer: an int that is not a bool (``True == 1`` in Python)."""
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+#: every metadata key, with the test its value must pass and what is allowed (for the message)
+_META_KEYS: dict[str, tuple[Any, str]] = {
+    "schema": (lambda v: v == SCHEMA and isinstance(v, str), repr(SCHEMA)),
+    "schema_version": (
+        lambda v: _is_int(v) and v == SCHEMA_VERSION,
+        f"{SCHEMA_VERSION} (an integer; this tnrbm reads version {SCHEMA_VERSION})",
+    ),
+    "kind": (lambda v: _is_name(v, _KINDS), f"one of {tuple(_KINDS)}"),
+    "hidden": (lambda v: _is_name(v, HIDDEN_CONVENTIONS), f"one of {HIDDEN_CONVENTIONS}"),
+    "dtype": (lambda v: _is_name(v, _DTYPES), f"one of {tuple(_DTYPES)}"),
+    "spin_ordering": (lambda v: isinstance(v, str) and v == SPIN_ORDERING, repr(SPIN_ORDERING)),
+    "layer_sizes": (
+        lambda v: isinstance(v, list) and len(v) >= 2 and all(_is_int(n) and n >= 0 for n in v) and v[0] >= 1,
+        "a list of at least 2 sizes (integers >= 0, the first >= 1)",
+    ),
+}
+#: keys a file may leave out (informational, or the geometry)
+_META_OPTIONAL: dict[str, tuple[Any, str]] = {
+    "amplitude": (lambda v: isinstance(v, str), "a string"),
+    "netket_note": (lambda v: isinstance(v, str), "a string"),
+    "tnrbm_version": (lambda v: isinstance(v, str), "a string"),
+    "geometry": (lambda v: v is None or isinstance(v, dict), "a JSON object or null"),
+}
+
+
+def _parse_metadata(target: str, arrays: dict[str, np.ndarray]) -> dict:
     if "metadata" not in arrays:
         raise _fail(target, "no 'metadata' entry: not a model saved by tnrbm.save")
     raw = arrays["metadata"]
@@ -230,39 +351,22 @@ def _parse_metadata(target: Path, arrays: dict[str, np.ndarray]) -> dict:
         raise _fail(target, f"'metadata' is not valid JSON ({err})") from None
     if not isinstance(meta, dict):
         raise _fail(target, "'metadata' must be a JSON object")
-    if meta.get("schema") != SCHEMA:
-        raise _fail(target, f"schema must be {SCHEMA!r}; got {meta.get('schema')!r}")
-    if meta.get("schema_version") != SCHEMA_VERSION:
-        raise _fail(
-            target,
-            f"schema_version must be {SCHEMA_VERSION} (this tnrbm reads version {SCHEMA_VERSION}); "
-            f"got {meta.get('schema_version')!r}",
-        )
-    if not _is_name(meta.get("kind"), _KINDS):
-        raise _fail(target, f"kind must be one of {tuple(_KINDS)}; got {meta.get('kind')!r}")
-    if not _is_name(meta.get("hidden"), HIDDEN_CONVENTIONS):
-        raise _fail(target, f"hidden must be one of {HIDDEN_CONVENTIONS}; got {meta.get('hidden')!r}")
-    if not _is_name(meta.get("dtype"), _DTYPES):
-        raise _fail(target, f"dtype must be one of {tuple(_DTYPES)}; got {meta.get('dtype')!r}")
-    if meta.get("spin_ordering") != SPIN_ORDERING:
-        raise _fail(target, f"spin_ordering must be {SPIN_ORDERING!r}; got {meta.get('spin_ordering')!r}")
-    sizes = meta.get("layer_sizes")
-    if (
-        not isinstance(sizes, list)
-        or len(sizes) < 2
-        or not all(isinstance(n, int) and not isinstance(n, bool) and n >= 0 for n in sizes)
-        or sizes[0] < 1
-    ):
-        raise _fail(target, f"layer_sizes must be a list of at least 2 sizes, the first >= 1; got {sizes!r}")
-    if meta["kind"] == "RBM" and len(sizes) != 2:
-        raise _fail(target, f"kind 'RBM' needs exactly one hidden layer; got layer_sizes {sizes}")
-    geometry = meta.get("geometry")
-    if geometry is not None and not isinstance(geometry, dict):
-        raise _fail(target, f"geometry must be a JSON object or null; got {type(geometry).__name__}")
+    unknown = sorted(set(meta) - set(_META_KEYS) - set(_META_OPTIONAL))
+    if unknown:
+        known = sorted([*_META_KEYS, *_META_OPTIONAL])
+        raise _fail(target, f"'metadata' has unknown keys {unknown}; allowed keys: {known}")
+    for key, (test, allowed) in [*_META_KEYS.items(), *_META_OPTIONAL.items()]:
+        if key not in meta and key in _META_OPTIONAL:
+            continue
+        value = meta.get(key, _MISSING)
+        if value is _MISSING or not test(value):
+            raise _fail(target, f"{key} must be {allowed}; got {_show(value)}")
+    if meta["kind"] == "RBM" and len(meta["layer_sizes"]) != 2:
+        raise _fail(target, f"kind 'RBM' needs exactly one hidden layer; got layer_sizes {meta['layer_sizes']}")
     return meta
 
 
-def _get(target: Path, arrays: dict[str, np.ndarray], name: str, kind: str, shape: tuple | None) -> np.ndarray:
+def _get(target: str, arrays: dict[str, np.ndarray], name: str, kind: str, shape: tuple | None) -> np.ndarray:
     if name not in arrays:
         raise _fail(target, f"the array {name!r} is missing")
     arr = arrays[name]
@@ -273,7 +377,7 @@ def _get(target: Path, arrays: dict[str, np.ndarray], name: str, kind: str, shap
     return arr
 
 
-def _read_coupling(target: Path, arrays: dict, meta: dict, layer: int, expected: set) -> sp.csr_array:
+def _read_coupling(target: str, arrays: dict, meta: dict, layer: int, expected: set) -> sp.csr_array:
     """The coupling matrix of ``layer``, every array checked against the metadata."""
     sizes = meta["layer_sizes"]
     dtype = _DTYPES[meta["dtype"]]
@@ -301,7 +405,7 @@ def _read_coupling(target: Path, arrays: dict, meta: dict, layer: int, expected:
     return sp.csr_array((data, (row.astype(np.int64), col.astype(np.int64))), shape=shape)
 
 
-def _read_bias(target: Path, arrays: dict, meta: dict, layer: int, expected: set) -> np.ndarray:
+def _read_bias(target: str, arrays: dict, meta: dict, layer: int, expected: set) -> np.ndarray:
     """The bias vector of ``layer``, checked against the metadata."""
     dtype = _DTYPES[meta["dtype"]]
     name = f"biases_{layer}"
@@ -314,15 +418,22 @@ def _read_bias(target: Path, arrays: dict, meta: dict, layer: int, expected: set
     return bias
 
 
-def load(path: str | os.PathLike) -> RBM | DBM:
+def load(path: str | os.PathLike, max_memory: int | str | None = None) -> RBM | DBM:
     """Load a network saved by :func:`save`.
 
-    The file is read with ``numpy.load(path, allow_pickle=False)``: no code in it ever runs.
+    No pickle is ever read and no code in the file ever runs. Before any array is allocated, the
+    header of each ``.npy`` member is read and the size it claims (shape times item size) is compared
+    with the size the zip stores, and the running total with ``max_memory``; object (pickle) dtypes are
+    refused from the header.
 
     Parameters
     ----------
     path
-        The ``.npz`` file.
+        The ``.npz`` file: a regular file, or a symbolic link to one (directories, devices, fifos and
+        sockets are refused without being opened for reading in a blocking way).
+    max_memory
+        The most bytes the arrays of the file may take (a number or a size such as ``"4GiB"``); None
+        means :func:`tnrbm.validation.default_max_memory`.
 
     Returns
     -------
@@ -333,7 +444,13 @@ def load(path: str | os.PathLike) -> RBM | DBM:
     ------
     FileFormatError
         The file is missing, truncated, corrupted, of another schema or version, holds pickled
-        arrays, or its arrays disagree with its metadata (one-line message).
+        arrays, a member's header disagrees with its stored size, the metadata has a key of the wrong
+        type or value (``true`` is not the integer 1) or an unknown key, or the arrays disagree with
+        the metadata (one-line message).
+    InvalidPathError
+        ``path`` is a directory, a device, a fifo or a socket (a FileFormatError too).
+    MemoryLimitError
+        The arrays would take more than ``max_memory``.
 
     Examples
     --------
@@ -351,7 +468,7 @@ def load(path: str | os.PathLike) -> RBM | DBM:
     ...     print(str(err).split(": ")[-1])
     no such file
     """
-    target, arrays = _open_npz(path)
+    target, arrays = _open_npz(path, max_memory)
     meta = _parse_metadata(target, arrays)
     sizes = meta["layer_sizes"]
     dtype = _DTYPES[meta["dtype"]]
@@ -378,10 +495,11 @@ def load(path: str | os.PathLike) -> RBM | DBM:
     return network
 
 
-def read_metadata(path: str | os.PathLike) -> dict:
+def read_metadata(path: str | os.PathLike, max_memory: int | str | None = None) -> dict:
     """The JSON metadata of a saved model (schema, kind, hidden convention, sizes, notes, geometry).
 
-    Checks the schema like :func:`load` but does not build the network.
+    Checks the file and the schema like :func:`load` (``max_memory`` as there) but does not build the
+    network.
 
     Examples
     --------
@@ -392,5 +510,5 @@ def read_metadata(path: str | os.PathLike) -> dict:
     >>> meta["kind"], meta["layer_sizes"], meta["spin_ordering"]
     ('RBM', [3, 2], 'kron: site 0 most significant, +1 = index 0')
     """
-    target, arrays = _open_npz(path)
+    target, arrays = _open_npz(path, max_memory)
     return _parse_metadata(target, arrays)

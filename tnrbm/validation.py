@@ -8,6 +8,11 @@ Memory is counted in bytes everywhere. ``max_memory`` (Python) and ``--max-memor
 accept a number of bytes or a size string with a unit, e.g. ``"4GiB"``, ``"512 MiB"``, ``"2GB"``
 (:func:`parse_memory`); ``None`` means :func:`default_max_memory`, a quarter of the memory available now.
 
+Files: every file tnrbm writes (saved models, pictures, reports) goes through :func:`write_atomically`
+(symbolic links followed; directories, devices, fifos and sockets refused before anything is opened;
+a temporary file in the same folder, replaced atomically; leftovers of killed writers swept), and every
+file it reads through :func:`open_regular_file` (non-blocking open, kind re-checked on the descriptor).
+
 Examples
 --------
 >>> parse_memory("4GiB")
@@ -24,13 +29,16 @@ import math
 import numbers
 import os
 import re
+import secrets
+import socket
+import stat
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
-from typing import Any
+from typing import Any, BinaryIO
 
 import numpy as np
 
-from .errors import InvalidParameterError, InvalidRegionError, MemoryLimitError
+from .errors import FileFormatError, InvalidParameterError, InvalidPathError, InvalidRegionError, MemoryLimitError
 
 __all__ = [
     "SAFE_FRACTION",
@@ -55,6 +63,13 @@ __all__ = [
     "check_disjoint",
     "check_base",
     "check_renyi",
+    "TEMP_FILE_PATTERN",
+    "check_path",
+    "file_kind",
+    "check_output_path",
+    "sweep_temp_files",
+    "write_atomically",
+    "open_regular_file",
 ]
 
 #: fraction of the available memory a single computation may take by default
@@ -469,3 +484,254 @@ def check_renyi(renyi: Any) -> tuple[float, ...]:
             )
         out.append(int(a) if isinstance(a, (numbers.Integral, np.integer)) else x)
     return tuple(out)
+
+
+# ------------------------------------------------------------------------------------------- files
+#: the name of a temporary file :func:`write_atomically` writes next to its target:
+#: ``.<target name>.tnrbm-<host>-<pid>-<8 hex digits>.tmp``
+TEMP_FILE_PATTERN = re.compile(r"^\.(?P<name>.*)\.tnrbm-(?P<host>[A-Za-z0-9.-]*)-(?P<pid>[0-9]+)-[0-9a-f]{8}\.tmp$")
+_ALLOWED_OUTPUT = "a regular file (it is replaced) or a new name in an existing folder; a symbolic link is followed"
+
+
+def check_path(path: Any, name: str = "path", action: str = "use") -> str:
+    """``path`` (a str, bytes or os.PathLike) as a str, or InvalidParameterError naming it.
+
+    Examples
+    --------
+    >>> check_path(b"model.npz")
+    'model.npz'
+    >>> try:
+    ...     check_path(3, action="save to")
+    ... except InvalidParameterError as err:
+    ...     print(err)
+    path must be a non-empty file name (a str or os.PathLike) to save to; got 3 (int)
+    """
+    if isinstance(path, (str, bytes, os.PathLike)):
+        try:
+            text = os.fsdecode(os.fspath(path))
+        except (TypeError, ValueError, UnicodeError):
+            text = None
+        if isinstance(text, str) and text and "\0" not in text:
+            return text
+    raise InvalidParameterError(
+        f"{name} must be a non-empty file name (a str or os.PathLike) to {action}; got {path!r} ({type(path).__name__})"
+    )
+
+
+def file_kind(mode: int) -> str:
+    """What an ``os.stat`` mode is, in words ("regular file", "directory", "character device", ...).
+
+    Examples
+    --------
+    >>> import stat
+    >>> file_kind(stat.S_IFIFO | 0o644), file_kind(stat.S_IFREG | 0o644)
+    ('fifo', 'regular file')
+    """
+    for test, kind in (
+        (stat.S_ISREG, "regular file"),
+        (stat.S_ISDIR, "directory"),
+        (stat.S_ISCHR, "character device"),
+        (stat.S_ISBLK, "block device"),
+        (stat.S_ISFIFO, "fifo"),
+        (stat.S_ISSOCK, "socket"),
+        (stat.S_ISLNK, "symbolic link"),
+    ):
+        if test(mode):
+            return kind
+    return "special file"
+
+
+def _shown(text: str, real: str) -> str:
+    return repr(text) if os.path.abspath(text) == real else f"{text!r} (which leads to {real!r})"
+
+
+def check_output_path(path: Any, name: str = "path", action: str = "write") -> str:
+    """The file that writing ``path`` creates or replaces, with every symbolic link followed.
+
+    Allowed: a regular file (it will be replaced) or a name that does not exist yet, in a folder that
+    exists. A symbolic link is followed to its target, which must be such a file (a dangling link makes
+    its target). Refused with :class:`~tnrbm.errors.InvalidPathError` naming the path and its kind: a
+    directory, a character or block device, a fifo, a socket, a link loop, a missing folder. Nothing is
+    opened, so a fifo never blocks.
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> folder = tempfile.mkdtemp()
+    >>> check_output_path(os.path.join(folder, "x.npz")) == os.path.join(os.path.realpath(folder), "x.npz")
+    True
+    >>> try:
+    ...     check_output_path(folder, action="save to")
+    ... except InvalidPathError as err:
+    ...     print(str(err).split(": ")[1].split(";")[0])
+    it is a directory
+    """
+    text = check_path(path, name, action)
+    real = os.path.realpath(text)
+    if text.endswith(("/", os.sep)) or text.endswith((os.sep + ".", os.sep + "..")) or text in (".", ".."):
+        raise InvalidPathError(f"cannot {action} {text!r}: it names a directory; allowed: {_ALLOWED_OUTPUT}")
+    try:
+        mode = os.lstat(real).st_mode
+    except FileNotFoundError:
+        mode = None
+    except OSError as err:
+        raise InvalidPathError(f"cannot {action} {_shown(text, real)}: {err.strerror or err}") from None
+    if mode is not None and not stat.S_ISREG(mode):
+        kind = "symbolic link that does not resolve (a loop)" if stat.S_ISLNK(mode) else file_kind(mode)
+        raise InvalidPathError(f"cannot {action} {_shown(text, real)}: it is a {kind}; allowed: {_ALLOWED_OUTPUT}")
+    folder = os.path.dirname(real)
+    if not os.path.isdir(folder):
+        raise InvalidPathError(f"cannot {action} {_shown(text, real)}: the folder {folder!r} does not exist")
+    return real
+
+
+def _pid_is_dead(pid: int) -> bool:
+    """Whether no process ``pid`` runs here (never on Windows, where os.kill would end the process)."""
+    if os.name == "nt" or pid <= 0 or pid == os.getpid():
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except OSError:  # PermissionError: it runs, as another user
+        return False
+    return False
+
+
+def _host_tag() -> str:
+    return re.sub(r"[^A-Za-z0-9.-]", "", socket.gethostname())[:40]
+
+
+def sweep_temp_files(folder: str) -> int:
+    """Delete the temporary files that killed writers left in ``folder``; return how many.
+
+    A file is removed only if its name matches :data:`TEMP_FILE_PATTERN`, it was written on this host
+    and its writer's process id runs no more. A reused process id keeps a leftover until that process
+    ends; a folder shared between hosts is safe because the host is in the name.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> sweep_temp_files(tempfile.mkdtemp())
+    0
+    """
+    host, removed = _host_tag(), 0
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return 0
+    for entry in names:
+        match = TEMP_FILE_PATTERN.match(entry)
+        if match is None or match["host"] != host or not _pid_is_dead(int(match["pid"])):
+            continue
+        try:
+            os.unlink(os.path.join(folder, entry))
+            removed += 1
+        except OSError:
+            pass
+    return removed
+
+
+def _create_temp(real: str) -> tuple[int, str]:
+    """A new temporary file next to ``real``, opened for writing (never through a link)."""
+    folder, base = os.path.split(real)
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+    while True:
+        tmp = os.path.join(folder, f".{base[:120]}.tnrbm-{_host_tag()}-{os.getpid()}-{secrets.token_hex(4)}.tmp")
+        try:
+            return os.open(tmp, flags, 0o666), tmp  # the umask applies: the mode of an ordinary new file
+        except FileExistsError:  # pragma: no cover - 32 random bits collided
+            continue
+
+
+def write_atomically(path: Any, write: Callable[[Any], None], name: str = "path", action: str = "write") -> str:
+    """Write a file through ``write(binary file object)``: all of it appears at ``path``, or nothing changes.
+
+    The path is checked by :func:`check_output_path` (a symbolic link is followed; directories, devices,
+    fifos and sockets are refused before anything is opened). The data go to a temporary file in the
+    same folder (``.<name>.tnrbm-<host>-<pid>-<hex>.tmp``), are flushed to disk, and the temporary file
+    then replaces the target with ``os.replace`` (atomic). The target is checked again with ``os.lstat``
+    just before the replace. A failure or an exception removes the temporary file; files left by a
+    writer killed outright (SIGKILL, power loss) are removed by the next write into the same folder
+    (:func:`sweep_temp_files`). Returns the path written (links followed).
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> path = os.path.join(tempfile.mkdtemp(), "note.txt")
+    >>> _ = write_atomically(path, lambda fh: fh.write(b"hello"))
+    >>> open(path).read(), os.listdir(os.path.dirname(path))
+    ('hello', ['note.txt'])
+    """
+    real = check_output_path(path, name, action)
+    shown = _shown(check_path(path, name, action), real)
+    sweep_temp_files(os.path.dirname(real))
+    tmp = None
+    try:
+        fd, tmp = _create_temp(real)
+        with os.fdopen(fd, "wb") as fh:
+            write(fh)
+            fh.flush()
+            os.fsync(fh.fileno())
+        try:
+            mode = os.lstat(real).st_mode
+        except FileNotFoundError:
+            mode = None
+        if mode is not None and not stat.S_ISREG(mode):
+            raise InvalidPathError(
+                f"cannot {action} {shown}: it became a {file_kind(mode)} during the write; nothing was written"
+            )
+        os.replace(tmp, real)
+        tmp = None
+    except OSError as err:
+        raise FileFormatError(f"cannot {action} {shown}: {err.strerror or err}") from None
+    finally:
+        if tmp is not None:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
+    return real
+
+
+def open_regular_file(path: Any, name: str = "path", action: str = "read") -> BinaryIO:
+    """``path`` opened for binary reading, or :class:`~tnrbm.errors.FileFormatError` if it is not a file.
+
+    A symbolic link is followed. A directory, device, fifo or socket is refused with
+    :class:`~tnrbm.errors.InvalidPathError` naming its kind; the file is opened non-blocking and checked
+    again on the open descriptor (``fstat``), so a fifo swapped in after the first check never blocks.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> try:
+    ...     open_regular_file(tempfile.mkdtemp(), action="load")
+    ... except InvalidPathError as err:
+    ...     print(str(err).split(": ", 1)[1])
+    not a file (it is a directory; allowed: a regular file, or a symbolic link to one)
+    """
+    text = check_path(path, name, action)
+
+    def refuse(mode: int) -> InvalidPathError:
+        return InvalidPathError(
+            f"cannot {action} {text!r}: not a file (it is a {file_kind(mode)}; "
+            "allowed: a regular file, or a symbolic link to one)"
+        )
+
+    try:
+        mode = os.stat(text).st_mode
+    except FileNotFoundError:
+        raise FileFormatError(f"cannot {action} {text!r}: no such file") from None
+    except OSError as err:
+        raise FileFormatError(f"cannot {action} {text!r}: cannot be read ({err.strerror or err})") from None
+    if not stat.S_ISREG(mode):
+        raise refuse(mode)
+    try:
+        fd = os.open(text, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+    except OSError as err:
+        raise FileFormatError(f"cannot {action} {text!r}: cannot be read ({err.strerror or err})") from None
+    mode = os.fstat(fd).st_mode
+    if not stat.S_ISREG(mode):
+        os.close(fd)
+        raise refuse(mode)
+    return os.fdopen(fd, "rb")

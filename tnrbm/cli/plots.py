@@ -62,4 +62,4 @@ def save_plot(kind: str, obj: Any, path: str, figsize: tuple[float, float] | Non
         raise InvalidParameterError(f"plot kind must be one of {KINDS}; got {kind!r}")
     fig = Figure(figsize=figsize or ((8, 5) if kind == "bulk" else (6, 4)), layout="constrained")
     _draw(kind, obj, fig.subplots())
-    fig.savefig(path, dpi=120)
+    plot_lib.save_figure(fig, path, dpi=120)

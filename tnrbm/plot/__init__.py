@@ -10,6 +10,16 @@ from __future__ import annotations
 
 from ._bulk import cut_scaling, draw_bulk
 from ._curves import energy_history, entropy_curve, profile, spectrum
+from ._figure import save_figure
 from ._layout import layout
 
-__all__: list[str] = ["cut_scaling", "draw_bulk", "energy_history", "entropy_curve", "layout", "profile", "spectrum"]
+__all__: list[str] = [
+    "cut_scaling",
+    "draw_bulk",
+    "energy_history",
+    "entropy_curve",
+    "layout",
+    "profile",
+    "save_figure",
+    "spectrum",
+]

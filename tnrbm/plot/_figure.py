@@ -18,8 +18,10 @@ import matplotlib.pyplot as plt
 from matplotlib.backend_bases import FigureCanvasBase
 
 from ..errors import InvalidParameterError
+from ..validation import check_output_path, write_atomically
+from ..validation import check_path as check_file_name
 
-__all__ = ["new_axes", "finish", "units", "ln2_text", "set_log", "check_flag"]
+__all__ = ["new_axes", "finish", "save_figure", "units", "ln2_text", "set_log", "check_flag"]
 
 
 def check_flag(value: Any, name: str, allow_none: bool = False) -> bool | None:
@@ -49,7 +51,41 @@ def check_path(path: Any) -> str | os.PathLike | None:
     folder = os.path.dirname(os.path.abspath(name))
     if not os.path.isdir(folder):
         raise InvalidParameterError(f"path must be in an existing folder; got {name!r} ({folder} does not exist)")
+    check_output_path(name, action="save the picture to")  # a directory, device, fifo or socket: refused now
     return path
+
+
+def save_figure(fig: Any, path: str | os.PathLike, **kwargs: Any) -> str:
+    """Write ``fig`` to ``path`` the way every tnrbm file is written; return the path written.
+
+    The format is ``kwargs["format"]``, else the suffix of ``path``, else matplotlib's
+    ``savefig.format`` (whose suffix is then appended, as ``Figure.savefig`` does). The picture goes
+    through :func:`tnrbm.validation.write_atomically`: a symbolic link is followed, a directory,
+    device, fifo or socket is refused with :class:`~tnrbm.errors.InvalidPathError`, and a failed
+    save leaves no partial picture. Other keyword arguments go to ``fig.savefig``.
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> from matplotlib.figure import Figure
+    >>> fig = Figure()
+    >>> _ = fig.subplots().plot([0, 1])
+    >>> path = save_figure(fig, os.path.join(tempfile.mkdtemp(), "line"))
+    >>> os.path.basename(path), os.path.getsize(path) > 0
+    ('line.png', True)
+    """
+    action = "save the picture to"
+    text = check_file_name(path, action=action)
+    fmt = kwargs.pop("format", None)
+    if fmt is None:
+        fmt = os.path.splitext(text)[1][1:]
+        if not fmt:
+            fmt = str(plt.rcParams["savefig.format"])
+            text = text.rstrip(".") + "." + fmt
+    formats = FigureCanvasBase.get_supported_filetypes()
+    if not isinstance(fmt, str) or fmt.lower() not in formats:
+        raise InvalidParameterError(f"the picture format must be one of {sorted(formats)}; got {fmt!r} ({text!r})")
+    return write_atomically(text, lambda fh: fig.savefig(fh, format=fmt.lower(), **kwargs), action=action)
 
 
 def new_axes(ax: Any, figsize: tuple[float, float] = (5.0, 3.5)) -> tuple[Any, bool]:
@@ -67,7 +103,7 @@ def finish(ax: Any, created: bool, path: str | os.PathLike | None) -> Any:
     this package created it; return ``ax``."""
     if path is not None:
         try:
-            ax.figure.savefig(path)
+            save_figure(ax.figure, path)
         finally:
             if created:
                 plt.close(ax.figure)

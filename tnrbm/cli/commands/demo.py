@@ -11,6 +11,8 @@ from typing import Any
 import click
 
 from ... import min_cut, models
+from ...errors import InvalidPathError
+from ...validation import write_atomically
 from ..formatting import emit_json, table, to_json
 from ..plots import save_plot
 from ..reports import entropy_rows
@@ -103,6 +105,8 @@ def demo(out_dir: str, as_json: bool) -> None:
     """Run the main job on built-in networks: entropies, bounds, minimal cuts, pictures (about 10 s)."""
     t0 = time.perf_counter()
     out = Path(out_dir)
+    if out.exists() and not out.is_dir():
+        raise InvalidPathError(f"--out must be a folder (made if missing); got {out_dir!r}, which is a file")
     out.mkdir(parents=True, exist_ok=True)
     report: dict[str, Any] = {"sections": []}
     for spec, title, build, regions in _SECTIONS:
@@ -113,7 +117,7 @@ def demo(out_dir: str, as_json: bool) -> None:
     report["sections"].append(_hierarchical_section(out, as_json))
     report["seconds"] = time.perf_counter() - t0
     path = out / "report.json"
-    path.write_text(to_json(report))
+    write_atomically(path, lambda fh: fh.write(to_json(report).encode()), name="--out", action="write the report to")
     if as_json:
         emit_json(report)
     else:

@@ -22,6 +22,7 @@ import click
 import numpy as np
 from matplotlib.figure import Figure
 
+from ...plot import save_figure
 from ...rg import coarse, decimation, hamiltonian, sampling, training
 from ...rg.energy import log_partition
 
@@ -48,7 +49,7 @@ def _save_plot(path: str | None, draw: Any) -> None:
         return
     fig = Figure(figsize=(5, 3.5), layout="constrained")  # no pyplot state: nothing to close
     draw(fig.subplots())
-    fig.savefig(path, dpi=120)
+    save_figure(fig, path, dpi=120)
     click.echo(f"wrote {path}", err=True)
 
 
