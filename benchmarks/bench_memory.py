@@ -8,6 +8,11 @@ estimate must be at least that. Prints the Markdown table of ``docs/theory/memor
 
     python benchmarks/bench_memory.py            # the table of the docs (a few minutes on 2 cores)
     python benchmarks/bench_memory.py --quick    # three small cases
+    python benchmarks/bench_memory.py --sweep    # max_memory from 64 MiB to 4 GiB: peak or refusal (about 30 min)
+
+``--sweep`` runs the cases of ``tests/test_memory_sweep.py`` (2D lattices with m = 8 .. 13, chains; every
+route) at each limit in a fresh interpreter (``tests/memory_probe.py``: the child's ``VmHWM`` above its
+import baseline) and prints, per case and limit, the measured peak or the refusal with the limit it names.
 """
 
 from __future__ import annotations
@@ -71,7 +76,34 @@ def measure(method: str, model: str, args: list, kw: dict, k: int | None, cwd: s
     return rec
 
 
+def sweep_table() -> None:
+    """The ``--sweep`` table: each case of tests/test_memory_sweep.py at each limit."""
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests"))
+    from memory_probe import SLACK
+    from memory_probe import measure as probe
+    from test_memory_sweep import LIMITS, SWEEP
+
+    mib = 2.0**20
+    head = " | ".join(f"{lim / mib:.0f} MiB" if lim < 2**30 else f"{lim / 2**30:.0f} GiB" for lim in LIMITS)
+    print(f"| case | {head} | seconds (largest limit) |")
+    print("|---|" + "---:|" * (len(LIMITS) + 1))
+    for name, code in SWEEP:
+        cells, seconds = [], 0.0
+        for limit in LIMITS:
+            rec = probe(code, limit)
+            if rec["refused"]:
+                cells.append("refused" + (" †" if rec["peak"] > SLACK else ""))
+            else:
+                ok = "" if rec["peak"] <= limit + SLACK else " ‡"
+                cells.append(f"{rec['peak'] / mib:.0f}{ok}")
+                seconds = rec["seconds"]
+        print(f"| {name} | {' | '.join(cells)} | {seconds:.1f} |", flush=True)
+
+
 def main() -> None:
+    if "--sweep" in sys.argv:
+        sweep_table()
+        return
     cases = QUICK if "--quick" in sys.argv else CASES
     print("| method | network | estimate (MiB) | measured peak above baseline (MiB) | estimate / peak | seconds |")
     print("|---|---|---:|---:|---:|---:|")

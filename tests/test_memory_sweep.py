@@ -108,9 +108,10 @@ def test_a_refusal_names_a_limit_that_runs():
     from tnrbm.errors import MemoryLimitError
 
     net = tnrbm.models.local_lattice((5, 5), periodic=False, seed=0)
+    small_net = tnrbm.models.local_lattice((4, 3), periodic=False, seed=5)
     for call, small in (
         (lambda lim: tnrbm.entanglement(net, range(10), method="cut", max_memory=lim), 2 * MiB),
-        (lambda lim: tnrbm.purity(net, range(10), max_memory=lim), 150 * 2**10),
+        (lambda lim: tnrbm.purity(small_net, range(6), max_memory=lim), 4 * 2**10),
     ):
         with pytest.raises(MemoryLimitError) as err:
             call(small)

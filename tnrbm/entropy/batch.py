@@ -8,12 +8,14 @@ serial ones.
 
 from __future__ import annotations
 
+import concurrent.futures as cf
+import os
 from collections.abc import Iterable
 from typing import Any
 
 from ..contract import run_jobs
 from ..errors import InvalidParameterError
-from ..validation import check_choice
+from ..validation import check_choice, memory_limit
 from .compute import entanglement
 from .renyi2 import PurityResult, purity
 from .result import EntanglementResult
@@ -55,7 +57,9 @@ def entanglement_many(
         ``"entanglement"`` (:func:`~tnrbm.entropy.entanglement`) or ``"purity"``
         (:func:`~tnrbm.entropy.purity`: ``Tr rho_A^2`` without the spectrum).
     **options
-        Passed to every call (``method``, ``renyi``, ``max_memory``, ``backend`` ...).
+        Passed to every call (``method``, ``renyi``, ``max_memory``, ``backend`` ...). ``max_memory`` is
+        the limit of this process: jobs on threads each get an equal share of it (on dask workers, it is
+        each worker's).
 
     Returns
     -------
@@ -76,4 +80,17 @@ def entanglement_many(
     if "region" in options or "parallel" in options:
         raise InvalidParameterError("regions and parallel are arguments of entanglement_many, not options")
     check_choice(quantity, "quantity", tuple(QUANTITIES))
+    running = min(len(regions), _threads(parallel))
+    if running > 1:  # jobs on threads share this process: each gets its share of the limit
+        options = {**options, "max_memory": memory_limit(options.get("max_memory")) // running}
     return run_jobs(_one, (state, quantity, options), regions, parallel=parallel, progress=progress)
+
+
+def _threads(parallel: Any) -> int:
+    """How many jobs run at once in this process: ``"threads"``, a thread pool (its workers); else 1
+    (serial, or other processes such as dask workers, where ``max_memory`` is each worker's)."""
+    if parallel == "threads":
+        return os.cpu_count() or 1
+    if isinstance(parallel, cf.ThreadPoolExecutor):
+        return int(getattr(parallel, "_max_workers", os.cpu_count() or 1))
+    return 1

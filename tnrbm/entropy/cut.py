@@ -108,22 +108,27 @@ def plan_grams(
 ) -> tuple[list, list[ContractionPlan]]:
     """The two Gram networks of a cut (region side, complement side) and their contraction plans.
 
-    Refuses with :class:`~tnrbm.errors.MemoryLimitError` before anything is contracted: when
-    ``arrays_held`` Gram-sized arrays (what the reduction of the Grams holds) or one contraction does not
-    fit ``max_memory``. The whole peak (:func:`gram_memory`) is checked by the caller.
+    Refuses with :class:`~tnrbm.errors.MemoryLimitError` before anything is contracted when the serial
+    peak (:func:`gram_memory` with ``arrays_held`` Gram-sized arrays for the reduction) does not fit
+    ``max_memory``; its ``needed`` is that peak, the smallest limit that runs it. Unsliced plans do not
+    depend on the limit, so the refusal is monotonic in it. Beyond a TiB of Gram arrays nothing is
+    planned (``needed`` is then a lower bound).
     """
     m = cut.size
     itemsize = gram_itemsize(network)
-    check_memory(
-        arrays_held * itemsize * 4.0**m,
-        f"the Gram-matrix work space of a cut of m={m} units ({arrays_held} {2**m} x {2**m} arrays of "
-        f"{itemsize} bytes per entry)",
-        max_memory,
-        "choose a smaller region or one with a smaller minimal cut (the cost grows like 4**m)",
-    )
     gram = itemsize * 4.0**m
+    limit = memory_limit(max_memory)
+    way_out = "choose a smaller region or one with a smaller minimal cut (the cost grows like 4**m)"
+    if arrays_held * gram > max(limit, 2.0**40):  # hopeless: no path search
+        check_memory(
+            arrays_held * gram,
+            f"the Gram-matrix work space of a cut of m={m} units ({arrays_held} {2**m} x {2**m} arrays of "
+            f"{itemsize} bytes per entry)",
+            limit,
+            way_out,
+        )
     # sliced: each contraction's peak and the copy of its largest intermediate, with the two Grams held, fit
-    target = memory_limit(max_memory) if not slicing else max((memory_limit(max_memory) - 2 * gram) / 2, 1.0)
+    target = _UNLIMITED if not slicing else max((limit - 2 * gram) / 2, 1.0)
     networks, plans = [], []
     for name, arrays, inputs, output, keys in gram_networks(network, region, cut):
         plan = plan_contraction(
@@ -139,7 +144,17 @@ def plan_grams(
         )
         networks.append(arrays)
         plans.append(plan)
+    check_memory(
+        gram_memory(plans, m, itemsize, arrays_held=arrays_held),
+        f"the Grams of a cut of m={m} units (the peak: {gram_blocker(plans, m, itemsize, arrays_held)})",
+        limit,
+        way_out if slicing else f"{way_out}, or pass slicing=True (cotengra slices the contractions)",
+    )
     return networks, plans
+
+
+#: planning without a limit (an unsliced plan does not depend on it; the whole peak is checked after)
+_UNLIMITED = 2**62
 
 
 def gram_networks(network: BoltzmannNetwork, region: tuple[int, ...], cut: object) -> list[tuple]:
