@@ -160,3 +160,22 @@ def test_in_place_routes_allocate_at_most_one_more_gram(complex_, rank, monkeypa
             assert np.allclose(out[0][:rank], ref[:rank], atol=1e-12)
         else:
             assert out == pytest.approx(float(np.sum(ref**2)), rel=1e-11)
+
+
+@pytest.mark.parametrize("which", [0, 1])
+def test_one_real_and_one_complex_gram(which):
+    """A Gram whose imaginary part is zero beside a complex one (a real side of a complex network): both
+    are treated as complex, and the spectrum and purity are those of the SVD (read as real, the complex
+    one lost its imaginary part)."""
+    rng = np.random.default_rng(13)
+    x = rng.normal(size=(40, 16))
+    y = rng.normal(size=(40, 16)) + 1j * rng.normal(size=(40, 16))
+    ref = _svd_probabilities(x, y) if which == 0 else _svd_probabilities(y, x)
+    ga, gb = (x.T @ x).astype(complex), y.conj().T @ y
+    if which:
+        ga, gb = gb, ga
+    for overwrite in (False, True):
+        p, _ = spectrum_from_grams(ga.copy(), gb.copy(), overwrite=overwrite)
+        assert np.allclose(p, ref[:16], atol=1e-12)
+        value = purity_from_grams(ga.copy(), gb.copy(), overwrite=overwrite)
+        assert value == pytest.approx(float(np.sum(ref**2)), rel=1e-12)

@@ -61,15 +61,21 @@ def _abs_max(g: np.ndarray) -> float:
     return max((float(np.max(np.abs(rows[r]))) for r in _row_blocks(rows.shape[0], rows.shape[1])), default=0.0)
 
 
-def _scaled(g: Any, overwrite: bool) -> np.ndarray:
-    """``g`` as float64 (when its imaginary part is 0) or complex128, scaled to largest magnitude 1.
+def _is_real(g: np.ndarray) -> bool:
+    """Whether ``g`` has no nonzero imaginary part (checked in row blocks)."""
+    return not np.iscomplexobj(g) or not any(np.any(g.imag[r]) for r in _row_blocks(g.shape[0], g[:1].size))
+
+
+def _scaled(g: Any, overwrite: bool, real: bool | None = None) -> np.ndarray:
+    """``g`` as float64 (when ``real``; None: when its imaginary part is 0) or complex128, scaled to largest
+    magnitude 1.
 
     A copy unless ``overwrite`` and ``g`` already has the dtype (then ``g`` itself, scaled in place).
     """
     g = np.asarray(g)
-    if np.iscomplexobj(g) and not any(np.any(g.imag[r]) for r in _row_blocks(g.shape[0], g[:1].size)):
-        g, overwrite = g.real, False
-    dtype = np.complex128 if np.iscomplexobj(g) else np.float64
+    if (real is None and _is_real(g)) or real:
+        g, overwrite = (g.real, False) if np.iscomplexobj(g) else (g, overwrite)
+    dtype = np.float64 if (real is None and not np.iscomplexobj(g)) or real else np.complex128
     if not (overwrite and g.dtype == dtype and g.flags.writeable):
         g = np.array(g, dtype=dtype)
     g *= 1.0 / max(_abs_max(g), np.finfo(float).tiny)
@@ -230,7 +236,8 @@ def spectrum_from_grams(
     """
     be = get_backend(backend)
     overwrite = overwrite and not np.may_share_memory(gram_a, gram_b)  # one array given twice: work on copies
-    ga, gb = _scaled(gram_a, overwrite), _scaled(gram_b, overwrite)
+    real = _is_real(np.asarray(gram_a)) and _is_real(np.asarray(gram_b))  # both, or neither: one LAPACK type
+    ga, gb = _scaled(gram_a, overwrite, real), _scaled(gram_b, overwrite, real)
     if _is_diagonal(gb) and not _is_diagonal(ga):  # same nonzero spectrum with the roles swapped
         ga, gb = gb.T, ga.T
     if be.name == "numpy" or _is_diagonal(ga):
