@@ -25,12 +25,12 @@ from __future__ import annotations
 
 import math
 import numbers
-from collections.abc import Iterable
 from typing import Any
 
 import numpy as np
 
 from .errors import InvalidParameterError, InvalidRegionError
+from .validation import check_bool, check_region
 
 __all__ = [
     "tfim_ground_energy",
@@ -61,16 +61,8 @@ def _int(value: Any, name: str, minimum: int) -> int:
 
 
 def _region(region: Any, n: int, name: str = "region") -> np.ndarray:
-    if isinstance(region, (str, bytes)) or not isinstance(region, (Iterable, np.ndarray)):
-        raise InvalidRegionError(f"{name} must be a collection of site indices; got {region!r}")
-    items = [int(i) for i in np.asarray(list(region)).reshape(-1)]
-    if not items:
-        raise InvalidRegionError(f"{name} must hold at least one site; got an empty region")
-    if any(not 0 <= i < n for i in items):
-        raise InvalidRegionError(f"{name} indices must lie in [0, {n}); got {sorted(items)}")
-    if len(set(items)) != len(items):
-        raise InvalidRegionError(f"{name} must not repeat sites; got {sorted(items)}")
-    return np.array(sorted(items))
+    """Distinct site indices in ``[0, n)``, sorted (the checks of :func:`tnrbm.validation.check_region`)."""
+    return np.array(check_region(region, n, name, what="site"))
 
 
 def binary_entropy(p: np.ndarray) -> np.ndarray:
@@ -132,6 +124,7 @@ def tfim_majorana_hamiltonian(n: int, J: float = 1.0, h: float = 1.0, periodic: 
     """
     n = _int(n, "n", 2)
     J, h = _real(J, "J"), _real(h, "h")  # noqa: N806
+    periodic = check_bool(periodic, "periodic")
     a = np.zeros((2 * n, 2 * n))
     for i in range(n):
         a[2 * i, 2 * i + 1] = -2 * h
@@ -237,6 +230,7 @@ def tfim_entropy_profile(
     """
     n = _int(n, "n", 2)
     J, h = _real(J, "J"), _real(h, "h")  # noqa: N806
+    periodic = check_bool(periodic, "periodic")
     if regions is None:
         regions = [range(length) for length in range(1, n)]
     a = tfim_majorana_hamiltonian(n, J, h, periodic)
@@ -334,6 +328,7 @@ def dimerized_hopping(n: int, m: float, periodic: bool = True) -> np.ndarray:
     """
     n = _int(n, "n", 2)
     m = _real(m, "m")
+    periodic = check_bool(periodic, "periodic")
     if periodic and n % 2:
         raise InvalidParameterError(f"n must be even on a ring (t_j alternates); got n={n}")
     t = np.zeros((n, n))

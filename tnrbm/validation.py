@@ -20,12 +20,14 @@ Examples
 
 from __future__ import annotations
 
+import itertools
 import math
 import numbers
 import os
 import re
+import reprlib
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -50,6 +52,7 @@ __all__ = [
     "check_choice",
     "check_seed",
     "rng_from_seed",
+    "short_repr",
     "check_region",
     "check_disjoint",
     "check_base",
@@ -342,26 +345,93 @@ def rng_from_seed(seed: Any) -> np.random.Generator:
 
 
 # ------------------------------------------------------------------------------------------- regions
-def check_region(region: Any, n: int, name: str = "region") -> tuple[int, ...]:
+_SHORT = reprlib.Repr()
+_SHORT.maxstring = _SHORT.maxother = 60
+_SHORT.maxlist = _SHORT.maxtuple = _SHORT.maxset = _SHORT.maxfrozenset = _SHORT.maxdict = 8
+
+
+def short_repr(value: Any) -> str:
+    """``repr(value)`` shortened for an error message (long lists, strings and arrays cut with ``...``).
+
+    Examples
+    --------
+    >>> short_repr(list(range(100)))
+    '[0, 1, 2, 3, 4, 5, 6, 7, ...]'
+    """
+    if isinstance(value, np.ndarray):
+        with np.printoptions(threshold=8, edgeitems=3):
+            text = repr(value)
+        return text if len(text) <= 120 else text[:117] + "..."
+    try:
+        return _SHORT.repr(value)
+    except Exception:  # noqa: BLE001 - a broken __repr__ must not hide the real error
+        return f"<{type(value).__name__} object>"
+
+
+def _region_forms(n: int, what: str) -> str:
+    return (
+        f"a list, tuple, range, set or integer numpy array of distinct {what} indices in [0, {n}) "
+        "(a string such as '0:16' is the command line's syntax: tnrbm.specs.parse_region reads it)"
+    )
+
+
+def _region_items(region: Any, n: int, name: str, what: str) -> list:
+    """The items of ``region`` (at most ``n + 1`` of them, so an endless iterator stops), or the named error."""
+    scalar_array = isinstance(region, np.ndarray) and region.ndim == 0  # a number, like 2 itself
+    kind = None
+    if isinstance(region, Mapping):
+        kind = "a dict (it would be read as its keys; pass list(region) for the keys)"
+    elif isinstance(region, (str, bytes, bytearray)):
+        kind = "a string"
+    elif scalar_array or not isinstance(region, (Iterable, np.ndarray)):
+        kind = f"a single {type(region).__name__}, not a collection"
+    if kind is not None:
+        raise InvalidRegionError(f"{name} must be {_region_forms(n, what)}; got {kind}: {short_repr(region)}")
+    if isinstance(region, np.ndarray):
+        if region.dtype.kind not in "iuO":
+            raise InvalidRegionError(
+                f"{name} must be {_region_forms(n, what)}; got an array of dtype {region.dtype}: {short_repr(region)}"
+            )
+        return list(region.reshape(-1)[: n + 1])
+    try:
+        return list(itertools.islice(region, n + 1))
+    except TypeError as err:
+        raise InvalidRegionError(f"{name} must be {_region_forms(n, what)}; iterating it failed: {err}") from None
+
+
+def check_region(region: Any, n: int, name: str = "region", what: str = "visible") -> tuple[int, ...]:
     """A boundary region: a non-empty collection of distinct indices in ``[0, n)``, returned sorted.
+
+    Accepted: a list, tuple, range, set, iterator or integer numpy array of Python or numpy integers.
+    Refused with :class:`~tnrbm.errors.InvalidRegionError` naming ``name``, the value and these forms:
+    a dict (it is not read as its keys), a string (the command line's ``'0:16'`` syntax is
+    :func:`tnrbm.specs.parse_region`), a single number, bools, floats (also ``2.0``), repeated or
+    out-of-range indices, more than ``n`` items (so an endless iterator stops after ``n + 1``).
 
     Examples
     --------
     >>> check_region(range(2), 4)
     (0, 1)
+    >>> try:
+    ...     check_region({0: "a", 1: "b"}, 4)
+    ... except InvalidRegionError as err:
+    ...     print(str(err)[:40])
+    region must be a list, tuple, range, set
     """
-    scalar_array = isinstance(region, np.ndarray) and region.ndim == 0  # a number, like 2 itself
-    if isinstance(region, (str, bytes)) or not isinstance(region, (Iterable, np.ndarray)) or scalar_array:
-        raise InvalidRegionError(f"{name} must be a collection of visible indices; got {region!r}")
-    items = list(region.reshape(-1)) if isinstance(region, np.ndarray) else list(region)
+    items = _region_items(region, n, name, what)
     if len(items) == 0:
-        raise InvalidRegionError(f"{name} must hold at least one visible index; got an empty region")
+        raise InvalidRegionError(
+            f"{name} must hold at least one {what} index; got an empty region {short_repr(region)}"
+        )
     out = []
     for x in items:
         if isinstance(x, (bool, np.bool_)) or not isinstance(x, (numbers.Integral, np.integer)):
-            raise InvalidRegionError(f"{name} must hold integer indices; got {x!r}")
+            raise InvalidRegionError(
+                f"{name} must hold integer indices in [0, {n}) (Python or numpy ints, not {type(x).__name__}); "
+                f"got {short_repr(x)} in {short_repr(region)}"
+            )
         if not 0 <= int(x) < n:
-            raise InvalidRegionError(f"{name} indices must lie in [0, {n}) (the visible units); got {int(x)}")
+            raise InvalidRegionError(f"{name} indices must lie in [0, {n}) (the {what} units); got {int(x)}")
         out.append(int(x))
     if len(set(out)) != len(out):
         dup = sorted(x for x, c in Counter(out).items() if c > 1)
