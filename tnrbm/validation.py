@@ -427,7 +427,7 @@ def check_region(region: Any, n: int, name: str = "region", what: str = "visible
     for x in items:
         if isinstance(x, (bool, np.bool_)) or not isinstance(x, (numbers.Integral, np.integer)):
             raise InvalidRegionError(
-                f"{name} must hold integer indices in [0, {n}) (Python or numpy ints, not {type(x).__name__}); "
+                f"{name} must hold integer {what} indices in [0, {n}) (Python or numpy ints, not {type(x).__name__}); "
                 f"got {short_repr(x)} in {short_repr(region)}"
             )
         if not 0 <= int(x) < n:

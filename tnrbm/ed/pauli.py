@@ -51,7 +51,6 @@ __all__ = [
     "check_pauli_size",
     "check_sites",
     "check_ed_memory",
-    "limit_text",
 ]
 
 FORMS = ("sparse", "operator", "pauli", "dense")
@@ -385,12 +384,12 @@ def check_sites(n: int) -> None:
         )
 
 
-def limit_text(nbytes: float) -> str:
+def _limit_text(nbytes: float) -> str:
     """The smallest size string of three digits that :func:`~tnrbm.validation.parse_memory` reads as ``>= nbytes``.
 
     Examples
     --------
-    >>> limit_text(1.04 * 2**30), limit_text(1000)
+    >>> _limit_text(1.04 * 2**30), _limit_text(1000)
     ('1.05GiB', '1000B')
     """
     nbytes = math.ceil(nbytes)
@@ -410,7 +409,9 @@ def check_ed_memory(parts: list[tuple[str, float]], max_memory: Any, way_out: st
     """Refuse with :class:`~tnrbm.errors.MemoryLimitError` when the ``(what, bytes)`` parts exceed ``max_memory``.
 
     The message names ``head`` (default: the one part's ``what``), lists the parts with the largest
-    (the real blocker) first, and the smallest ``max_memory`` that would work. Returns the total.
+    (the real blocker) first, and the smallest ``max_memory`` that would work; the error carries
+    ``needed`` (that limit in bytes) and ``limit``, as :func:`~tnrbm.validation.check_memory`'s do.
+    Returns the total.
 
     Examples
     --------
@@ -418,7 +419,7 @@ def check_ed_memory(parts: list[tuple[str, float]], max_memory: Any, way_out: st
     ...     check_ed_memory([("the vectors", 3 * 2**20), ("the matrix", 5 * 2**20)], "4MiB", "use fewer qubits", "ED")
     ... except MemoryLimitError as err:
     ...     print(err)
-    ED needs about 8.0 MiB (the matrix 5.0 MiB, the vectors 3.0 MiB), more than max_memory=4.0 MiB allows; max_memory='8.00MiB' or more would work, or use fewer qubits
+    ED needs about 8.0 MiB (the matrix 5.0 MiB, the vectors 3.0 MiB), more than max_memory=4.0 MiB allows; use fewer qubits (or max_memory='8.00MiB' or more)
     """
     total = float(sum(b for _, b in parts))
     limit = memory_limit(max_memory)
@@ -428,10 +429,12 @@ def check_ed_memory(parts: list[tuple[str, float]], max_memory: Any, way_out: st
         else:
             listed = ", ".join(f"{what} {format_bytes(b)}" for what, b in sorted(parts, key=lambda p: -p[1]))
             head, detail = head or "this", f" ({listed})"
-        raise MemoryLimitError(
+        err = MemoryLimitError(
             f"{head} needs about {format_bytes(total)}{detail}, more than max_memory={format_bytes(limit)} allows; "
-            f"max_memory={limit_text(total)!r} or more would work, or {way_out}"
+            f"{way_out} (or max_memory={_limit_text(total)!r} or more)"
         )
+        err.needed, err.limit = total, float(limit)  # as check_memory's errors carry them
+        raise err
     return total
 
 

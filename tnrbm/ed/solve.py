@@ -10,6 +10,7 @@ import numpy as np
 import scipy.sparse as sp
 import scipy.sparse.linalg as spla
 
+from ..contract.threads import SMALL_ARRAY, blas_threads
 from ..errors import InvalidParameterError
 from ..interop import as_sparse_operator, is_netket_object
 from ..network import BoltzmannNetwork
@@ -278,10 +279,15 @@ def ground_state(
         op = src
         check_hamiltonian(op)
     t0 = time.perf_counter()
-    if dense:
-        w, v, matvecs = *_dense_eigh(op, k), 0
-    else:
-        w, v, matvecs = _lanczos(op, k, tol, rng, min(dim, max(2 * k + 1, 20)) if ncv is None else int(ncv))
+    ncv = min(dim, max(2 * k + 1, 20)) if ncv is None else int(ncv)
+    # small BLAS operands (ARPACK's dim x ncv basis, a dense matrix) run on one thread: threaded, a 512 x 512
+    # Lanczos took 20-80 s on a busy 2-core machine instead of 0.5 s
+    largest = float(dim) * dim if (dense or isinstance(op, np.ndarray)) else float(dim) * ncv
+    with blas_threads(1 if largest < SMALL_ARRAY else None):
+        if dense:
+            w, v, matvecs = *_dense_eigh(op, k), 0
+        else:
+            w, v, matvecs = _lanczos(op, k, tol, rng, ncv)
     return GroundStateResult(
         energies=np.asarray(w, dtype=float),
         vectors=_fix_phase(np.array(v)),
