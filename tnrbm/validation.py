@@ -26,6 +26,7 @@ import numbers
 import os
 import re
 import reprlib
+import sys
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
@@ -394,7 +395,7 @@ def _region_items(region: Any, n: int, name: str, what: str) -> list:
             )
         return list(region.reshape(-1)[: n + 1])
     try:
-        return list(itertools.islice(region, n + 1))
+        return list(itertools.islice(region, min(n, sys.maxsize - 1) + 1))
     except TypeError as err:
         raise InvalidRegionError(f"{name} must be {_region_forms(n, what)}; iterating it failed: {err}") from None
 
