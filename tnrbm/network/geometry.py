@@ -29,7 +29,7 @@ from ..validation import check_bool, check_int
 __all__ = ["Geometry", "MAX_DEPTH", "as_geometry", "check_geometry_value", "from_json_object"]
 
 _RESERVED = ("__tuple__", "__array__")
-#: the deepest nesting of dicts, lists and tuples a geometry may hold
+#: the most keys and indices that lead from a geometry to any of its values (nesting of dicts, lists, tuples)
 MAX_DEPTH = 32
 _INT_KEYS = {"n": 1, "alpha": 0, "radius": 0, "L": 1, "depth": 0, "branching": 1, "overlap": 0}
 
@@ -39,8 +39,9 @@ def check_geometry_value(value: Any, where: str = "geometry", json: bool = False
 
     With ``json=True`` the copy is JSON itself: tuples become ``{"__tuple__": [...]}`` and arrays
     ``{"__array__": [...], "dtype": ...}``, so that :func:`from_json_object` brings them back as such.
-    A dict or list that contains itself (JSON cannot hold it) and nesting deeper than
-    :data:`MAX_DEPTH` are refused with the key path where it happens.
+    A dict or list that contains itself (JSON cannot hold it) and a value reached by more than
+    :data:`MAX_DEPTH` keys and indices are refused with the key path where it happens (never a
+    ``RecursionError``).
 
     Examples
     --------
