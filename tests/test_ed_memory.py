@@ -21,6 +21,7 @@ import pytest
 import scipy.sparse as sp
 
 from tnrbm import ed
+from tnrbm.cli import main
 from tnrbm.errors import MemoryLimitError
 from tnrbm.validation import parse_memory
 
@@ -31,6 +32,7 @@ SLACK = 128 * 2**20
 CHILD = r"""
 import json, re, sys
 import tnrbm
+import tnrbm.cli.reports
 from tnrbm import ed
 from tnrbm.errors import MemoryLimitError
 spec = json.loads(sys.argv[1])
@@ -48,6 +50,8 @@ def run(n, limit, prebuilt=None):
         return ed.ground_state(H, max_memory=limit, dense_below=0)
     if spec["case"] == "dense":
         return ed.ground_state(H, max_memory=limit, dense_below=2**n + 1)
+    if spec["case"] == "cli":  # tnrbm ed: the sparse matrix and the Lanczos vectors under one limit
+        return tnrbm.cli.reports.ed_levels("tfim", n=n, k=2, h=0.7, max_memory=limit)
     return ed.ground_state(prebuilt, max_memory=limit)  # "solve": a sparse matrix built before the reset
 
 def status(key):
@@ -95,14 +99,14 @@ def _check_within_limit(n, case, kind):
     assert rec["used"] >= limit / 4, f"{case} {kind} n={n}: {rec['used'] / 2**20:.1f} MiB used of {rec['limit']}"
 
 
-@pytest.mark.parametrize("n,case", [(18, "build"), (16, "operator"), (16, "solve")])
+@pytest.mark.parametrize("n,case", [(18, "build"), (16, "operator"), (16, "solve"), (16, "cli")])
 def test_ed_peak_rss_within_the_smallest_limit_it_names(n, case):
     _check_within_limit(n, case, "real")
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize(
-    "n,case,kind", [(18, "operator", "real"), (18, "solve", "real"), (18, "build", "complex"),
+    "n,case,kind", [(18, "operator", "real"), (18, "solve", "real"), (18, "cli", "real"), (18, "build", "complex"),
                     (18, "operator", "complex"), (18, "solve", "complex"), (11, "dense", "real"),
                     (11, "dense", "complex")],
 )  # fmt: skip
@@ -204,3 +208,16 @@ def _kron(ops):
     for op in ops:
         out = np.kron(out, op)
     return out
+
+
+def test_cli_ed_refuses_with_the_combined_estimate_and_accepts_the_named_limit(capsys):
+    code = main(["ed", "tfim", "--n", "14", "--max-memory", "1MiB"])
+    err = capsys.readouterr().err
+    assert code != 0
+    assert re.search(r"needs about .* \(the sparse matrix \(14 qubits\) .*, the Lanczos vectors", err), err
+    named = re.search(r"max_memory='([^']+)' or more", err).group(1)
+    assert main(["ed", "tfim", "--n", "14", "--max-memory", named, "--json"]) == 0
+    levels = json.loads(capsys.readouterr().out)["levels"]
+    assert levels[0]["error"] < 1e-9  # against the free-fermion energy
+    assert main(["ed", "tfim", "--n", "14", "--matrix-free", "--max-memory", "1MiB"]) != 0
+    assert "matrix-free operator" in capsys.readouterr().err
