@@ -149,7 +149,7 @@ def check_hamiltonian(op: Any, name: str = "H") -> None:
         finite = bool(np.all(np.isfinite(hx)) and np.all(np.isfinite(hy)))
         if finite:
             gap = abs(np.vdot(y, hx) - np.vdot(hy, x))
-            scale = np.linalg.norm(hx) * np.linalg.norm(y) + np.linalg.norm(hy) * np.linalg.norm(x)
+            scale = _norm(hx) * _norm(y) + _norm(hy) * _norm(x)
     if not finite:
         raise InvalidParameterError(
             f"{name} (the Hamiltonian) must be finite; H @ x is NaN or inf for a random x: its matrix holds "
@@ -161,6 +161,12 @@ def check_hamiltonian(op: Any, name: str = "H") -> None:
             f"for random x, y (relative {gap / max(scale, np.finfo(float).tiny):.2g}); symmetrize it as "
             "(H + H^dagger) / 2 if that is what you mean"
         )
+
+
+def _norm(v: np.ndarray) -> float:
+    """The 2-norm without underflow or overflow (``numpy.linalg.norm`` squares: 1e-243 entries give 0)."""
+    peak = float(np.max(np.abs(v))) if v.size else 0.0
+    return peak * float(np.linalg.norm(v / peak)) if peak > 0 else 0.0
 
 
 def _itemsize(dtype: Any) -> int:
