@@ -349,13 +349,14 @@ def state_vector(state: Any, name: str = "state") -> np.ndarray:
     vec = vec.reshape(-1) if vec.ndim == 2 and 1 in vec.shape else vec
     if vec.ndim != 1 or vec.size < 2 or vec.size & (vec.size - 1):
         raise InvalidParameterError(f"{name} must be a vector of length 2**n; got shape {np.shape(state)}")
-    vec = vec.astype(np.complex128 if np.iscomplexobj(vec) else np.float64)  # float16 or ints: float64
+    vec = vec.astype(np.complex128 if np.iscomplexobj(vec) else np.float64, copy=False)  # float16, ints: float64
     with np.errstate(all="ignore"):
         peak = float(np.max(np.abs(vec)))
     if not np.isfinite(peak) or peak == 0:
         raise InvalidParameterError(f"{name} must be finite and nonzero")
-    vec = vec / peak  # first to the largest entry: the norm of [1e154, 1e154] would overflow
-    return vec / np.linalg.norm(vec)
+    out = vec / peak  # first to the largest entry: the norm of [1e154, 1e154] would overflow
+    out /= np.linalg.norm(out)
+    return out
 
 
 def expectation(state: Any, operator: Any) -> complex | float:
