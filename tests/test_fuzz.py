@@ -30,6 +30,7 @@ from hypothesis.extra import numpy as hnp
 import tnrbm
 from tnrbm import ed, fit, models, specs, states
 from tnrbm.errors import InvalidParameterError, MemoryLimitError, TnrbmError
+from tnrbm.network.geometry import MAX_DEPTH
 
 #: the longest one fuzzed call may take (seconds)
 MAX_SECONDS = 3.0
@@ -121,6 +122,25 @@ def _is_memory(x):
     return x is None or isinstance(x, str) or _is_real(x, 1)
 
 
+def _is_region(n):
+    """A region of ``n`` units: a list, tuple, range, set or integer array of distinct ints in [0, n), non-empty."""
+
+    def pred(x):
+        if isinstance(x, np.ndarray):
+            if x.ndim == 0 or x.dtype.kind not in "iuO":
+                return False
+            items = x.reshape(-1).tolist()
+        elif isinstance(x, (list, tuple, range, set, frozenset)):
+            items = list(x)
+        else:  # dicts (not read as their keys), strings, numbers, None, other objects
+            return False
+        if not items or not all(_is_int(i, 0, n - 1) for i in items):
+            return False
+        return len({int(i) for i in items}) == len(items)
+
+    return pred
+
+
 ANY = None  # a domain too rich to predict: only "no raw exception, in time" is checked
 
 
@@ -194,7 +214,7 @@ CASES = {
         dict(state=RBM6, region=[0, 1]),
         {
             "state": ANY,
-            "region": ANY,
+            "region": _is_region(6),
             "method": _is_choice(("auto", "dense", "cut", "mps")),
             "renyi": ANY,
             "base": _is_none_or(lambda x: _is_real(x, 1, strict=True)),
@@ -206,7 +226,7 @@ CASES = {
     "entanglement_vector": (
         tnrbm.entanglement,
         dict(state=PSI6, region=[0, 1]),
-        {"state": ANY, "region": ANY, "renyi": ANY},
+        {"state": ANY, "region": _is_region(6), "renyi": ANY},
     ),
     "mutual_information": (
         tnrbm.mutual_information,
@@ -218,7 +238,22 @@ CASES = {
         dict(state=RBM6, region_a=[0], region_b=[2], region_c=[4]),
         {"region_a": ANY, "region_b": ANY, "region_c": ANY, "method": _is_choice(("auto", "dense", "cut", "mps"))},
     ),
-    "min_cut": (tnrbm.min_cut, dict(network=RBM6, region=[0, 1]), {"network": ANY, "region": ANY, "flow": ANY}),
+    "min_cut": (
+        tnrbm.min_cut,
+        dict(network=RBM6, region=[0, 1]),
+        {"network": ANY, "region": _is_region(6), "flow": ANY},
+    ),
+    "check_region": (tnrbm.validation.check_region, dict(region=[0, 1], n=6), {"region": _is_region(6)}),
+    "bulk_graph": (tnrbm.bulk.bulk_graph, dict(network=RBM6), {"legs": _is_bool}),
+    "to_dense": (type(RBM6).to_dense, dict(self=RBM6), {"normalize": _is_bool, "max_memory": _is_memory}),
+    "contract_dense": (tnrbm.tn.contract_dense, dict(network=RBM6), {"normalize": _is_bool}),
+    "exact_mps": (tnrbm.tn.exact_mps, dict(network=RBM6), {"normalize": _is_bool}),
+    "tfim_entropy": (
+        tnrbm.exact.tfim_entropy,
+        dict(n=6, region=[0, 1]),
+        {"region": _is_region(6), "periodic": _is_bool, "n": lambda x: _is_int(x, 2)},
+    ),
+    "geometry": (tnrbm.network.Geometry.from_dict, dict(items={"kind": "chain"}), {"items": ANY}),
     "to_tensor_network": (tnrbm.to_tensor_network, dict(network=RBM6), {"network": ANY, "form": ANY}),
     "entanglement_profile": (
         tnrbm.entanglement_profile,
@@ -299,6 +334,7 @@ _ALIASES = {
     "shape": ("shape",),
     "amplitudes": ("amplitudes",),
     "H": ("H", "operator"),
+    "items": ("geometry",),
 }
 
 
@@ -697,3 +733,152 @@ def test_parse_region_reports_the_range():
     with pytest.raises(tnrbm.errors.InvalidRegionError, match="empty"):
         specs.parse_region("5:2", 64)
     assert specs.parse_region("0:3,7", 10) == (0, 1, 2, 7)
+
+
+# --------------------------------------------------------------------------- issue 17, item 6: inputs that escaped
+_REGION_ITEMS = st.one_of(
+    st.integers(-2, 8),
+    st.booleans(),
+    st.floats(-2, 8),
+    st.integers(0, 5).map(float),  # 2.0: an integer value, still a float
+    st.integers(0, 5).map(np.int64),
+    st.integers(0, 5).map(np.uint8),
+    st.just(np.True_),
+    st.text(max_size=2),
+    st.none(),
+    st.complex_numbers(max_magnitude=3),
+    st.lists(st.integers(0, 5), max_size=2),
+)
+_REGIONS = st.one_of(
+    st.lists(_REGION_ITEMS, max_size=7),
+    st.lists(_REGION_ITEMS, max_size=7).map(tuple),
+    st.lists(st.integers(0, 5), min_size=1, max_size=6, unique=True),
+    st.sets(st.one_of(st.integers(-2, 8), st.floats(-2, 8), st.text(max_size=2), st.booleans()), max_size=6),
+    st.frozensets(st.integers(-2, 8), max_size=6),
+    st.dictionaries(st.integers(0, 5), st.integers(), max_size=4),  # was read as its keys
+    st.dictionaries(st.text(max_size=2), st.integers(), max_size=3),
+    st.builds(range, st.integers(-2, 8), st.integers(-2, 8)),
+    hnp.arrays(
+        st.sampled_from(["i1", "i8", "u1", "u8", "f8", "?", "U1", "c16"]),
+        hnp.array_shapes(min_dims=0, max_dims=2, min_side=0, max_side=4),
+    ),
+    st.text(max_size=5),
+    st.binary(max_size=3),
+    st.integers(-2, 8),
+    st.floats(),
+    st.none(),
+    st.booleans(),
+)
+
+
+@settings(max_examples=400, deadline=None, derandomize=True, database=None)
+@given(region=_REGIONS)
+def test_fuzz_regions_of_every_python_type(region):
+    """A region is accepted exactly when the independent predicate holds, and then as its sorted ints."""
+    valid = _is_region(6)(region)
+    try:
+        got = tnrbm.validation.check_region(region, 6)
+    except tnrbm.errors.InvalidRegionError as err:
+        assert not valid, f"refused a valid region {region!r}: {err}"
+        text = str(err)
+        assert text.startswith("region") and len(text) < 600, text
+        return
+    assert valid, f"accepted {region!r} as {got}"
+    items = region.reshape(-1).tolist() if isinstance(region, np.ndarray) else list(region)
+    assert got == tuple(sorted(int(i) for i in items))
+
+
+def _mutable_children(node):
+    values = node.values() if isinstance(node, dict) else node
+    return [v for v in values if isinstance(v, (dict, list))]
+
+
+@settings(max_examples=150, deadline=None, derandomize=True, database=None)
+@given(
+    items=st.dictionaries(st.text(max_size=3).filter(lambda k: k != "kind"), _GEO_VALUES, max_size=3),
+    walk=st.lists(st.integers(0, 5), max_size=4),
+    back=st.integers(0, 5),
+)
+def test_fuzz_geometry_that_contains_itself(items, walk, back):
+    """A cycle anywhere (a dict or list holding one of its ancestors) is refused, never a RecursionError."""
+    geo = {"kind": "chain", **items}
+    try:  # the same geometry without the cycle: accepted or refused for another reason
+        tnrbm.network.Geometry.from_dict(geo)
+        clean = True
+    except InvalidParameterError:
+        clean = False
+    chain = [geo]
+    for step in walk:
+        children = _mutable_children(chain[-1])
+        if not children:
+            break
+        chain.append(children[step % len(children)])
+    target, ancestor = chain[-1], chain[back % len(chain)]
+    if isinstance(target, dict):
+        target["loop"] = ancestor
+    else:
+        target.append(ancestor)
+    with pytest.raises(InvalidParameterError) as info:
+        tnrbm.network.Geometry.from_dict(geo)
+    assert "geometry" in str(info.value)
+    if clean:
+        assert "contain itself" in str(info.value)
+
+
+@settings(max_examples=60, deadline=None, derandomize=True, database=None)
+@given(depth=st.integers(0, 100), wrap=st.sampled_from(["list", "dict", "tuple"]))
+def test_fuzz_geometry_depth(depth, wrap):
+    """Accepted exactly when the deepest value is reached by at most MAX_DEPTH keys and indices."""
+    nested = 0
+    for _ in range(depth):
+        nested = [nested] if wrap == "list" else ({"x": nested} if wrap == "dict" else (nested,))
+    keys_to_leaf = depth + 1  # geo["v"], then one key or index per level
+    try:
+        tnrbm.network.Geometry("chain", v=nested)
+    except InvalidParameterError as err:
+        assert keys_to_leaf > MAX_DEPTH and f"deeper than {MAX_DEPTH}" in str(err)
+        return
+    assert keys_to_leaf <= MAX_DEPTH
+
+
+def _wrap_matrix(h, how):
+    if how == "sparse":
+        return sp.csr_array(h)
+    if how == "operator":
+        return sp.linalg.aslinearoperator(sp.csr_array(h))
+    return h
+
+
+@settings(max_examples=120, deadline=None, derandomize=True, database=None)
+@given(
+    n=st.integers(1, 3),
+    data=st.data(),
+    how=st.sampled_from(["dense", "sparse", "operator"]),
+    cplx=st.booleans(),
+    defect=st.sampled_from(["none", "nan", "inf", "-inf", "asymmetric"]),
+)
+def test_fuzz_hamiltonian_matrices_with_nan_inf_or_asymmetry(n, data, how, cplx, defect):
+    """NaN/inf entries and non-Hermitian matrices are refused naming H; Hermitian ones match eigvalsh."""
+    dim = 2**n
+    entries = hnp.arrays(np.float64, (dim, dim), elements=st.floats(-1e3, 1e3))
+    a = data.draw(entries) + (1j * data.draw(entries) if cplx else 0)
+    h = (a + np.conj(a).T) / 2
+    i, j = data.draw(st.integers(0, dim - 1)), data.draw(st.integers(0, dim - 1))
+    if defect in ("nan", "inf", "-inf"):
+        h[i, j] = float(defect)
+    elif defect == "asymmetric":
+        j = (i + 1 + j % (dim - 1)) % dim  # off the diagonal
+        h[i, j] += data.draw(st.floats(1e-3, 1e3)) * (1.0 + np.abs(h).max())
+    if defect in ("nan", "inf", "-inf"):
+        with pytest.raises(InvalidParameterError, match=r"H \(the Hamiltonian\) must be finite"):
+            ed.ground_state(_wrap_matrix(h, how))
+    elif defect == "asymmetric":
+        with pytest.raises(InvalidParameterError, match="H must be Hermitian"):
+            ed.ground_state(_wrap_matrix(h, how))
+    else:
+        if dim == 2:  # k must stay below the dimension
+            res = ed.ground_state(_wrap_matrix(h, how))
+        else:
+            res = ed.ground_state(_wrap_matrix(h, how), k=2)
+        ref = np.linalg.eigvalsh(h)[: len(res.energies)]
+        assert np.allclose(res.energies, ref, rtol=0, atol=1e-9 * (1.0 + np.abs(h).max()))

@@ -25,12 +25,12 @@ from __future__ import annotations
 
 import math
 import numbers
-from collections.abc import Iterable
 from typing import Any
 
 import numpy as np
 
 from .errors import InvalidParameterError, InvalidRegionError
+from .validation import check_bool, check_memory, check_region
 
 __all__ = [
     "tfim_ground_energy",
@@ -60,17 +60,14 @@ def _int(value: Any, name: str, minimum: int) -> int:
     return int(value)
 
 
+def _check_modes(m: int, bytes_per_entry: float, what: str) -> None:
+    """Refuse, before allocating, an ``m x m`` computation of ``bytes_per_entry`` bytes per matrix entry."""
+    check_memory(float(bytes_per_entry) * m * m, what, None, "use a smaller n")
+
+
 def _region(region: Any, n: int, name: str = "region") -> np.ndarray:
-    if isinstance(region, (str, bytes)) or not isinstance(region, (Iterable, np.ndarray)):
-        raise InvalidRegionError(f"{name} must be a collection of site indices; got {region!r}")
-    items = [int(i) for i in np.asarray(list(region)).reshape(-1)]
-    if not items:
-        raise InvalidRegionError(f"{name} must hold at least one site; got an empty region")
-    if any(not 0 <= i < n for i in items):
-        raise InvalidRegionError(f"{name} indices must lie in [0, {n}); got {sorted(items)}")
-    if len(set(items)) != len(items):
-        raise InvalidRegionError(f"{name} must not repeat sites; got {sorted(items)}")
-    return np.array(sorted(items))
+    """Distinct site indices in ``[0, n)``, sorted (the checks of :func:`tnrbm.validation.check_region`)."""
+    return np.array(check_region(region, n, name, what="site"))
 
 
 def binary_entropy(p: np.ndarray) -> np.ndarray:
@@ -111,6 +108,7 @@ def tfim_ground_energy(n: int, J: float = 1.0, h: float = 1.0) -> float:  # noqa
             )
         J = -J  # noqa: N806
     h = abs(h)
+    check_memory(32.0 * n, f"the {n} fermion modes", None, "use a smaller n")
     k = (2 * np.arange(n) + 1) * np.pi / n
     return float(-np.sum(np.sqrt(J * J + h * h - 2 * J * h * np.cos(k))))
 
@@ -132,6 +130,8 @@ def tfim_majorana_hamiltonian(n: int, J: float = 1.0, h: float = 1.0, periodic: 
     """
     n = _int(n, "n", 2)
     J, h = _real(J, "J"), _real(h, "h")  # noqa: N806
+    periodic = check_bool(periodic, "periodic")
+    _check_modes(2 * n, 24, f"the {2 * n} x {2 * n} Majorana matrix")
     a = np.zeros((2 * n, 2 * n))
     for i in range(n):
         a[2 * i, 2 * i + 1] = -2 * h
@@ -156,6 +156,8 @@ def majorana_ground_correlation(a: np.ndarray) -> np.ndarray:
     -1.0
     """
     a = np.asarray(a, dtype=float)
+    if a.ndim == 2:  # i A, eigh's copy, eigenvectors and workspace, the sign matrix: complex
+        _check_modes(a.shape[0], 112, f"the ground state of {a.shape[0]} Majorana modes")
     if a.ndim != 2 or a.shape[0] != a.shape[1] or a.shape[0] % 2 or not np.allclose(a, -a.T):
         raise InvalidParameterError(f"a must be a real antisymmetric matrix of even size; got shape {a.shape}")
     w, v = np.linalg.eigh(1j * a)
@@ -237,6 +239,8 @@ def tfim_entropy_profile(
     """
     n = _int(n, "n", 2)
     J, h = _real(J, "J"), _real(h, "h")  # noqa: N806
+    periodic = check_bool(periodic, "periodic")
+    _check_modes(2 * n, 24 + 112, f"the ground state of {2 * n} Majorana modes")
     if regions is None:
         regions = [range(length) for length in range(1, n)]
     a = tfim_majorana_hamiltonian(n, J, h, periodic)
@@ -273,6 +277,7 @@ def hopping_ground_correlation(hopping: np.ndarray, n_particles: int | None = No
     if t.ndim != 2 or t.shape[0] != t.shape[1] or not np.allclose(t, t.conj().T):
         raise InvalidParameterError(f"hopping must be a Hermitian square matrix; got shape {t.shape}")
     n = t.shape[0]
+    _check_modes(n, 112, f"the ground state of {n} fermion modes")
     n_particles = n // 2 if n_particles is None else _int(n_particles, "n_particles", 0)
     if n_particles > n:
         raise InvalidParameterError(f"n_particles must be at most {n}; got {n_particles}")
@@ -334,6 +339,8 @@ def dimerized_hopping(n: int, m: float, periodic: bool = True) -> np.ndarray:
     """
     n = _int(n, "n", 2)
     m = _real(m, "m")
+    periodic = check_bool(periodic, "periodic")
+    _check_modes(n, 8, f"the {n} x {n} hopping matrix")
     if periodic and n % 2:
         raise InvalidParameterError(f"n must be even on a ring (t_j alternates); got n={n}")
     t = np.zeros((n, n))

@@ -25,15 +25,18 @@ Examples
 
 from __future__ import annotations
 
+import itertools
 import math
 import numbers
 import os
 import re
+import reprlib
 import secrets
 import socket
 import stat
+import sys
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, BinaryIO
 
 import numpy as np
@@ -59,6 +62,7 @@ __all__ = [
     "check_choice",
     "check_seed",
     "rng_from_seed",
+    "short_repr",
     "check_region",
     "check_disjoint",
     "check_base",
@@ -197,7 +201,7 @@ def check_memory(nbytes: float, what: str, max_memory: Any, way_out: str) -> Non
     ...     check_memory(2**40, "a big array", "1GiB", "use a smaller one")
     ... except MemoryLimitError as err:
     ...     print(err)
-    a big array needs about 1.0 TiB, more than max_memory=1.0 GiB allows; use a smaller one (or max_memory='1.0TiB' or more)
+    a big array needs about 1.0 TiB, more than max_memory=1.0 GiB allows; use a smaller one (or max_memory='1.00TiB' or more)
     """
     limit = memory_limit(max_memory)
     if nbytes > limit:
@@ -210,22 +214,29 @@ def check_memory(nbytes: float, what: str, max_memory: Any, way_out: str) -> Non
 
 
 def format_limit(nbytes: float) -> str:
-    """The smallest round size string at least ``nbytes``, as ``max_memory`` takes it.
+    """The smallest size string of three digits that :func:`parse_memory` reads as at least ``nbytes``,
+    as ``max_memory`` takes it.
 
     Examples
     --------
-    >>> format_limit(3 * 2**30 + 1), format_limit(1000)
-    ('3.1GiB', '1000B')
+    >>> format_limit(1.04 * 2**30), format_limit(1000), format_limit(3 * 2**30 + 1)
+    ('1.05GiB', '1000B', '3.01GiB')
     >>> parse_memory(format_limit(123456789)) >= 123456789
     True
     """
-    value = math.ceil(as_float(nbytes)) if math.isfinite(as_float(nbytes)) else math.inf
+    value = as_float(nbytes)
     if not math.isfinite(value):
         return "inf"
-    for unit in ("B", "KiB", "MiB", "GiB", "TiB", "PiB"):
-        if value < 1024 or unit == "PiB":
-            return f"{int(value)}B" if unit == "B" else f"{math.ceil(value * 10 - 1e-9) / 10:.1f}{unit}"
-        value /= 1024
+    nbytes = math.ceil(value)
+    if nbytes < 1024:
+        return f"{max(nbytes, 1)}B"
+    for unit, size in (("KiB", 2**10), ("MiB", 2**20), ("GiB", 2**30), ("TiB", 2**40), ("PiB", 2**50)):
+        if nbytes < 1000 * size or unit == "PiB":
+            digits = max(0, 2 - int(math.log10(nbytes / size)))
+            limit = math.ceil(nbytes / size * 10**digits) / 10**digits
+            while parse_memory(f"{limit:.{digits}f}{unit}") < nbytes:  # rounding of the float product
+                limit += 10**-digits
+            return f"{limit:.{digits}f}{unit}"
     return "inf"  # pragma: no cover
 
 
@@ -381,26 +392,93 @@ def rng_from_seed(seed: Any) -> np.random.Generator:
 
 
 # ------------------------------------------------------------------------------------------- regions
-def check_region(region: Any, n: int, name: str = "region") -> tuple[int, ...]:
+_SHORT = reprlib.Repr()
+_SHORT.maxstring = _SHORT.maxother = 60
+_SHORT.maxlist = _SHORT.maxtuple = _SHORT.maxset = _SHORT.maxfrozenset = _SHORT.maxdict = 8
+
+
+def short_repr(value: Any) -> str:
+    """``repr(value)`` shortened for an error message (long lists, strings and arrays cut with ``...``).
+
+    Examples
+    --------
+    >>> short_repr(list(range(100)))
+    '[0, 1, 2, 3, 4, 5, 6, 7, ...]'
+    """
+    if isinstance(value, np.ndarray):
+        with np.printoptions(threshold=8, edgeitems=3):
+            text = repr(value)
+        return text if len(text) <= 120 else text[:117] + "..."
+    try:
+        return _SHORT.repr(value)
+    except Exception:  # noqa: BLE001 - a broken __repr__ must not hide the real error
+        return f"<{type(value).__name__} object>"
+
+
+def _region_forms(n: int, what: str) -> str:
+    return (
+        f"a list, tuple, range, set or integer numpy array of distinct {what} indices in [0, {n}) "
+        "(a string such as '0:16' is the command line's syntax: tnrbm.specs.parse_region reads it)"
+    )
+
+
+def _region_items(region: Any, n: int, name: str, what: str) -> list:
+    """The items of ``region`` (at most ``n + 1`` of them, so an endless iterator stops), or the named error."""
+    scalar_array = isinstance(region, np.ndarray) and region.ndim == 0  # a number, like 2 itself
+    kind = None
+    if isinstance(region, Mapping):
+        kind = "a dict (it would be read as its keys; pass list(region) for the keys)"
+    elif isinstance(region, (str, bytes, bytearray)):
+        kind = "a string"
+    elif scalar_array or not isinstance(region, (Iterable, np.ndarray)):
+        kind = f"a single {type(region).__name__}, not a collection"
+    if kind is not None:
+        raise InvalidRegionError(f"{name} must be {_region_forms(n, what)}; got {kind}: {short_repr(region)}")
+    if isinstance(region, np.ndarray):
+        if region.dtype.kind not in "iuO":
+            raise InvalidRegionError(
+                f"{name} must be {_region_forms(n, what)}; got an array of dtype {region.dtype}: {short_repr(region)}"
+            )
+        return list(region.reshape(-1)[: n + 1])
+    try:
+        return list(itertools.islice(region, min(n, sys.maxsize - 1) + 1))
+    except TypeError as err:
+        raise InvalidRegionError(f"{name} must be {_region_forms(n, what)}; iterating it failed: {err}") from None
+
+
+def check_region(region: Any, n: int, name: str = "region", what: str = "visible") -> tuple[int, ...]:
     """A boundary region: a non-empty collection of distinct indices in ``[0, n)``, returned sorted.
+
+    Accepted: a list, tuple, range, set, iterator or integer numpy array of Python or numpy integers.
+    Refused with :class:`~tnrbm.errors.InvalidRegionError` naming ``name``, the value and these forms:
+    a dict (it is not read as its keys), a string (the command line's ``'0:16'`` syntax is
+    :func:`tnrbm.specs.parse_region`), a single number, bools, floats (also ``2.0``), repeated or
+    out-of-range indices, more than ``n`` items (so an endless iterator stops after ``n + 1``).
 
     Examples
     --------
     >>> check_region(range(2), 4)
     (0, 1)
+    >>> try:
+    ...     check_region({0: "a", 1: "b"}, 4)
+    ... except InvalidRegionError as err:
+    ...     print(str(err)[:40])
+    region must be a list, tuple, range, set
     """
-    scalar_array = isinstance(region, np.ndarray) and region.ndim == 0  # a number, like 2 itself
-    if isinstance(region, (str, bytes)) or not isinstance(region, (Iterable, np.ndarray)) or scalar_array:
-        raise InvalidRegionError(f"{name} must be a collection of visible indices; got {region!r}")
-    items = list(region.reshape(-1)) if isinstance(region, np.ndarray) else list(region)
+    items = _region_items(region, n, name, what)
     if len(items) == 0:
-        raise InvalidRegionError(f"{name} must hold at least one visible index; got an empty region")
+        raise InvalidRegionError(
+            f"{name} must hold at least one {what} index; got an empty region {short_repr(region)}"
+        )
     out = []
     for x in items:
         if isinstance(x, (bool, np.bool_)) or not isinstance(x, (numbers.Integral, np.integer)):
-            raise InvalidRegionError(f"{name} must hold integer indices; got {x!r}")
+            raise InvalidRegionError(
+                f"{name} must hold integer {what} indices in [0, {n}) (Python or numpy ints, not {type(x).__name__}); "
+                f"got {short_repr(x)} in {short_repr(region)}"
+            )
         if not 0 <= int(x) < n:
-            raise InvalidRegionError(f"{name} indices must lie in [0, {n}) (the visible units); got {int(x)}")
+            raise InvalidRegionError(f"{name} indices must lie in [0, {n}) (the {what} units); got {int(x)}")
         out.append(int(x))
     if len(set(out)) != len(out):
         dup = sorted(x for x, c in Counter(out).items() if c > 1)

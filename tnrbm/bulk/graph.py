@@ -10,6 +10,7 @@ import scipy.sparse as sp
 
 from ..errors import InvalidParameterError
 from ..network import BoltzmannNetwork, Unit
+from ..validation import check_bool
 
 __all__ = ["LN2", "bulk_graph", "unit_positions", "unit_adjacency", "unit_offsets", "check_network"]
 
@@ -102,6 +103,7 @@ def bulk_graph(network: BoltzmannNetwork, legs: bool = False) -> nx.Graph:
     18
     """
     check_network(network)
+    legs = check_bool(legs, "legs")
     g = nx.Graph()
     g.graph["legs"] = {i: (0, i) for i in range(network.n_visible)}
     g.graph["layer_sizes"] = tuple(network.layer_sizes)

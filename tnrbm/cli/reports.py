@@ -188,6 +188,7 @@ def ed_levels(
     delta: float = 1.0,
     periodic: bool = True,
     form: str = "sparse",
+    max_memory: Any = None,
 ) -> list[dict]:
     """The ``k`` lowest levels of a named model (one row each), for ``tnrbm ed`` (was ``tnrbm.ed.run_ed``).
 
@@ -201,6 +202,10 @@ def ed_levels(
         Model parameters (each model uses the ones it has).
     form
         ``"sparse"`` or ``"operator"`` (matrix-free).
+    max_memory
+        The matrix (or operator) and the eigensolver together, checked before either is built (the
+        refusal names the larger part and the smallest limit that works); default a quarter of the
+        available memory.
 
     Returns
     -------
@@ -219,9 +224,15 @@ def ed_levels(
     if not isinstance(form, str) or form not in ("sparse", "operator"):
         raise InvalidParameterError(f"form must be 'sparse' or 'operator'; got {form!r}")
     t0 = time.perf_counter()
-    hamiltonian, sites = _hamiltonian(model, n, J, h, delta, periodic, form)
+    pauli, sites = _hamiltonian(model, n, J, h, delta, periodic, "pauli")
+    parts = ed_lib.ground_state_memory(pauli, k)  # [the operator or sparse matrix ground_state builds, the solver]
+    if form == "sparse":
+        parts[0] = (f"the sparse matrix ({sites} qubits)", pauli.memory("sparse"))
+    way_out = "use fewer spins" + (" or --matrix-free (form='operator')" if form == "sparse" else "")
+    ed_lib.pauli.check_ed_memory(parts, max_memory, way_out, f"exact diagonalization of {model} with n = {n}")
+    hamiltonian = pauli.as_form(form, max_memory)
     build = time.perf_counter() - t0
-    res = ed_lib.ground_state(hamiltonian, k=k)
+    res = ed_lib.ground_state(hamiltonian, k=k, max_memory=max_memory)
     reference = exact_lib.tfim_ground_energy(n, J=J, h=h) if model == "tfim" and periodic else None
     e0 = float(res.energies[0])
     return [

@@ -42,7 +42,17 @@ from .hamiltonians import (
     toric_code_hamiltonian,
 )
 from .pauli import FORMS, MAX_SITES, PauliSum, pauli_sum
-from .solve import GroundStateResult, as_operator, energy, expectation, fidelity, ground_state, state_vector
+from .solve import (
+    GroundStateResult,
+    as_operator,
+    check_hamiltonian,
+    energy,
+    expectation,
+    fidelity,
+    ground_state,
+    ground_state_memory,
+    state_vector,
+)
 
 #: the Hamiltonians ``tnrbm ed`` offers (the names of :data:`HAMILTONIANS`)
 MODELS = tuple(HAMILTONIANS)
@@ -65,6 +75,8 @@ __all__ = [
     "toric_code_edges",
     "as_operator",
     "ground_state",
+    "ground_state_memory",
+    "check_hamiltonian",
     "expectation",
     "energy",
     "fidelity",

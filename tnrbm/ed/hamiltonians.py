@@ -31,11 +31,12 @@ def _n(value: Any, name: str = "n", minimum: int = 1) -> int:
     return check_int(value, name, minimum=minimum)
 
 
-def _prepare(n: int, form: str, periodic: Any, terms_per_site: float) -> bool:
+def _prepare(n: int, form: str, periodic: Any, terms_per_site: float, max_memory: Any) -> bool:
     """Check ``form`` and ``periodic`` and refuse, before any term is built, a Hamiltonian too big for ``form``."""
     check_form(form)
     periodic = check_bool(periodic, "periodic")
-    check_pauli_size(n, terms_per_site * n, form)
+    # the strings are a small fraction of a matrix: for a matrix form its own check (with the way out) comes first
+    check_pauli_size(n, terms_per_site * n, form, max_memory if form == "pauli" else None)
     return periodic
 
 
@@ -80,7 +81,7 @@ def tfim(
     """
     n = _n(n, minimum=2)
     J, h = check_real(J, "J"), check_real(h, "h")  # noqa: N806
-    periodic = _prepare(n, form, periodic, 2)
+    periodic = _prepare(n, form, periodic, 2, max_memory)
     terms = [(-J, "ZZ", b) for b in _chain_bonds(n, periodic)] + [(-h, "X", (i,)) for i in range(n)]
     return pauli_sum(n, terms).as_form(form, max_memory)
 
@@ -113,7 +114,7 @@ def tfim_lattice(
     n = lx * ly
     if n < 2:
         raise InvalidParameterError(f"shape must hold at least 2 sites; got {shape!r}")
-    periodic = _prepare(n, form, periodic, 3)
+    periodic = _prepare(n, form, periodic, 3, max_memory)
     bonds: set[tuple[int, int]] = set()
     for x in range(lx):
         for y in range(ly):
@@ -151,7 +152,7 @@ def heisenberg(
     """
     n = _n(n, minimum=2)
     J, delta = check_real(J, "J"), check_real(delta, "delta")  # noqa: N806
-    periodic = _prepare(n, form, periodic, 3)
+    periodic = _prepare(n, form, periodic, 3, max_memory)
     terms = []
     for b in _chain_bonds(n, periodic):
         terms += [(J / 4, "XX", b), (J / 4, "YY", b), (J * delta / 4, "ZZ", b)]
@@ -172,7 +173,7 @@ def cluster_hamiltonian(n: int, periodic: bool = True, form: str = "sparse", max
     """
     periodic = check_bool(periodic, "periodic")
     n = _n(n, minimum=3 if periodic else 2)
-    _prepare(n, form, periodic, 1)
+    _prepare(n, form, periodic, 1, max_memory)
     return pauli_sum(n, [(-1.0, ops, sites) for ops, sites in cluster_stabilizers(n, periodic)]).as_form(
         form, max_memory
     )
@@ -267,7 +268,7 @@ def toric_code_hamiltonian(
     """
     L = _n(L, "L", minimum=2)  # noqa: N806
     check_form(form)
-    check_pauli_size(2 * L * L, 2 * L * L, form)
+    check_pauli_size(2 * L * L, 2 * L * L, form, max_memory if form == "pauli" else None)
     edges = toric_code_edges(L)
     sector_field = check_real(sector_field, "sector_field")
     terms = [(-1.0, "XXXX", s) for s in edges["stars"]] + [(-1.0, "ZZZZ", p) for p in edges["plaquettes"]]

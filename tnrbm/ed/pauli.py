@@ -37,10 +37,28 @@ import numpy as np
 import scipy.sparse as sp
 import scipy.sparse.linalg as spla
 
-from ..errors import InvalidParameterError
-from ..validation import check_choice, check_int, check_memory, check_real
+from ..errors import InvalidParameterError, MemoryLimitError
+from ..validation import (
+    check_choice,
+    check_int,
+    check_memory,
+    check_real,
+    format_bytes,
+    format_limit,
+    memory_limit,
+)
 
-__all__ = ["PauliSum", "FORMS", "MAX_SITES", "MAX_PAULI_SITES", "pauli_sum", "check_form", "check_pauli_size"]
+__all__ = [
+    "PauliSum",
+    "FORMS",
+    "MAX_SITES",
+    "MAX_PAULI_SITES",
+    "pauli_sum",
+    "check_form",
+    "check_pauli_size",
+    "check_sites",
+    "check_ed_memory",
+]
 
 FORMS = ("sparse", "operator", "pauli", "dense")
 #: the most sites a matrix or operator may have (2**MAX_SITES basis states)
@@ -49,6 +67,11 @@ MAX_SITES = 30
 MAX_PAULI_SITES = 2**20
 _PAULI = "IXYZ"
 _CHUNK = 2**18
+#: the sparse builder works on chunks of rows holding at most this many matrix entries
+_SPARSE_CHUNK_ENTRIES = 2**20
+#: bytes per basis state of the temporaries of one call of ``PauliSum._amplitudes`` (masks, parities,
+#: signs in int64/int8, one product and the output, complex at most)
+_AMPLITUDE_BYTES = 8 + 5 + 2 * 16
 #: the matrix-free operator works on blocks of 2**_BLOCK_BITS amplitudes (cache-sized)
 _BLOCK_BITS = 15
 
@@ -139,11 +162,13 @@ class PauliSum:
             out += ph * (1 - 2 * parity.astype(np.int8))
         return out
 
-    def diagonal(self) -> np.ndarray:
+    def diagonal(self, max_memory: float | None = None) -> np.ndarray:
         """The diagonal of the matrix (the strings made of I and Z only), computed in chunks."""
-        _check_sites(self.n)
+        check_sites(self.n)
         dim = 2**self.n
-        check_memory(16.0 * dim, f"the diagonal of a {self.n}-qubit Hamiltonian", None, "use fewer qubits")
+        check_ed_memory(
+            [(f"the diagonal of a {self.n}-qubit Hamiltonian", self._diagonal_memory())], max_memory, "use fewer qubits"
+        )
         phases = self._phases()
         group = self._groups().get(0, [])
         out = np.zeros(dim, dtype=self.dtype)
@@ -151,6 +176,45 @@ class PauliSum:
             s = np.arange(start, min(start + _CHUNK, dim), dtype=np.int64)
             out[start : start + len(s)] = self._amplitudes(group, s, phases)
         return out
+
+    def _diagonal_memory(self) -> float:
+        """Bytes :meth:`diagonal` allocates: the diagonal and one chunk of temporaries."""
+        dim = 2**self.n
+        return float(dim * self.dtype.itemsize + min(dim, _CHUNK) * (8 + _AMPLITUDE_BYTES))
+
+    def _sparse_rows(self, n_groups: int) -> int:
+        """Rows per chunk of :meth:`to_sparse` (at most :data:`_SPARSE_CHUNK_ENTRIES` entries at once)."""
+        return max(1, min(2**self.n, _SPARSE_CHUNK_ENTRIES // max(1, n_groups)))
+
+    def memory(self, form: str = "sparse") -> float:
+        """Bytes the matrix of ``form`` takes while it is built (the figure ``max_memory`` is checked against).
+
+        ``"sparse"``: data and column indices of one entry per flip group and row, the row pointers, up
+        to half of them again (``eliminate_zeros`` copies the entries it keeps when it drops more than
+        half) and one chunk of row temporaries. ``"operator"``: the diagonal and its chunk temporaries,
+        plus one block of work space per product. ``"dense"``: the dense matrix and the sparse one it is
+        made from. ``"pauli"``: the strings.
+
+        Examples
+        --------
+        >>> from tnrbm import ed
+        >>> H = ed.tfim(10, form="pauli")
+        >>> H.memory("operator") < H.memory("sparse") < H.memory("dense")
+        True
+        """
+        check_form(form)
+        dim, item = 2**self.n, self.dtype.itemsize
+        if form == "pauli":
+            return float(len(self.terms)) * (400.0 + self.n / 4.0)
+        if form == "operator":
+            return self._diagonal_memory() + 2.0 * item * 2 ** min(self.n, _BLOCK_BITS)
+        n_groups = len(self._groups())
+        idx = 4 if n_groups * dim < 2**31 else 8
+        entries = float(n_groups) * dim * (item + idx)
+        rows = self._sparse_rows(n_groups)
+        work = rows * (8.0 + n_groups * (8 + item) + _AMPLITUDE_BYTES)
+        sparse = 1.5 * entries + (dim + 1.0) * idx + work
+        return sparse + (float(dim) * dim * item if form == "dense" else 0.0)
 
     def to_sparse(self, max_memory: float | None = None) -> sp.csr_array:
         """The matrix as a CSR array, built row by row: row ``r`` holds column ``r ^ x`` per flip mask ``x``.
@@ -162,16 +226,19 @@ class PauliSum:
         array([[0.+0.j, 0.-1.j],
                [0.+1.j, 0.+0.j]])
         """
-        _check_sites(self.n)
+        check_sites(self.n)
         dim = 2**self.n
         groups = self._groups()
         if not groups:
             return sp.csr_array((dim, dim), dtype=self.dtype)
         n_groups = len(groups)
-        itemsize = self.dtype.itemsize + 4
-        check_memory(
-            float(n_groups) * dim * (itemsize + 4),
-            f"the sparse matrix of a {self.n}-qubit Hamiltonian ({n_groups} entries per row)",
+        check_ed_memory(
+            [
+                (
+                    f"the sparse matrix of a {self.n}-qubit Hamiltonian ({n_groups} entries per row)",
+                    self.memory("sparse"),
+                )
+            ],
             max_memory,
             "use form='operator' (matrix-free) or fewer qubits",
         )
@@ -180,15 +247,16 @@ class PauliSum:
         index_dtype = np.int32 if n_groups * dim < 2**31 else np.int64
         indices = np.empty(n_groups * dim, dtype=index_dtype)
         data = np.zeros(n_groups * dim, dtype=self.dtype)
-        for start in range(0, dim, _CHUNK):
-            r = np.arange(start, min(start + _CHUNK, dim), dtype=np.int64)
+        rows = self._sparse_rows(n_groups)
+        for start in range(0, dim, rows):
+            r = np.arange(start, min(start + rows, dim), dtype=np.int64)
             cols = r[None, :] ^ masks[:, None]  # (groups, rows): H[r, r ^ x] = amp_x(r ^ x)
             block = np.empty((n_groups, len(r)), dtype=self.dtype)
             for g, xm in enumerate(masks):
                 block[g] = self._amplitudes(groups[int(xm)], cols[g], phases)
-            sl = slice(start * n_groups, (start + len(r)) * n_groups)
-            indices[sl] = cols.T.reshape(-1)
-            data[sl] = block.T.reshape(-1)
+            stop = start + len(r)
+            indices.reshape(dim, n_groups)[start:stop] = cols.T  # written through the view: no transposed copy
+            data.reshape(dim, n_groups)[start:stop] = block.T
         indptr = np.arange(0, n_groups * dim + 1, n_groups, dtype=index_dtype)
         mat = sp.csr_array((data, indices, indptr), shape=(dim, dim))
         mat.eliminate_zeros()
@@ -207,15 +275,14 @@ class PauliSum:
         >>> bool(np.allclose(H @ x, ed.tfim(6, form="operator") @ x))
         True
         """
-        _check_sites(self.n)
+        check_sites(self.n)
         dim = 2**self.n
-        check_memory(
-            4.0 * 16 * dim,
-            f"the work vectors of a matrix-free {self.n}-qubit Hamiltonian",
+        check_ed_memory(
+            [(f"the diagonal and work space of a matrix-free {self.n}-qubit Hamiltonian", self.memory("operator"))],
             max_memory,
             "use fewer qubits",
         )
-        diag = self.diagonal()
+        diag = self.diagonal(max_memory)
         if not self.is_complex:
             diag = diag.real
         phases = self._phases()
@@ -257,11 +324,17 @@ class PauliSum:
 
     def to_dense(self, max_memory: float | None = None) -> np.ndarray:
         """The matrix as a dense array (refused past ``max_memory``)."""
-        _check_sites(self.n)
-        check_memory(
-            16.0 * 4**self.n, f"the dense matrix of a {self.n}-qubit Hamiltonian", max_memory, "use form='sparse'"
+        check_sites(self.n)
+        check_ed_memory(
+            [
+                ("the dense matrix", self.memory("dense") - self.memory("sparse")),
+                ("the sparse matrix it is made from", self.memory("sparse")),
+            ],
+            max_memory,
+            "use form='sparse'",
+            f"the dense matrix of a {self.n}-qubit Hamiltonian",
         )
-        return self.to_sparse().toarray()
+        return self.to_sparse(max_memory).toarray()
 
     def as_form(self, form: str, max_memory: float | None = None) -> Any:
         """This Hamiltonian in one of :data:`FORMS`."""
@@ -310,14 +383,48 @@ def _compact_view(n: int, x_mask: int, z_mask: int) -> tuple[tuple[int, ...], tu
     return tuple(shape), tuple(flip_axes), sign
 
 
-def _check_sites(n: int) -> None:
+def check_sites(n: int) -> None:
+    """``n`` must be at most :data:`MAX_SITES` for a matrix or operator (2**n basis states)."""
     if n > MAX_SITES:
         raise InvalidParameterError(
             f"n must be at most {MAX_SITES} for a matrix or operator (2**n basis states); got n={n}"
         )
 
 
-def check_pauli_size(n: int, n_terms: float, form: str = "pauli") -> None:
+def check_ed_memory(parts: list[tuple[str, float]], max_memory: Any, way_out: str, head: str | None = None) -> float:
+    """Refuse with :class:`~tnrbm.errors.MemoryLimitError` when the ``(what, bytes)`` parts exceed ``max_memory``.
+
+    The message names ``head`` (default: the one part's ``what``), lists the parts with the largest
+    (the real blocker) first, and the smallest ``max_memory`` that would work; the error carries
+    ``needed`` (that limit in bytes) and ``limit``, as :func:`~tnrbm.validation.check_memory`'s do.
+    Returns the total.
+
+    Examples
+    --------
+    >>> try:
+    ...     check_ed_memory([("the vectors", 3 * 2**20), ("the matrix", 5 * 2**20)], "4MiB", "use fewer qubits", "ED")
+    ... except MemoryLimitError as err:
+    ...     print(err)
+    ED needs about 8.0 MiB (the matrix 5.0 MiB, the vectors 3.0 MiB), more than max_memory=4.0 MiB allows; use fewer qubits (or max_memory='8.00MiB' or more)
+    """
+    total = float(sum(b for _, b in parts))
+    limit = memory_limit(max_memory)
+    if total > limit:
+        if head is None and len(parts) == 1:
+            head, detail = parts[0][0], ""
+        else:
+            listed = ", ".join(f"{what} {format_bytes(b)}" for what, b in sorted(parts, key=lambda p: -p[1]))
+            head, detail = head or "this", f" ({listed})"
+        raise MemoryLimitError(
+            f"{head} needs about {format_bytes(total)}{detail}, more than max_memory={format_bytes(limit)} allows; "
+            f"{way_out} (or max_memory={format_limit(total)!r} or more)",
+            needed=total,
+            limit=float(limit),
+        )
+    return total
+
+
+def check_pauli_size(n: int, n_terms: float, form: str = "pauli", max_memory: Any = None) -> None:
     """Refuse, before any term is built, a Hamiltonian too big for ``form``: more than :data:`MAX_SITES` sites
     for a matrix or operator, more than :data:`MAX_PAULI_SITES` or more memory than allowed for a Pauli sum.
 
@@ -326,13 +433,13 @@ def check_pauli_size(n: int, n_terms: float, form: str = "pauli") -> None:
     >>> check_pauli_size(10**4, 2 * 10**4)  # a Pauli sum of 10**4 sites is fine
     """
     if form != "pauli":
-        _check_sites(n)
+        check_sites(n)
     if n > MAX_PAULI_SITES:
         raise InvalidParameterError(f"n must be at most {MAX_PAULI_SITES} for a Pauli sum; got n={n}")
     check_memory(
         float(n_terms) * (400.0 + n / 4.0),
         f"the {n_terms:.3g} Pauli strings of a {n}-site Hamiltonian",
-        None,
+        max_memory,
         "use fewer sites or terms",
     )
 

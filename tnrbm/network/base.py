@@ -9,7 +9,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from ..errors import InvalidParameterError
-from ..validation import check_choice, check_memory
+from ..validation import check_bool, check_choice, check_memory
 from .geometry import Geometry, as_geometry
 
 __all__ = [
@@ -318,6 +318,7 @@ class BoltzmannNetwork:
             Refuse with :class:`~tnrbm.errors.MemoryLimitError` when the vector needs more bytes
             (default: a quarter of the available memory).
         """
+        normalize = check_bool(normalize, "normalize")
         n = self.n_visible
         check_memory(
             self.dense_memory(),

@@ -26,9 +26,11 @@ import numpy as np
 from ..errors import InvalidParameterError
 from ..validation import check_bool, check_int
 
-__all__ = ["Geometry", "as_geometry", "check_geometry_value", "from_json_object"]
+__all__ = ["Geometry", "MAX_DEPTH", "as_geometry", "check_geometry_value", "from_json_object"]
 
 _RESERVED = ("__tuple__", "__array__")
+#: the most keys and indices that lead from a geometry to any of its values (nesting of dicts, lists, tuples)
+MAX_DEPTH = 32
 _INT_KEYS = {"n": 1, "alpha": 0, "radius": 0, "L": 1, "depth": 0, "branching": 1, "overlap": 0}
 
 
@@ -37,6 +39,9 @@ def check_geometry_value(value: Any, where: str = "geometry", json: bool = False
 
     With ``json=True`` the copy is JSON itself: tuples become ``{"__tuple__": [...]}`` and arrays
     ``{"__array__": [...], "dtype": ...}``, so that :func:`from_json_object` brings them back as such.
+    A dict or list that contains itself (JSON cannot hold it) and a value reached by more than
+    :data:`MAX_DEPTH` keys and indices are refused with the key path where it happens (never a
+    ``RecursionError``).
 
     Examples
     --------
@@ -44,7 +49,31 @@ def check_geometry_value(value: Any, where: str = "geometry", json: bool = False
     {'shape': (2, 3)}
     >>> check_geometry_value({"shape": (2, 3)}, json=True)
     {'shape': {'__tuple__': [2, 3]}}
+    >>> loop = {"kind": "chain"}
+    >>> loop["self"] = loop
+    >>> try:
+    ...     check_geometry_value(loop)
+    ... except InvalidParameterError as err:
+    ...     print(err)
+    network.geometry must not contain itself (JSON cannot hold a cycle); geometry['self'] is geometry again
     """
+    return _checked(value, where, check_bool(json, "json"), (), {})
+
+
+def _checked(value: Any, where: str, json: bool, path: tuple, ancestors: dict) -> Any:
+    """:func:`check_geometry_value` one level down: ``ancestors`` maps the id of each container above to its path."""
+    if len(path) > MAX_DEPTH:
+        raise InvalidParameterError(
+            f"network.geometry must not nest dicts, lists and tuples deeper than {MAX_DEPTH} levels; "
+            f"got more at {where}"
+        )
+    if isinstance(value, (Mapping, list, tuple)):
+        if id(value) in ancestors:
+            raise InvalidParameterError(
+                f"network.geometry must not contain itself (JSON cannot hold a cycle); {where} is "
+                f"{ancestors[id(value)]} again"
+            )
+        ancestors = {**ancestors, id(value): where}
     if value is None or isinstance(value, (bool, str)):
         return value
     if isinstance(value, (np.bool_, np.integer, int)):
@@ -62,10 +91,10 @@ def check_geometry_value(value: Any, where: str = "geometry", json: bool = False
                 )
             if key in _RESERVED:
                 raise InvalidParameterError(f"network.geometry must not use the reserved key {key!r} at {where}")
-            out[key] = check_geometry_value(item, f"{where}[{key!r}]", json)
+            out[key] = _checked(item, f"{where}[{key!r}]", json, (*path, key), ancestors)
         return out
     if isinstance(value, (tuple, list)):
-        items = [check_geometry_value(x, f"{where}[{k}]", json) for k, x in enumerate(value)]
+        items = [_checked(x, f"{where}[{k}]", json, (*path, k), ancestors) for k, x in enumerate(value)]
         if isinstance(value, list):
             return items
         return {"__tuple__": items} if json else tuple(items)

@@ -21,7 +21,7 @@ from collections.abc import Iterable
 import numpy as np
 
 from ..errors import InvalidParameterError
-from ..validation import check_int
+from ..validation import check_bool, check_int
 from .base import BoltzmannNetwork, Unit, log_sum_hidden
 
 __all__ = [
@@ -305,6 +305,7 @@ class TermBuilder:
         exponent : float
             log10 of the product of the scales taken out of the terms.
         """
+        sum_out = check_bool(sum_out, "sum_out")
         rename = rename or {}
         name = {**self.index, **rename} if rename else self.index
         units = sorted(set(bias_units))

@@ -10,7 +10,7 @@ import numpy as np
 from .._lazy import lazy_module
 from ..contract import plan_contraction
 from ..network import BoltzmannNetwork, physical_inds
-from ..validation import check_memory
+from ..validation import check_bool, check_memory
 from .forms import to_tensor_network
 
 qtn = lazy_module("quimb.tensor")
@@ -66,6 +66,7 @@ def contract_dense(
     >>> round(float(np.linalg.norm(psi)), 12)
     1.0
     """
+    normalize = check_bool(normalize, "normalize")
     tn = to_tensor_network(network, form)
     n = network.n_visible
     check_memory(

@@ -40,7 +40,7 @@ from .._lazy import lazy_module
 from ..contract import find_tree
 from ..errors import InvalidParameterError
 from ..network import BoltzmannNetwork, TermBuilder, chain_positions
-from ..validation import check_memory
+from ..validation import check_bool, check_memory
 
 qtn = lazy_module("quimb.tensor")
 
@@ -399,6 +399,7 @@ def exact_mps(
     """
     if not isinstance(network, BoltzmannNetwork):
         raise InvalidParameterError(f"network must be an RBM or a DBM; got {type(network).__name__}")
+    normalize = check_bool(normalize, "normalize")
     plan = plan_mps(network, order)
     arrays, exponent = mps_arrays(plan, max_memory)
     arrays, log_norm = _left_canonical(arrays)
@@ -538,6 +539,7 @@ def profile_spectra(arrays: list[np.ndarray], overwrite: bool = False) -> list[n
     >>> [p.tolist() for p in profile_spectra([a0, a1])]
     [[0.5, 0.5]]
     """
+    overwrite = check_bool(overwrite, "overwrite")
     n = len(arrays)
     arrs = arrays if overwrite else list(arrays)
     for s in range(n):

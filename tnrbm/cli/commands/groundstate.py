@@ -7,6 +7,7 @@ import click
 from ... import save as save_network
 from ...ed import HAMILTONIANS
 from ..formatting import emit_json, table
+from ..parsing import parse_memory_option
 from ..plots import save_plot
 from ..progress import progress_bar, spinner
 from ..reports import ed_levels, fit_report
@@ -23,6 +24,12 @@ __all__ = ["ed", "fit"]
 @click.option("--delta", type=float, default=1.0, show_default=True, help="Anisotropy (heisenberg).")
 @click.option("--open", "open_", is_flag=True, help="Open boundary conditions.")
 @click.option("--matrix-free", is_flag=True, help="Use the matrix-free operator (no sparse matrix).")
+@click.option(
+    "--max-memory",
+    default=None,
+    help="The matrix and the Lanczos vectors together: bytes or a size such as 4GiB (Python's max_memory); "
+    "default a quarter of the available memory.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 def ed(
     model: str,
@@ -33,12 +40,22 @@ def ed(
     delta: float,
     open_: bool,
     matrix_free: bool,
+    max_memory: str | None,
     as_json: bool,
 ) -> None:
     """Exact diagonalization (Lanczos) of MODEL; the periodic TFIM against its free-fermion energy."""
+    limit = parse_memory_option(max_memory)
     with spinner(f"Lanczos on {model}, n = {n}"):
         rows = ed_levels(
-            model, n=n, k=k, J=J, h=h, delta=delta, periodic=not open_, form="operator" if matrix_free else "sparse"
+            model,
+            n=n,
+            k=k,
+            J=J,
+            h=h,
+            delta=delta,
+            periodic=not open_,
+            form="operator" if matrix_free else "sparse",
+            max_memory=limit,
         )
     if as_json:
         emit_json({"model": model, "n": n, "levels": rows})
