@@ -282,3 +282,24 @@ def test_exact_regions_no_longer_truncate_floats():
     assert exact.free_fermion_entropy(c, {1, 0}, kind="correlation") == exact.free_fermion_entropy(
         c, [0, 1], kind="correlation"
     )
+
+
+def test_entropy_flags_and_region_lists_are_strict():
+    """The entropy flags are refused by type, not truthiness; a dict or string of regions is refused (it was
+    read as its keys or characters)."""
+    import numpy as np
+
+    from tnrbm.entropy import entanglement_many, register_method, spectrum_from_grams
+    from tnrbm.entropy.grams import purity_from_grams
+    from tnrbm.errors import InvalidParameterError
+
+    chain = tnrbm.models.local_chain(8, radius=1, seed=0)
+    for bad in ({(0, 1): 1}, "0123", 3):
+        with pytest.raises(InvalidParameterError, match="regions"):
+            entanglement_many(chain, bad)
+    with pytest.raises(InvalidParameterError, match="auto"):
+        register_method("strict-flag-toy", lambda problem: None, auto="no")
+    eye = np.eye(2)
+    for fn in (spectrum_from_grams, purity_from_grams):
+        with pytest.raises(InvalidParameterError, match="overwrite"):
+            fn(eye, eye, overwrite="yes")

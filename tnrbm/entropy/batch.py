@@ -74,6 +74,11 @@ def entanglement_many(
     >>> [r.cut.size for r in results]
     [2, 4, 4]
     """
+    if isinstance(regions, (str, bytes, dict)) or not isinstance(regions, Iterable):
+        raise InvalidParameterError(
+            f"regions must be a list of regions (each a collection of visible indices); got {type(regions).__name__} "
+            f"{str(regions)[:60]!r}"
+        )
     regions = list(regions)
     if not regions:
         raise InvalidParameterError("regions must hold at least one region; got an empty list")

@@ -22,6 +22,7 @@ import numpy as np
 import scipy.linalg
 
 from ..contract import Backend, get_backend
+from ..validation import check_bool
 
 __all__ = [
     "GRAM_ARRAYS_HELD",
@@ -235,7 +236,9 @@ def spectrum_from_grams(
     True
     """
     be = get_backend(backend)
-    overwrite = overwrite and not np.may_share_memory(gram_a, gram_b)  # one array given twice: work on copies
+    overwrite = check_bool(overwrite, "overwrite") and not np.may_share_memory(
+        gram_a, gram_b
+    )  # one array given twice: work on copies
     real = _is_real(np.asarray(gram_a)) and _is_real(np.asarray(gram_b))  # both, or neither: one LAPACK type
     ga, gb = _scaled(gram_a, overwrite, real), _scaled(gram_b, overwrite, real)
     if _is_diagonal(gb) and not _is_diagonal(ga):  # same nonzero spectrum with the roles swapped
@@ -269,7 +272,7 @@ def purity_from_grams(gram_a: np.ndarray, gram_b: np.ndarray, overwrite: bool = 
     >>> bool(np.isclose(purity_from_grams(x.T @ x, y.T @ y), np.sum((s / s.sum()) ** 2)))
     True
     """
-    overwrite = overwrite and not np.may_share_memory(gram_a, gram_b)
+    overwrite = check_bool(overwrite, "overwrite") and not np.may_share_memory(gram_a, gram_b)
     ga, gb = _scaled(gram_a, overwrite), _scaled(gram_b, overwrite)
     n = ga.shape[0]
     blocks = _row_blocks(n, n)

@@ -23,7 +23,7 @@ import numpy as np
 
 from ..errors import InvalidParameterError
 from ..network import BoltzmannNetwork
-from ..validation import check_memory
+from ..validation import check_bool, check_memory
 
 __all__ = [
     "METHODS",
@@ -181,6 +181,7 @@ def register_method(name: str, planner: Planner, auto: bool = False) -> None:
         raise InvalidParameterError(f"name must be a non-empty string other than 'auto'; got {name!r}")
     if not callable(planner):
         raise InvalidParameterError(f"planner must be callable; got {planner!r}")
+    auto = check_bool(auto, "auto")
     METHODS[name] = planner
     if auto and name not in AUTO_METHODS:
         AUTO_METHODS.append(name)
