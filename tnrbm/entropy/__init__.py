@@ -35,7 +35,9 @@ from .methods import METHODS, NotApplicableError, Plan, Problem, method_names, r
 from .profile import EntanglementProfile, entanglement_profile
 from .renyi2 import PurityResult, purity
 from .result import EntanglementResult, InformationResult
+from .sectors import SymmetryResult
 from .spectrum import entropies_from_spectrum, renyi_entropy
+from .symmetry import SymmetryWarning, charged_moment_from_grams, symmetry_resolved
 
 __all__ = [
     "EntanglementProfile",
@@ -65,5 +67,9 @@ __all__ = [
     "register_method",
     "renyi_entropy",
     "spectrum_from_grams",
+    "SymmetryResult",
+    "SymmetryWarning",
+    "charged_moment_from_grams",
+    "symmetry_resolved",
     "tripartite_information",
 ]
