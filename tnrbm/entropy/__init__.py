@@ -31,6 +31,7 @@ from .compute import entanglement
 from .estimates import Estimate, MethodEstimate, estimate
 from .grams import purity_from_grams, spectrum_from_grams
 from .information import mutual_information, tripartite_information
+from .levels import EntanglementLevels, entanglement_levels
 from .methods import METHODS, NotApplicableError, Plan, Problem, method_names, register_method
 from .profile import EntanglementProfile, entanglement_profile
 from .renyi2 import PurityResult, purity
@@ -40,6 +41,7 @@ from .spectrum import entropies_from_spectrum, renyi_entropy
 from .symmetry import SymmetryWarning, charged_moment_from_grams, symmetry_resolved
 
 __all__ = [
+    "EntanglementLevels",
     "EntanglementProfile",
     "EntanglementResult",
     "Estimate",
@@ -55,6 +57,7 @@ __all__ = [
     "cut",
     "dense",
     "entanglement",
+    "entanglement_levels",
     "entanglement_many",
     "entanglement_profile",
     "entropies_from_spectrum",

@@ -11,5 +11,15 @@ from __future__ import annotations
 from ._bulk import cut_scaling, draw_bulk
 from ._curves import energy_history, entropy_curve, profile, spectrum
 from ._layout import layout
+from ._levels import entanglement_levels_plot
 
-__all__: list[str] = ["cut_scaling", "draw_bulk", "energy_history", "entropy_curve", "layout", "profile", "spectrum"]
+__all__: list[str] = [
+    "cut_scaling",
+    "draw_bulk",
+    "energy_history",
+    "entanglement_levels_plot",
+    "entropy_curve",
+    "layout",
+    "profile",
+    "spectrum",
+]
