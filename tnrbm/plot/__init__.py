@@ -12,9 +12,11 @@ from ._bulk import cut_scaling, draw_bulk
 from ._curves import energy_history, entropy_curve, profile, spectrum
 from ._layout import layout
 from ._levels import entanglement_levels_plot
+from ._surfaces import cut_transition
 
 __all__: list[str] = [
     "cut_scaling",
+    "cut_transition",
     "draw_bulk",
     "energy_history",
     "entanglement_levels_plot",
