@@ -163,7 +163,23 @@ def test_projected_rbm_matches_dense_projection(case):
     for method in ("cut", "dense"):
         res = symmetry_resolved(pr, region, kind, method=method)
         check_against(res, ref, atol=1e-9)
+        for k, twist in enumerate(ref["twists"]):
+            alpha = np.pi * k if kind != "u1" else 2 * np.pi * k / len(ref["twists"])
+            for n_ in (1, 2):
+                want = np.trace(np.linalg.matrix_power(ref["rho"], n_) @ twist)
+                assert abs(res.charged_moment(n_, alpha) - want) < 1e-9
     assert res.asymmetry is None
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_z2_symmetric_dbm(seed):
+    rng = np.random.default_rng(seed)
+    dbm = tnrbm.DBM([rng.normal(size=(6, 4)) * 0.6, rng.normal(size=(4, 2)) * 0.6])  # zero biases
+    region = (0, 2, 3)
+    ref = reference(brute_force_psi_of(dbm), region, 6, "z2")
+    res = symmetry_resolved(dbm, region, "z2")
+    check_against(res, ref)
+    assert res.asymmetry < 1e-10 and res.method == "cut"
 
 
 def test_twisted_grams_give_charged_moments_of_any_state():
