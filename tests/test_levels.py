@@ -102,3 +102,11 @@ def test_cli_spectrum_json_against_dense(capsys, tmp_path):
     assert json.loads(capsys.readouterr().out)["levels"]["counting"] == {"all": [2]}
     assert main(["spectrum", "ghz:n=6", "0:3", "--sectors", "su2"]) == 2
     assert "--sectors" in capsys.readouterr().err
+
+
+def test_cli_spectrum_sublattice_cluster(capsys):
+    # the cluster state's flip of the even sublattice splits rho_A = 1/4 (rank 4) into two sectors of rank 2
+    assert main(["spectrum", "cluster:n=8", "0:3", "--sites", "0,2,4,6", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["sites"] == [0, 2, 4, 6] and np.allclose(out["probabilities"], [0.5, 0.5])
+    assert np.allclose(out["sector_entropies"], np.log(2)) and out["levels"]["counting"] == {"+1": [2], "-1": [2]}

@@ -36,7 +36,9 @@ def _sector_rows(res, lev) -> list[list]:
     show_default=True,
     help="Resolve by this symmetry: z2 (spin flip), parity (prod Z), u1 (number of down spins), or none.",
 )
-@click.option("--sites", default=None, help="The spins the symmetry acts on (a region such as 0:16:2 or 0,2,4).")
+@click.option(
+    "--sites", default=None, help="The spins the symmetry acts on, written like a region (0,2,4,6 or 0:8); default all."
+)
 @click.option("--base", type=float, default=None, help="Logarithm base of the entropies: 2 for bits; default nats.")
 @click.option("--max-memory", default=None, help="Largest array allowed: bytes or a size such as 4GiB.")
 @click.option(
