@@ -286,3 +286,22 @@ def test_bad_input_is_refused():
         symmetry_resolved(rbm, [0], "z2", check="maybe")
     with pytest.raises(InvalidParameterError, match="needs an RBM"):
         symmetry_resolved(rbm.to_dense(), [0], "z2", method="cut")
+
+
+def test_netket_rbm_without_biases():
+    """A NetKet RBM without biases is spin-flip symmetric; its (model, params) pair goes straight in."""
+    nk = pytest.importorskip("netket")
+    jax = pytest.importorskip("jax")
+    n = 8
+    states_ = np.asarray(nk.hilbert.Spin(0.5, n).all_states(), dtype=float)
+    model = nk.models.RBM(alpha=1, use_visible_bias=False, use_hidden_bias=False, param_dtype=np.float64)
+    params = model.init(jax.random.PRNGKey(3), states_[:1])["params"]
+    rng = np.random.default_rng(0)
+    params = jax.tree_util.tree_map(lambda x: jax.numpy.asarray(rng.normal(scale=0.5, size=x.shape)), params)
+    logpsi = np.asarray(model.apply({"params": params}, states_))
+    psi = np.exp(logpsi - logpsi.max())  # NetKet's basis is tnrbm's kron order (tests/test_interop.py)
+    region = (0, 1, 2, 3)
+    ref = reference(psi, region, n, "z2")
+    res = symmetry_resolved((model, {"params": params}), region, "z2")
+    check_against(res, ref)
+    assert res.method == "cut" and res.asymmetry < 1e-10

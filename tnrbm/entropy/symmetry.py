@@ -29,6 +29,7 @@ import numpy as np
 
 from ..bulk import min_cut
 from ..errors import InvalidParameterError
+from ..interop import as_network, is_netket_object
 from ..network import BoltzmannNetwork
 from ..network.charges import Charge, as_charge
 from ..network.projected import ProjectedRBM
@@ -396,8 +397,9 @@ def symmetry_resolved(
     Parameters
     ----------
     state
-        An RBM or DBM (through its minimal cut), a :class:`~tnrbm.network.ProjectedRBM` (through the
-        sector Grams of its RBM; its symmetry is used), or a state vector of length ``2**N`` (dense).
+        An RBM or DBM (through its minimal cut; a NetKet state or ``(model, params)`` pair is converted by
+        :func:`tnrbm.interop.as_network`), a :class:`~tnrbm.network.ProjectedRBM` (through the sector Grams
+        of its RBM; its symmetry is used), or a state vector of length ``2**N`` (dense).
     region
         The visible units of A.
     symmetry
@@ -437,6 +439,8 @@ def symmetry_resolved(
     orders, base, tol = check_renyi(renyi), check_base(base), as_float(tol)
     method = check_choice(method, "method", ("auto", "cut", "dense"))
     limit = memory_limit(max_memory)
+    if is_netket_object(state):
+        state = as_network(state)
     if isinstance(state, ProjectedRBM):
         charge = _projection_charge(state, symmetry, sites)
         n = state.n_visible
