@@ -286,6 +286,24 @@ def test_bad_input_is_refused():
         symmetry_resolved(rbm, [0], "z2", check="maybe")
     with pytest.raises(InvalidParameterError, match="needs an RBM"):
         symmetry_resolved(rbm.to_dense(), [0], "z2", method="cut")
+    with pytest.raises(InvalidParameterError, match="tol must be"):
+        symmetry_resolved(rbm, [0], "z2", tol=-1.0)
+    with pytest.raises(tnrbm.errors.InvalidRegionError, match="holds all 4 spins"):
+        symmetry_resolved(rbm, range(4), "z2", method="cut")
+
+
+def test_whole_system_is_the_global_charge_distribution():
+    rbm = tnrbm.models.random_rbm(6, 3, seed=4)
+    pr = ProjectedRBM(rbm, 3, "u1")
+    res = symmetry_resolved(pr, range(6), "u1")  # auto: dense for the whole system
+    assert res.method == "dense" and res.probabilities[3] == pytest.approx(1.0) and abs(res.entropy) < 1e-12
+    psi = brute_force_psi_of(rbm)
+    psi = psi / np.linalg.norm(psi)
+    with pytest.warns(SymmetryWarning):
+        res = symmetry_resolved(rbm, range(6), "u1")
+    down = np.array([bin(i).count("1") for i in range(64)])
+    want = [float(np.sum(abs(psi[down == q]) ** 2)) for q in range(7)]
+    assert np.allclose(res.probabilities, want, atol=1e-12)
 
 
 def test_netket_rbm_without_biases():

@@ -28,7 +28,7 @@ from typing import Any
 import numpy as np
 
 from ..bulk import min_cut
-from ..errors import InvalidParameterError
+from ..errors import InvalidParameterError, InvalidRegionError
 from ..interop import as_network, is_netket_object
 from ..network import BoltzmannNetwork
 from ..network.charges import Charge, as_charge
@@ -448,8 +448,16 @@ def symmetry_resolved(
         n = state.n_visible if isinstance(state, BoltzmannNetwork) else as_state_vector(state)[1]
         charge = as_charge(symmetry, n, sites)
     region = check_region(region, n)
+    if not (tol >= 0):
+        raise InvalidParameterError(f"tol must be a number >= 0; got {tol}")
     if method == "auto":
-        method = "dense" if not isinstance(state, (BoltzmannNetwork, ProjectedRBM)) else "cut"
+        network = isinstance(state, (BoltzmannNetwork, ProjectedRBM))
+        method = "cut" if network and len(region) < n else "dense"
+    if method == "cut" and len(region) == n:
+        raise InvalidRegionError(
+            f"region holds all {n} spins: rho_A is the pure state itself and its sectors are the state's global "
+            "charge distribution, which has no cut; use method='dense' (small N) or a proper subset"
+        )
     out = _run(state, region, charge, method, limit, check)
     asym, info = _asymmetry(out, check, tol, bool(strict), charge)
     return _result(out, charge, region, n, orders, base, asym, {**info, **out.get("extra", {})}, t0)
