@@ -36,7 +36,7 @@ from ..network.projected import ProjectedRBM
 from ..validation import as_float, check_base, check_choice, check_memory, check_region, check_renyi, memory_limit
 from .cut import gram_networks, gram_threads, plan_grams
 from .dense import as_state_vector
-from .grams import spectrum_from_grams
+from .grams import GRAM_ARRAYS_HELD, LAPACK_WORK, spectrum_from_grams
 from .sectors import SymmetryResult, split_entropy
 from .spectrum import renyi_entropy
 
@@ -241,7 +241,7 @@ def twisted_grams(
     alphas = [as_float(a) for a in np.atleast_1d(alphas)]
     cut = min_cut(network, region)
     limit = memory_limit(max_memory)
-    _check_cut_memory(cut.size, len(alphas), 1, limit)
+    _check_cut_memory(cut.size, len(alphas) + 1, 16, limit)
     networks, plans = plan_grams(network, region, cut, limit)
     inputs = gram_networks(network, region, cut)[0][2]
     legs = [f"k{i}" for i in charge.charged(region)]
@@ -251,13 +251,28 @@ def twisted_grams(
     return [g * 10.0 ** (e - top) for g, e in grams], mant.reshape(grams[0][0].shape)
 
 
-def _check_cut_memory(m: int, k_a: int, k_b: int, limit: int) -> None:
+def _held(charge: Charge, part: Sequence[int]) -> int:
+    """Twisted Grams of ``part`` held at once (``K``, or ``K/2 + 1`` for U(1))."""
+    k = charge.n_sectors(part)
+    return k // 2 + 1 if charge.kind == "u1" else k
+
+
+def _check_cut_memory(m: int, held: int, itemsize: int, limit: int) -> None:
+    """Refuse before contracting when ``held`` Gram-sized arrays (twisted Grams, the complement's, one
+    sector Gram per side) and the spectrum's work space (:data:`~tnrbm.entropy.grams.GRAM_ARRAYS_HELD`)
+    exceed ``limit``."""
     check_memory(
-        (k_a + k_b + 4) * 16.0 * 4.0**m,
-        f"the {k_a + k_b} twisted Gram matrices and the sector work space of a cut of m={m} units",
+        (held + GRAM_ARRAYS_HELD) * itemsize * 4.0**m + LAPACK_WORK,
+        f"{held} Gram-sized arrays (twisted Grams, sector Grams) and the spectrum work space of a cut of m={m} "
+        f"units ({2**m} x {2**m}, {itemsize} bytes per entry)",
         limit,
         "choose a region with a smaller minimal cut, or a Z2 symmetry (2 twists instead of |A| + 1)",
     )
+
+
+def _cut_itemsize(net: BoltzmannNetwork, charge: Charge) -> int:
+    """8 when every Gram stays real (a real network and real twists: Z2), else 16."""
+    return 8 if not net.is_complex and charge.kind != "u1" else 16
 
 
 def _state_check(grams_a: _SectorGrams, side_a: tuple, side_b: tuple, gb: tuple, charge: Charge) -> tuple:
@@ -285,8 +300,9 @@ def _cut_route(network: Any, region: tuple, charge: Charge, limit: int, check: s
     complement = tuple(i for i in range(net.n_visible) if i not in set(region))
     cut = min_cut(net, region)
     k_a = charge.n_sectors(region)
-    k_b = charge.n_sectors(complement) if projected else 1
-    _check_cut_memory(cut.size, k_a, k_b + (2 if check == "state" else 0), limit)
+    held = _held(charge, region) + 1 + (_held(charge, complement) + 1 if projected else 1)
+    held += 0 if projected or check != "state" else 1 + (charge.kind == "u1")
+    _check_cut_memory(cut.size, held, _cut_itemsize(net, charge), limit)
     networks, plans = plan_grams(net, region, cut, limit)
     inputs = [spec[2] for spec in gram_networks(net, region, cut)]
     sides = [(plans[s], networks[s], inputs[s], part) for s, part in enumerate((region, complement))]
