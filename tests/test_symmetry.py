@@ -323,3 +323,26 @@ def test_netket_rbm_without_biases():
     res = symmetry_resolved((model, {"params": params}), region, "z2")
     check_against(res, ref)
     assert res.method == "cut" and res.asymmetry < 1e-10
+
+
+@pytest.mark.parametrize("kind", ["u1", "parity", "z2"])
+def test_state_check_value_against_dense(kind):
+    """``1 - |<psi|U|psi>|`` of a state with no symmetry, for the generator of each group."""
+    n = 7
+    rbm = tnrbm.models.random_rbm(n, 4, complex=True, seed=11)
+    psi = brute_force_psi_of(rbm)
+    psi = psi / np.linalg.norm(psi)
+    idx = np.arange(2**n)
+    down = np.array([bin(i).count("1") for i in idx])
+    if kind == "z2":
+        want = np.vdot(psi, psi[idx ^ (2**n - 1)])
+    elif kind == "parity":
+        want = np.vdot(psi, (-1.0) ** down * psi)
+    else:
+        want = np.vdot(psi, np.exp(2j * np.pi / (n + 1) * down) * psi)
+    with pytest.warns(SymmetryWarning):
+        res = symmetry_resolved(rbm, (0, 2, 3, 5), kind)
+    assert abs(res.asymmetry - (1 - abs(want))) < 1e-11
+    with pytest.warns(SymmetryWarning):
+        dense = symmetry_resolved(psi, (0, 2, 3, 5), kind)
+    assert abs(dense.asymmetry - (1 - abs(want))) < 1e-11

@@ -210,6 +210,15 @@ class _SectorGrams:
             return self.twisted[j]
         return self.twisted[len(self.alphas) - j].conj().T
 
+    def at(self, alpha: float) -> np.ndarray:
+        """``G(alpha)`` at any angle of a diagonal charge, from the held twists: with ``Q_A`` in ``0 ... K-1``,
+        ``U_alpha = sum_q e^{i alpha q} P_q``, so ``G(alpha) = sum_k c_k G(alpha_k)`` with
+        ``c_k = (1/K) sum_q e^{i (alpha - alpha_k) q}``."""
+        k = len(self.alphas)
+        q = np.arange(k)
+        coef = [np.sum(np.exp(1j * (alpha - a) * q)) / k for a in self.alphas]
+        return sum(c * self.twisted_gram(j) for j, c in enumerate(coef))
+
     def sector(self, q: int) -> np.ndarray:
         """``X^dagger P_q X`` (mantissa), Hermitian."""
         k = len(self.alphas)
@@ -275,22 +284,16 @@ def _cut_itemsize(net: BoltzmannNetwork, charge: Charge) -> int:
     return 8 if not net.is_complex and charge.kind != "u1" else 16
 
 
-def _state_check(grams_a: _SectorGrams, side_a: tuple, side_b: tuple, gb: tuple, charge: Charge) -> tuple:
+def _state_check(grams_a: _SectorGrams, side_b: tuple, gb: tuple, charge: Charge) -> tuple:
     """``(<psi|U|psi>, alpha)`` for the twist generating the global group, ``Tr[G_A(alpha) G_B(alpha)^T]``
-    over ``Tr[G_A G_B^T]``: one more complement contraction (and one region contraction for U(1), whose
-    region twists are another grid). ``side_*`` is ``(plan, arrays, inputs, part)``."""
+    over ``Tr[G_A G_B^T]``: one more complement contraction (``G_A(alpha)`` comes from the region's held
+    twists, :meth:`_SectorGrams.at`). ``side_b`` is ``(plan, arrays, inputs, part)``."""
     alpha = math.pi if charge.kind != "u1" else float(charge.alphas(range(charge.n))[1])
-    if charge.kind == "u1":
-        plan, arrays, inputs, part = side_a
-        legs = [f"k{i}" for i in charge.charged(part)]
-        ga_alpha, ea = _twisted_gram(plan, arrays, inputs, legs, charge, alpha)
-        ea -= grams_a.exponent
-    else:
-        ga_alpha, ea = grams_a.twisted_gram(1), 0.0
+    ga_alpha = grams_a.at(alpha) if charge.kind == "u1" else grams_a.twisted_gram(1)
     plan, arrays, inputs, part = side_b
     gb_alpha, eb = _twisted_gram(plan, arrays, inputs, [f"k{i}" for i in charge.charged(part)], charge, alpha)
     norm = np.sum(grams_a.twisted_gram(0) * gb[0])
-    return complex(np.sum(ga_alpha * gb_alpha) * 10.0 ** (ea + eb - gb[1]) / norm), alpha
+    return complex(np.sum(ga_alpha * gb_alpha) * 10.0 ** (eb - gb[1]) / norm), alpha
 
 
 def _cut_route(network: Any, region: tuple, charge: Charge, limit: int, check: str) -> dict:
@@ -301,7 +304,7 @@ def _cut_route(network: Any, region: tuple, charge: Charge, limit: int, check: s
     cut = min_cut(net, region)
     k_a = charge.n_sectors(region)
     held = _held(charge, region) + 1 + (_held(charge, complement) + 1 if projected else 1)
-    held += 0 if projected or check != "state" else 1 + (charge.kind == "u1")
+    held += 0 if projected or check != "state" else 1 + (charge.kind == "u1")  # G_B(alpha), and G_A(alpha) for U(1)
     _check_cut_memory(cut.size, held, _cut_itemsize(net, charge), limit)
     networks, plans = plan_grams(net, region, cut, limit)
     inputs = [spec[2] for spec in gram_networks(net, region, cut)]
@@ -322,8 +325,8 @@ def _cut_route(network: Any, region: tuple, charge: Charge, limit: int, check: s
             if check == "spectrum":
                 out["plain"] = spectrum_from_grams(grams_a.twisted_gram(0), gb[0])[0]
             elif check == "state":
-                out["twist"] = _state_check(grams_a, sides[0], sides[1], gb, charge)
-                n_contractions += 1 + (charge.kind == "u1")
+                out["twist"] = _state_check(grams_a, sides[1], gb, charge)
+                n_contractions += 1
     out.update(cut=cut, contract_seconds=time.perf_counter() - t0, n_contractions=n_contractions)
     return out
 
@@ -433,7 +436,7 @@ def symmetry_resolved(
         Limit in bytes or a size string; refused before anything big is allocated.
     check
         ``"state"`` (default): ``1 - |<psi|U|psi>|`` for the generator of the group (one more
-        contraction, two for U(1)); ``"spectrum"``: ``S(sum_q P_q rho P_q) - S(rho)`` (one more
+        complement contraction); ``"spectrum"``: ``S(sum_q P_q rho P_q) - S(rho)`` (one more
         eigenproblem); ``"none"``.
     tol, strict
         Beyond ``tol`` a :class:`SymmetryWarning` is issued (an
