@@ -346,3 +346,15 @@ def test_state_check_value_against_dense(kind):
     with pytest.warns(SymmetryWarning):
         dense = symmetry_resolved(psi, (0, 2, 3, 5), kind)
     assert abs(dense.asymmetry - (1 - abs(want))) < 1e-11
+
+
+def test_sector_spectrum_with_a_real_and_a_complex_gram():
+    """A sector Gram can be exactly real while its partner is complex: the spectrum must use both fully."""
+    from tnrbm.entropy.symmetry import _spectrum
+
+    rng = np.random.default_rng(7)
+    x = rng.normal(size=(6, 3))  # real X: G_A real
+    y = rng.normal(size=(5, 3)) + 1j * rng.normal(size=(5, 3))  # complex Y: G_B complex
+    s = np.linalg.svd(x @ y.T, compute_uv=False) ** 2
+    got = _spectrum((x.T @ x).astype(complex), y.conj().T @ y)
+    assert np.allclose(got[:3], (s / s.sum())[:3], atol=1e-12)

@@ -26,6 +26,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
+import scipy.linalg
 
 from ..bulk import min_cut
 from ..errors import InvalidParameterError, InvalidRegionError
@@ -219,12 +220,35 @@ class _SectorGrams:
         coef = [np.sum(np.exp(1j * (alpha - a) * q)) / k for a in self.alphas]
         return sum(c * self.twisted_gram(j) for j, c in enumerate(coef))
 
-    def sector(self, q: int) -> np.ndarray:
-        """``X^dagger P_q X`` (mantissa), Hermitian."""
+    def traces(self, other: np.ndarray) -> np.ndarray:
+        """``t_j = sum_ab G(alpha_j)[a, b] other[a, b]`` for every twist ``j`` (``Tr[G(alpha_j) other^T]``),
+        without forming the twists that are not held (``G(alpha_j) = G(alpha_{K-j})^dagger``)."""
         k = len(self.alphas)
-        acc = sum(np.exp(-1j * self.alphas[j] * q) * self.twisted_gram(j) for j in range(k)) / k
-        acc = (acc + acc.conj().T) / 2
-        return np.ascontiguousarray(acc.real) if self.real else acc
+        held = len(self.twisted)
+        out = [np.einsum("ab,ab->", self.twisted[j], other) for j in range(held)]
+        out += [np.conj(np.einsum("ba,ab->", self.twisted[k - j], np.conj(other))) for j in range(held, k)]
+        return np.array(out, dtype=complex)
+
+    def fourier(self, q: int) -> np.ndarray:
+        """The coefficients ``e^{-i alpha_j q} / K`` of sector ``q``."""
+        return np.exp(-1j * self.alphas * q) / len(self.alphas)
+
+    def sector(self, q: int) -> np.ndarray:
+        """``X^dagger P_q X`` (mantissa), Hermitian; accumulated in place (BLAS ``axpy``), in real arithmetic
+        when the twists and their coefficients are real (Z2 on a real network)."""
+        coef = self.fourier(q)
+        real = all(np.isrealobj(self.twisted_gram(j)) for j in range(len(self.twisted))) and np.allclose(
+            coef.imag, 0.0, atol=1e-15
+        )
+        acc = np.zeros(self.twisted[0].shape, dtype=float if real else complex)
+        axpy = scipy.linalg.blas.daxpy if real else scipy.linalg.blas.zaxpy
+        flat = acc.reshape(-1)
+        for j, c in enumerate(coef):
+            g = np.ascontiguousarray(self.twisted_gram(j), dtype=acc.dtype)
+            axpy(g.reshape(-1), flat, a=c.real if real else c)
+        # Hermitian up to rounding (the twists come in pairs G(-alpha) = G(alpha)^dagger); the spectrum reads one
+        # triangle, so no symmetrized copy is made
+        return np.ascontiguousarray(acc.real) if self.real and not real else acc
 
 
 def twisted_grams(
@@ -323,7 +347,7 @@ def _cut_route(network: Any, region: tuple, charge: Charge, limit: int, check: s
             out = _sectors_from_grams(grams_a, gb[0], k_a)
             n_contractions = grams_a.n_contractions + 1
             if check == "spectrum":
-                out["plain"] = spectrum_from_grams(grams_a.twisted_gram(0), gb[0])[0]
+                out["plain"] = _spectrum(grams_a.twisted_gram(0), gb[0])
             elif check == "state":
                 out["twist"] = _state_check(grams_a, sides[1], gb, charge)
                 n_contractions += 1
@@ -332,9 +356,11 @@ def _cut_route(network: Any, region: tuple, charge: Charge, limit: int, check: s
 
 
 def _sectors_from_grams(grams_a: _SectorGrams, gb: np.ndarray, k: int) -> dict:
-    """``p(q)`` and the normalized spectrum of each sector from the region's sector Grams and ``G_B``
-    (each sector Gram made twice, for its weight and for its spectrum, so that one is held at a time)."""
-    weights = [float(np.real(np.sum(grams_a.sector(q) * gb))) for q in range(k)]  # Tr[G_A^(q) G_B^T]
+    """``p(q)`` and the normalized spectrum of each sector from the region's sector Grams and ``G_B``:
+    the weights ``Tr[G_A^(q) G_B^T]`` as the Fourier transform of the ``K`` traces ``Tr[G_A(alpha_j) G_B^T]``,
+    then each populated sector's Gram, one at a time."""
+    t = grams_a.traces(gb)
+    weights = [float(np.real(grams_a.fourier(q) @ t)) for q in range(k)]
     return _finish_sectors(weights, lambda q: (grams_a.sector(q), gb))
 
 
@@ -345,11 +371,25 @@ def _projected_sectors(grams_a: _SectorGrams, grams_b: _SectorGrams, charge: Cha
     def rest(q: int) -> int:
         return (value - q) % 2 if charge.kind != "u1" else value - q
 
+    traces = np.array([grams_a.traces(grams_b.twisted_gram(j)) for j in range(k_b)])  # T[j_b, j_a]
     weights = [
-        float(np.real(np.sum(grams_a.sector(q) * grams_b.sector(rest(q))))) if 0 <= rest(q) < k_b else 0.0
+        float(np.real(grams_b.fourier(rest(q)) @ traces @ grams_a.fourier(q))) if 0 <= rest(q) < k_b else 0.0
         for q in range(k)
     ]
     return _finish_sectors(weights, lambda q: (grams_a.sector(q), grams_b.sector(rest(q))))
+
+
+def _real_valued(g: np.ndarray) -> bool:
+    return not np.iscomplexobj(g) or not np.any(g.imag)
+
+
+def _spectrum(ga: np.ndarray, gb: np.ndarray) -> np.ndarray:
+    """The normalized nonzero spectrum of ``G_A G_B^T``: :func:`~tnrbm.entropy.grams.spectrum_from_grams`,
+    with the arguments swapped (``eig(G_B^T G_A)``, the same spectrum) when only ``G_A`` is real-valued, so
+    that a complex ``G_B`` is never read as real (a sector Gram can be exactly real while its partner is not)."""
+    if _real_valued(ga) and not _real_valued(gb):
+        return spectrum_from_grams(gb.T, ga.T)[0]
+    return spectrum_from_grams(ga, gb)[0]
 
 
 def _finish_sectors(weights: list, grams_of: Any) -> dict:
@@ -361,7 +401,7 @@ def _finish_sectors(weights: list, grams_of: Any) -> dict:
     p = w / total
     p[p <= EMPTY_SECTOR] = 0.0
     p /= p.sum()
-    spectra = [spectrum_from_grams(*grams_of(q))[0] if p[q] > 0 else np.zeros(0) for q in range(len(p))]
+    spectra = [_spectrum(*grams_of(q)) if p[q] > 0 else np.zeros(0) for q in range(len(p))]
     return {"p": p, "spectra": spectra}
 
 
