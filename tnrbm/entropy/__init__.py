@@ -17,7 +17,10 @@
 ``"mps"`` (:mod:`~tnrbm.entropy.mps`)
     The exact MPS of the network in a site order where the region comes first (:mod:`tnrbm.tn.mps`).
 
-``"auto"`` picks the cheapest by estimated cost. :func:`mutual_information` and
+``"auto"`` picks the cheapest by estimated cost. :func:`symmetry_resolved` splits the entanglement by
+the charge sectors of a global symmetry (Z2 flip, parity, U(1)) through the same cut (twisted Gram
+matrices), and :func:`entanglement_levels` makes its spectrum an object (levels by sector, degeneracies,
+gaps). :func:`mutual_information` and
 :func:`tripartite_information` combine exact entropies and report the cut bounds alongside;
 :func:`entanglement_profile` gives every cut of a chain in one sweep.
 """
