@@ -221,12 +221,15 @@ class _SectorGrams:
         return sum(c * self.twisted_gram(j) for j, c in enumerate(coef))
 
     def traces(self, other: np.ndarray) -> np.ndarray:
-        """``t_j = sum_ab G(alpha_j)[a, b] other[a, b]`` for every twist ``j`` (``Tr[G(alpha_j) other^T]``),
-        without forming the twists that are not held (``G(alpha_j) = G(alpha_{K-j})^dagger``)."""
-        k = len(self.alphas)
-        held = len(self.twisted)
-        out = [np.einsum("ab,ab->", self.twisted[j], other) for j in range(held)]
-        out += [np.conj(np.einsum("ba,ab->", self.twisted[k - j], np.conj(other))) for j in range(held, k)]
+        """``t_j = sum_ab G(alpha_j)[a, b] other[a, b]`` for every twist ``j`` (``Tr[G(alpha_j) other^T]``) as BLAS
+        dot products, without forming the twists that are not held: for those,
+        ``G(alpha_j) = G(alpha_{K-j})^dagger`` and ``t_j = vdot(G(alpha_{K-j}), other^T)``."""
+        k, held = len(self.alphas), len(self.twisted)
+        flat = np.ascontiguousarray(other).reshape(-1)
+        out = [np.dot(t.reshape(-1), flat) for t in self.twisted]
+        if held < k:
+            flat_t = np.ascontiguousarray(np.asarray(other).T).reshape(-1)
+            out += [np.vdot(self.twisted[k - j].reshape(-1), flat_t) for j in range(held, k)]
         return np.array(out, dtype=complex)
 
     def fourier(self, q: int) -> np.ndarray:
@@ -234,20 +237,30 @@ class _SectorGrams:
         return np.exp(-1j * self.alphas * q) / len(self.alphas)
 
     def sector(self, q: int) -> np.ndarray:
-        """``X^dagger P_q X`` (mantissa), Hermitian; accumulated in place (BLAS ``axpy``), in real arithmetic
-        when the twists and their coefficients are real (Z2 on a real network)."""
+        """``X^dagger P_q X`` (mantissa), Hermitian up to rounding (the spectrum reads one triangle).
+
+        Accumulated in place by BLAS ``axpy``, in real arithmetic when the twists and their coefficients are
+        real (Z2 on a real network). The twists that are not held enter as one conjugate transpose at the
+        end: ``sum_{j >= h} c_j G_{K-j}^dagger = (sum_{j >= h} conj(c_j) G_{K-j})^dagger``."""
         coef = self.fourier(q)
-        real = all(np.isrealobj(self.twisted_gram(j)) for j in range(len(self.twisted))) and np.allclose(
-            coef.imag, 0.0, atol=1e-15
-        )
-        acc = np.zeros(self.twisted[0].shape, dtype=float if real else complex)
+        k, held = len(self.alphas), len(self.twisted)
+        real = held == k and all(np.isrealobj(t) for t in self.twisted) and np.allclose(coef.imag, 0.0, atol=1e-15)
+        dtype = float if real else complex
         axpy = scipy.linalg.blas.daxpy if real else scipy.linalg.blas.zaxpy
-        flat = acc.reshape(-1)
-        for j, c in enumerate(coef):
-            g = np.ascontiguousarray(self.twisted_gram(j), dtype=acc.dtype)
-            axpy(g.reshape(-1), flat, a=c.real if real else c)
-        # Hermitian up to rounding (the twists come in pairs G(-alpha) = G(alpha)^dagger); the spectrum reads one
-        # triangle, so no symmetrized copy is made
+        acc = np.zeros(self.twisted[0].shape, dtype=dtype)
+        for j in range(held):
+            axpy(
+                np.asarray(self.twisted[j], dtype=dtype).reshape(-1),
+                acc.reshape(-1),
+                a=coef[j].real if real else coef[j],
+            )
+        if held < k:
+            rest = np.zeros_like(acc)
+            for j in range(held, k):
+                axpy(self.twisted[k - j].reshape(-1), rest.reshape(-1), a=np.conj(coef[j]))
+            np.conj(rest, out=rest)
+            acc += rest.T
+            del rest
         return np.ascontiguousarray(acc.real) if self.real and not real else acc
 
 
@@ -371,7 +384,7 @@ def _projected_sectors(grams_a: _SectorGrams, grams_b: _SectorGrams, charge: Cha
     def rest(q: int) -> int:
         return (value - q) % 2 if charge.kind != "u1" else value - q
 
-    traces = np.array([grams_a.traces(grams_b.twisted_gram(j)) for j in range(k_b)])  # T[j_b, j_a]
+    traces = np.array([grams_a.traces(grams_b.twisted_gram(j)) for j in range(k_b)])  # T[j_b, j_a], BLAS dots
     weights = [
         float(np.real(grams_b.fourier(rest(q)) @ traces @ grams_a.fourier(q))) if 0 <= rest(q) < k_b else 0.0
         for q in range(k)
