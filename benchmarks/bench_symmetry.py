@@ -30,6 +30,10 @@ from tnrbm.entropy import symmetry_resolved
 from tnrbm.network import ProjectedRBM
 
 
+#: the same explicit limit for every run (the default, a quarter of the free memory, moves with the load)
+LIMIT = "4GiB"
+
+
 def best_of(fn, repeat: int) -> tuple[float, object]:
     best, out = float("inf"), None
     for _ in range(repeat):
@@ -45,9 +49,9 @@ def row(ly: int, repeat: int) -> dict:
     times: dict[str, float] = {k: float("inf") for k in ("plain", "z2", "z2+check")}
     results: dict = {}
     calls = {
-        "plain": lambda: tnrbm.entanglement(net, region, method="cut"),
-        "z2": lambda: symmetry_resolved(net, region, "z2", check="none"),
-        "z2+check": lambda: symmetry_resolved(net, region, "z2", check="state"),
+        "plain": lambda: tnrbm.entanglement(net, region, method="cut", max_memory=LIMIT),
+        "z2": lambda: symmetry_resolved(net, region, "z2", check="none", max_memory=LIMIT),
+        "z2+check": lambda: symmetry_resolved(net, region, "z2", check="state", max_memory=LIMIT),
     }
     for _ in range(repeat):  # interleaved, so that a change of load hits every variant alike
         for name, fn in calls.items():
@@ -74,8 +78,8 @@ def u1_row(ly: int, repeat: int) -> dict:
     net = tnrbm.models.local_lattice((6, ly), radius=1, periodic=False, seed=0)
     proj = ProjectedRBM(net, 3 * ly, "u1")
     region = range(3 * ly)
-    t_plain, plain = best_of(lambda: tnrbm.entanglement(net, region, method="cut"), repeat)
-    t_u1, res = best_of(lambda: symmetry_resolved(proj, region, "u1"), repeat)
+    t_plain, plain = best_of(lambda: tnrbm.entanglement(net, region, method="cut", max_memory=LIMIT), repeat)
+    t_u1, res = best_of(lambda: symmetry_resolved(proj, region, "u1", max_memory=LIMIT), repeat)
     return {
         "shape": [6, ly],
         "m": plain.cut.size,
