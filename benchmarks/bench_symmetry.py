@@ -29,7 +29,6 @@ import tnrbm
 from tnrbm.entropy import symmetry_resolved
 from tnrbm.network import ProjectedRBM
 
-
 #: the same explicit limit for every run (the default, a quarter of the free memory, moves with the load)
 LIMIT = "4GiB"
 
