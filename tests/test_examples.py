@@ -52,3 +52,14 @@ def test_dimerized_chain_example():
         assert row["rate_xi"] == pytest.approx(1.0, abs=0.01)
         assert row["profile"][0] == pytest.approx(math.log(2), abs=1e-9)  # one site at half filling
         assert abs(row["profile"][-1] - row["profile"][-2]) < 1e-6  # saturated beyond xi
+
+
+def test_symmetry_sectors_example():
+    out = load("symmetry_sectors.py").main(small=True)
+    lat = out["lattice"]
+    assert abs(lat["result"].entropy - lat["plain"]) < 1e-9 and lat["result"].asymmetry < 1e-10
+    xxz = out["xxz"]
+    assert abs(xxz["result"].entropy - xxz["plain"]) < 1e-9
+    assert abs(out["projected"]["result"].entropy - out["projected"]["dense"]) < 1e-9
+    rows = out["transitions"]["hierarchical"][1]
+    assert rows[0]["connected"] and not rows[-1]["connected"]

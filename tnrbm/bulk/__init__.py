@@ -7,7 +7,7 @@ entropies obey subadditivity but not monogamy of mutual information).
 
 Modules: :mod:`~tnrbm.bulk.graph` (the bulk graph, positions), :mod:`~tnrbm.bulk.cut` (:class:`Cut`,
 :func:`min_cut` and the registry of max-flow solvers), :mod:`~tnrbm.bulk.surface` (a cut from a given
-separator), :mod:`~tnrbm.bulk.information` (cut mutual/tripartite information).
+separator), :mod:`~tnrbm.bulk.surfaces` (every minimal cut, the two-region transition), :mod:`~tnrbm.bulk.information` (cut mutual/tripartite information).
 """
 
 from __future__ import annotations
@@ -16,16 +16,20 @@ from .cut import FLOWS, Cut, min_cut, register_flow, split_flow_graph
 from .graph import bulk_graph, unit_positions
 from .information import cut_mutual_information, cut_tripartite_information
 from .surface import cut_from_surface
+from .surfaces import MinimalSurfaces, minimal_surfaces, two_region_transition
 
 __all__ = [
     "Cut",
+    "MinimalSurfaces",
     "FLOWS",
     "bulk_graph",
     "cut_from_surface",
     "cut_mutual_information",
     "cut_tripartite_information",
     "min_cut",
+    "minimal_surfaces",
     "register_flow",
     "split_flow_graph",
+    "two_region_transition",
     "unit_positions",
 ]

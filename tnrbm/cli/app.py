@@ -36,6 +36,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "cut": (f"{_PKG}.entanglement:cut", "Minimal cut (Ryu-Takayanagi surface) of REGION in MODEL."),
     "profile": (f"{_PKG}.entanglement:profile", "Entanglement entropy at every cut of a chain (one MPS sweep)."),
     "purity": (f"{_PKG}.entanglement:purity", "Purity Tr rho_A^2 and Renyi-2 entropy of REGION, without the spectrum."),
+    "spectrum": (
+        f"{_PKG}.spectrum:spectrum",
+        "Entanglement levels of REGION by symmetry sector (Z2, U(1)): p(q), S(q), degeneracies, gap.",
+    ),
     "ed": (f"{_PKG}.groundstate:ed", "Exact diagonalization (Lanczos) of a spin Hamiltonian."),
     "fit": (f"{_PKG}.groundstate:fit", "Fit an RBM to the TFIM ground state; compare with ED."),
     "draw": (f"{_PKG}.files:draw", "Draw MODEL as a bulk, with the minimal surface of a region."),

@@ -25,7 +25,7 @@ from ..errors import InvalidParameterError
 
 __all__ = ["KINDS", "save_plot"]
 
-KINDS = ("bulk", "spectrum", "profile", "history", "cut_scaling")
+KINDS = ("bulk", "spectrum", "profile", "history", "cut_scaling", "levels")
 
 
 def _draw(kind: str, obj: Any, ax: Any) -> None:
@@ -40,6 +40,8 @@ def _draw(kind: str, obj: Any, ax: Any) -> None:
     elif kind == "history":
         history, exact = obj
         plot_lib.energy_history(history, exact=exact, ax=ax)
+    elif kind == "levels":
+        plot_lib.entanglement_levels_plot(obj, ax=ax)
     else:
         plot_lib.cut_scaling(obj, ax=ax)
 
@@ -48,15 +50,15 @@ def save_plot(kind: str, obj: Any, path: str, figsize: tuple[float, float] | Non
     """Draw ``obj`` as a picture of ``kind`` (one of :data:`KINDS`) and write it to ``path`` (PNG, 120 dpi).
 
     ``obj`` is ``(network, region)`` for ``"bulk"``, an entanglement result for ``"spectrum"``,
-    ``(profile, cut_sizes)`` for ``"profile"``, ``(history, exact_energy)`` for ``"history"`` and a network
-    for ``"cut_scaling"``.
+    ``(profile, cut_sizes)`` for ``"profile"``, ``(history, exact_energy)`` for ``"history"``, a network
+    for ``"cut_scaling"`` and entanglement levels (or a result) for ``"levels"``.
 
     Examples
     --------
     >>> save_plot("pie", None, "x.png")
     Traceback (most recent call last):
     ...
-    tnrbm.errors.InvalidParameterError: plot kind must be one of ('bulk', 'spectrum', 'profile', 'history', 'cut_scaling'); got 'pie'
+    tnrbm.errors.InvalidParameterError: plot kind must be one of ('bulk', 'spectrum', 'profile', 'history', 'cut_scaling', 'levels'); got 'pie'
     """
     if kind not in KINDS:
         raise InvalidParameterError(f"plot kind must be one of {KINDS}; got {kind!r}")

@@ -17,7 +17,10 @@
 ``"mps"`` (:mod:`~tnrbm.entropy.mps`)
     The exact MPS of the network in a site order where the region comes first (:mod:`tnrbm.tn.mps`).
 
-``"auto"`` picks the cheapest by estimated cost. :func:`mutual_information` and
+``"auto"`` picks the cheapest by estimated cost. :func:`symmetry_resolved` splits the entanglement by
+the charge sectors of a global symmetry (Z2 flip, parity, U(1)) through the same cut (twisted Gram
+matrices), and :func:`entanglement_levels` makes its spectrum an object (levels by sector, degeneracies,
+gaps). :func:`mutual_information` and
 :func:`tripartite_information` combine exact entropies and report the cut bounds alongside;
 :func:`entanglement_profile` gives every cut of a chain in one sweep.
 """
@@ -31,13 +34,17 @@ from .compute import entanglement
 from .estimates import Estimate, MethodEstimate, estimate
 from .grams import purity_from_grams, spectrum_from_grams
 from .information import mutual_information, tripartite_information
+from .levels import EntanglementLevels, entanglement_levels
 from .methods import METHODS, NotApplicableError, Plan, Problem, method_names, register_method
 from .profile import EntanglementProfile, entanglement_profile
 from .renyi2 import PurityResult, purity
 from .result import EntanglementResult, InformationResult
+from .sectors import SymmetryResult
 from .spectrum import entropies_from_spectrum, renyi_entropy
+from .symmetry import SymmetryWarning, charged_moment_from_grams, symmetry_resolved
 
 __all__ = [
+    "EntanglementLevels",
     "EntanglementProfile",
     "EntanglementResult",
     "Estimate",
@@ -53,6 +60,7 @@ __all__ = [
     "cut",
     "dense",
     "entanglement",
+    "entanglement_levels",
     "entanglement_many",
     "entanglement_profile",
     "entropies_from_spectrum",
@@ -65,5 +73,9 @@ __all__ = [
     "register_method",
     "renyi_entropy",
     "spectrum_from_grams",
+    "SymmetryResult",
+    "SymmetryWarning",
+    "charged_moment_from_grams",
+    "symmetry_resolved",
     "tripartite_information",
 ]

@@ -26,15 +26,21 @@ local tensors every exact form is built from). A new network type subclasses
 from __future__ import annotations
 
 from .base import HIDDEN_CONVENTIONS, VISIBLE_VALUES, BoltzmannNetwork, Unit, log_sum_hidden
+from .charges import SYMMETRIES, Charge, as_charge
 from .configurations import all_configurations, check_configurations
 from .dbm import DBM
 from .geometry import Geometry, as_geometry
 from .local import TermBuilder, chain_positions, physical_inds, unit_index
+from .projected import ProjectedRBM
 from .rbm import RBM
 
 __all__ = [
     "BoltzmannNetwork",
+    "Charge",
+    "ProjectedRBM",
     "RBM",
+    "SYMMETRIES",
+    "as_charge",
     "DBM",
     "Geometry",
     "HIDDEN_CONVENTIONS",

@@ -12,11 +12,15 @@ from ._bulk import cut_scaling, draw_bulk
 from ._curves import energy_history, entropy_curve, profile, spectrum
 from ._figure import save_figure
 from ._layout import layout
+from ._levels import entanglement_levels_plot
+from ._surfaces import cut_transition
 
 __all__: list[str] = [
     "cut_scaling",
+    "cut_transition",
     "draw_bulk",
     "energy_history",
+    "entanglement_levels_plot",
     "entropy_curve",
     "layout",
     "profile",
