@@ -11,6 +11,9 @@
 * :mod:`~tnrbm.rg.decimation`: exact 1D Ising decimation as RBM steps, stacked; the flow with field.
 * :mod:`~tnrbm.rg.sampling`: vectorized Swendsen-Wang cluster sampling.
 * :mod:`~tnrbm.rg.training`: RBM training (exact likelihood or PCD) and greedy stacking.
+* :mod:`~tnrbm.rg.blocking`: coarse-graining rules on blocks (decimation, majority, RBM filters, tables).
+* :mod:`~tnrbm.rg.rsmi`: real-space mutual information ``I(H : E)`` with exact conditionals, its
+  gradient and RSMI training.
 
 The hierarchical RG/AdS networks and the mass-to-depth rule live in :mod:`tnrbm.models.hierarchy`;
 their old names here (``tnrbm.rg.hierarchical``, ``tnrbm.rg.correlation_length``, ...) still work and
@@ -23,7 +26,8 @@ import warnings
 from typing import Any
 
 from ..models import hierarchy as _hierarchy
-from . import coarse, decimation, energy, hamiltonian, sampling, training, transfer
+from . import blocking, coarse, decimation, energy, hamiltonian, rsmi, sampling, training, transfer
+from .blocking import BlockRule, coarse_grain, decimation_rule, majority_rule, rbm_rule, table_rule
 from .coarse import (
     coarse_coupling,
     coarse_couplings,
@@ -55,6 +59,14 @@ from .energy import (
     log_partition,
 )
 from .hamiltonian import SpinHamiltonian, bond_weight, ising_chain, ising_torus, random_hamiltonian
+from .rsmi import (
+    RSMIResult,
+    chain_decimation_information,
+    rsmi_estimate,
+    rsmi_exact,
+    rsmi_gradient,
+    train_rsmi,
+)
 from .sampling import CRITICAL_COUPLING, SampleResult, block_estimate, swendsen_wang
 from .training import TrainResult, greedy_stack, train_rbm
 from .transfer import ising_torus_log_partition, seam_orbits
@@ -103,6 +115,20 @@ __all__: list[str] = [
     "train_rbm",
     "TrainResult",
     "greedy_stack",
+    "blocking",
+    "rsmi",
+    "BlockRule",
+    "coarse_grain",
+    "decimation_rule",
+    "majority_rule",
+    "rbm_rule",
+    "table_rule",
+    "RSMIResult",
+    "rsmi_estimate",
+    "rsmi_exact",
+    "rsmi_gradient",
+    "train_rsmi",
+    "chain_decimation_information",
 ]
 
 _MOVED = ("correlation_length", "hierarchical", "hierarchical_layer_sizes", "ir_depth")
