@@ -14,6 +14,8 @@
 * :mod:`~tnrbm.rg.blocking`: coarse-graining rules on blocks (decimation, majority, RBM filters, tables).
 * :mod:`~tnrbm.rg.rsmi`: real-space mutual information ``I(H : E)`` with exact conditionals, its
   gradient and RSMI training.
+* :mod:`~tnrbm.rg.mcrg`: Swendsen's Monte Carlo RG: ``y_t``, ``y_h`` of a coarse-graining rule.
+* :mod:`~tnrbm.rg.clusters`: streaming Swendsen-Wang (long runs) and its straightforward numpy reference.
 
 The hierarchical RG/AdS networks and the mass-to-depth rule live in :mod:`tnrbm.models.hierarchy`;
 their old names here (``tnrbm.rg.hierarchical``, ``tnrbm.rg.correlation_length``, ...) still work and
@@ -26,8 +28,9 @@ import warnings
 from typing import Any
 
 from ..models import hierarchy as _hierarchy
-from . import blocking, coarse, decimation, energy, hamiltonian, rsmi, sampling, training, transfer
+from . import blocking, clusters, coarse, decimation, energy, hamiltonian, mcrg, rsmi, sampling, training, transfer
 from .blocking import BlockRule, coarse_grain, decimation_rule, majority_rule, rbm_rule, table_rule
+from .clusters import swendsen_wang_reference, swendsen_wang_stream
 from .coarse import (
     coarse_coupling,
     coarse_couplings,
@@ -59,6 +62,8 @@ from .energy import (
     log_partition,
 )
 from .hamiltonian import SpinHamiltonian, bond_weight, ising_chain, ising_torus, random_hamiltonian
+from .mcrg import MCRGResult, even_operators, linearized_map, mcrg_exponents, odd_operators
+from .mcrg import mcrg as monte_carlo_rg
 from .rsmi import (
     RSMIResult,
     chain_decimation_information,
@@ -129,6 +134,16 @@ __all__: list[str] = [
     "rsmi_gradient",
     "train_rsmi",
     "chain_decimation_information",
+    "clusters",
+    "mcrg",
+    "swendsen_wang_stream",
+    "swendsen_wang_reference",
+    "MCRGResult",
+    "monte_carlo_rg",
+    "even_operators",
+    "odd_operators",
+    "linearized_map",
+    "mcrg_exponents",
 ]
 
 _MOVED = ("correlation_length", "hierarchical", "hierarchical_layer_sizes", "ir_depth")
