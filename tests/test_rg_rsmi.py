@@ -211,3 +211,18 @@ def test_block_index_inverts_configurations():
 def test_blocking_refuses_bad_input(call, word):
     with pytest.raises(InvalidParameterError, match=word):
         call()
+
+
+def test_symmetric_training_keeps_zero_bias_and_free_training_breaks_ties():
+    """Exactly on 5x5: the symmetric optimum keeps c = 0; the free one beats majority (coin-flip ties)."""
+    geo = rsmi.rsmi_geometry((5, 5), CRITICAL_COUPLING, 2, 1)
+    e, p = rsmi.exact_environment(geo)
+    pv, _ = rsmi.block_conditional(geo, e)
+    sym = rsmi.train_rsmi(pv, 2, steps=400, learning_rate=0.1, seed=1, env_weights=p, symmetric=True)
+    free = rsmi.train_rsmi(pv, 2, steps=400, learning_rate=0.1, seed=1, env_weights=p)
+    assert sym.rule.bias == 0.0
+    majority = rsmi.rsmi_exact((5, 5), CRITICAL_COUPLING, blocking.majority_rule(2), 1).mutual_information
+    assert free.mutual_information[-1] > majority
+    assert rsmi.rsmi_exact((5, 5), CRITICAL_COUPLING, free.rule, 1).mutual_information == pytest.approx(
+        free.mutual_information[-1], abs=1e-12
+    )

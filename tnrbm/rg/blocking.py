@@ -32,6 +32,7 @@ import numpy as np
 
 from ..errors import InvalidParameterError
 from ..validation import check_int, rng_from_seed
+from .training import train_rbm
 
 __all__ = [
     "BlockRule",
@@ -43,6 +44,8 @@ __all__ = [
     "block_index",
     "coarse_grain",
     "make_rule",
+    "likelihood_rule",
+    "canonical_sign",
     "RULES",
 ]
 
@@ -267,3 +270,66 @@ def coarse_grain(samples: Any, rule: BlockRule, seed: Any = None) -> np.ndarray:
         return np.where(p > 0.5, 1, -1).astype(np.int8)
     rng = rng_from_seed(seed)
     return np.where(rng.random(p.shape) < p, 1, -1).astype(np.int8)
+
+
+def canonical_sign(rule: BlockRule) -> BlockRule:
+    """The same filter with ``h`` flipped when that makes it agree with the block's sum on average.
+
+    A likelihood or an ``I(H : E)`` does not see the sign of ``h``; the odd operators of MCRG do. The
+    canonical sign has ``sum_v p_up(v) sum_i v_i >= 0`` (majority-like).
+
+    Examples
+    --------
+    >>> canonical_sign(rbm_rule([-1.0, -1.0, -1.0, -1.0])).weights.tolist()
+    [1.0, 1.0, 1.0, 1.0]
+    """
+    total = block_configurations(rule.n_block).sum(axis=1)
+    if float((2 * rule.p_up - 1) @ total) >= 0:
+        return rule
+    if rule.weights is not None:
+        return rbm_rule(-rule.weights, -float(rule.bias or 0.0), rule.block, rule.dim, name=rule.name)
+    return table_rule(1.0 - rule.p_up, rule.block, rule.dim, name=rule.name)
+
+
+def likelihood_rule(
+    samples: Any,
+    block: int = 2,
+    epochs: int = 30,
+    learning_rate: float = 0.05,
+    method: str = "contrastive",
+    seed: Any = None,
+    name: str = "likelihood",
+) -> BlockRule:
+    """The filter of an RBM trained by maximum likelihood (Mehta-Schwab) with one hidden unit per block.
+
+    Hidden unit ``j`` sees only block ``j`` of the ``(n, L, L)`` samples (a local receptive field), and
+    the weights are tied by the position in the block (translation invariance); CD-1 by default, as
+    Mehta and Schwab. The filter is the hidden unit's conditional ``p(h | v)`` with the mean hidden
+    bias, in the canonical sign (:func:`canonical_sign`).
+
+    Examples
+    --------
+    >>> s = np.where(np.random.default_rng(0).random((200, 4, 4)) < 0.5, 1, -1)
+    >>> likelihood_rule(s, 2, epochs=2, seed=0).n_block
+    4
+    """
+    s = np.asarray(samples)
+    b = check_int(block, "block", minimum=1)
+    if s.ndim != 3 or s.shape[1] % b or s.shape[2] % b:
+        raise InvalidParameterError(f"samples must be (n, L, L) with L a multiple of block {b}; got {s.shape}")
+    lx, ly = s.shape[1] // b, s.shape[2] // b
+    n_v = s.shape[1] * s.shape[2]
+    idx = np.arange(n_v).reshape(s.shape[1], s.shape[2])
+    mask = np.zeros((n_v, lx * ly))
+    tie = -np.ones((n_v, lx * ly), dtype=int)
+    for j in range(lx * ly):
+        sites = idx[(j // ly) * b : (j // ly + 1) * b, (j % ly) * b : (j % ly + 1) * b].ravel()
+        mask[sites, j] = 1
+        tie[sites, j] = np.arange(b * b)
+    res = train_rbm(
+        s.reshape(s.shape[0], -1), mask=mask, tie=tie, method=method, epochs=epochs,
+        learning_rate=learning_rate, seed=seed,
+    )  # fmt: skip
+    w = res.rbm.W.toarray().real
+    weights = np.array([w[idx[k // b, k % b], 0] for k in range(b * b)])
+    return canonical_sign(rbm_rule(weights, float(res.rbm.hidden_bias.real.mean()), b, 2, name=name))

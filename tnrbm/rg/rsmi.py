@@ -44,7 +44,7 @@ import numpy as np
 
 from ..errors import InvalidParameterError
 from ..validation import check_int, check_memory, check_nonnegative, check_positive, rng_from_seed
-from .blocking import BlockRule, block_configurations, rbm_rule
+from .blocking import BlockRule, block_configurations, canonical_sign, rbm_rule
 from .sampling import lattice_bonds, swendsen_wang
 
 __all__ = [
@@ -57,6 +57,8 @@ __all__ = [
     "rsmi_from_conditionals",
     "rsmi_gradient",
     "train_rsmi",
+    "rsmi_trained_rule",
+    "environment_conditionals",
     "RSMITrainResult",
     "exact_environment",
     "chain_decimation_information",
@@ -327,6 +329,42 @@ def _environment_samples(geometry: RSMIGeometry, samples: np.ndarray, positions:
     return out
 
 
+def environment_conditionals(
+    shape: Any,
+    coupling: float,
+    block: int,
+    buffer: int = 1,
+    n_samples: int = 1000,
+    positions: int = 4,
+    thin: int = 2,
+    seed: Any = None,
+    samples: Any = None,
+    max_memory: Any = None,
+) -> np.ndarray:
+    """``p(v | e)`` of the block, ``(n_samples, positions, 2**|V|)``, for Swendsen-Wang environments.
+
+    The filter-independent part of :func:`rsmi_estimate`: compute it once, then evaluate or train any
+    number of filters on it (``q = p_v @ rule.p_up``).
+
+    Examples
+    --------
+    >>> environment_conditionals((8,), 0.5, 2, 1, n_samples=10, positions=2, seed=0).shape
+    (10, 2, 4)
+    """
+    geo = rsmi_geometry(shape, coupling, block, buffer)
+    pos = check_int(positions, "positions", minimum=1)
+    if samples is None:
+        n_s = check_int(n_samples, "n_samples", minimum=2)
+        res = swendsen_wang(geo.shape, geo.coupling, n_sweeps=n_s * thin, thin=thin, keep_samples=True, seed=seed)
+        samples = res.samples[0]
+    s = np.asarray(samples)
+    if s.ndim != 2 or s.shape[1] != math.prod(geo.shape):
+        raise InvalidParameterError(f"samples must be (n, {math.prod(geo.shape)}); got shape {s.shape}")
+    env = _environment_samples(geo, s, pos)
+    p_v, _ = block_conditional(geo, env.reshape(-1, env.shape[2]), max_memory)
+    return p_v.reshape(env.shape[0], env.shape[1], -1)
+
+
 def _check_rule(rule: BlockRule, geometry: RSMIGeometry) -> None:
     if not isinstance(rule, BlockRule) or rule.block != geometry.block or rule.dim != len(geometry.shape):
         raise InvalidParameterError(
@@ -378,21 +416,12 @@ def rsmi_estimate(
     t0 = time.perf_counter()
     geo = rsmi_geometry(shape, coupling, rule.block, buffer)
     _check_rule(rule, geo)
-    pos = check_int(positions, "positions", minimum=1)
-    if samples is None:
-        n_s = check_int(n_samples, "n_samples", minimum=2)
-        res = swendsen_wang(geo.shape, geo.coupling, n_sweeps=n_s * thin, thin=thin, keep_samples=True, seed=seed)
-        samples = res.samples[0]
-    s = np.asarray(samples)
-    if s.ndim != 2 or s.shape[1] != math.prod(geo.shape):
-        raise InvalidParameterError(f"samples must be (n, {math.prod(geo.shape)}); got shape {s.shape}")
-    env = _environment_samples(geo, s, pos)
-    p_v, _ = block_conditional(geo, env.reshape(-1, env.shape[2]), max_memory)
-    q = (p_v @ rule.p_up).reshape(env.shape[0], env.shape[1])
+    p_v = environment_conditionals(shape, coupling, rule.block, buffer, n_samples, positions, thin, seed, samples, max_memory)
+    q = p_v @ rule.p_up
     i, err, jk, hh, hc = rsmi_from_conditionals(q, n_bins=n_bins)
     return RSMIResult(
         rule.name, geo.coupling, geo.shape, geo.block, geo.buffer, i, err, jk, hh, hc,
-        env.shape[0], env.shape[1], "sampled", seed if isinstance(seed, (int, np.integer)) else None,
+        q.shape[0], q.shape[1], "sampled", seed if isinstance(seed, (int, np.integer)) else None,
         time.perf_counter() - t0,
     )  # fmt: skip
 
@@ -528,6 +557,7 @@ def train_rsmi(
     seed: Any = None,
     progress: Any = None,
     env_weights: Any = None,
+    symmetric: bool = False,
 ) -> RSMITrainResult:
     """Maximize ``I(H : E)`` over an RBM filter ``(w, c)`` by Adam on the exact gradient (:func:`rsmi_gradient`).
 
@@ -545,6 +575,10 @@ def train_rsmi(
         Optional callback ``progress(step, I)``.
     env_weights
         Exact probabilities of the rows of ``p_v`` (enumerated environments); None for samples.
+    symmetric
+        Keep ``c = 0``: the filter commutes with the spin flip, ``p(h | -v) = p(-h | v)``. Without it the
+        optimum at zero field can break the symmetry (measured: on 2x2 blocks at ``K_c`` ties sent to
+        ``h = -1`` carry more ``I(H : E)`` than ties broken by a coin).
 
     Examples
     --------
@@ -567,7 +601,7 @@ def train_rsmi(
     history = []
     for t in range(1, n_steps + 1):
         info, gw, gc = rsmi_gradient(pv, params[:-1], params[-1], env_weights)
-        g = np.concatenate([gw, [gc]])
+        g = np.concatenate([gw, [0.0 if symmetric else gc]])
         m1 = 0.9 * m1 + 0.1 * g
         m2 = 0.999 * m2 + 0.001 * g**2
         params += learning_rate * (m1 / (1 - 0.9**t)) / (np.sqrt(m2 / (1 - 0.999**t)) + 1e-12)
@@ -577,3 +611,36 @@ def train_rsmi(
     history.append(rsmi_gradient(pv, params[:-1], params[-1], env_weights)[0])
     rule = rbm_rule(params[:-1], params[-1], block=block, dim=dim, name="rsmi")
     return RSMITrainResult(rule, history, seed if isinstance(seed, (int, np.integer)) else None)
+
+
+def rsmi_trained_rule(
+    shape: Any,
+    coupling: float,
+    block: int = 2,
+    buffer: int = 1,
+    n_samples: int = 500,
+    positions: int = 16,
+    steps: int = 300,
+    learning_rate: float = 0.05,
+    seed: Any = None,
+    progress: Any = None,
+    symmetric: bool = True,
+) -> BlockRule:
+    """The RSMI-optimal RBM filter on ``b x b`` blocks: :func:`train_rsmi` on Swendsen-Wang environments.
+
+    Returned in the canonical sign (:func:`~tnrbm.rg.blocking.canonical_sign`), named ``"rsmi"``
+    (``symmetric``: ``c = 0``, the default, as MCRG needs) or ``"rsmi-free"``.
+
+    Examples
+    --------
+    >>> r = rsmi_trained_rule((12, 12), 0.44, 2, 1, n_samples=20, positions=2, steps=20, seed=0)
+    >>> r.name, r.n_block
+    ('rsmi', 4)
+    """
+    rng = rng_from_seed(seed)
+    p_v = environment_conditionals(shape, coupling, block, buffer, n_samples, positions, seed=rng)
+    res = train_rsmi(
+        p_v.reshape(-1, p_v.shape[2]), block, 2, steps, learning_rate, seed=rng, progress=progress, symmetric=symmetric
+    )
+    rule = canonical_sign(res.rule)
+    return rbm_rule(rule.weights, rule.bias or 0.0, rule.block, 2, name="rsmi" if symmetric else "rsmi-free")
