@@ -12,7 +12,7 @@ import scipy.sparse as sp
 from scipy.sparse.csgraph import connected_components
 
 from tnrbm.errors import InvalidParameterError
-from tnrbm.rg import blocking, clusters, mcrg
+from tnrbm.rg import blocking, clusters, flow, mcrg
 from tnrbm.rg.decimation import decimation_step
 from tnrbm.rg.sampling import CRITICAL_COUPLING
 from tnrbm.rg.transfer import ising_torus_log_partition
@@ -144,3 +144,32 @@ def test_samplers_reproduce_exact_energy(sampler):
 def test_mcrg_refuses_bad_input(call, word):
     with pytest.raises(InvalidParameterError, match=word):
         call()
+
+
+# ------------------------------------------------------------------------------- the fitted coupling flow
+def test_pseudo_likelihood_recovers_exact_chain_samples():
+    """Exact ring samples (an open Markov chain, the closing bond by rejection): pseudo-likelihood K -> K."""
+    rng = np.random.default_rng(0)
+    k, n, length = 0.7, 4000, 40
+    t = math.tanh(k)
+    s = np.empty((n, length))
+    s[:, 0] = np.where(rng.random(n) < 0.5, 1, -1)
+    for i in range(1, length):
+        s[:, i] = s[:, i - 1] * np.where(rng.random(n) < (1 + t) / 2, 1, -1)
+    keep = rng.random(n) < np.exp(k * s[:, -1] * s[:, 0]) / math.exp(k)
+    got = flow.pseudo_likelihood_coupling(s[keep])
+    assert got == pytest.approx(k, abs=4 * 0.8 / math.sqrt(keep.sum() * length) + 0.005)
+
+
+def test_chain_decimation_flow_and_its_fixed_point_slope():
+    ks = np.array([0.4, 0.6, 0.8])
+    res = flow.coupling_flow((64,), ks, blocking.decimation_rule(2, dim=1), n_samples=400, thin=4, seed=1)
+    exact = np.arctanh(np.tanh(ks) ** 2)
+    assert np.all(np.abs(res.coarse - exact) < 4 * res.error + 1e-3)
+    assert math.isnan(res.fixed_point)  # the chain's flow K' < K never crosses the diagonal at K > 0
+
+
+def test_fixed_point_of_a_linear_map():
+    ks = np.linspace(0.3, 0.6, 7)
+    k_star, slope = flow._fixed_point(ks, 0.45 + 2.1 * (ks - 0.45))
+    assert k_star == pytest.approx(0.45, abs=1e-12) and slope == pytest.approx(2.1, abs=1e-12)

@@ -15,6 +15,8 @@
 * :mod:`~tnrbm.rg.rsmi`: real-space mutual information ``I(H : E)`` with exact conditionals, its
   gradient and RSMI training.
 * :mod:`~tnrbm.rg.mcrg`: Swendsen's Monte Carlo RG: ``y_t``, ``y_h`` of a coarse-graining rule.
+* :mod:`~tnrbm.rg.flow`: the nearest-neighbour coupling flow ``K -> K~`` of a rule (pseudo-likelihood),
+  its fixed point and eigenvalue.
 * :mod:`~tnrbm.rg.clusters`: streaming Swendsen-Wang (long runs) and its straightforward numpy reference.
 
 The hierarchical RG/AdS networks and the mass-to-depth rule live in :mod:`tnrbm.models.hierarchy`;
@@ -28,7 +30,20 @@ import warnings
 from typing import Any
 
 from ..models import hierarchy as _hierarchy
-from . import blocking, clusters, coarse, decimation, energy, hamiltonian, mcrg, rsmi, sampling, training, transfer
+from . import (
+    blocking,
+    clusters,
+    coarse,
+    decimation,
+    energy,
+    flow,
+    hamiltonian,
+    mcrg,
+    rsmi,
+    sampling,
+    training,
+    transfer,
+)
 from .blocking import BlockRule, coarse_grain, decimation_rule, majority_rule, rbm_rule, table_rule
 from .clusters import swendsen_wang_reference, swendsen_wang_stream
 from .coarse import (
@@ -61,6 +76,7 @@ from .energy import (
     log_marginal_visible,
     log_partition,
 )
+from .flow import FlowResult, coupling_flow, pseudo_likelihood_coupling
 from .hamiltonian import SpinHamiltonian, bond_weight, ising_chain, ising_torus, random_hamiltonian
 from .mcrg import MCRGResult, even_operators, linearized_map, mcrg_exponents, odd_operators
 from .mcrg import mcrg as monte_carlo_rg
@@ -144,6 +160,10 @@ __all__: list[str] = [
     "odd_operators",
     "linearized_map",
     "mcrg_exponents",
+    "flow",
+    "FlowResult",
+    "coupling_flow",
+    "pseudo_likelihood_coupling",
 ]
 
 _MOVED = ("correlation_length", "hierarchical", "hierarchical_layer_sizes", "ir_depth")

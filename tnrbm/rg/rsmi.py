@@ -416,7 +416,9 @@ def rsmi_estimate(
     t0 = time.perf_counter()
     geo = rsmi_geometry(shape, coupling, rule.block, buffer)
     _check_rule(rule, geo)
-    p_v = environment_conditionals(shape, coupling, rule.block, buffer, n_samples, positions, thin, seed, samples, max_memory)
+    p_v = environment_conditionals(
+        shape, coupling, rule.block, buffer, n_samples, positions, thin, seed, samples, max_memory
+    )
     q = p_v @ rule.p_up
     i, err, jk, hh, hc = rsmi_from_conditionals(q, n_bins=n_bins)
     return RSMIResult(
