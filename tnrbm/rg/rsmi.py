@@ -209,7 +209,7 @@ def block_conditional(geometry: RSMIGeometry, env: Any, max_memory: Any = None) 
         raise InvalidParameterError(f"env must be (n, {geometry.environment.size}); got shape {e.shape}")
     n_conf = geometry.configs.shape[0]
     n_v = 2**geometry.visible.size
-    chunk = max(1, int(2**25 // n_conf))
+    chunk = max(1, int(2**22 // n_conf))  # about 32 MiB per temporary
     check_memory(
         8.0 * min(chunk, e.shape[0]) * n_conf * 3, "the block-buffer weights", max_memory, "use a thinner buffer"
     )
