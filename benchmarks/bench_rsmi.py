@@ -14,6 +14,7 @@ Run:
 
     python benchmarks/bench_rsmi.py --quick
     python benchmarks/bench_rsmi.py --json benchmarks/results/rsmi.json --out docs/assets
+    python benchmarks/bench_rsmi.py --replot benchmarks/results/rsmi.json --out docs/assets  # figure only
 """
 
 from __future__ import annotations
@@ -62,7 +63,7 @@ def plot(report: dict, path: str) -> None:
         w = np.array(f["weights"]).reshape(2, 2)
         ax.imshow(w, cmap="RdBu_r", vmin=-3, vmax=3)
         for (i, j), x in np.ndenumerate(w):
-            ax.text(j, i, f"{x:.2f}", ha="center", va="center", fontsize=8)
+            ax.text(j, i, f"{x:.2f}", ha="center", va="center", fontsize=9, color="w" if abs(x) > 1.5 else "k")
         ax.set_title(f"{f['name']}\nK={float(k):.3f}, c={f['bias']:.2f}", fontsize=8)
         ax.set_xticks([])
         ax.set_yticks([])
@@ -78,7 +79,12 @@ def main() -> None:
     ap.add_argument("--quick", action="store_true")
     ap.add_argument("--json", default=None)
     ap.add_argument("--out", default=None)
+    ap.add_argument("--replot", default=None, help="redraw the figure from a saved JSON (no computation)")
     args = ap.parse_args()
+    if args.replot:
+        with open(args.replot) as fh:
+            plot(json.load(fh), f"{args.out or '.'}/rsmi_filters.png")
+        return
     if args.quick:
         args.samples, args.positions = 200, 4
     report: dict = {"args": vars(args), "python": platform.python_version(), "couplings": {}}
