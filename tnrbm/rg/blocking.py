@@ -261,7 +261,7 @@ def coarse_grain(samples: Any, rule: BlockRule, seed: Any = None) -> np.ndarray:
         )
     n = s.shape[0]
     if d == 1:
-        blocks = s.reshape(n, -1, b)
+        blocks: np.ndarray = s.reshape(n, -1, b)
     else:
         lx, ly = s.shape[1] // b, s.shape[2] // b
         blocks = s.reshape(n, lx, b, ly, b).transpose(0, 1, 3, 2, 4).reshape(n, lx, ly, b * b)

@@ -151,7 +151,7 @@ def coupling_flow(
     kt, err = np.empty(ks.size), np.empty(ks.size)
     for i, k in enumerate(ks):
         res = swendsen_wang(dims, float(k), n_sweeps=n_s * thin, thin=thin, keep_samples=True, seed=rng)
-        h = coarse_grain(res.samples[0].reshape(-1, *dims), rule, seed=rng)
+        h = coarse_grain(np.asarray(res.samples)[0].reshape(-1, *dims), rule, seed=rng)
         kt[i] = pseudo_likelihood_coupling(h)
         parts = np.array(
             [pseudo_likelihood_coupling(np.delete(h, b, axis=0)) for b in np.array_split(np.arange(n_s), n_bins)]

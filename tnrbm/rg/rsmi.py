@@ -356,7 +356,7 @@ def environment_conditionals(
     if samples is None:
         n_s = check_int(n_samples, "n_samples", minimum=2)
         res = swendsen_wang(geo.shape, geo.coupling, n_sweeps=n_s * thin, thin=thin, keep_samples=True, seed=seed)
-        samples = res.samples[0]
+        samples = np.asarray(res.samples)[0]
     s = np.asarray(samples)
     if s.ndim != 2 or s.shape[1] != math.prod(geo.shape):
         raise InvalidParameterError(f"samples must be (n, {math.prod(geo.shape)}); got shape {s.shape}")

@@ -42,7 +42,9 @@ def _rules(names: tuple, block: int, coupling: float, seed: int, train: int = 50
             res = sampling.swendsen_wang(
                 (8 * block, 8 * block), coupling, 2 * train, thin=2, keep_samples=True, seed=seed
             )
-            out.append(blocking.likelihood_rule(res.samples[0].reshape(-1, 8 * block, 8 * block), block, seed=seed))
+            out.append(
+                blocking.likelihood_rule(np.asarray(res.samples)[0].reshape(-1, 8 * block, 8 * block), block, seed=seed)
+            )
         else:
             with progress_bar(300, f"training {name}", label="I") as advance:
                 out.append(
