@@ -226,3 +226,14 @@ def test_symmetric_training_keeps_zero_bias_and_free_training_breaks_ties():
     assert rsmi.rsmi_exact((5, 5), CRITICAL_COUPLING, free.rule, 1).mutual_information == pytest.approx(
         free.mutual_information[-1], abs=1e-12
     )
+
+
+def test_paired_difference_is_the_difference_with_a_smaller_error():
+    rng = np.random.default_rng(2)
+    base = rng.random((2000, 1))
+    qa = np.clip(base + 0.02 * rng.random((2000, 1)), 0, 1)
+    ia, ea, *_ = rsmi.rsmi_from_conditionals(qa)
+    ib, eb, *_ = rsmi.rsmi_from_conditionals(base)
+    d, err = rsmi.rsmi_difference(qa, base)
+    assert d == pytest.approx(ia - ib, abs=1e-14)
+    assert 0 < err < 0.2 * min(ea, eb)
