@@ -145,7 +145,7 @@ def test_jackknife_error_of_independent_draws():
     ("kwargs", "word"),
     [
         ({"shape": (4, 4), "block": 2, "buffer": 1}, "shape"),
-        ({"shape": (8, 8), "block": 3, "buffer": 1}, "buffer"),
+        ({"shape": (8, 8), "block": 3, "buffer": 2}, "buffer"),
         ({"shape": (8, 8, 8), "block": 2, "buffer": 0}, "shape"),
         ({"shape": (8, 8), "block": 0, "buffer": 0}, "block"),
     ],
@@ -237,3 +237,35 @@ def test_paired_difference_is_the_difference_with_a_smaller_error():
     d, err = rsmi.rsmi_difference(qa, base)
     assert d == pytest.approx(ia - ib, abs=1e-14)
     assert 0 < err < 0.2 * min(ea, eb)
+
+
+# ----------------------------------------------------------------------------- the ring-buffer transfer
+@pytest.mark.parametrize(("shape", "block"), [((5, 5), 2), ((6, 7), 2), ((4, 5), 1)])
+@pytest.mark.parametrize("coupling", [0.2, CRITICAL_COUPLING, 0.9])
+def test_ring_transfer_equals_enumeration(shape, block, coupling):
+    """The buffer summed as a cycle of 2x2 transfer matrices against all 2**(|V| + |B|) configurations."""
+    ring = rsmi.rsmi_geometry(shape, coupling, block, 1, method="ring")
+    full = rsmi.rsmi_geometry(shape, coupling, block, 1, method="enumerate")
+    assert ring.method == "ring" and full.method == "enumerate"
+    assert np.array_equal(ring.environment, full.environment)
+    e = np.where(np.random.default_rng(0).random((40, ring.environment.size)) < 0.5, 1, -1)
+    pv_r, lz_r = rsmi.block_conditional(ring, e)
+    pv_f, lz_f = rsmi.block_conditional(full, e)
+    assert np.allclose(pv_r, pv_f, atol=1e-13, rtol=0)
+    assert np.allclose(lz_r, lz_f, atol=1e-11, rtol=0)
+
+
+def test_ring_exact_information_matches_enumeration_on_5x5():
+    rule = blocking.rbm_rule([0.9, -0.3, 1.2, 0.4], 0.1)
+    a = rsmi.rsmi_exact((5, 5), CRITICAL_COUPLING, rule, 1, method="ring").mutual_information
+    b = rsmi.rsmi_exact((5, 5), CRITICAL_COUPLING, rule, 1, method="enumerate").mutual_information
+    assert a == pytest.approx(b, abs=1e-12)
+
+
+def test_three_by_three_block_with_buffer_uses_the_ring():
+    geo = rsmi.rsmi_geometry((7, 7), CRITICAL_COUPLING, 3, 1)
+    assert geo.method == "ring" and geo.buffer_sites.size == 16 and geo.configs.shape == (512, 9)
+    est = rsmi.rsmi_estimate((9, 9), CRITICAL_COUPLING, blocking.majority_rule(3), 1, n_samples=60, positions=1, seed=0)
+    assert 0 < est.mutual_information < math.log(2)
+    with pytest.raises(InvalidParameterError, match="ring"):
+        rsmi.rsmi_geometry((12, 12), 0.4, 2, 2, method="ring")

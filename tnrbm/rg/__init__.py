@@ -12,6 +12,8 @@
 * :mod:`~tnrbm.rg.sampling`: vectorized Swendsen-Wang cluster sampling.
 * :mod:`~tnrbm.rg.training`: RBM training (exact likelihood or PCD) and greedy stacking.
 * :mod:`~tnrbm.rg.blocking`: coarse-graining rules on blocks (decimation, majority, RBM filters, tables).
+* :mod:`~tnrbm.rg.conditional`: the exact ``p(v | e)`` of a block and its buffer (enumeration, or the
+  buffer as a ring of transfer matrices for ``3 x 3`` blocks).
 * :mod:`~tnrbm.rg.rsmi`: real-space mutual information ``I(H : E)`` with exact conditionals, its
   gradient and RSMI training.
 * :mod:`~tnrbm.rg.mcrg`: Swendsen's Monte Carlo RG: ``y_t``, ``y_h`` of a coarse-graining rule.
@@ -34,6 +36,7 @@ from . import (
     blocking,
     clusters,
     coarse,
+    conditional,
     decimation,
     energy,
     flow,
@@ -137,6 +140,7 @@ __all__: list[str] = [
     "TrainResult",
     "greedy_stack",
     "blocking",
+    "conditional",
     "rsmi",
     "BlockRule",
     "coarse_grain",

@@ -43,9 +43,17 @@ from typing import Any
 import numpy as np
 
 from ..errors import InvalidParameterError
-from ..validation import check_int, check_memory, check_nonnegative, check_positive, rng_from_seed
+from ..validation import check_int, check_nonnegative, check_positive, rng_from_seed
 from .blocking import BlockRule, block_configurations, canonical_sign, rbm_rule
-from .sampling import lattice_bonds, swendsen_wang
+from .conditional import (
+    MAX_BLOCK_BUFFER,
+    MAX_EXACT_ENVIRONMENT,
+    RSMIGeometry,
+    block_conditional,
+    exact_environment,
+    rsmi_geometry,
+)
+from .sampling import swendsen_wang
 
 __all__ = [
     "RSMIGeometry",
@@ -68,11 +76,6 @@ __all__ = [
     "MAX_EXACT_ENVIRONMENT",
 ]
 
-#: most spins in block + buffer whose configurations are summed
-MAX_BLOCK_BUFFER = 20
-#: most environment spins that :func:`rsmi_exact` enumerates
-MAX_EXACT_ENVIRONMENT = 20
-
 
 def binary_entropy(q: Any) -> np.ndarray:
     """``h2(q) = -q ln q - (1 - q) ln(1 - q)`` in nats (0 at q = 0, 1).
@@ -86,146 +89,6 @@ def binary_entropy(q: Any) -> np.ndarray:
     with np.errstate(divide="ignore", invalid="ignore"):
         out = -np.where(q > 0, q * np.log(q), 0.0) - np.where(q < 1, (1 - q) * np.log1p(-q), 0.0)
     return out
-
-
-@dataclass(frozen=True)
-class RSMIGeometry:
-    """Block, buffer and environment of a periodic lattice, with the couplings needed for ``p(v, b | e)``.
-
-    Attributes
-    ----------
-    shape : tuple of int
-    coupling : float
-    block, buffer : int
-    visible, buffer_sites, environment : numpy.ndarray
-        Site indices (row-major) of ``V`` (block order), ``B`` and ``E``.
-    configs : numpy.ndarray
-        ``(2**m, m)`` configurations of ``V u B`` (V first, kron order), ``m = |V| + |B|``.
-    internal : numpy.ndarray
-        ``K sum_<ij in V u B> s_i s_j`` per configuration.
-    field_matrix : numpy.ndarray
-        ``(m, |E|)``: ``K`` times the number of bonds between a ``V u B`` site and an ``E`` site.
-    """
-
-    shape: tuple
-    coupling: float
-    block: int
-    buffer: int
-    visible: np.ndarray
-    buffer_sites: np.ndarray
-    environment: np.ndarray
-    configs: np.ndarray
-    internal: np.ndarray
-    field_matrix: np.ndarray
-
-
-def _region_sites(shape: tuple, block: int, buffer: int) -> tuple[np.ndarray, np.ndarray]:
-    side = block + 2 * buffer
-    idx = np.arange(math.prod(shape)).reshape(shape)
-    inner = tuple(slice(buffer, buffer + block) for _ in shape)
-    outer = tuple(slice(0, side) for _ in shape)
-    v = idx[inner].ravel()
-    vb = idx[outer].ravel()
-    return v, vb[~np.isin(vb, v)]
-
-
-def rsmi_geometry(shape: Any, coupling: float, block: int, buffer: int = 1) -> RSMIGeometry:
-    """The block ``V`` at ``[w, w + b)`` (per axis), the buffer ``[0, b + 2w)`` minus ``V``, the rest ``E``.
-
-    Parameters
-    ----------
-    shape
-        ``(L,)`` or ``(Lx, Ly)``, each side at least ``b + 2w + 1`` (a nonempty environment).
-    coupling
-        ``K >= 0``.
-    block, buffer
-        ``b`` and ``w``; ``|V| + |B| <= MAX_BLOCK_BUFFER``.
-
-    Examples
-    --------
-    >>> g = rsmi_geometry((5, 5), 0.44, 2, 1)
-    >>> len(g.visible), len(g.buffer_sites), len(g.environment)
-    (4, 12, 9)
-    """
-    dims = (shape,) if isinstance(shape, (int, np.integer)) else tuple(shape)
-    b = check_int(block, "block", minimum=1)
-    w = check_int(buffer, "buffer", minimum=0)
-    k = check_nonnegative(coupling, "coupling")
-    if len(dims) not in (1, 2) or any(check_int(d, "shape", minimum=3) < b + 2 * w + 1 for d in dims):
-        raise InvalidParameterError(
-            f"shape must be (L,) or (Lx, Ly) with every side >= block + 2 * buffer + 1 = {b + 2 * w + 1}; got {shape!r}"
-        )
-    dims = tuple(int(d) for d in dims)
-    v, bb = _region_sites(dims, b, w)
-    m = v.size + bb.size
-    if m > MAX_BLOCK_BUFFER:
-        raise InvalidParameterError(
-            f"block {b} with buffer {w} has {m} spins in V u B; at most {MAX_BLOCK_BUFFER} are summed (use a thinner buffer)"
-        )
-    vb = np.concatenate([v, bb])
-    n = math.prod(dims)
-    where = -np.ones(n, dtype=np.int64)
-    where[vb] = np.arange(m)
-    env = np.flatnonzero(where < 0)
-    where_e = -np.ones(n, dtype=np.int64)
-    where_e[env] = np.arange(env.size)
-    bonds = lattice_bonds(dims)
-    configs = block_configurations(m)
-    internal = np.zeros(configs.shape[0])
-    fields = np.zeros((m, env.size))
-    for i, j in bonds:
-        if where[i] >= 0 and where[j] >= 0:
-            internal += k * configs[:, where[i]] * configs[:, where[j]]
-        elif where[i] >= 0 or where[j] >= 0:
-            a, e = (where[i], where_e[j]) if where[i] >= 0 else (where[j], where_e[i])
-            fields[a, e] += k
-    return RSMIGeometry(dims, k, b, w, v, bb, env, configs, internal, fields)
-
-
-def block_conditional(geometry: RSMIGeometry, env: Any, max_memory: Any = None) -> tuple[np.ndarray, np.ndarray]:
-    """``p(v | e)`` of the block for each environment, and ``log Z_{V u B}(e)``.
-
-    Parameters
-    ----------
-    geometry
-        From :func:`rsmi_geometry`.
-    env
-        ``(n, |E|)`` environment spins (in ``geometry.environment`` order).
-
-    Returns
-    -------
-    p_v : numpy.ndarray
-        ``(n, 2**|V|)``, rows summing to 1.
-    log_z : numpy.ndarray
-        ``(n,)`` ``log sum_{v, b} exp(K E_int + fields . (v, b))``.
-
-    Examples
-    --------
-    >>> g = rsmi_geometry((4,), 0.0, 1, 0)
-    >>> block_conditional(g, np.ones((1, 3)))[0].tolist()  # K = 0: a fair spin
-    [[0.5, 0.5]]
-    """
-    e = np.asarray(env, dtype=float)
-    if e.ndim != 2 or e.shape[1] != geometry.environment.size:
-        raise InvalidParameterError(f"env must be (n, {geometry.environment.size}); got shape {e.shape}")
-    n_conf = geometry.configs.shape[0]
-    n_v = 2**geometry.visible.size
-    chunk = max(1, int(2**22 // n_conf))  # about 32 MiB per temporary
-    check_memory(
-        8.0 * min(chunk, e.shape[0]) * n_conf * 3, "the block-buffer weights", max_memory, "use a thinner buffer"
-    )
-    configs = geometry.configs.astype(float)
-    p_v = np.empty((e.shape[0], n_v))
-    log_z = np.empty(e.shape[0])
-    for start in range(0, e.shape[0], chunk):
-        f = e[start : start + chunk] @ geometry.field_matrix.T
-        logw = geometry.internal[None, :] + f @ configs.T
-        top = logw.max(axis=1, keepdims=True)
-        w = np.exp(logw - top)
-        tot = w.sum(axis=1)
-        log_z[start : start + chunk] = top[:, 0] + np.log(tot)
-        p_v[start : start + chunk] = w.reshape(w.shape[0], n_v, -1).sum(axis=2) / tot[:, None]
-    return p_v, log_z
 
 
 @dataclass(frozen=True)
@@ -461,35 +324,9 @@ def rsmi_estimate(
     )  # fmt: skip
 
 
-def exact_environment(geometry: RSMIGeometry, max_memory: Any = None) -> tuple[np.ndarray, np.ndarray]:
-    """Every environment configuration ``(2**|E|, |E|)`` and its exact probability ``p(e)``.
-
-    ``log p(e) = K sum_<ij in E> e_i e_j + log Z_{V u B}(e) - log Z``.
-
-    Examples
-    --------
-    >>> e, p = exact_environment(rsmi_geometry((4,), 0.3, 1, 0))
-    >>> e.shape, round(float(p.sum()), 12)
-    ((8, 3), 1.0)
-    """
-    n_e = geometry.environment.size
-    if n_e > MAX_EXACT_ENVIRONMENT:
-        raise InvalidParameterError(f"the environment has {n_e} spins; at most {MAX_EXACT_ENVIRONMENT} are enumerated")
-    check_memory(8.0 * 2**n_e * (n_e + 4), f"the 2**{n_e} environments", max_memory, "use rsmi_estimate")
-    e = block_configurations(n_e)
-    where = -np.ones(math.prod(geometry.shape), dtype=np.int64)
-    where[geometry.environment] = np.arange(n_e)
-    ee = np.zeros(e.shape[0])
-    for i, j in lattice_bonds(geometry.shape):
-        if where[i] >= 0 and where[j] >= 0:
-            ee += geometry.coupling * e[:, where[i]] * e[:, where[j]]
-    _, log_z = block_conditional(geometry, e, max_memory)
-    logp = ee + log_z
-    p = np.exp(logp - logp.max())
-    return e, p / p.sum()
-
-
-def rsmi_exact(shape: Any, coupling: float, rule: BlockRule, buffer: int = 1, max_memory: Any = None) -> RSMIResult:
+def rsmi_exact(
+    shape: Any, coupling: float, rule: BlockRule, buffer: int = 1, max_memory: Any = None, method: str = "auto"
+) -> RSMIResult:
     """``I(H : E)`` exactly: the estimator's sums with every environment weighted by its exact ``p(e)``.
 
     Examples
@@ -500,7 +337,7 @@ def rsmi_exact(shape: Any, coupling: float, rule: BlockRule, buffer: int = 1, ma
     True
     """
     t0 = time.perf_counter()
-    geo = rsmi_geometry(shape, coupling, rule.block, buffer)
+    geo = rsmi_geometry(shape, coupling, rule.block, buffer, method)
     _check_rule(rule, geo)
     e, p = exact_environment(geo, max_memory)
     p_v, _ = block_conditional(geo, e, max_memory)
