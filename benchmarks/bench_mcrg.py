@@ -51,16 +51,17 @@ def sweep_rates(size: int, sweeps: int, seed: int) -> dict:
     return out
 
 
-def learned_rules(seed: int, quick: bool) -> tuple[list, dict]:
+def learned_rules(seed: int, quick: bool, block: int = 2) -> tuple[list, dict]:
     t0 = time.perf_counter()
-    n = 500 if quick else 2000
-    res = sampling.swendsen_wang((16, 16), K_C, n_sweeps=2 * n, thin=2, keep_samples=True, seed=seed)
-    ml = blocking.likelihood_rule(res.samples[0].reshape(-1, 16, 16), 2, epochs=30, seed=seed)
+    n, side = (500 if quick else 2000), 8 * block
+    res = sampling.swendsen_wang((side, side), K_C, n_sweeps=2 * n, thin=2, keep_samples=True, seed=seed)
+    ml = blocking.likelihood_rule(res.samples[0].reshape(-1, side, side), block, epochs=30, seed=seed)
     t1 = time.perf_counter()
     with progress_bar(300, "RSMI training", label="I") as advance:
         rs = rsmi.rsmi_trained_rule(
-            (32, 32), K_C, 2, 1, n_samples=100 if quick else 500, positions=16, steps=300, seed=seed, progress=advance
-        )
+            (32, 32), K_C, block, 1, n_samples=100 if quick else 500, positions=16, steps=300, seed=seed,
+            progress=advance,
+        )  # fmt: skip
     times = {"likelihood_rule_s": t1 - t0, "rsmi_rule_s": time.perf_counter() - t1}
     return [ml, rs], times
 
@@ -92,7 +93,8 @@ def plot(results: list, path: str) -> None:
     axes[0].set_ylim(0.5, 1.3)
     axes[1].set_ylim(1.7, 2.05)
     axes[0].legend(fontsize=8)
-    fig.suptitle(f"MCRG at $K_c$, L = {results[0].shape[0]}, {results[0].n_samples} samples (2x2 blocks)")
+    b = results[0].block
+    fig.suptitle(f"MCRG at $K_c$, L = {results[0].shape[0]}, {results[0].n_samples} samples ({b}x{b} blocks)")
     fig.savefig(path, dpi=120)
 
 
@@ -101,8 +103,9 @@ def main() -> None:
     ap.add_argument("--size", type=int, default=64)
     ap.add_argument("--samples", type=int, default=2000)
     ap.add_argument("--levels", type=int, default=4)
+    ap.add_argument("--block", type=int, default=2, help="block side b (3: L = 81, 243)")
     ap.add_argument("--thin", type=int, default=2)
-    ap.add_argument("--rate-size", type=int, default=256)
+    ap.add_argument("--rate-size", type=int, default=256, help="0 skips the sampler comparison")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--quick", action="store_true")
     ap.add_argument("--json", default=None)
@@ -111,15 +114,16 @@ def main() -> None:
     if args.quick:
         args.size, args.samples, args.levels, args.rate_size = 32, 400, 3, 64
     report: dict = {"args": vars(args), "python": platform.python_version(), "machine": platform.machine()}
-    rates = sweep_rates(args.rate_size, 150, args.seed)
-    report["sweeps_per_second"] = {"size": args.rate_size, **rates}
-    print(f"sweeps/s at L = {args.rate_size}: " + ", ".join(f"{k}: {v:.1f}" for k, v in rates.items()), flush=True)
-    learned, times = learned_rules(args.seed, args.quick)
+    if args.rate_size > 0:
+        rates = sweep_rates(args.rate_size, 150, args.seed)
+        report["sweeps_per_second"] = {"size": args.rate_size, **rates}
+        print(f"sweeps/s at L = {args.rate_size}: " + ", ".join(f"{k}: {v:.1f}" for k, v in rates.items()), flush=True)
+    learned, times = learned_rules(args.seed, args.quick, args.block)
     report["timings"] = times
     report["filters"] = [r.to_dict() for r in learned]
     for r in learned:
         print(f"{r.name}: w = {np.round(r.weights, 3).tolist()}, c = {r.bias:.3g}", flush=True)
-    rules = [blocking.majority_rule(2), blocking.decimation_rule(2), *learned]
+    rules = [blocking.majority_rule(args.block), blocking.decimation_rule(args.block), *learned]
     t0 = time.perf_counter()
     with progress_bar(args.samples, f"MCRG L = {args.size}", label="s") as advance:
         results = mcrg.mcrg(
@@ -141,7 +145,7 @@ def main() -> None:
         with open(args.json, "w") as fh:
             json.dump(report, fh, indent=1, default=float)
     if args.out:
-        plot(results, f"{args.out}/mcrg_exponents.png")
+        plot(results, f"{args.out}/mcrg_exponents{'' if args.block == 2 else f'_b{args.block}'}.png")
 
 
 if __name__ == "__main__":

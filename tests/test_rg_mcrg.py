@@ -173,3 +173,12 @@ def test_fixed_point_of_a_linear_map():
     ks = np.linspace(0.3, 0.6, 7)
     k_star, slope = flow._fixed_point(ks, 0.45 + 2.1 * (ks - 0.45))
     assert k_star == pytest.approx(0.45, abs=1e-12) and slope == pytest.approx(2.1, abs=1e-12)
+
+
+def test_coinciding_operators_give_nan_not_an_error():
+    """On a 3x3 coarse lattice the distance-2 sum equals the nearest-neighbour one: C is singular there."""
+    [res] = mcrg.mcrg((9, 9), 0.4, blocking.majority_rule(3), levels=1, n_samples=200, seed=0)
+    s = np.where(np.random.default_rng(0).random((5, 3, 3)) < 0.5, 1, -1)
+    ops = mcrg.even_operators(s)
+    assert np.array_equal(ops[:, 3], ops[:, 0])  # the reason
+    assert np.isfinite(res.y_t[0, 0]) and np.isnan(res.y_t[0, 3])

@@ -151,9 +151,13 @@ def linearized_map(ops: Any, level: int, k: int, subtract: bool = True) -> np.nd
     return np.linalg.solve(c, a)
 
 
-def _leading(t: np.ndarray) -> float:
-    ev = np.linalg.eigvals(t)
-    return float(np.max(ev.real))
+def _leading(ops: np.ndarray, level: int, k: int, subtract: bool) -> float:
+    """Leading eigenvalue of ``T``; nan when ``C`` is singular (operators that coincide on a tiny lattice)."""
+    try:
+        t = linearized_map(ops, level, k, subtract)
+    except np.linalg.LinAlgError:
+        return math.nan
+    return float(np.max(np.linalg.eigvals(t).real))
 
 
 def mcrg_exponents(ops: Any, block: int, subtract: bool = True, n_bins: int = 20) -> dict:
@@ -180,11 +184,8 @@ def mcrg_exponents(ops: Any, block: int, subtract: bool = True, n_bins: int = 20
     err = np.empty((n_levels, n_ops))
     for lev in range(n_levels):
         for k in range(1, n_ops + 1):
-            lam[lev, k - 1] = _leading(linearized_map(o, lev, k, subtract))
-            loo = np.array([
-                math.log(max(_leading(linearized_map(np.delete(o, b, axis=0), lev, k, subtract)), 1e-300))
-                for b in bins
-            ])  # fmt: skip
+            lam[lev, k - 1] = _leading(o, lev, k, subtract)
+            loo = np.log(np.maximum([_leading(np.delete(o, b, axis=0), lev, k, subtract) for b in bins], 1e-300))
             err[lev, k - 1] = math.sqrt((nb - 1) / nb * float(np.sum((loo - loo.mean()) ** 2))) / math.log(block)
     with np.errstate(invalid="ignore", divide="ignore"):
         y = np.log(lam) / math.log(block)
