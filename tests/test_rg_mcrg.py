@@ -11,8 +11,10 @@ import pytest
 import scipy.sparse as sp
 from scipy.sparse.csgraph import connected_components
 
+import tnrbm
 from tnrbm.errors import InvalidParameterError
 from tnrbm.rg import blocking, clusters, flow, mcrg
+from tnrbm.rg.coarse import coarse_couplings
 from tnrbm.rg.decimation import decimation_step
 from tnrbm.rg.sampling import CRITICAL_COUPLING
 from tnrbm.rg.transfer import ising_torus_log_partition
@@ -182,3 +184,16 @@ def test_coinciding_operators_give_nan_not_an_error():
     ops = mcrg.even_operators(s)
     assert np.array_equal(ops[:, 3], ops[:, 0])  # the reason
     assert np.isfinite(res.y_t[0, 0]) and np.isnan(res.y_t[0, 3])
+
+
+def test_block_rbm_hamiltonian_has_no_couplings():
+    """H^RBM of an RBM on disjoint blocks (the filters' form) factorizes: every K~ of two or more units is 0."""
+    rng = np.random.default_rng(3)
+    idx = np.arange(16).reshape(4, 4)
+    w = np.zeros((16, 4))
+    for j in range(4):
+        w[idx[2 * (j // 2) : 2 * (j // 2) + 2, 2 * (j % 2) : 2 * (j % 2) + 2].ravel(), j] = rng.normal(size=4)
+    rbm = tnrbm.RBM(w, visible_bias=rng.normal(size=16) * 0.3, hidden_bias=rng.normal(size=4) * 0.3)
+    kt = coarse_couplings(rbm)
+    assert max(abs(v) for s, v in kt.items() if len(s) >= 2) < 1e-12
+    assert max(abs(v) for s, v in kt.items() if len(s) == 1) > 1e-3  # the fields survive
