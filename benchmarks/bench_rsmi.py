@@ -44,7 +44,7 @@ def filters(coupling: float, seed: int, quick: bool, block: int = 2) -> list:
     for symmetric in (True, False):
         with progress_bar(steps, f"RSMI K = {coupling:.4f}", label="I") as advance:
             tr = rsmi.train_rsmi(
-                p_v, 2, steps=steps, learning_rate=0.1, seed=seed, progress=advance, symmetric=symmetric
+                p_v, block, steps=steps, learning_rate=0.1, seed=seed, progress=advance, symmetric=symmetric
             )
         r = blocking.canonical_sign(tr.rule)
         out.append(blocking.rbm_rule(r.weights, r.bias or 0.0, block, 2, name="rsmi" if symmetric else "rsmi-free"))
