@@ -67,12 +67,13 @@ def learned_rules(seed: int, quick: bool, block: int = 2) -> tuple[list, dict]:
 
 
 def summary(y: np.ndarray, err: np.ndarray) -> dict:
-    """Estimate: the last two levels at the full truncation; spread: levels >= 1, truncations >= 2."""
-    last = y[-2:, -1] if y.shape[0] > 1 else y[-1:, -1]
+    """Estimate: the last two levels (the last one when there are two or fewer) at the full truncation;
+    spread: the range over levels >= 2 and truncations >= 2."""
+    last = slice(-2, None) if y.shape[0] > 2 else slice(-1, None)
     tail = y[1:, 1:] if y.shape[0] > 1 and y.shape[1] > 1 else y
     return {
-        "estimate": float(last.mean()),
-        "error": float(np.sqrt(np.mean(err[-2:, -1] ** 2))),
+        "estimate": float(np.mean(y[last, -1])),
+        "error": float(np.sqrt(np.mean(err[last, -1] ** 2))),
         "spread": float(np.nanmax(tail) - np.nanmin(tail)),
     }
 

@@ -9,8 +9,9 @@ Given ``e``, the block and buffer are a small Ising system with the couplings to
 
     p(v, b | e) ~ exp(K sum_{<ij> in V u B} s_i s_j + K sum_{i in V u B, j in E, <ij>} s_i e_j),
 
-so ``p(h | e) = sum_v p(h | v) p(v | e)`` is exact by summing the ``2**(|V| + |B|)`` configurations. The
-only Monte Carlo is over ``e`` (Swendsen-Wang samples):
+so ``p(h | e) = sum_v p(h | v) p(v | e)`` is exact by summing the ``2**(|V| + |B|)`` configurations, or
+the buffer as a ring of transfer matrices (:mod:`~tnrbm.rg.conditional`, whose names are re-exported
+here). The only Monte Carlo is over ``e`` (Swendsen-Wang samples):
 
     H(H | E) = E_e[ h2(q_e) ],   H(H) = h2(qbar),   qbar = E_e[q_e],   q_e = p(h = +1 | e),
 
@@ -21,7 +22,7 @@ is the closed form of decimation on a ring.
 
 For an RBM filter ``p_up(v) = (1 + tanh(c + w . v)) / 2`` the estimate's gradient is exact:
 
-    dI/dθ = E_e[ (h2'(qbar) - h2'(q_e)) dq_e/dθ ],  dq_e/dθ = sum_v p(v | e) (1 - tanh^2) / 2 * (v, 1),
+    dI/dp = E_e[ (h2'(qbar) - h2'(q_e)) dq_e/dp ],  dq_e/dp = sum_v p(v | e) (1 - tanh^2) / 2 * (v, 1),
 
 with ``h2'(q) = ln((1 - q) / q)``; :func:`train_rsmi` ascends it (Adam) with ``p(v | e)`` computed once.
 
