@@ -94,6 +94,7 @@ def tables() -> dict:
         ("RSMI_TABLE_B3", "rsmi_b3.json", rsmi_table),
         ("MCRG_TABLE", "mcrg_L128.json", mcrg_table),
         ("MCRG_TABLE_B3", "mcrg_L81_b3.json", mcrg_table),
+        ("MCRG_TABLE_256", "mcrg_L256.json", mcrg_table),
         ("SPEED_TABLE", "mcrg_L128.json", speed_table),
         ("FLOW_TABLE", "flow.json", flow_table),
     ):
