@@ -42,8 +42,10 @@ def spinner(text: str) -> Iterator[None]:
 
 
 @contextmanager
-def progress_bar(total: int, text: str) -> Iterator[Callable[[int, float], None]]:
-    """A progress bar of ``total`` steps; yields ``advance(step, energy)`` (a no-op off a terminal).
+def progress_bar(total: int, text: str, label: str = "E") -> Iterator[Callable[[int, float], None]]:
+    """A progress bar of ``total`` steps; yields ``advance(step, value)`` (a no-op off a terminal).
+
+    The bar shows ``label = value`` (the energy ``E`` by default; ``label=""`` shows nothing).
 
     Examples
     --------
@@ -57,7 +59,8 @@ def progress_bar(total: int, text: str) -> Iterator[Callable[[int, float], None]
     task = bar.add_task(text, total=total)
 
     def advance(step: int, energy: float) -> None:
-        bar.update(task, completed=step + 1, description=f"{text}  E = {energy:.8f}")
+        shown = f"{text}  {label} = {energy:.8f}" if label else text
+        bar.update(task, completed=step + 1, description=shown)
 
     with bar:
         yield advance

@@ -11,6 +11,15 @@
 * :mod:`~tnrbm.rg.decimation`: exact 1D Ising decimation as RBM steps, stacked; the flow with field.
 * :mod:`~tnrbm.rg.sampling`: vectorized Swendsen-Wang cluster sampling.
 * :mod:`~tnrbm.rg.training`: RBM training (exact likelihood or PCD) and greedy stacking.
+* :mod:`~tnrbm.rg.blocking`: coarse-graining rules on blocks (decimation, majority, RBM filters, tables).
+* :mod:`~tnrbm.rg.conditional`: the exact ``p(v | e)`` of a block and its buffer (enumeration, or the
+  buffer as a ring of transfer matrices for ``3 x 3`` blocks).
+* :mod:`~tnrbm.rg.rsmi`: real-space mutual information ``I(H : E)`` with exact conditionals, its
+  gradient and RSMI training.
+* :mod:`~tnrbm.rg.mcrg`: Swendsen's Monte Carlo RG: ``y_t``, ``y_h`` of a coarse-graining rule.
+* :mod:`~tnrbm.rg.flow`: the nearest-neighbour coupling flow ``K -> K~`` of a rule (pseudo-likelihood),
+  its fixed point and eigenvalue.
+* :mod:`~tnrbm.rg.clusters`: streaming Swendsen-Wang (long runs) and its straightforward numpy reference.
 
 The hierarchical RG/AdS networks and the mass-to-depth rule live in :mod:`tnrbm.models.hierarchy`;
 their old names here (``tnrbm.rg.hierarchical``, ``tnrbm.rg.correlation_length``, ...) still work and
@@ -23,7 +32,23 @@ import warnings
 from typing import Any
 
 from ..models import hierarchy as _hierarchy
-from . import coarse, decimation, energy, hamiltonian, sampling, training, transfer
+from . import (
+    blocking,
+    clusters,
+    coarse,
+    conditional,
+    decimation,
+    energy,
+    flow,
+    hamiltonian,
+    mcrg,
+    rsmi,
+    sampling,
+    training,
+    transfer,
+)
+from .blocking import BlockRule, coarse_grain, decimation_rule, majority_rule, rbm_rule, table_rule
+from .clusters import swendsen_wang_reference, swendsen_wang_stream
 from .coarse import (
     coarse_coupling,
     coarse_couplings,
@@ -54,7 +79,18 @@ from .energy import (
     log_marginal_visible,
     log_partition,
 )
+from .flow import FlowResult, coupling_flow, pseudo_likelihood_coupling
 from .hamiltonian import SpinHamiltonian, bond_weight, ising_chain, ising_torus, random_hamiltonian
+from .mcrg import MCRGResult, even_operators, linearized_map, mcrg_exponents, odd_operators
+from .mcrg import mcrg as monte_carlo_rg
+from .rsmi import (
+    RSMIResult,
+    chain_decimation_information,
+    rsmi_estimate,
+    rsmi_exact,
+    rsmi_gradient,
+    train_rsmi,
+)
 from .sampling import CRITICAL_COUPLING, SampleResult, block_estimate, swendsen_wang
 from .training import TrainResult, greedy_stack, train_rbm
 from .transfer import ising_torus_log_partition, seam_orbits
@@ -103,6 +139,35 @@ __all__: list[str] = [
     "train_rbm",
     "TrainResult",
     "greedy_stack",
+    "blocking",
+    "conditional",
+    "rsmi",
+    "BlockRule",
+    "coarse_grain",
+    "decimation_rule",
+    "majority_rule",
+    "rbm_rule",
+    "table_rule",
+    "RSMIResult",
+    "rsmi_estimate",
+    "rsmi_exact",
+    "rsmi_gradient",
+    "train_rsmi",
+    "chain_decimation_information",
+    "clusters",
+    "mcrg",
+    "swendsen_wang_stream",
+    "swendsen_wang_reference",
+    "MCRGResult",
+    "monte_carlo_rg",
+    "even_operators",
+    "odd_operators",
+    "linearized_map",
+    "mcrg_exponents",
+    "flow",
+    "FlowResult",
+    "coupling_flow",
+    "pseudo_likelihood_coupling",
 ]
 
 _MOVED = ("correlation_length", "hierarchical", "hierarchical_layer_sizes", "ir_depth")

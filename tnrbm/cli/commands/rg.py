@@ -13,44 +13,20 @@ Examples
 
 from __future__ import annotations
 
-import json
 import math
 import time
 from typing import Any
 
 import click
 import numpy as np
-from matplotlib.figure import Figure
 
-from ...plot import save_figure
 from ...rg import coarse, decimation, hamiltonian, sampling, training
 from ...rg.energy import log_partition
+from ._rg_tables import emit as _emit
+from ._rg_tables import save_plot as _save_plot
+from .rg_learned import mcrg, rsmi
 
 __all__ = ["rg"]
-
-
-def _emit(payload: dict, as_json: bool, title: str, columns: list[str], rows: list[list[Any]]) -> None:
-    if as_json:
-        click.echo(json.dumps(payload, indent=2, default=float))
-        return
-    click.echo(title)
-    widths = [max(len(c), *(len(_fmt(r[k])) for r in rows)) if rows else len(c) for k, c in enumerate(columns)]
-    click.echo("  ".join(c.rjust(w) for c, w in zip(columns, widths)))
-    for r in rows:
-        click.echo("  ".join(_fmt(x).rjust(w) for x, w in zip(r, widths)))
-
-
-def _fmt(x: Any) -> str:
-    return f"{x:.10g}" if isinstance(x, float) else str(x)
-
-
-def _save_plot(path: str | None, draw: Any) -> None:
-    if path is None:
-        return
-    fig = Figure(figsize=(5, 3.5), layout="constrained")  # no pyplot state: nothing to close
-    draw(fig.subplots())
-    save_figure(fig, path, dpi=120)
-    click.echo(f"wrote {path}", err=True)
 
 
 @click.group()
@@ -235,3 +211,7 @@ def learn(n_spins: int, steps: int, coupling: float, seed: int, as_json: bool, p
         ax.legend()
 
     _save_plot(plot_path, draw)
+
+
+rg.add_command(rsmi)
+rg.add_command(mcrg)
