@@ -486,3 +486,18 @@ def test_workers_option_runs_on_a_local_dask_cluster(capsys: pytest.CaptureFixtu
     assert abs(_entropy_json(capsys, "--workers", "1", "--slicing", "--max-memory", "64KiB")["entropy"] - ref) < 1e-10
     assert main(["entropy", "local-chain:n=8,seed=0", "0:4", "--workers", "1", "--scheduler", "tcp://127.0.0.1:1"]) == 1
     assert "not both" in capsys.readouterr().err
+
+
+def test_python_dash_m_tnrbm_runs_the_command():
+    """``python -m tnrbm`` is the ``tnrbm`` command: the same chain entropy as the dense SVD of its vector."""
+    out = subprocess.run(
+        [sys.executable, "-m", "tnrbm", "entropy", "local-chain:n=10,seed=3", "0:5", "--json"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    value = json.loads(out.stdout)
+    net = tnrbm.models.local_chain(10, seed=3)
+    s = np.linalg.svd(net.to_dense().reshape(32, 32), compute_uv=False) ** 2
+    s = s[s > 0] / s.sum()
+    assert value["entropy"] == pytest.approx(float(-np.sum(s * np.log(s))), abs=1e-10)
