@@ -55,7 +55,7 @@ def entanglement_many(
         ``"entanglement"`` (:func:`~tnrbm.entropy.entanglement`) or ``"purity"``
         (:func:`~tnrbm.entropy.purity`: ``Tr rho_A^2`` without the spectrum).
     **options
-        Passed to every call (``method``, ``renyi``, ``max_memory``, ``backend`` ...).
+        Passed to every call (``method``, ``renyi``, ``max_memory``, ``backend``, ``seed`` ...).
 
     Returns
     -------

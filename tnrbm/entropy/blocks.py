@@ -56,7 +56,9 @@ def _diagonal_network(inputs: list, output: tuple) -> tuple[list, tuple]:
 _CHUNK_ENTRIES = 2**20
 
 
-def _plan(inputs: list, output: tuple, itemsize: int, max_memory: float, what: str, assemble: bool) -> ContractionPlan:
+def _plan(
+    inputs: list, output: tuple, itemsize: int, max_memory: float, what: str, assemble: bool, seed: int = 0
+) -> ContractionPlan:
     return plan_contraction(
         inputs,
         output,
@@ -67,6 +69,7 @@ def _plan(inputs: list, output: tuple, itemsize: int, max_memory: float, what: s
         slicing="outer" if not assemble else False,
         itemsize=itemsize,
         assemble=assemble,
+        seed=seed,
     )
 
 
@@ -87,7 +90,9 @@ def _plan_blocks(inputs: list, output: tuple, problem: Problem) -> tuple[Contrac
     fixed, limit = 8.0 * 2**m, float(problem.max_memory)
     budget = (limit - fixed) / running
     for _ in range(12):  # shrink the blocks until the copies and temporaries fit too
-        plan = _plan(inputs, output, itemsize, budget, f"a block of the Gram matrix of m={m} units", False)
+        plan = _plan(
+            inputs, output, itemsize, budget, f"a block of the Gram matrix of m={m} units", False, problem.seed
+        )
         need = fixed + running * _block_memory(plan, m, itemsize)
         if need <= limit:
             return plan, need
@@ -142,7 +147,9 @@ def streamed_purity(problem: Problem) -> tuple[float, dict]:
     _, arrays_b, inputs_b, output_b = sides[1 - side][:4]
     diag_inputs, diag_output = _diagonal_network(inputs_d, output_d)
     what = f"the diagonal of a Gram matrix of m={m} units"
-    plan_d = _plan(diag_inputs, diag_output, gram_itemsize(problem.network), problem.max_memory, what, True)
+    plan_d = _plan(
+        diag_inputs, diag_output, gram_itemsize(problem.network), problem.max_memory, what, True, problem.seed
+    )
     plan_b, memory = _plan_blocks(inputs_b, output_b, problem)
     mantissa, _ = plan_d.contract(arrays_d, backend=problem.backend)
     diag = np.clip(np.asarray(mantissa).reshape(-1).real, 0.0, None)
@@ -158,4 +165,5 @@ def streamed_purity(problem: Problem) -> tuple[float, dict]:
     value = 10.0 ** (log_square - 2 * (math.log10(trace) + top))
     memory = max(memory, plan_d.peak_bytes + 8.0 * 2**m)
     extra = {"streamed": True, "n_blocks": plan_b.n_slices, "sliced_outputs": list(plan_b.outer), "memory": memory}
+    extra["flops"] = plan_d.flops + plan_b.flops
     return value, extra
