@@ -36,7 +36,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from threadpoolctl import threadpool_info
+from threadpoolctl import ThreadpoolController
 
 from ..validation import check_int
 from .grams import spectrum_from_grams
@@ -67,6 +67,9 @@ class Rates:
         Real multiply-adds per second of the Gram spectrum (``4/3 n**3`` at ``n = 1536``).
     spectrum_diagonal : float
         The same when one Gram is diagonal (``2/3 n**3``: the eigenvalues of a scaled Gram only).
+    complex_spectrum : float
+        How many times longer the spectrum of complex Grams takes than that of real ones of the same order
+        (measured at the smallest calibration size; 4 real multiply-adds per complex one would give 4).
     step : float
         Seconds of Python work per pairwise contraction step (cotengra's dispatch and the exponent strip).
     source : str
@@ -79,6 +82,7 @@ class Rates:
     memory: float
     spectrum: float
     spectrum_diagonal: float
+    complex_spectrum: float = 4.0
     step: float = 1.5e-5
     source: str = "default"
     key: str = ""
@@ -91,7 +95,14 @@ class Rates:
 #: the rates of the development machine, one BLAS thread (SkylakeX, numpy/OpenBLAS; measured by
 #: :func:`calibrate` on a quiet machine): used where calibration is off (``TNRBM_NO_CALIBRATION=1``)
 DEFAULT_RATES = Rates(
-    gemm=3.5e10, memory=7.0e-9, spectrum=1.25e10, spectrum_diagonal=9.0e9, step=1.5e-5, source="default", key="default"
+    gemm=3.5e10,
+    memory=7.0e-9,
+    spectrum=1.25e10,
+    spectrum_diagonal=9.0e9,
+    complex_spectrum=4.0,
+    step=1.5e-5,
+    source="default",
+    key="default",
 )
 
 #: the environment variable that turns calibration off
@@ -105,11 +116,18 @@ def calibration_path() -> Path:
     return Path(base) / "tnrbm" / _FILE
 
 
+@functools.lru_cache(maxsize=1)
+def _controller() -> ThreadpoolController:
+    """Finding the BLAS libraries takes milliseconds: once; their thread counts are read live."""
+    return ThreadpoolController()
+
+
 def _blas_threads() -> int:
-    counts = [int(info.get("num_threads", 1)) for info in threadpool_info() if info.get("user_api") == "blas"]
+    counts = [int(lib.num_threads) for lib in _controller().lib_controllers if lib.user_api == "blas"]
     return max(counts) if counts else 1
 
 
+@functools.lru_cache(maxsize=1)
 def _cpu_model() -> str:
     try:
         with open("/proc/cpuinfo", encoding="utf-8") as fh:
@@ -156,11 +174,17 @@ def _measure(sizes: tuple[int, ...], permuted_axes: int) -> Rates:
         for diagonal, ga in ((False, xa.T @ xa), (True, np.diag(rng.uniform(0.5, 1.0, k)))):
             run = functools.partial(_spectrum_of_copies, ga, gb)
             found[diagonal] = spectrum_flops(k, diagonal) / _best(run, 2 if k == sizes[-1] else 1)
+    k = sizes[0]
+    xa, xb = (rng.normal(size=(k, k)) + 1j * rng.normal(size=(k, k)) for _ in range(2))
+    ga, gb = xa.conj().T @ xa, xb.conj().T @ xb
+    t_complex = _best(functools.partial(_spectrum_of_copies, ga, gb), 2)
+    t_real = _best(functools.partial(_spectrum_of_copies, ga.real.copy(), gb.real.copy()), 2)
     return Rates(
         gemm=gemm,
         memory=memory,
         spectrum=found[False],
         spectrum_diagonal=found[True],
+        complex_spectrum=t_complex / t_real,
         step=DEFAULT_RATES.step,
         source="measured",
     )
@@ -184,7 +208,8 @@ def _valid(entry: Any) -> Rates | None:
     if not isinstance(entry, dict):
         return None
     try:
-        values = {k: float(entry[k]) for k in ("gemm", "memory", "spectrum", "spectrum_diagonal", "step")}
+        names = ("gemm", "memory", "spectrum", "spectrum_diagonal", "complex_spectrum", "step")
+        values = {k: float(entry[k]) for k in names}
     except (KeyError, TypeError, ValueError):
         return None
     if not all(math.isfinite(v) and v > 0 for v in values.values()):
@@ -274,10 +299,10 @@ def spectrum_flops(n: float, diagonal: bool = False) -> float:
 
 
 def spectrum_seconds(n: float, is_complex: bool, diagonal: bool = False, rates: Rates | None = None) -> float:
-    """Estimated seconds of the Gram spectrum of order ``n`` (complex: 4 real multiply-adds each)."""
+    """Estimated seconds of the Gram spectrum of order ``n`` (complex: ``rates.complex_spectrum`` times longer)."""
     rates = machine_rates() if rates is None else rates
     rate = rates.spectrum_diagonal if diagonal else rates.spectrum
-    return spectrum_flops(n, diagonal) * (4.0 if is_complex else 1.0) / rate
+    return spectrum_flops(n, diagonal) * (rates.complex_spectrum if is_complex else 1.0) / rate
 
 
 def contraction_seconds(plans: Any, is_complex: bool, rates: Rates | None = None) -> float:

@@ -20,7 +20,7 @@ from ..contract import SMALL_ARRAY, ContractionPlan, blas_threads, get_backend, 
 from ..network import BoltzmannNetwork, TermBuilder, Unit, chain_positions
 from ..network.local import Term, absorb_vectors
 from ..validation import check_memory
-from .calibration import contraction_seconds, spectrum_flops, spectrum_seconds
+from .calibration import contraction_seconds, machine_rates, spectrum_flops, spectrum_seconds
 from .grams import GRAM_ARRAYS_HELD, LAPACK_WORK, spectrum_from_grams
 from .methods import NotApplicableError, Plan, Problem, register_method
 
@@ -233,8 +233,9 @@ def cut_time(problem: Problem, plans: Sequence[ContractionPlan]) -> dict:
     n = 2**problem.cut.size
     is_complex = problem.network.is_complex
     diagonal = diagonal_gram(problem)
-    t_contract = contraction_seconds(plans, is_complex)
-    t_spectrum = spectrum_seconds(n, is_complex, diagonal)
+    rates = machine_rates()
+    t_contract = contraction_seconds(plans, is_complex, rates)
+    t_spectrum = spectrum_seconds(n, is_complex, diagonal, rates)
     return {
         "contract_flops": float(sum(p.flops for p in plans)),
         "spectrum_flops": spectrum_flops(n, diagonal),
