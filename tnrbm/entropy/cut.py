@@ -223,7 +223,8 @@ def diagonal_gram(problem: Problem) -> bool:
     surface = problem.cut.surface
     if not surface or any(layer != 0 for layer, _ in surface):
         return False
-    inside = [i in set(problem.region) for _, i in surface]
+    region = set(problem.region)
+    inside = [i in region for _, i in surface]
     return all(inside) or not any(inside)
 
 
