@@ -127,18 +127,24 @@ class ContractionPlan:
         """Pairwise contractions done in all (every slice and block counted)."""
         return max(int(self.tree.N) - 1, 0) * self.repeats
 
-    @property
-    def traffic(self) -> float:
-        """Entries moved by the pairwise contractions, every slice counted: each step reads (and
-        transposes) its two inputs and writes (and rescales) its output. With binary indices this, not
-        the multiply-adds, sets the time of most steps (``docs/theory/memory.md``)."""
+    def step_traffic(self) -> list[tuple[float, float]]:
+        """``(entries moved, largest array)`` of each pairwise step of one contraction of :attr:`tree`: a step
+        reads (and transposes) its two inputs and writes (and rescales) its output. With binary indices
+        this, not the multiply-adds, sets the time of most steps (``docs/theory/memory.md``)."""
         tree = self.tree
         if tree.N == 1:
-            return float(tree.get_size(tree.root))
-        per_tree = sum(
-            tree.get_size(node) + tree.get_size(left) + tree.get_size(right) for node, left, right in tree.traverse()
-        )
-        return float(per_tree) * self.repeats
+            size = float(tree.get_size(tree.root))
+            return [(size, size)]
+        steps = []
+        for node, left, right in tree.traverse():
+            sizes = (tree.get_size(node), tree.get_size(left), tree.get_size(right))
+            steps.append((float(sum(sizes)), float(max(sizes))))
+        return steps
+
+    @property
+    def traffic(self) -> float:
+        """Entries moved by the pairwise contractions (:meth:`step_traffic`), every slice counted."""
+        return sum(moved for moved, _ in self.step_traffic()) * self.repeats
 
     def contract(
         self, arrays: Sequence[np.ndarray], backend: Any = None, parallel: Any = None, progress: Any = None

@@ -62,7 +62,11 @@ class Rates:
     gemm : float
         Real multiply-adds per second of a large float64 matrix product.
     memory : float
-        Seconds per 8-byte entry of a permuted copy with its rescaling (the transposes of a contraction step).
+        Seconds per 8-byte entry of a permuted copy with its rescaling (the transposes of a contraction step),
+        for an array of :data:`MEMORY_SIZE` entries.
+    memory_growth : float
+        How that cost grows with the array: ``memory * (size / MEMORY_SIZE) ** memory_growth`` per entry
+        (fitted between ``MEMORY_SIZE / 4`` and ``MEMORY_SIZE``, kept within [0, 0.5]).
     spectrum : float
         Real multiply-adds per second of the Gram spectrum (``4/3 n**3`` at ``n = 1536``).
     spectrum_diagonal : float
@@ -83,6 +87,7 @@ class Rates:
     spectrum: float
     spectrum_diagonal: float
     complex_spectrum: float = 4.0
+    memory_growth: float = 0.3
     step: float = 1.5e-5
     source: str = "default"
     key: str = ""
@@ -100,11 +105,14 @@ DEFAULT_RATES = Rates(
     spectrum=1.25e10,
     spectrum_diagonal=9.0e9,
     complex_spectrum=4.0,
+    memory_growth=0.3,
     step=1.5e-5,
     source="default",
     key="default",
 )
 
+#: entries of the permuted copy that sets :attr:`Rates.memory` (22 binary axes, 32 MiB)
+MEMORY_SIZE = 2**22
 #: the environment variable that turns calibration off
 NO_CALIBRATION = "TNRBM_NO_CALIBRATION"
 _FILE = "calibration.json"
@@ -159,14 +167,9 @@ def _measure(sizes: tuple[int, ...], permuted_axes: int) -> Rates:
     n = sizes[-1]
     a, b = rng.normal(size=(n, n)), rng.normal(size=(n, n))
     gemm = n**3 / _best(lambda: a @ b)
-    x = rng.normal(size=(2,) * permuted_axes)
-    perm = tuple(rng.permutation(permuted_axes))
-
-    def moved() -> None:
-        y = np.ascontiguousarray(x.transpose(perm))
-        y /= float(np.max(np.abs(y)))
-
-    memory = _best(moved) / 2.0**permuted_axes
+    per_entry = [_moved_seconds(rng, axes) / 2.0**axes for axes in (permuted_axes - 2, permuted_axes)]
+    growth = min(max(math.log(per_entry[1] / per_entry[0]) / math.log(4.0), 0.0), 0.5)
+    memory = per_entry[1] * (MEMORY_SIZE / 2.0**permuted_axes) ** growth
     found = {}
     for k in sizes:  # the smaller sizes warm up; the largest sets the rates
         xa, xb = rng.normal(size=(k, k)), rng.normal(size=(k, k))
@@ -185,9 +188,22 @@ def _measure(sizes: tuple[int, ...], permuted_axes: int) -> Rates:
         spectrum=found[False],
         spectrum_diagonal=found[True],
         complex_spectrum=t_complex / t_real,
+        memory_growth=growth,
         step=DEFAULT_RATES.step,
         source="measured",
     )
+
+
+def _moved_seconds(rng: np.random.Generator, axes: int) -> float:
+    """Seconds of a permuted copy of a ``2**axes``-entry array with ``axes`` binary axes, and its rescaling."""
+    x = rng.normal(size=(2,) * axes)
+    perm = tuple(rng.permutation(axes))
+
+    def moved() -> None:
+        y = np.ascontiguousarray(x.transpose(perm))
+        y /= float(np.max(np.abs(y)))
+
+    return _best(moved)
 
 
 def _spectrum_of_copies(ga: np.ndarray, gb: np.ndarray) -> None:
@@ -208,11 +224,11 @@ def _valid(entry: Any) -> Rates | None:
     if not isinstance(entry, dict):
         return None
     try:
-        names = ("gemm", "memory", "spectrum", "spectrum_diagonal", "complex_spectrum", "step")
+        names = ("gemm", "memory", "spectrum", "spectrum_diagonal", "complex_spectrum", "memory_growth", "step")
         values = {k: float(entry[k]) for k in names}
     except (KeyError, TypeError, ValueError):
         return None
-    if not all(math.isfinite(v) and v > 0 for v in values.values()):
+    if not all(math.isfinite(v) and (v > 0 or k == "memory_growth" and v == 0) for k, v in values.items()):
         return None
     return Rates(**values, source="cache", key=str(entry.get("key", "")))
 
@@ -309,5 +325,11 @@ def contraction_seconds(plans: Any, is_complex: bool, rates: Rates | None = None
     """Estimated seconds of contracting ``plans`` (:class:`~tnrbm.contract.ContractionPlan`) one after the other."""
     rates = machine_rates() if rates is None else rates
     flops = sum(p.flops for p in plans) * (4.0 if is_complex else 1.0)
-    traffic = sum(p.traffic for p in plans) * (2.0 if is_complex else 1.0)
-    return flops / rates.gemm + traffic * rates.memory + sum(p.n_steps for p in plans) * rates.step
+    width = 2.0 if is_complex else 1.0  # a complex entry moves 16 bytes
+    moving = 0.0
+    for p in plans:
+        per_tree = sum(
+            moved * (width * largest / MEMORY_SIZE) ** rates.memory_growth for moved, largest in p.step_traffic()
+        )
+        moving += per_tree * p.repeats * width * rates.memory
+    return flops / rates.gemm + moving + sum(p.n_steps for p in plans) * rates.step
