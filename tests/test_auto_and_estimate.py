@@ -27,6 +27,12 @@ def costs(net, region) -> dict:
     return {k: METHODS[k](prob).cost for k in ("dense", "cut", "mps")}
 
 
+def seconds(net, region) -> dict:
+    """The estimated seconds ``auto`` compares (since 0.4)."""
+    prob = _problem(net, region, "auto", memory_limit(None), None, False)
+    return {k: METHODS[k](prob).estimated_seconds for k in ("dense", "cut", "mps")}
+
+
 @pytest.mark.parametrize(
     "name,make,region,fast,slow",
     [
@@ -43,6 +49,8 @@ def costs(net, region) -> dict:
 def test_cost_order_where_the_measured_gap_was_over_5x(name, make, region, fast, slow):
     c = costs(make(), region)
     assert c[fast] < c[slow], (name, c)
+    t = seconds(make(), region)
+    assert t[fast] < t[slow], (name, t)
 
 
 def test_auto_takes_the_cut_on_a_16_spin_chain_and_records_the_costs():

@@ -15,8 +15,10 @@ from .backends import BACKENDS, Backend, available_backends, get_backend, regist
 from .executors import PARALLEL_CHOICES, cluster, dask_client, make_progress, run_jobs
 from .paths import (
     DEFAULT_PATH_CACHE,
+    DEFAULT_SEED,
     PATH_FINDERS,
     PathCache,
+    check_seed,
     find_tree,
     path_optimizer,
     register_path_finder,
@@ -39,10 +41,12 @@ __all__ = [
     "run_jobs",
     "ContractionPlan",
     "DEFAULT_PATH_CACHE",
+    "DEFAULT_SEED",
     "PATH_FINDERS",
     "PathCache",
     "SMALL_ARRAY",
     "blas_threads",
+    "check_seed",
     "contract_arrays",
     "contract_block",
     "find_tree",

@@ -36,7 +36,7 @@ from ..errors import InvalidParameterError, MemoryLimitError
 from ..validation import format_bytes, memory_limit
 from .backends import get_backend
 from .executors import run_jobs
-from .paths import PathCache, find_tree, tree_sizes
+from .paths import PathCache, check_seed, find_tree, tree_sizes
 
 __all__ = ["ContractionPlan", "contract_arrays", "contract_block", "plan_contraction", "strip_exponent"]
 
@@ -90,6 +90,8 @@ class ContractionPlan:
     outer : tuple
         The output indices sliced over (each slice computes one block of the output; ``tree`` is then
         the tree of one block); empty when not sliced over output indices.
+    seed : int
+        The seed of the path search (and of the slicing) that found ``tree``.
     """
 
     tree: Any
@@ -102,6 +104,7 @@ class ContractionPlan:
     n_slices: int = 1
     extra: dict = field(default_factory=dict)
     outer: tuple = ()
+    seed: int = 0
 
     @property
     def largest_bytes(self) -> float:
@@ -112,6 +115,36 @@ class ContractionPlan:
     def peak_bytes(self) -> float:
         """Bytes held at the worst step of the contraction."""
         return self.peak * self.itemsize
+
+    @property
+    def repeats(self) -> int:
+        """How many times :attr:`tree` is contracted: its inner slices times the output blocks."""
+        inner = int(getattr(self.tree, "multiplicity", 1) or 1)
+        return inner * (self.n_slices if self.outer else 1)
+
+    @property
+    def n_steps(self) -> int:
+        """Pairwise contractions done in all (every slice and block counted)."""
+        return max(int(self.tree.N) - 1, 0) * self.repeats
+
+    def step_traffic(self) -> list[tuple[float, float]]:
+        """``(entries moved, largest array)`` of each pairwise step of one contraction of :attr:`tree`: a step
+        reads (and transposes) its two inputs and writes (and rescales) its output. With binary indices
+        this, not the multiply-adds, sets the time of most steps (``docs/theory/memory.md``)."""
+        tree = self.tree
+        if tree.N == 1:
+            size = float(tree.get_size(tree.root))
+            return [(size, size)]
+        steps = []
+        for node, left, right in tree.traverse():
+            sizes = (tree.get_size(node), tree.get_size(left), tree.get_size(right))
+            steps.append((float(sum(sizes)), float(max(sizes))))
+        return steps
+
+    @property
+    def traffic(self) -> float:
+        """Entries moved by the pairwise contractions (:meth:`step_traffic`), every slice counted."""
+        return sum(moved for moved, _ in self.step_traffic()) * self.repeats
 
     def contract(
         self, arrays: Sequence[np.ndarray], backend: Any = None, parallel: Any = None, progress: Any = None
@@ -205,13 +238,13 @@ def _assemble(blocks: list, values: list, dims: tuple, order: tuple) -> tuple[np
     return m2, top + e2
 
 
-def _slice_to_fit(tree: Any, size_dict: dict, output: tuple, limit: float, itemsize: int) -> tuple[Any, int]:
+def _slice_to_fit(tree: Any, size_dict: dict, output: tuple, limit: float, itemsize: int, seed: int) -> tuple[Any, int]:
     """Slice ``tree`` (cotengra) until its peak fits ``limit``, when the output itself fits."""
     out_size = math.prod(size_dict[ix] for ix in output)
     target = max(int(limit / itemsize / 4), 1)
     if out_size * 2 > target:
         return tree, 1
-    tree = tree.slice(target_size=target)
+    tree = tree.slice(target_size=target, seed=seed)
     return tree, int(tree.nslices)
 
 
@@ -228,7 +261,15 @@ def _outer_network(inputs: list, output: tuple, outer: tuple, keys: Sequence[flo
 
 
 def _slice_outer(
-    inputs: list, output: tuple, size_dict: dict, limit: float, itemsize: int, keys: Any, cache: Any, assemble: bool
+    inputs: list,
+    output: tuple,
+    size_dict: dict,
+    limit: float,
+    itemsize: int,
+    keys: Any,
+    cache: Any,
+    assemble: bool,
+    seed: int,
 ):
     """Slice over output indices (in the order of ``output``) until one block's peak, plus the whole
     output it is assembled into (when ``assemble``), fits ``limit``; None when no number of sliced
@@ -243,7 +284,7 @@ def _slice_outer(
             tree = ctg.ContractionTree(sub_inputs, sub_output, size_dict)
             largest, peak = tree_sizes(tree)
         else:
-            tree, name, (largest, peak) = find_tree(sub_inputs, sub_output, size_dict, sub_keys, cache)
+            tree, name, (largest, peak) = find_tree(sub_inputs, sub_output, size_dict, sub_keys, cache, seed)
             extra["path"] = name
         if assemble:
             peak = peak + 2 * out_size  # the assembled output and its rescaled copy
@@ -266,6 +307,7 @@ def plan_contraction(
     keys: Sequence[float] | None = None,
     cache: PathCache | None = None,
     assemble: bool = True,
+    seed: int | None = None,
 ) -> ContractionPlan:
     """Find a contraction tree, estimate its cost and memory, and refuse when it would not fit.
 
@@ -298,6 +340,9 @@ def plan_contraction(
         With output slicing: whether the whole output is assembled (it must then fit too). False plans
         blocks that are reduced one by one (:meth:`ContractionPlan.block_job`, :func:`contract_block`);
         only one block's peak must fit.
+    seed
+        The seed of the path search and of the slicing (None: :data:`~tnrbm.contract.paths.DEFAULT_SEED`):
+        the same contraction and seed give the same tree in every process.
 
     Returns
     -------
@@ -321,8 +366,9 @@ def plan_contraction(
     inputs = [tuple(t) for t in inputs]
     output = tuple(output)
     limit = memory_limit(max_memory)
+    seed = check_seed(seed)
     if optimize is None and len(inputs) > 1:
-        tree, name, (largest, peak) = find_tree(inputs, output, size_dict, keys, cache)
+        tree, name, (largest, peak) = find_tree(inputs, output, size_dict, keys, cache, seed)
     else:
         if len(inputs) == 1:
             tree, name = ctg.ContractionTree(inputs, output, size_dict), "single"
@@ -334,12 +380,12 @@ def plan_contraction(
     if slicing not in (True, False, "inner", "outer"):
         raise InvalidParameterError(f"slicing must be True, False, 'inner' or 'outer'; got {slicing!r}")
     if peak * itemsize > limit and slicing:
-        inner, n_inner = _slice_to_fit(tree, size_dict, output, limit, itemsize)
+        inner, n_inner = _slice_to_fit(tree, size_dict, output, limit, itemsize, seed)
         if slicing != "outer" and (tree_sizes(inner)[1] * itemsize <= limit or slicing == "inner"):
             tree, n_slices = inner, n_inner
             largest, peak = tree_sizes(tree)
         else:  # the output is (close to) the largest tensor: slice over output indices
-            sliced = _slice_outer(inputs, output, size_dict, limit, itemsize, keys, cache, assemble)
+            sliced = _slice_outer(inputs, output, size_dict, limit, itemsize, keys, cache, assemble, seed)
             if sliced is not None:
                 tree, extra, largest, peak, n_slices, outer = sliced
                 extra.setdefault("path", name)
@@ -364,6 +410,7 @@ def plan_contraction(
         n_slices=n_slices,
         extra=extra,
         outer=outer,
+        seed=seed,
     )
 
 

@@ -17,10 +17,11 @@
 ``"mps"`` (:mod:`~tnrbm.entropy.mps`)
     The exact MPS of the network in a site order where the region comes first (:mod:`tnrbm.tn.mps`).
 
-``"auto"`` picks the cheapest by estimated cost. :func:`symmetry_resolved` splits the entanglement by
-the charge sectors of a global symmetry (Z2 flip, parity, U(1)) through the same cut (twisted Gram
-matrices), and :func:`entanglement_levels` makes its spectrum an object (levels by sector, degeneracies,
-gaps). :func:`mutual_information` and
+``"auto"`` picks the least estimated time (:func:`estimate` reports it; :func:`calibrate` measures the
+machine's rates behind it, :mod:`~tnrbm.entropy.calibration`). :func:`symmetry_resolved` splits the
+entanglement by the charge sectors of a global symmetry (Z2 flip, parity, U(1)) through the same cut
+(twisted Gram matrices), and :func:`entanglement_levels` makes its spectrum an object (levels by sector,
+degeneracies, gaps). :func:`mutual_information` and
 :func:`tripartite_information` combine exact entropies and report the cut bounds alongside;
 :func:`entanglement_profile` gives every cut of a chain in one sweep.
 """
@@ -30,6 +31,7 @@ from __future__ import annotations
 from ..validation import check_base, check_region
 from . import cut, dense, mps
 from .batch import entanglement_many
+from .calibration import Rates, calibrate, machine_rates
 from .compute import entanglement
 from .estimates import Estimate, MethodEstimate, estimate
 from .grams import purity_from_grams, spectrum_from_grams
@@ -55,6 +57,9 @@ __all__ = [
     "Plan",
     "Problem",
     "PurityResult",
+    "Rates",
+    "calibrate",
+    "machine_rates",
     "check_base",
     "check_region",
     "cut",

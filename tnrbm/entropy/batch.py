@@ -57,9 +57,9 @@ def entanglement_many(
         ``"entanglement"`` (:func:`~tnrbm.entropy.entanglement`) or ``"purity"``
         (:func:`~tnrbm.entropy.purity`: ``Tr rho_A^2`` without the spectrum).
     **options
-        Passed to every call (``method``, ``renyi``, ``max_memory``, ``backend`` ...). ``max_memory`` is
-        the limit of this process: jobs on threads each get an equal share of it (on dask workers, it is
-        each worker's).
+        Passed to every call (``method``, ``renyi``, ``max_memory``, ``backend``, ``seed`` ...). ``max_memory``
+        is the limit of this process: jobs on threads each get an equal share of it (on dask workers, it
+        is each worker's).
 
     Returns
     -------

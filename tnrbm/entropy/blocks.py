@@ -23,25 +23,10 @@ import numpy as np
 from ..contract import ContractionPlan, contract_block, plan_contraction, run_jobs
 from ..errors import MemoryLimitError
 from ..validation import format_bytes, format_limit
-from .cut import BRA_SUFFIX, gram_itemsize, gram_networks
+from .cut import BRA_SUFFIX, diagonal_side, gram_itemsize, gram_networks
 from .methods import Problem
 
 __all__ = ["diagonal_side", "streamed_purity"]
-
-
-def diagonal_side(problem: Problem) -> int | None:
-    """0 when every cut unit is a visible spin of the region (``G_A`` diagonal), 1 when every one is a
-    visible spin of the complement (``G_B`` diagonal), None otherwise."""
-    surface = problem.cut.surface
-    if not surface or any(layer != 0 for layer, _ in surface):
-        return None
-    region = set(problem.region)
-    inside = [i in region for _, i in surface]
-    if all(inside):
-        return 0
-    if not any(inside):
-        return 1
-    return None
 
 
 def _diagonal_network(inputs: list, output: tuple) -> tuple[list, tuple]:
@@ -57,7 +42,9 @@ _UNLIMITED = 2**62
 _CHUNK_ENTRIES = 2**20
 
 
-def _plan(inputs: list, output: tuple, itemsize: int, max_memory: float, what: str, assemble: bool) -> ContractionPlan:
+def _plan(
+    inputs: list, output: tuple, itemsize: int, max_memory: float, what: str, assemble: bool, seed: int = 0
+) -> ContractionPlan:
     return plan_contraction(
         inputs,
         output,
@@ -68,6 +55,7 @@ def _plan(inputs: list, output: tuple, itemsize: int, max_memory: float, what: s
         slicing="outer" if not assemble else False,
         itemsize=itemsize,
         assemble=assemble,
+        seed=seed,
     )
 
 
@@ -98,7 +86,9 @@ def _fit_blocks(
         if budget <= 0:
             break
         try:
-            plan = _plan(inputs, output, itemsize, budget, f"a block of the Gram matrix of m={m} units", False)
+            plan = _plan(
+                inputs, output, itemsize, budget, f"a block of the Gram matrix of m={m} units", False, problem.seed
+            )
         except MemoryLimitError:
             break
         need = fixed + running * _block_memory(plan, m, itemsize)
@@ -175,7 +165,7 @@ def streamed_purity(problem: Problem) -> tuple[float, dict]:
     _, arrays_b, inputs_b, output_b = sides[1 - side][:4]
     diag_inputs, diag_output = _diagonal_network(inputs_d, output_d)
     what = f"the diagonal of a Gram matrix of m={m} units"
-    plan_d = _plan(diag_inputs, diag_output, gram_itemsize(problem.network), _UNLIMITED, what, True)
+    plan_d = _plan(diag_inputs, diag_output, gram_itemsize(problem.network), _UNLIMITED, what, True, problem.seed)
     plan_b, memory = _plan_blocks(inputs_b, output_b, problem, plan_d.peak_bytes + plan_d.largest_bytes + 8.0 * 2**m)
     mantissa, _ = plan_d.contract(arrays_d, backend=problem.backend)
     diag = np.clip(np.asarray(mantissa).reshape(-1).real, 0.0, None)
@@ -190,4 +180,5 @@ def streamed_purity(problem: Problem) -> tuple[float, dict]:
     log_square = peak + math.log10(sum(10.0 ** (s - peak) for s in logs))
     value = 10.0 ** (log_square - 2 * (math.log10(trace) + top))
     extra = {"streamed": True, "n_blocks": plan_b.n_slices, "sliced_outputs": list(plan_b.outer), "memory": memory}
+    extra["flops"] = plan_d.flops + plan_b.flops
     return value, extra

@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from ..bulk import cut_from_surface, min_cut
+from ..contract import check_seed
 from ..errors import InvalidParameterError, MemoryLimitError
 from ..interop import as_network, is_netket_object
 from ..network import BoltzmannNetwork
@@ -24,7 +25,7 @@ from .methods import AUTO_METHODS, METHODS, NotApplicableError, Plan, Problem, c
 from .result import EntanglementResult
 from .spectrum import entropies_from_spectrum
 
-__all__ = ["entanglement", "make_problem", "SMALL_DENSE"]
+__all__ = ["entanglement", "make_problem", "plan_methods", "pick_method", "SMALL_DENSE"]
 
 #: up to this many spins, ``auto`` takes the dense method whenever it fits (measured: at N = 10-12
 #: the cut method is 1.5-4x faster on local chains, see docs/theory/memory.md)
@@ -46,6 +47,7 @@ def entanglement(
     backend: str | None = None,
     parallel: Any = None,
     progress: Any = None,
+    seed: int | None = None,
 ) -> EntanglementResult:
     """The entanglement entropy of ``region`` (a set of visible indices) in a pure state.
 
@@ -96,12 +98,18 @@ def entanglement(
         :func:`~tnrbm.entropy.batch.entanglement_many`.
     progress
         Progress per slice: True for a tqdm bar, or a callable ``progress(done, total)``.
+    seed
+        The seed of the contraction path search (None: :data:`tnrbm.contract.DEFAULT_SEED`, 0): the same
+        problem is planned to the same contraction trees, with the same flops, in every process.
 
     Returns
     -------
     EntanglementResult
         With ``cut`` (the :class:`~tnrbm.bulk.Cut`; its ``size`` m and ``bound``), ``saturation``
-        ``= S / bound``, the estimated ``flops`` and peak ``memory`` in bytes, and ``clipped``.
+        ``= S / bound``, the ``flops`` (multiply-adds) of the plan that ran and its peak ``memory`` in
+        bytes, the ``seed`` of its path search, and ``clipped``. ``extra["estimated"]`` (cut method) holds
+        the estimated multiply-adds and seconds of each stage; :func:`~tnrbm.entropy.estimate` reports the
+        same plan before running it.
 
     Examples
     --------
@@ -123,7 +131,8 @@ def entanglement(
         raise InvalidParameterError(f"slicing must be True, False, 'inner' or 'outer'; got {slicing!r}")
     problem = make_problem(state, region, method, memory_limit(max_memory), surface, slicing)
     problem.backend, problem.parallel, problem.progress = backend, parallel, progress
-    if problem.network is not None and len(problem.region) == problem.n and surface is None:
+    problem.seed = check_seed(seed)
+    if is_trivial(problem):
         extra = {"trivial": "the region is the whole system of a pure state"}
         return _result(problem, "cut" if method == "auto" else method, np.array([1.0]), orders, base, t0, extra=extra)
     plan, costs = _choose(problem, method)
@@ -159,25 +168,52 @@ def make_problem(state: Any, region: Any, method: str, limit: int, surface: Any,
 _problem = make_problem  # the name before 0.3 (private)
 
 
-def _choose(problem: Problem, method: str) -> tuple[Plan, dict]:
-    """The plan of ``method``, or for ``"auto"`` the cheapest plan of the auto methods that fit."""
-    if method != "auto":
-        return check_plan_memory(METHODS[method](problem), problem), {}
+def is_trivial(problem: Problem) -> bool:
+    """Whether the region is the whole system of a network given no surface (a pure state: S = 0, nothing
+    to plan or contract)."""
+    return problem.network is not None and len(problem.region) == problem.n and not problem.surface_given
+
+
+def plan_methods(problem: Problem, names: Any, shortcut: bool = False) -> tuple[dict, dict, dict]:
+    """Plan each method of ``names`` on ``problem``: ``(plans, refusals, not_applicable)`` by name (a plan,
+    the :class:`~tnrbm.errors.MemoryLimitError`, the reason). :func:`entanglement` and
+    :func:`~tnrbm.entropy.estimate` both plan here, so the estimate reports the plan that runs.
+    ``shortcut``: once dense is planned for ``N <= SMALL_DENSE``, plan nothing else (what auto runs)."""
     plans: dict[str, Plan] = {}
     refusals: dict[str, MemoryLimitError] = {}
-    for name in sorted(AUTO_METHODS, key=lambda k: k != "dense"):  # dense first: it may settle it
-        if name != "dense" and "dense" in plans and problem.n <= SMALL_DENSE:
+    skipped: dict[str, str] = {}
+    for name in sorted(names, key=lambda k: k != "dense"):  # dense first: it may settle it
+        if shortcut and name != "dense" and "dense" in plans and problem.n <= SMALL_DENSE:
             break  # a dense vector of at most 2**SMALL_DENSE entries: nothing is cheaper
         try:
             plans[name] = check_plan_memory(METHODS[name](problem), problem)
-        except NotApplicableError:
-            continue
+        except NotApplicableError as err:
+            skipped[name] = str(err)
         except MemoryLimitError as err:
             refusals[name] = err
+    return plans, refusals, skipped
+
+
+def pick_method(plans: dict, n: int) -> str | None:
+    """The method ``auto`` runs among ``plans`` (those that fit): dense for ``n <= SMALL_DENSE`` when
+    planned, otherwise the least estimated seconds (:attr:`~tnrbm.entropy.methods.Plan.estimated_seconds`)."""
     if not plans:
+        return None
+    if "dense" in plans and n <= SMALL_DENSE:
+        return "dense"
+    return min(plans, key=lambda k: plans[k].estimated_seconds)
+
+
+def _choose(problem: Problem, method: str) -> tuple[Plan, dict]:
+    """The plan of ``method``, or for ``"auto"`` the plan of the auto methods that fit with the least
+    estimated seconds (recorded, by method, in the second value)."""
+    if method != "auto":
+        return check_plan_memory(METHODS[method](problem), problem), {}
+    plans, refusals, _ = plan_methods(problem, AUTO_METHODS, shortcut=True)
+    best = pick_method(plans, problem.n)
+    if best is None:
         raise refusals.get("cut") or next(iter(refusals.values()))
-    best = min(plans, key=lambda k: plans[k].cost)
-    return plans[best], {k: pl.cost for k, pl in plans.items()}
+    return plans[best], {k: pl.estimated_seconds for k, pl in plans.items()}
 
 
 def _log_plan(problem: Problem, plan: Plan, costs: dict) -> None:
@@ -226,4 +262,5 @@ def _result(
         memory=0.0 if plan is None else float(plan.memory),
         seconds=time.perf_counter() - t0,
         extra=extra or {},
+        seed=problem.seed,
     )

@@ -20,6 +20,7 @@ from ..contract import SMALL_ARRAY, ContractionPlan, blas_threads, get_backend, 
 from ..network import BoltzmannNetwork, TermBuilder, Unit, chain_positions
 from ..network.local import Term, absorb_vectors
 from ..validation import check_memory, format_bytes, memory_limit
+from .calibration import contraction_seconds, machine_rates, spectrum_flops, spectrum_seconds
 from .grams import SPECTRUM_ARRAYS_HELD, spectrum_from_grams
 from .methods import NotApplicableError, Plan, Problem, register_method
 
@@ -29,6 +30,8 @@ __all__ = ["BRA_SUFFIX", "gram_network", "gram_networks", "spectrum_from_grams",
 BRA_SUFFIX = "*"
 #: Python work per tensor, in flops-equivalent, that ``auto`` adds to the cut method's cost
 _PER_TENSOR = 2.5e5
+#: seconds of a cut call besides its contractions and spectrum (the min cut, planning, the path cache)
+_FIXED_SECONDS = 3.5e-3
 
 
 def _cut_index(unit: Unit) -> str:
@@ -105,8 +108,10 @@ def plan_grams(
     max_memory: object,
     slicing: bool = False,
     arrays_held: int = SPECTRUM_ARRAYS_HELD,
+    seed: int | None = None,
 ) -> tuple[list, list[ContractionPlan]]:
-    """The two Gram networks of a cut (region side, complement side) and their contraction plans.
+    """The two Gram networks of a cut (region side, complement side) and their contraction plans
+    (the path search seeded with ``seed``; None: :data:`tnrbm.contract.DEFAULT_SEED`).
 
     Refuses with :class:`~tnrbm.errors.MemoryLimitError` before anything is contracted when the serial
     peak (:func:`gram_memory` with ``arrays_held`` Gram-sized arrays for the reduction) does not fit
@@ -141,6 +146,7 @@ def plan_grams(
             slicing=slicing,
             keys=keys,
             itemsize=itemsize,
+            seed=seed,
         )
         networks.append(arrays)
         plans.append(plan)
@@ -250,13 +256,55 @@ def _contract_grams(plans: Sequence[ContractionPlan], networks: Sequence, proble
     return [pl.contract(arrays, **opts)[0].reshape(n, n) for pl, arrays in jobs]
 
 
+def diagonal_side(problem: Problem) -> int | None:
+    """0 when every cut unit is a visible spin of the region (``G_A`` diagonal), 1 when every one is a
+    visible spin of the complement (``G_B`` diagonal), None otherwise."""
+    surface = problem.cut.surface
+    if not surface or any(layer != 0 for layer, _ in surface):
+        return None
+    region = set(problem.region)
+    inside = [i in region for _, i in surface]
+    if all(inside):
+        return 0
+    if not any(inside):
+        return 1
+    return None
+
+
+def diagonal_gram(problem: Problem) -> bool:
+    """Whether one Gram matrix is diagonal: every cut unit is a visible spin of the same side (its physical
+    leg is then tied to its cut index), so the spectrum needs no root (:func:`spectrum_from_grams`)."""
+    return diagonal_side(problem) is not None
+
+
+def cut_time(problem: Problem, plans: Sequence[ContractionPlan]) -> dict:
+    """The estimated multiply-adds and seconds of the cut method's stages (:mod:`~tnrbm.entropy.calibration`):
+    ``contract_flops``, ``spectrum_flops``, ``contract_seconds``, ``spectrum_seconds``, ``seconds``."""
+    n = 2**problem.cut.size
+    is_complex = problem.network.is_complex
+    diagonal = diagonal_gram(problem)
+    rates = machine_rates()
+    t_contract = contraction_seconds(plans, is_complex, rates)
+    t_spectrum = spectrum_seconds(n, is_complex, diagonal, rates)
+    return {
+        "contract_flops": float(sum(p.flops for p in plans)),
+        "spectrum_flops": spectrum_flops(n, diagonal),
+        "contract_seconds": t_contract,
+        "spectrum_seconds": t_spectrum,
+        "seconds": _FIXED_SECONDS + t_contract + t_spectrum,
+    }
+
+
 def _plan_cut(problem: Problem) -> Plan:
     if problem.network is None:
         raise NotApplicableError("method='cut' needs an RBM or a DBM (it contracts the network); got a state vector")
     cut = problem.cut
     m = cut.size
     get_backend(problem.backend)  # an unknown or missing backend is refused before any planning
-    networks, plans = plan_grams(problem.network, problem.region, cut, problem.max_memory, problem.slicing)
+    networks, plans = plan_grams(
+        problem.network, problem.region, cut, problem.max_memory, problem.slicing, seed=problem.seed
+    )
+    timing = cut_time(problem, plans)
 
     def run() -> tuple[np.ndarray, dict]:
         t1 = time.perf_counter()
@@ -267,7 +315,7 @@ def _plan_cut(problem: Problem) -> Plan:
 
     return Plan(
         "cut",
-        flops=float(sum(p.flops for p in plans) + 20.0 * 8.0**m),
+        flops=timing["contract_flops"] + timing["spectrum_flops"],
         memory=gram_memory(plans, m, gram_itemsize(problem.network), problem.parallel),
         blocker=gram_blocker(plans, m, gram_itemsize(problem.network), SPECTRUM_ARRAYS_HELD),
         run=run,
@@ -279,7 +327,10 @@ def _plan_cut(problem: Problem) -> Plan:
             "sliced_outputs": [list(pl.outer) for pl in plans],
             "backend": get_backend(problem.backend).name,
             "paths": [pl.extra.get("path") for pl in plans],
+            "seed": problem.seed,
+            "estimated": timing,
         },
+        seconds=timing["seconds"],
     )
 
 

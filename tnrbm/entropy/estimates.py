@@ -1,34 +1,33 @@
 """``estimate(state, region)``: what each entanglement method would cost, before anything is computed.
 
-Every applicable method is planned (the minimal cut, the contraction paths of the cut method, the
-site tensors of the MPS: nothing is contracted) with no memory limit, so a method that would be
-refused still reports its needs. Each method's estimated time is ``cost / FLOPS_RATE`` where
-``cost = flops + overhead`` is what ``method="auto"`` compares (:attr:`~tnrbm.entropy.methods.Plan.cost`).
+Every applicable method is planned by the function :func:`tnrbm.entanglement` plans with
+(:func:`~tnrbm.entropy.compute.plan_methods`), with the same memory limit, slicing, surface and seed, so
+the plan estimated is the plan that runs; the only difference is that a method refused for memory is
+planned again without a limit, to report what it would need (``fits=False``). Nothing is contracted.
 
-Calibration of :data:`FLOPS_RATE`: ``benchmarks/bench_auto.py`` times the three methods (best of 5
-warm calls) on a grid of 17 small networks (rings N = 8-16 with radius 1 and 2, an open chain, 2D
-lattices 3 x 3 to 4 x 4, random RBMs and a DBM) on the 2-core development machine shared with other
-jobs; the median of ``seconds / cost`` over the cases with ``cost > 1e7`` was 1.1e-10 s (range of the
-per-method overheads fitted on the same grid: ``docs/theory/memory.md``). Expect the times to be right
-within a factor of about 3 on a similar machine: they are for ordering and planning, not promises.
+Each method's ``seconds`` is what ``method="auto"`` compares
+(:attr:`~tnrbm.entropy.methods.Plan.estimated_seconds`). The cut method's comes from the plan's
+contraction trees and the ``8**m`` spectrum at this machine's measured rates
+(:mod:`tnrbm.entropy.calibration`: measured once per machine, cached); dense and mps keep their fitted
+``(flops + overhead) / FLOPS_RATE``. Measured against estimated: ``docs/theory/memory.md``
+("Estimated against measured time and flops", ``benchmarks/bench_estimates.py``).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
+from ..contract import check_seed
 from ..errors import MemoryLimitError
 from ..network import BoltzmannNetwork
 from ..validation import check_choice, format_bytes, memory_limit
-from .compute import SMALL_DENSE, make_problem
-from .methods import AUTO_METHODS, METHODS, NotApplicableError, method_names
+from .compute import is_trivial, make_problem, pick_method, plan_methods
+from .methods import AUTO_METHODS, FLOPS_RATE, METHODS, NotApplicableError, Plan, method_names
 
 __all__ = ["Estimate", "MethodEstimate", "estimate", "FLOPS_RATE"]
 
-#: cost units (flops + overhead, as ``auto`` compares them) per second, measured (module docstring)
-FLOPS_RATE = 1.0e10
-#: planning with this limit never refuses: the estimate reports what a method needs
+#: re-planning a refused method with this limit reports what it needs
 _NO_LIMIT = 2**62
 
 
@@ -40,15 +39,18 @@ class MethodEstimate:
     ----------
     method : str
     flops : float
-        Estimated scalar operations.
+        Multiply-adds of the plan (the cut method: its contraction trees and the spectrum), as the
+        result's ``flops`` will report.
     overhead : float
-        Python work, in flops-equivalent (what ``auto`` adds).
+        Python work, in flops-equivalent.
     memory : float
-        Estimated peak bytes (an upper bound, measured: ``docs/theory/memory.md``).
+        Estimated peak bytes (measured against: ``docs/theory/memory.md``).
     seconds : float
-        ``(flops + overhead) / FLOPS_RATE``.
+        Estimated wall time (:attr:`~tnrbm.entropy.methods.Plan.estimated_seconds`; what ``auto`` compares).
     fits : bool
-        Whether ``memory`` is within the memory limit.
+        Whether ``memory`` is within the memory limit (when False, the plan without a limit).
+    stages : dict
+        The cut method's estimated multiply-adds and seconds by stage (contraction, spectrum).
     """
 
     method: str
@@ -57,6 +59,7 @@ class MethodEstimate:
     memory: float
     seconds: float
     fits: bool
+    stages: dict = field(default_factory=dict)
 
     def __repr__(self) -> str:
         fit = "" if self.fits else ", does not fit"
@@ -82,6 +85,10 @@ class Estimate:
         The memory limit in bytes.
     not_applicable : dict
         ``name -> reason`` for the methods that cannot treat this problem.
+    seed : int
+        The seed of the path search the plans come from.
+    trivial : bool
+        The region is the whole system of a network (a pure state: S = 0, nothing to compute).
     """
 
     region: tuple
@@ -91,6 +98,8 @@ class Estimate:
     methods: dict
     max_memory: int
     not_applicable: dict = field(default_factory=dict)
+    seed: int = 0
+    trivial: bool = False
 
     @property
     def seconds(self) -> float | None:
@@ -108,23 +117,31 @@ class Estimate:
 
 
 def estimate(
-    state: BoltzmannNetwork | Any, region: Any, method: str = "auto", max_memory: int | str | None = None
+    state: BoltzmannNetwork | Any,
+    region: Any,
+    method: str = "auto",
+    max_memory: int | str | None = None,
+    surface: Any = None,
+    slicing: bool | str = False,
+    parallel: Any = None,
+    seed: int | None = None,
 ) -> Estimate:
     """Plan every applicable entanglement method for ``region`` and report flops, peak memory and time.
 
     Nothing is contracted: the minimal cut is found and the methods are planned (contraction paths,
-    MPS site tensors), as :func:`tnrbm.entanglement` would before running.
+    MPS site tensors) exactly as :func:`tnrbm.entanglement` with the same arguments plans them, so the
+    flops, memory and seconds reported are those of the plan that would run.
 
     Parameters
     ----------
     state
         As for :func:`tnrbm.entanglement`: an RBM, a DBM, a NetKet state or a state vector.
     region
-        The visible units of A.
+        The visible units of A (the whole system: a trivial estimate, as entanglement returns S = 0).
     method
         ``"auto"`` (every auto method; ``Estimate.method`` is the one auto would run) or one name.
-    max_memory
-        The limit used for ``fits`` (default: a quarter of the available memory).
+    max_memory, surface, slicing, parallel, seed
+        As for :func:`tnrbm.entanglement` (``max_memory`` also decides ``fits``).
 
     Returns
     -------
@@ -142,31 +159,37 @@ def estimate(
     """
     check_choice(method, "method", method_names())
     limit = memory_limit(max_memory)
-    problem = make_problem(state, region, method, _NO_LIMIT, None, False)
+    problem = make_problem(state, region, method, limit, surface, slicing)
+    problem.parallel, problem.seed = parallel, check_seed(seed)
+    cut = problem.cut
+    common = {"region": problem.region, "n_visible": problem.n, "m": None if cut is None else int(cut.size)}
+    if is_trivial(problem):
+        name = "cut" if method == "auto" else method
+        nothing = MethodEstimate(name, 0.0, 0.0, 0.0, 0.0, True)
+        return Estimate(
+            **common, method=name, methods={name: nothing}, max_memory=limit, seed=problem.seed, trivial=True
+        )
     names = list(AUTO_METHODS) if method == "auto" else [method]
-    found: dict[str, MethodEstimate] = {}
-    skipped: dict[str, str] = {}
-    for name in names:
+    plans, refusals, skipped = plan_methods(problem, names)
+    chosen = pick_method(plans, problem.n) if method == "auto" else (method if method in plans else None)
+    found = {name: _method_estimate(plan, limit) for name, plan in plans.items()}
+    unlimited = replace(problem, max_memory=_NO_LIMIT)
+    for name in refusals:  # what a refused method would need
         try:
-            plan = METHODS[name](problem)
+            found[name] = _method_estimate(METHODS[name](unlimited), 0)
         except (NotApplicableError, MemoryLimitError, OverflowError) as err:
             skipped[name] = str(err)
-            continue
-        memory = float(plan.memory)
-        found[name] = MethodEstimate(
-            name, float(plan.flops), float(plan.overhead), memory, plan.cost / FLOPS_RATE, memory <= limit
-        )
-    fitting = [k for k, e in found.items() if e.fits]
-    chosen = min(fitting, key=lambda k: found[k].flops + found[k].overhead) if fitting else None
-    if method == "auto" and "dense" in fitting and problem.n <= SMALL_DENSE:
-        chosen = "dense"  # as entanglement(method="auto") does
-    cut = problem.cut
+    ordered = {k: found[k] for k in names if k in found}
     return Estimate(
-        region=problem.region,
-        n_visible=problem.n,
-        m=None if cut is None else int(cut.size),
-        method=chosen,
-        methods=found,
-        max_memory=limit,
-        not_applicable=skipped,
+        **common, method=chosen, methods=ordered, max_memory=limit, not_applicable=skipped, seed=problem.seed
+    )
+
+
+def _method_estimate(plan: Plan, limit: float) -> MethodEstimate:
+    """The estimate of ``plan``; it fits when its memory is within ``limit`` (0: a refused plan)."""
+    stages = dict(plan.extra.get("estimated", {}))
+    memory = float(plan.memory)
+    fits = 0 < limit and memory <= limit
+    return MethodEstimate(
+        plan.method, float(plan.flops), float(plan.overhead), memory, plan.estimated_seconds, fits, stages
     )

@@ -28,6 +28,7 @@ from ..validation import check_bool, check_memory
 __all__ = [
     "METHODS",
     "AUTO_METHODS",
+    "FLOPS_RATE",
     "NotApplicableError",
     "Plan",
     "Problem",
@@ -35,6 +36,10 @@ __all__ = [
     "register_method",
     "method_names",
 ]
+
+#: cost units (flops + overhead) per second, for a plan that gives no time of its own (:attr:`Plan.seconds`):
+#: the median of ``seconds / cost`` over the grid of ``benchmarks/bench_auto.py`` was 1.1e-10 s
+FLOPS_RATE = 1.0e10
 
 
 class NotApplicableError(InvalidParameterError):
@@ -69,6 +74,8 @@ class Problem:
         Where slices run (:func:`tnrbm.contract.run_jobs`).
     progress : None, bool or callable
         Progress per slice (True: a tqdm bar; a callable ``progress(done, total)``).
+    seed : int
+        The seed of the contraction path searches (:func:`tnrbm.contract.find_tree`).
     """
 
     network: BoltzmannNetwork | None
@@ -82,6 +89,7 @@ class Problem:
     backend: Any = None
     parallel: Any = None
     progress: Any = None
+    seed: int = 0
 
 
 @dataclass
@@ -102,6 +110,9 @@ class Plan:
         Extra cost (flops-equivalent, e.g. Python work per tensor) that ``auto`` adds when comparing.
     extra : dict
         Planning details, copied into the result's ``extra``.
+    seconds : float or None
+        The estimated wall time from the method's own time model (the cut method:
+        :mod:`tnrbm.entropy.calibration`); None: ``cost / FLOPS_RATE``.
     blocker : str
         What dominates ``memory``, in words (named when the plan is refused).
     """
@@ -112,12 +123,18 @@ class Plan:
     run: Callable[[], tuple[np.ndarray, dict]]
     overhead: float = 0.0
     extra: dict = field(default_factory=dict)
+    seconds: float | None = None
     blocker: str = ""
 
     @property
     def cost(self) -> float:
-        """What ``auto`` minimizes: ``flops + overhead``."""
+        """``flops + overhead`` in flops-equivalents (what ``auto`` compared before 0.4)."""
         return float(self.flops) + float(self.overhead)
+
+    @property
+    def estimated_seconds(self) -> float:
+        """What ``auto`` minimizes: :attr:`seconds`, or ``cost / FLOPS_RATE`` when the method gives none."""
+        return float(self.seconds) if self.seconds is not None else self.cost / FLOPS_RATE
 
 
 Planner = Callable[[Problem], Plan]

@@ -19,13 +19,14 @@ from typing import Any
 
 import numpy as np
 
+from ..contract import check_seed
 from ..errors import InvalidParameterError, MemoryLimitError
 from ..interop import is_netket_object
 from ..network import BoltzmannNetwork
 from ..validation import check_base, check_choice, check_memory, format_limit, memory_limit
-from .blocks import diagonal_side, streamed_purity
+from .blocks import streamed_purity
 from .compute import entanglement, make_problem
-from .cut import _contract_grams, gram_blocker, gram_itemsize, gram_memory, gram_threads, plan_grams
+from .cut import _contract_grams, diagonal_gram, gram_blocker, gram_itemsize, gram_memory, gram_threads, plan_grams
 from .grams import PURITY_ARRAYS_HELD, SPECTRUM_ARRAYS_HELD, purity_from_grams
 
 __all__ = ["PurityResult", "purity", "PURITY_METHODS"]
@@ -58,6 +59,11 @@ class PurityResult:
         Estimated peak bytes.
     extra : dict
         Details (``contract_seconds``, ``n_slices``).
+    flops : float
+        Multiply-adds of the plan that ran: the Gram contractions (every slice) and the product
+        ``G_A G_B^T`` when no Gram is diagonal; for ``"spectrum:..."``, the entanglement plan's.
+    seed : int or None
+        The seed of the contraction path search.
     """
 
     purity: float
@@ -69,6 +75,8 @@ class PurityResult:
     seconds: float
     memory: float = 0.0
     extra: dict = field(default_factory=dict)
+    flops: float = 0.0
+    seed: int | None = None
 
     def __repr__(self) -> str:
         m = None if self.cut is None else self.cut.size
@@ -86,6 +94,7 @@ def purity(
     backend: str | None = None,
     parallel: Any = None,
     progress: Any = None,
+    seed: int | None = None,
 ) -> PurityResult:
     """The purity ``Tr rho_A^2`` of ``region`` and the Renyi-2 entropy ``S_2 = -ln Tr rho_A^2``.
 
@@ -100,6 +109,8 @@ def purity(
     parallel
         Where the two Gram contractions (or their slices) run: None, ``"threads"``, ``"dask"``, an
         executor or a ``dask.distributed.Client`` (:func:`tnrbm.contract.run_jobs`).
+    seed
+        The seed of the contraction path search (as in :func:`~tnrbm.entropy.entanglement`).
 
     Returns
     -------
@@ -117,6 +128,7 @@ def purity(
     check_choice(method, "method", PURITY_METHODS)
     base = check_base(base)
     limit = memory_limit(max_memory)
+    seed = check_seed(seed)
     network = isinstance(state, BoltzmannNetwork) or is_netket_object(state)
     refused: MemoryLimitError | None = None
     if method == "cut" and not network:
@@ -124,13 +136,14 @@ def purity(
     if method in ("auto", "cut") and network:  # a state vector goes to the spectrum once, unchecked here
         problem = make_problem(state, region, "cut", limit, surface, slicing)
         problem.backend, problem.parallel, problem.progress = backend, parallel, progress
+        problem.seed = seed
         try:
             return _from_grams(problem, base, t0)
         except MemoryLimitError as err:
             if method == "cut":
                 raise
             refused = err
-    options = {"max_memory": max_memory, "surface": surface, "slicing": slicing, "backend": backend}
+    options = {"max_memory": max_memory, "surface": surface, "slicing": slicing, "backend": backend, "seed": seed}
     try:
         res = entanglement(state, region, renyi=(2,), base=None, progress=progress, parallel=parallel, **options)
     except MemoryLimitError as err:
@@ -139,18 +152,26 @@ def purity(
         raise _refusal([refused, err], ["from the Gram matrices", "from the spectrum"]) from err
     value = float(np.sum(res.spectrum**2))
     extra = {"entanglement_method": res.method}
-    return _result(value, base, f"spectrum:{res.method}", res.region, res.cut, t0, res.memory, extra)
+    out = _result(value, base, f"spectrum:{res.method}", res.region, res.cut, t0, res.memory, extra)
+    out.flops, out.seed = float(res.flops or 0.0), seed
+    return out
 
 
 def _from_grams(problem: Any, base: float | None, t0: float) -> PurityResult:
     m = problem.cut.size
     if len(problem.region) == problem.n:  # the whole system of a pure state
-        return _result(1.0, base, "cut", problem.region, problem.cut, t0, 0.0, {})
+        return _result(1.0, base, "cut", problem.region, problem.cut, t0, 0.0, {}, seed=problem.seed)
     itemsize = gram_itemsize(problem.network)
-    held = SPECTRUM_ARRAYS_HELD if diagonal_side(problem) is not None else PURITY_ARRAYS_HELD
+    held = SPECTRUM_ARRAYS_HELD if diagonal_gram(problem) else PURITY_ARRAYS_HELD
     try:
         networks, plans = plan_grams(
-            problem.network, problem.region, problem.cut, problem.max_memory, problem.slicing, arrays_held=held
+            problem.network,
+            problem.region,
+            problem.cut,
+            problem.max_memory,
+            problem.slicing,
+            arrays_held=held,
+            seed=problem.seed,
         )
         memory = gram_memory(plans, m, itemsize, problem.parallel, arrays_held=held)
         what = f"the purity from the whole Gram matrices (its peak: {gram_blocker(plans, m, itemsize, held)})"
@@ -160,12 +181,14 @@ def _from_grams(problem: Any, base: float | None, t0: float) -> PurityResult:
             value, extra = streamed_purity(problem)
         except MemoryLimitError as streamed:
             raise _refusal([whole, streamed], ["whole", "streamed in blocks"]) from whole
-        return _result(value, base, "cut", problem.region, problem.cut, t0, extra["memory"], extra)
+        flops = float(extra.get("flops", 0.0))
+        return _result(value, base, "cut", problem.region, problem.cut, t0, extra["memory"], extra, flops, problem.seed)
     t1 = time.perf_counter()
     with gram_threads(plans, m):
         value = purity_from_grams(*_contract_grams(plans, networks, problem), overwrite=True)
     extra = {"contract_seconds": time.perf_counter() - t1, "n_slices": [pl.n_slices for pl in plans]}
-    return _result(value, base, "cut", problem.region, problem.cut, t0, memory, extra)
+    flops = sum(pl.flops for pl in plans) + (0.0 if diagonal_gram(problem) else 8.0**m)
+    return _result(value, base, "cut", problem.region, problem.cut, t0, memory, extra, flops, problem.seed)
 
 
 def _refusal(errors: list[MemoryLimitError], routes: list[str]) -> MemoryLimitError:
@@ -177,7 +200,19 @@ def _refusal(errors: list[MemoryLimitError], routes: list[str]) -> MemoryLimitEr
     return MemoryLimitError(f"{lead}{reasons}", needed=needed, limit=errors[0].limit)
 
 
-def _result(value: float, base: Any, method: str, region: tuple, cut: Any, t0: float, memory: float, extra: dict):
+def _result(
+    value: float,
+    base: Any,
+    method: str,
+    region: tuple,
+    cut: Any,
+    t0: float,
+    memory: float,
+    extra: dict,
+    flops: float = 0.0,
+    seed: int | None = None,
+) -> PurityResult:
     ln_base = 1.0 if base is None else math.log(base)
     s2 = max(-math.log(value), 0.0) / ln_base + 0.0
-    return PurityResult(value, s2, base, method, region, cut, time.perf_counter() - t0, float(memory), extra)
+    seconds = time.perf_counter() - t0
+    return PurityResult(value, s2, base, method, region, cut, seconds, float(memory), extra, float(flops), seed)

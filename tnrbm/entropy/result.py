@@ -36,15 +36,17 @@ class EntanglementResult:
     base : float or None
         The logarithm base of the entropies (None: natural).
     flops, memory : float or None
-        Estimated cost and largest intermediate (bytes) of the computation.
+        Multiply-adds of the plan that ran (its contractions and spectrum) and its estimated peak bytes.
     seconds : float
         Wall time.
     clipped : float
         The size of the most negative eigenvalue of rho_A (rounding, relative to the trace) that was
         set to zero.
     extra : dict
-        Method details: path and contraction seconds, tensor counts, slices, the costs ``"auto"``
-        compared, the MPS site order.
+        Method details: path and contraction seconds, tensor counts, slices, the estimated seconds ``"auto"``
+        compared (``"costs"``), the estimated stages (``"estimated"``), the MPS site order.
+    seed : int or None
+        The seed of the contraction path search (None for results made without one).
     """
 
     entropy: float
@@ -60,6 +62,7 @@ class EntanglementResult:
     seconds: float = 0.0
     clipped: float = 0.0
     extra: dict = field(default_factory=dict)
+    seed: int | None = None
 
     @property
     def trivial_bound(self) -> float:
@@ -113,6 +116,7 @@ class EntanglementResult:
             "memory": self.memory,
             "seconds": self.seconds,
             "clipped": self.clipped,
+            "seed": self.seed,
         }
 
     def __repr__(self) -> str:
