@@ -211,12 +211,14 @@ def gram_memory(
     :data:`~tnrbm.entropy.grams.PURITY_ARRAYS_HELD`).
 
     Each contraction's peak counts a copy of its largest intermediate (every step's result is rescaled,
-    :func:`~tnrbm.contract.plan.strip_exponent`, while the unscaled one is alive) and one of its output
-    (brought to the Gram's index order and shape). The BLAS/LAPACK work buffers (tens of MiB, whatever
-    the size) are not counted: they are part of the fixed overhead that ``max_memory`` leaves out
-    (``docs/theory/memory.md``)."""
+    :func:`~tnrbm.contract.plan.strip_exponent`, while the unscaled one is alive). Bringing the output
+    to the Gram's index order and shape copies it once more, after the unscaled output is freed: two
+    Gram-sized arrays, within the former since the output is an intermediate too (measured: the peak
+    of the last step is the Gram and its rescaled copy, docs/theory/memory.md). The BLAS/LAPACK work
+    buffers (tens of MiB, whatever the size) are not counted: they are part of the fixed overhead that
+    ``max_memory`` leaves out."""
     gram = itemsize * 4.0**m
-    need = [p.peak_bytes + p.largest_bytes + gram for p in plans]
+    need = [p.peak_bytes + p.largest_bytes for p in plans]
     if _two_jobs(plans, parallel):
         contraction = sum(need)
     else:
@@ -229,7 +231,7 @@ def gram_blocker(plans: Sequence[ContractionPlan], m: int, itemsize: int, arrays
     gram = itemsize * 4.0**m
     worst = max(p.peak_bytes + p.largest_bytes for p in plans)
     if worst + gram >= arrays_held * gram:
-        return f"contracting a Gram matrix of m={m} units (peak {format_bytes(worst)} besides the Grams)"
+        return f"contracting a Gram matrix of m={m} units (peak {format_bytes(worst)}, the other Gram held)"
     return f"{arrays_held} {2**m} x {2**m} Gram-sized arrays of {itemsize} bytes per entry"
 
 
