@@ -23,7 +23,7 @@ from ..errors import MemoryLimitError
 from ..network import BoltzmannNetwork
 from ..validation import check_choice, format_bytes, memory_limit
 from .compute import is_trivial, make_problem, pick_method, plan_methods
-from .methods import AUTO_METHODS, FLOPS_RATE, METHODS, NotApplicableError, Plan, method_names
+from .methods import FLOPS_RATE, METHODS, NotApplicableError, Plan, auto_methods, method_names
 
 __all__ = ["Estimate", "MethodEstimate", "estimate", "FLOPS_RATE"]
 
@@ -169,7 +169,7 @@ def estimate(
         return Estimate(
             **common, method=name, methods={name: nothing}, max_memory=limit, seed=problem.seed, trivial=True
         )
-    names = list(AUTO_METHODS) if method == "auto" else [method]
+    names = auto_methods() if method == "auto" else [method]
     plans, refusals, skipped = plan_methods(problem, names)
     chosen = pick_method(plans, problem.n) if method == "auto" else (method if method in plans else None)
     found = {name: _method_estimate(plan, limit) for name, plan in plans.items()}
