@@ -282,3 +282,9 @@ def test_model_specs_registry_refuses_bad_names():
         register_model("a:b", tnrbm.models.local_chain)
     with pytest.raises(InvalidParameterError, match="'auto'"):
         register_method("auto", lambda problem: None)
+
+
+def test_moved_ed_names_still_warn_at_the_caller():
+    with pytest.warns(DeprecationWarning, match="run_ed moved") as caught:
+        assert callable(tnrbm.ed.run_ed)
+    assert caught[0].filename == __file__

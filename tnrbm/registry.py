@@ -44,7 +44,7 @@ import types
 import warnings
 from collections.abc import Callable, Iterator, MutableMapping
 from importlib.metadata import entry_points
-from typing import Any, Generic, TypeVar
+from typing import Any, TypeVar
 
 from .errors import InvalidParameterError
 
@@ -79,7 +79,7 @@ def check_callable(what: str) -> Callable[[str, Any], None]:
     return check
 
 
-class Registry(MutableMapping, Generic[T]):
+class Registry(MutableMapping[str, T]):
     """Named plug-ins of one kind: register, unregister, get, names; a mapping of name -> object.
 
     Parameters
@@ -177,7 +177,7 @@ class Registry(MutableMapping, Generic[T]):
 
     def _discover(self) -> None:
         """Load the plug-ins of the entry-point group, once."""
-        if self._discovered:
+        if self._discovered or self.group is None:
             return
         self._discovered = True  # before loading: a plug-in that looks names up does not recurse
         for ep in entry_points(group=self.group):

@@ -117,8 +117,9 @@ def register_backend(name: str | Backend, backend: Backend | None = None, *, rep
     >>> del BACKENDS["numpy-copy"]
     """
     if backend is None and isinstance(name, Backend):
-        name, backend = name.name, name
-    BACKENDS.register(name, backend, replace=replace)  # type: ignore[arg-type]
+        BACKENDS.register(name.name, name, replace=replace)
+        return
+    BACKENDS.register(name, backend, replace=replace)  # type: ignore[arg-type]  # the check refuses a non-Backend
 
 
 def get_backend(name: str | Backend | None) -> Backend:

@@ -90,6 +90,7 @@ _forward, _dir = forward(
         # the rows ``tnrbm ed`` prints moved to the command line
         "run_ed": "tnrbm.cli.reports:ed_levels",
     },
+    stacklevel=3,
 )
 
 
