@@ -288,3 +288,15 @@ def test_moved_ed_names_still_warn_at_the_caller():
     with pytest.warns(DeprecationWarning, match="run_ed moved") as caught:
         assert callable(tnrbm.ed.run_ed)
     assert caught[0].filename == __file__
+
+
+def test_estimate_takes_the_flow_too():
+    net = tnrbm.models.local_chain(12, radius=2, seed=1)
+    calls = []
+
+    def counted(capacity, source, sink):
+        calls.append(1)
+        return FLOWS["networkx_boykov_kolmogorov"](capacity, source, sink)
+
+    est = tnrbm.entropy.estimate(net, range(6), flow=counted)
+    assert calls == [1] and est.m == min_cut(net, range(6), flow="edmonds_karp").size

@@ -125,6 +125,7 @@ def estimate(
     slicing: bool | str = False,
     parallel: Any = None,
     seed: int | None = None,
+    flow: Any = "dinic",
 ) -> Estimate:
     """Plan every applicable entanglement method for ``region`` and report flops, peak memory and time.
 
@@ -140,7 +141,7 @@ def estimate(
         The visible units of A (the whole system: a trivial estimate, as entanglement returns S = 0).
     method
         ``"auto"`` (every auto method; ``Estimate.method`` is the one auto would run) or one name.
-    max_memory, surface, slicing, parallel, seed
+    max_memory, surface, slicing, parallel, seed, flow
         As for :func:`tnrbm.entanglement` (``max_memory`` also decides ``fits``).
 
     Returns
@@ -159,7 +160,7 @@ def estimate(
     """
     check_choice(method, "method", method_names())
     limit = memory_limit(max_memory)
-    problem = make_problem(state, region, method, limit, surface, slicing)
+    problem = make_problem(state, region, method, limit, surface, slicing, flow=flow)
     problem.parallel, problem.seed = parallel, check_seed(seed)
     cut = problem.cut
     common = {"region": problem.region, "n_visible": problem.n, "m": None if cut is None else int(cut.size)}
