@@ -14,7 +14,6 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-import tomllib
 from conftest import brute_force_psi_of, entropies, svd_spectrum
 
 import tnrbm
@@ -177,6 +176,7 @@ def test_entry_points_are_loaded_on_first_lookup(tmp_path, monkeypatch):
 @pytest.fixture(scope="module")
 def plugin_env(tmp_path_factory):
     """The toy plug-in installed as a distribution in a temporary folder (offline: no pip, no build)."""
+    tomllib = pytest.importorskip("tomllib" if sys.version_info >= (3, 11) else "tomli")
     target = tmp_path_factory.mktemp("site")
     project = tomllib.loads((PLUGIN / "pyproject.toml").read_text())["project"]
     _install(target, "tnrbm_toy_plugin", (PLUGIN / "tnrbm_toy_plugin.py").read_text(), project["entry-points"])
