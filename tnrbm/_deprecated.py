@@ -10,11 +10,14 @@ from typing import Any
 __all__ = ["forward"]
 
 
-def forward(old: str, moved: dict[str, str]) -> tuple[Callable[[str], Any], Callable[[], list[str]]]:
+def forward(
+    old: str, moved: dict[str, str], stacklevel: int = 2
+) -> tuple[Callable[[str], Any], Callable[[], list[str]]]:
     """``(__getattr__, __dir__)`` for a deprecated module ``old`` whose names moved.
 
     ``moved`` maps each old name to ``"new.module"`` or ``"new.module:new_name"``. Reading a name warns
-    once per call site with a :class:`DeprecationWarning` that names the new place.
+    once per call site with a :class:`DeprecationWarning` that names the new place (``stacklevel``: 3 when
+    the returned ``__getattr__`` is called from the module's own ``__getattr__``).
 
     Examples
     --------
@@ -34,7 +37,7 @@ def forward(old: str, moved: dict[str, str]) -> tuple[Callable[[str], Any], Call
         warnings.warn(
             f"{old}.{name} moved to {module}.{new_name}; the old name will be removed in tnrbm 0.3",
             DeprecationWarning,
-            stacklevel=2,
+            stacklevel=stacklevel,
         )
         return getattr(importlib.import_module(module), new_name)
 

@@ -19,28 +19,45 @@ from . import models, states
 from .errors import InvalidParameterError, InvalidRegionError
 from .io import load
 from .network import BoltzmannNetwork
-from .validation import check_choice, check_int, check_region
+from .registry import Registry
+from .validation import check_int, check_region
 
 __all__ = ["MODEL_SPECS", "register_model", "model_keys", "parse_model", "parse_region", "model_names"]
 
 
 #: name -> builder of the built-in model specs (``NAME:key=value,...``); :func:`register_model` adds one
-MODEL_SPECS: dict[str, Callable[..., BoltzmannNetwork]] = {
-    "random-rbm": models.random_rbm,
-    "random-dbm": models.random_dbm,
-    "local-chain": models.local_chain,
-    "local-lattice": models.local_lattice,
-    "hierarchical": models.hierarchical,
-    "product": states.product,
-    "ghz": states.ghz,
-    "cluster": states.cluster,
-    "toric": states.toric_code,
-    "volume-law": states.volume_law,
-}
+def _check_spec(name: str, builder: Any) -> None:
+    if not isinstance(name, str) or not name or ":" in name or "," in name:
+        raise InvalidParameterError(f"name must be a non-empty string without ':' or ','; got {name!r}")
+    if not callable(builder):
+        raise InvalidParameterError(f"builder must be callable; got {builder!r}")
 
 
-def register_model(name: str, builder: Callable[..., BoltzmannNetwork]) -> None:
+#: (also the plug-ins of installed packages: the entry-point group ``tnrbm.models``, loaded on first lookup)
+MODEL_SPECS: Registry[Callable[..., BoltzmannNetwork]] = Registry(
+    "model",
+    {
+        "random-rbm": models.random_rbm,
+        "random-dbm": models.random_dbm,
+        "local-chain": models.local_chain,
+        "local-lattice": models.local_lattice,
+        "hierarchical": models.hierarchical,
+        "product": states.product,
+        "ghz": states.ghz,
+        "cluster": states.cluster,
+        "toric": states.toric_code,
+        "volume-law": states.volume_law,
+    },
+    group="tnrbm.models",
+    check=_check_spec,
+)
+
+
+def register_model(name: str, builder: Callable[..., BoltzmannNetwork], *, replace: bool = False) -> None:
     """Add a model spec: ``NAME:key=value,...`` then calls ``builder(key=value, ...)``.
+
+    A taken name is refused unless ``replace=True``; ``MODEL_SPECS.unregister(name)`` removes one. An
+    installed package adds one through the entry-point group ``tnrbm.models`` (docs/architecture.md).
 
     Examples
     --------
@@ -49,11 +66,7 @@ def register_model(name: str, builder: Callable[..., BoltzmannNetwork]) -> None:
     6
     >>> del MODEL_SPECS["chain"]
     """
-    if not isinstance(name, str) or not name or ":" in name or "," in name:
-        raise InvalidParameterError(f"name must be a non-empty string without ':' or ','; got {name!r}")
-    if not callable(builder):
-        raise InvalidParameterError(f"builder must be callable; got {builder!r}")
-    MODEL_SPECS[name] = builder
+    MODEL_SPECS.register(name, builder, replace=replace)
 
 
 def model_keys(name: str) -> dict[str, Any]:
@@ -64,7 +77,7 @@ def model_keys(name: str) -> dict[str, Any]:
     >>> model_keys("ghz")
     {'n': <class 'inspect._empty'>}
     """
-    builder = MODEL_SPECS[check_choice(name, "model", MODEL_SPECS)]
+    builder = MODEL_SPECS.get(name)
     return {k: p.default for k, p in inspect.signature(builder).parameters.items()}
 
 
@@ -76,7 +89,7 @@ def model_names() -> list[str]:
     >>> "local-chain" in model_names()
     True
     """
-    return sorted(MODEL_SPECS)
+    return list(MODEL_SPECS.names())
 
 
 def _digits(part: str) -> bool:

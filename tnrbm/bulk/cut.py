@@ -31,11 +31,11 @@ import scipy.sparse as sp
 from networkx.algorithms import flow as nxflow
 from scipy.sparse import csgraph
 
-from ..errors import InvalidParameterError
 from ..interop import as_network, is_netket_object
 from ..network import BoltzmannNetwork, Unit
 from ..network.base import check_bookkeeping
-from ..validation import check_choice, check_region
+from ..registry import Registry, check_callable
+from ..validation import check_region
 from .graph import LN2, check_network, unit_adjacency, unit_offsets
 
 __all__ = ["Cut", "FLOWS", "register_flow", "min_cut", "split_flow_graph"]
@@ -189,17 +189,21 @@ def _reachable_scipy(cap: sp.csr_array, source: int, sink: int, method: str) -> 
 #: name -> solver ``solve(capacity, source, sink) -> (flow_value, reach)`` (``reach``: the nodes on the
 #: source side of the minimum cut closest to the source). scipy's Dinic (default, compiled) and
 #: Edmonds-Karp, and networkx's flow functions on the same split graph (slower; an independent check).
-FLOWS: dict[str, Callable] = {
-    "dinic": functools.partial(_reachable_scipy, method="dinic"),
-    "edmonds_karp": functools.partial(_reachable_scipy, method="edmonds_karp"),
-    **{
-        f"networkx_{name}": functools.partial(_reachable_networkx, func=getattr(nxflow, name))
-        for name in ("boykov_kolmogorov", "preflow_push", "edmonds_karp", "shortest_augmenting_path", "dinitz")
+FLOWS: Registry[Callable] = Registry(
+    "flow",
+    {
+        "dinic": functools.partial(_reachable_scipy, method="dinic"),
+        "edmonds_karp": functools.partial(_reachable_scipy, method="edmonds_karp"),
+        **{
+            f"networkx_{name}": functools.partial(_reachable_networkx, func=getattr(nxflow, name))
+            for name in ("boykov_kolmogorov", "preflow_push", "edmonds_karp", "shortest_augmenting_path", "dinitz")
+        },
     },
-}
+    check=check_callable("solve"),
+)
 
 
-def register_flow(name: str, solve: Callable) -> None:
+def register_flow(name: str, solve: Callable, *, replace: bool = False) -> None:
     """Add a max-flow solver ``solve(capacity, source, sink) -> (flow_value, reach)`` to :data:`FLOWS`.
 
     ``capacity`` is the integer capacity matrix of :func:`split_flow_graph`; ``reach`` a boolean array
@@ -207,12 +211,13 @@ def register_flow(name: str, solve: Callable) -> None:
 
     Examples
     --------
+    A taken name is refused unless ``replace=True``; ``FLOWS.unregister(name)`` removes one.
+
     >>> register_flow("my-dinic", FLOWS["dinic"])
-    >>> del FLOWS["my-dinic"]
+    >>> FLOWS.unregister("my-dinic") is FLOWS["dinic"]
+    True
     """
-    if not callable(solve):
-        raise InvalidParameterError(f"solve must be callable; got {solve!r}")
-    FLOWS[str(name)] = solve
+    FLOWS.register(name, solve, replace=replace)
 
 
 def min_cut(network: BoltzmannNetwork, region: Iterable[int], flow: str = "dinic") -> Cut:
@@ -257,7 +262,7 @@ def min_cut(network: BoltzmannNetwork, region: Iterable[int], flow: str = "dinic
     if is_netket_object(network):
         network = as_network(network)
     check_network(network)
-    solve = flow if callable(flow) else FLOWS[check_choice(flow, "flow", FLOWS)]
+    solve = flow if callable(flow) else FLOWS.get(flow)
     n = network.n_visible
     region_t = check_region(region, n)
     check_bookkeeping(network, "min_cut")

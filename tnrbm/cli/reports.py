@@ -119,7 +119,9 @@ def entropy_rows(network: Any, regions: Sequence[Sequence[int]], renyi: tuple = 
     return rows
 
 
-def cut_payload(network: Any, region: Sequence[int], model: str, base: float | None = None) -> dict:
+def cut_payload(
+    network: Any, region: Sequence[int], model: str, base: float | None = None, flow: str = "dinic"
+) -> dict:
     """The JSON of ``tnrbm cut``: m, the bounds in the units of ``base``, ``2**m`` and the surface labels.
 
     Examples
@@ -129,7 +131,7 @@ def cut_payload(network: Any, region: Sequence[int], model: str, base: float | N
     >>> out["m"], out["bound"], out["trivial_bound"]
     (3, 3.0, 3.0)
     """
-    c = min_cut(network, region)
+    c = min_cut(network, region, flow=flow)
     per_unit = log2_in(base)
     return {
         "model": model,

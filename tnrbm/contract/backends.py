@@ -27,6 +27,7 @@ import autoray
 import numpy as np
 
 from ..errors import InvalidParameterError
+from ..registry import Registry
 
 __all__ = ["BACKENDS", "Backend", "available_backends", "get_backend", "register_backend"]
 
@@ -82,28 +83,43 @@ def _cupy_to(x: np.ndarray) -> Any:
     return cupy.asarray(x)
 
 
+def _check_backend(name: str, backend: Any) -> None:
+    if not isinstance(backend, Backend):
+        raise InvalidParameterError(f"backend must be a tnrbm.contract.Backend; got {backend!r}")
+    if backend.name != name:
+        raise InvalidParameterError(f"backend {backend.name!r} registered as {name!r}: the two names must agree")
+
+
 #: name -> :class:`Backend`
-BACKENDS: dict[str, Backend] = {
-    "numpy": Backend("numpy", "numpy", np.asarray, np.asarray),
-    "torch": Backend("torch", "torch", _torch_to, _to_numpy),
-    "jax": Backend("jax", "jax", _jax_to, _to_numpy),
-    "cupy": Backend("cupy", "cupy", _cupy_to, _to_numpy),
-}
+BACKENDS: Registry[Backend] = Registry(
+    "backend",
+    {
+        "numpy": Backend("numpy", "numpy", np.asarray, np.asarray),
+        "torch": Backend("torch", "torch", _torch_to, _to_numpy),
+        "jax": Backend("jax", "jax", _jax_to, _to_numpy),
+        "cupy": Backend("cupy", "cupy", _cupy_to, _to_numpy),
+    },
+    check=_check_backend,
+)
 
 
-def register_backend(backend: Backend) -> None:
-    """Add (or replace) a :class:`Backend` under ``backend.name``.
+def register_backend(name: str | Backend, backend: Backend | None = None, *, replace: bool = False) -> None:
+    """Add a :class:`Backend`: ``register_backend(name, backend)`` as every registry, or
+    ``register_backend(backend)`` (its own name; the form before 0.4).
+
+    A taken name is refused unless ``replace=True``; ``BACKENDS.unregister(name)`` removes one.
 
     Examples
     --------
-    >>> register_backend(Backend("numpy-copy", "numpy", np.array, np.asarray))
+    >>> register_backend("numpy-copy", Backend("numpy-copy", "numpy", np.array, np.asarray))
     >>> get_backend("numpy-copy").name
     'numpy-copy'
     >>> del BACKENDS["numpy-copy"]
     """
-    if not isinstance(backend, Backend):
-        raise InvalidParameterError(f"backend must be a tnrbm.contract.Backend; got {backend!r}")
-    BACKENDS[backend.name] = backend
+    if backend is None and isinstance(name, Backend):
+        BACKENDS.register(name.name, name, replace=replace)
+        return
+    BACKENDS.register(name, backend, replace=replace)  # type: ignore[arg-type]  # the check refuses a non-Backend
 
 
 def get_backend(name: str | Backend | None) -> Backend:
@@ -123,10 +139,7 @@ def get_backend(name: str | Backend | None) -> Backend:
         return BACKENDS["numpy"]
     if isinstance(name, Backend):
         return name
-    if not isinstance(name, str) or name not in BACKENDS:
-        choices = ", ".join(repr(k) for k in sorted(BACKENDS))
-        raise InvalidParameterError(f"backend must be one of {choices}; got {name!r}")
-    backend = BACKENDS[name]
+    backend = BACKENDS.get(name)
     if not backend.available:
         raise InvalidParameterError(
             f"backend={name!r} needs the package {backend.module!r}, which is not installed "

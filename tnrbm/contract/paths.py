@@ -30,6 +30,7 @@ from cotengra.hyperoptimizers.hyper import get_default_hq_methods
 from cotengra.pathfinders.path_basic import get_optimize_greedy, ssa_to_linear
 
 from ..errors import InvalidParameterError
+from ..registry import Registry, check_callable
 from ..validation import check_int
 
 __all__ = [
@@ -234,10 +235,12 @@ def _sweep(inputs: list, output: tuple, size_dict: dict, keys: Sequence[float] |
 
 
 #: name -> finder; :func:`find_tree` tries them all and keeps the best tree
-PATH_FINDERS: dict[str, Finder] = {"greedy": _greedy, "random-greedy": _random_greedy, "sweep": _sweep}
+PATH_FINDERS: Registry[Finder] = Registry(
+    "path finder", {"greedy": _greedy, "random-greedy": _random_greedy, "sweep": _sweep}, check=check_callable("finder")
+)
 
 
-def register_path_finder(name: str, finder: Finder) -> None:
+def register_path_finder(name: str, finder: Finder, *, replace: bool = False) -> None:
     """Add a path finder ``finder(inputs, output, size_dict, keys) -> ContractionTree | None``.
 
     A finder that takes a ``seed`` keyword is given the search's seed; a random finder without one makes
@@ -245,12 +248,12 @@ def register_path_finder(name: str, finder: Finder) -> None:
 
     Examples
     --------
+    A taken name is refused unless ``replace=True``; ``PATH_FINDERS.unregister(name)`` removes one.
+
     >>> register_path_finder("greedy-again", PATH_FINDERS["greedy"])
     >>> del PATH_FINDERS["greedy-again"]
     """
-    if not callable(finder):
-        raise InvalidParameterError(f"finder must be callable; got {finder!r}")
-    PATH_FINDERS[str(name)] = finder
+    PATH_FINDERS.register(name, finder, replace=replace)
 
 
 def _score(tree: Any) -> float:

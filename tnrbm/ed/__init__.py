@@ -29,6 +29,8 @@ Examples
 
 from __future__ import annotations
 
+from typing import Any
+
 from .._deprecated import forward
 from .hamiltonians import (
     HAMILTONIANS,
@@ -53,9 +55,6 @@ from .solve import (
     ground_state_memory,
     state_vector,
 )
-
-#: the Hamiltonians ``tnrbm ed`` offers (the names of :data:`HAMILTONIANS`)
-MODELS = tuple(HAMILTONIANS)
 
 __all__ = [
     "PauliSum",
@@ -83,7 +82,7 @@ __all__ = [
     "state_vector",
 ]
 
-__getattr__, _dir = forward(
+_forward, _dir = forward(
     __name__,
     {
         "cluster": "tnrbm.ed.hamiltonians:cluster_hamiltonian",
@@ -91,4 +90,13 @@ __getattr__, _dir = forward(
         # the rows ``tnrbm ed`` prints moved to the command line
         "run_ed": "tnrbm.cli.reports:ed_levels",
     },
+    stacklevel=3,
 )
+
+
+def __getattr__(name: str) -> Any:
+    """``MODELS``: the Hamiltonians ``tnrbm ed`` offers, the names of :data:`HAMILTONIANS` now (read on each
+    access, so it follows :func:`register_hamiltonian`); the moved names forward with a warning."""
+    if name == "MODELS":
+        return tuple(HAMILTONIANS)
+    return _forward(name)

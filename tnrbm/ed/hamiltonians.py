@@ -11,6 +11,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from ..errors import InvalidParameterError
+from ..registry import Registry, check_callable
 from ..validation import check_bool, check_int, check_real
 from .pauli import check_form, check_pauli_size, pauli_sum
 
@@ -278,22 +279,25 @@ def toric_code_hamiltonian(
 
 
 #: name -> builder ``build(n, ..., form=, max_memory=)`` of the Hamiltonians the command line offers
-HAMILTONIANS: dict[str, Callable[..., Any]] = {
-    "tfim": tfim,
-    "heisenberg": heisenberg,
-    "cluster": cluster_hamiltonian,
-    "toric": toric_code_hamiltonian,
-}
+HAMILTONIANS: Registry[Callable[..., Any]] = Registry(
+    "model",
+    {"tfim": tfim, "heisenberg": heisenberg, "cluster": cluster_hamiltonian, "toric": toric_code_hamiltonian},
+    check=check_callable("build"),
+)
 
 
-def register_hamiltonian(name: str, build: Callable[..., Any]) -> None:
+def register_hamiltonian(name: str, build: Callable[..., Any], *, replace: bool = False) -> None:
     """Add a Hamiltonian builder under ``name`` (for ``tnrbm ed NAME``).
 
     Examples
     --------
+    A taken name is refused unless ``replace=True``; ``HAMILTONIANS.unregister(name)`` removes one.
+    ``tnrbm.ed.MODELS`` follows (it is read from :data:`HAMILTONIANS` on each access).
+
+    >>> import tnrbm
     >>> register_hamiltonian("ising", tfim)
+    >>> "ising" in tnrbm.ed.MODELS
+    True
     >>> del HAMILTONIANS["ising"]
     """
-    if not callable(build):
-        raise InvalidParameterError(f"build must be callable; got {build!r}")
-    HAMILTONIANS[str(name)] = build
+    HAMILTONIANS.register(name, build, replace=replace)

@@ -37,7 +37,16 @@ from .estimates import Estimate, MethodEstimate, estimate
 from .grams import purity_from_grams, spectrum_from_grams
 from .information import mutual_information, tripartite_information
 from .levels import EntanglementLevels, entanglement_levels
-from .methods import METHODS, NotApplicableError, Plan, Problem, method_names, register_method
+from .methods import (
+    METHODS,
+    NotApplicableError,
+    Plan,
+    Problem,
+    auto_methods,
+    method_names,
+    register_method,
+    unregister_method,
+)
 from .profile import EntanglementProfile, entanglement_profile
 from .renyi2 import PurityResult, purity
 from .result import EntanglementResult, InformationResult
@@ -76,6 +85,8 @@ __all__ = [
     "purity",
     "purity_from_grams",
     "register_method",
+    "unregister_method",
+    "auto_methods",
     "renyi_entropy",
     "spectrum_from_grams",
     "SymmetryResult",

@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from ..bulk import cut_from_surface, min_cut
+from ..bulk import FLOWS, cut_from_surface, min_cut
 from ..contract import check_seed
 from ..errors import InvalidParameterError, MemoryLimitError
 from ..interop import as_network, is_netket_object
@@ -21,7 +21,7 @@ from ..network import BoltzmannNetwork
 from ..network.base import check_bookkeeping
 from ..validation import check_base, check_choice, check_region, check_renyi, memory_limit
 from .dense import as_state_vector
-from .methods import AUTO_METHODS, METHODS, NotApplicableError, Plan, Problem, check_plan_memory, method_names
+from .methods import METHODS, NotApplicableError, Plan, Problem, auto_methods, check_plan_memory, method_names
 from .result import EntanglementResult
 from .spectrum import entropies_from_spectrum
 
@@ -48,6 +48,7 @@ def entanglement(
     parallel: Any = None,
     progress: Any = None,
     seed: int | None = None,
+    flow: Any = "dinic",
 ) -> EntanglementResult:
     """The entanglement entropy of ``region`` (a set of visible indices) in a pure state.
 
@@ -90,7 +91,8 @@ def entanglement(
         ``"inner"`` or ``"outer"`` forces cotengra's inner slicing or the output blocks.
     backend
         For ``method="cut"``: the array library of the contractions and the spectrum, a name in
-        :data:`tnrbm.contract.BACKENDS` (``"numpy"`` default, ``"torch"``, ``"jax"``, ``"cupy"``).
+        :data:`tnrbm.contract.BACKENDS` (``"numpy"`` default, ``"torch"``, ``"jax"``, ``"cupy"``). The dense
+        and mps methods run on numpy only: given another backend they refuse (``auto`` then skips them).
     parallel
         For ``method="cut"``: where the two Gram contractions run as two jobs, or their slices when
         sliced (None serial, ``"threads"``, ``"dask"``, a ``concurrent.futures`` executor or a
@@ -101,6 +103,9 @@ def entanglement(
     seed
         The seed of the contraction path search (None: :data:`tnrbm.contract.DEFAULT_SEED`, 0): the same
         problem is planned to the same contraction trees, with the same flops, in every process.
+    flow
+        The max-flow solver of the minimal cut: a name in :data:`tnrbm.bulk.FLOWS` or a callable (as
+        :func:`tnrbm.bulk.min_cut`'s ``flow``). Every solver finds the same cut.
 
     Returns
     -------
@@ -129,7 +134,7 @@ def entanglement(
     base = check_base(base)
     if not (isinstance(slicing, (bool, np.bool_)) or (isinstance(slicing, str) and slicing in ("inner", "outer"))):
         raise InvalidParameterError(f"slicing must be True, False, 'inner' or 'outer'; got {slicing!r}")
-    problem = make_problem(state, region, method, memory_limit(max_memory), surface, slicing)
+    problem = make_problem(state, region, method, memory_limit(max_memory), surface, slicing, flow=flow)
     problem.backend, problem.parallel, problem.progress = backend, parallel, progress
     problem.seed = check_seed(seed)
     if is_trivial(problem):
@@ -146,9 +151,13 @@ def entanglement(
     return res
 
 
-def make_problem(state: Any, region: Any, method: str, limit: int, surface: Any, slicing: Any) -> Problem:
+def make_problem(
+    state: Any, region: Any, method: str, limit: int, surface: Any, slicing: Any, flow: Any = "dinic"
+) -> Problem:
     """The :class:`~tnrbm.entropy.methods.Problem` of ``state`` and ``region``: the state, region and surface
-    checked, the cut found (``limit`` in bytes)."""
+    checked, the cut found with the max-flow solver ``flow`` (``limit`` in bytes)."""
+    if not callable(flow):
+        FLOWS.get(flow)  # an unknown solver is refused for state vectors too
     if is_netket_object(state):
         state = as_network(state)
     if not isinstance(state, BoltzmannNetwork):
@@ -161,7 +170,7 @@ def make_problem(state: Any, region: Any, method: str, limit: int, surface: Any,
     check_bookkeeping(state, "entanglement")
     if surface is not None and method not in ("cut", "auto"):
         raise InvalidParameterError(f"surface is only used with method='cut'; got method={method!r}")
-    cut = min_cut(state, region_t) if surface is None else cut_from_surface(state, region_t, surface)
+    cut = min_cut(state, region_t, flow=flow) if surface is None else cut_from_surface(state, region_t, surface)
     return Problem(state, None, n, region_t, cut, surface is not None, limit, slicing)
 
 
@@ -209,8 +218,11 @@ def _choose(problem: Problem, method: str) -> tuple[Plan, dict]:
     estimated seconds (recorded, by method, in the second value)."""
     if method != "auto":
         return check_plan_memory(METHODS[method](problem), problem), {}
-    plans, refusals, _ = plan_methods(problem, AUTO_METHODS, shortcut=True)
+    plans, refusals, skipped = plan_methods(problem, auto_methods(), shortcut=True)
     best = pick_method(plans, problem.n)
+    if best is None and not refusals:
+        reasons = "; ".join(f"{k}: {v}" for k, v in skipped.items())
+        raise NotApplicableError(f"method='auto' found no method for this problem ({reasons})")
     if best is None:
         raise refusals.get("cut") or next(iter(refusals.values()))
     return plans[best], {k: pl.estimated_seconds for k, pl in plans.items()}

@@ -23,7 +23,7 @@ from ..errors import MemoryLimitError
 from ..network import BoltzmannNetwork
 from ..validation import check_choice, format_bytes, memory_limit
 from .compute import is_trivial, make_problem, pick_method, plan_methods
-from .methods import AUTO_METHODS, FLOPS_RATE, METHODS, NotApplicableError, Plan, method_names
+from .methods import FLOPS_RATE, METHODS, NotApplicableError, Plan, auto_methods, method_names
 
 __all__ = ["Estimate", "MethodEstimate", "estimate", "FLOPS_RATE"]
 
@@ -125,6 +125,7 @@ def estimate(
     slicing: bool | str = False,
     parallel: Any = None,
     seed: int | None = None,
+    flow: Any = "dinic",
 ) -> Estimate:
     """Plan every applicable entanglement method for ``region`` and report flops, peak memory and time.
 
@@ -140,7 +141,7 @@ def estimate(
         The visible units of A (the whole system: a trivial estimate, as entanglement returns S = 0).
     method
         ``"auto"`` (every auto method; ``Estimate.method`` is the one auto would run) or one name.
-    max_memory, surface, slicing, parallel, seed
+    max_memory, surface, slicing, parallel, seed, flow
         As for :func:`tnrbm.entanglement` (``max_memory`` also decides ``fits``).
 
     Returns
@@ -159,7 +160,7 @@ def estimate(
     """
     check_choice(method, "method", method_names())
     limit = memory_limit(max_memory)
-    problem = make_problem(state, region, method, limit, surface, slicing)
+    problem = make_problem(state, region, method, limit, surface, slicing, flow=flow)
     problem.parallel, problem.seed = parallel, check_seed(seed)
     cut = problem.cut
     common = {"region": problem.region, "n_visible": problem.n, "m": None if cut is None else int(cut.size)}
@@ -169,7 +170,7 @@ def estimate(
         return Estimate(
             **common, method=name, methods={name: nothing}, max_memory=limit, seed=problem.seed, trivial=True
         )
-    names = list(AUTO_METHODS) if method == "auto" else [method]
+    names = auto_methods() if method == "auto" else [method]
     plans, refusals, skipped = plan_methods(problem, names)
     chosen = pick_method(plans, problem.n) if method == "auto" else (method if method in plans else None)
     found = {name: _method_estimate(plan, limit) for name, plan in plans.items()}

@@ -23,6 +23,7 @@ import numpy as np
 
 from ..errors import InvalidParameterError
 from ..network import BoltzmannNetwork
+from ..registry import Registry
 from ..validation import check_bool, check_memory
 
 __all__ = [
@@ -34,7 +35,10 @@ __all__ = [
     "Problem",
     "check_plan_memory",
     "register_method",
+    "unregister_method",
+    "auto_methods",
     "method_names",
+    "numpy_backend",
 ]
 
 #: cost units (flops + overhead) per second, for a plan that gives no time of its own (:attr:`Plan.seconds`):
@@ -166,13 +170,21 @@ def check_plan_memory(plan: Plan, problem: Problem) -> Plan:
     return plan
 
 
-#: name -> planner
-METHODS: dict[str, Planner] = {}
+def _check_method(name: str, planner: Any) -> None:
+    if name == "auto":
+        raise InvalidParameterError(f"name must be a non-empty string other than 'auto'; got {name!r}")
+    if not callable(planner):
+        raise InvalidParameterError(f"planner must be callable; got {planner!r}")
+
+
+#: name -> planner (also the plug-ins of installed packages: the entry-point group ``tnrbm.methods``, loaded
+#: on first lookup)
+METHODS: Registry[Planner] = Registry("method", group="tnrbm.methods", check=_check_method)
 #: the methods ``auto`` compares, in the order it tries them
 AUTO_METHODS: list[str] = []
 
 
-def register_method(name: str, planner: Planner, auto: bool = False) -> None:
+def register_method(name: str, planner: Planner, auto: bool = False, *, replace: bool = False) -> None:
     """Register an entanglement method ``planner(problem) -> Plan`` under ``name``.
 
     Parameters
@@ -184,6 +196,8 @@ def register_method(name: str, planner: Planner, auto: bool = False) -> None:
         :class:`~tnrbm.errors.MemoryLimitError`.
     auto
         Whether ``method="auto"`` considers it.
+    replace
+        Replace a method of that name (otherwise a taken name is refused).
 
     Examples
     --------
@@ -192,14 +206,13 @@ def register_method(name: str, planner: Planner, auto: bool = False) -> None:
     >>> register_method("toy", toy)
     >>> "toy" in method_names()
     True
-    >>> del METHODS["toy"]
+    >>> unregister_method("toy") is toy
+    True
     """
-    if not isinstance(name, str) or not name or name == "auto":
+    if not isinstance(name, str) or not name:
         raise InvalidParameterError(f"name must be a non-empty string other than 'auto'; got {name!r}")
-    if not callable(planner):
-        raise InvalidParameterError(f"planner must be callable; got {planner!r}")
     auto = check_bool(auto, "auto")
-    METHODS[name] = planner
+    METHODS.register(name, planner, replace=replace)
     if auto and name not in AUTO_METHODS:
         AUTO_METHODS.append(name)
     if not auto and name in AUTO_METHODS:
@@ -214,4 +227,44 @@ def method_names() -> tuple[str, ...]:
     >>> method_names()[:4]
     ('auto', 'cut', 'dense', 'mps')
     """
-    return ("auto", *sorted(METHODS))
+    return ("auto", *METHODS.names())
+
+
+def numpy_backend(backend: Any) -> bool:
+    """Whether ``backend`` (a name, a :class:`~tnrbm.contract.Backend` or None) is numpy: the only one the dense
+    and mps methods run on.
+
+    Examples
+    --------
+    >>> numpy_backend(None), numpy_backend("numpy"), numpy_backend("torch")
+    (True, True, False)
+    """
+    return backend is None or getattr(backend, "name", backend) == "numpy"
+
+
+def unregister_method(name: str) -> Planner:
+    """Remove the method ``name`` (from ``auto`` too) and return its planner.
+
+    Examples
+    --------
+    >>> try:
+    ...     unregister_method("toy")
+    ... except InvalidParameterError as err:
+    ...     print(str(err)[:27])
+    method must be one of 'cut'
+    """
+    planner = METHODS.unregister(name)
+    if name in AUTO_METHODS:
+        AUTO_METHODS.remove(name)
+    return planner
+
+
+def auto_methods() -> list[str]:
+    """The registered methods ``auto`` compares, in the order they were registered with ``auto=True``.
+
+    Examples
+    --------
+    >>> auto_methods()
+    ['cut', 'dense', 'mps']
+    """
+    return [name for name in AUTO_METHODS if name in METHODS]

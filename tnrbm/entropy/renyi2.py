@@ -28,11 +28,24 @@ from .blocks import streamed_purity
 from .compute import entanglement, make_problem
 from .cut import _contract_grams, diagonal_gram, gram_blocker, gram_itemsize, gram_memory, gram_threads, plan_grams
 from .grams import PURITY_ARRAYS_HELD, SPECTRUM_ARRAYS_HELD, purity_from_grams
+from .methods import METHODS
 
-__all__ = ["PurityResult", "purity", "PURITY_METHODS"]
+__all__ = ["PurityResult", "purity", "purity_methods", "PURITY_METHODS"]
 
-#: the routes :func:`purity` takes: the Gram matrices of the cut, or the spectrum (any entanglement method)
+#: the routes :func:`purity` takes: the Gram matrices of the cut, or the spectrum (``"spectrum"``: of
+#: ``entanglement(method="auto")``); the name of any other registered entanglement method takes its spectrum
 PURITY_METHODS = ("auto", "cut", "spectrum")
+
+
+def purity_methods() -> tuple[str, ...]:
+    """The names :func:`purity` takes: :data:`PURITY_METHODS` and every registered entanglement method.
+
+    Examples
+    --------
+    >>> purity_methods()
+    ('auto', 'cut', 'spectrum', 'dense', 'mps')
+    """
+    return PURITY_METHODS + tuple(k for k in METHODS.names() if k not in PURITY_METHODS)
 
 
 @dataclass
@@ -95,17 +108,20 @@ def purity(
     parallel: Any = None,
     progress: Any = None,
     seed: int | None = None,
+    flow: Any = "dinic",
 ) -> PurityResult:
     """The purity ``Tr rho_A^2`` of ``region`` and the Renyi-2 entropy ``S_2 = -ln Tr rho_A^2``.
 
     Parameters
     ----------
-    state, region, base, max_memory, surface, slicing, backend, progress
+    state, region, base, max_memory, surface, slicing, backend, progress, flow
         As in :func:`~tnrbm.entropy.entanglement`.
     method
         ``"cut"``: from the two Gram matrices of the minimal cut, without their spectrum (a network only).
         ``"spectrum"``: from the Schmidt spectrum of :func:`~tnrbm.entropy.entanglement` (``method="auto"``).
         ``"auto"``: ``"cut"`` for a network whose Gram matrices fit ``max_memory``, else ``"spectrum"``.
+        Any other registered entanglement method (``"dense"``, ``"mps"``, a plug-in's; :func:`purity_methods`):
+        from the Schmidt spectrum of that method (``result.method`` is ``"spectrum:<name>"``).
     parallel
         Where the two Gram contractions (or their slices) run: None, ``"threads"``, ``"dask"``, an
         executor or a ``dask.distributed.Client`` (:func:`tnrbm.contract.run_jobs`).
@@ -123,9 +139,11 @@ def purity(
     >>> res = purity(ghz, range(30), base=2)
     >>> round(res.purity, 12), round(res.renyi2, 12), res.method
     (0.5, 1.0, 'cut')
+    >>> purity(tnrbm.states.ghz(8), range(4), method="mps").method
+    'spectrum:mps'
     """
     t0 = time.perf_counter()
-    check_choice(method, "method", PURITY_METHODS)
+    check_choice(method, "method", purity_methods())
     base = check_base(base)
     limit = memory_limit(max_memory)
     seed = check_seed(seed)
@@ -134,7 +152,7 @@ def purity(
     if method == "cut" and not network:
         raise InvalidParameterError("method='cut' needs an RBM or a DBM (it contracts the network); got a state vector")
     if method in ("auto", "cut") and network:  # a state vector goes to the spectrum once, unchecked here
-        problem = make_problem(state, region, "cut", limit, surface, slicing)
+        problem = make_problem(state, region, "cut", limit, surface, slicing, flow=flow)
         problem.backend, problem.parallel, problem.progress = backend, parallel, progress
         problem.seed = seed
         try:
@@ -144,8 +162,11 @@ def purity(
                 raise
             refused = err
     options = {"max_memory": max_memory, "surface": surface, "slicing": slicing, "backend": backend, "seed": seed}
+    options["method"] = method if method in METHODS else "auto"
     try:
-        res = entanglement(state, region, renyi=(2,), base=None, progress=progress, parallel=parallel, **options)
+        res = entanglement(
+            state, region, renyi=(2,), base=None, progress=progress, parallel=parallel, flow=flow, **options
+        )
     except MemoryLimitError as err:
         if refused is None:
             raise

@@ -37,7 +37,7 @@ from .._lazy import lazy_module
 from ..errors import InvalidParameterError
 from ..network import BoltzmannNetwork, TermBuilder, Unit, physical_inds, unit_index
 from ..network.local import MAX_BOND_DEGREE
-from ..validation import check_choice
+from ..registry import Registry, check_callable
 
 qtn = lazy_module("quimb.tensor")
 
@@ -126,24 +126,22 @@ def _copy_form(network: BoltzmannNetwork) -> qtn.TensorNetwork:
 
 
 #: name -> builder of the form; :func:`to_tensor_network` dispatches on it
-FORMS: dict[str, Callable[[BoltzmannNetwork], qtn.TensorNetwork]] = {
-    "factor": _factor_form,
-    "copy": _copy_form,
-    "bond": _bond_form,
-}
+FORMS: Registry[Callable[[BoltzmannNetwork], qtn.TensorNetwork]] = Registry(
+    "form", {"factor": _factor_form, "copy": _copy_form, "bond": _bond_form}, check=check_callable("build")
+)
 
 
-def register_form(name: str, build: Callable[[BoltzmannNetwork], qtn.TensorNetwork]) -> None:
+def register_form(name: str, build: Callable[[BoltzmannNetwork], qtn.TensorNetwork], *, replace: bool = False) -> None:
     """Add a tensor-network form: ``build(network)`` returns the quimb network (physical indices ``k{i}``).
 
     Examples
     --------
+    A taken name is refused unless ``replace=True``; ``FORMS.unregister(name)`` removes one.
+
     >>> register_form("factor-again", FORMS["factor"])
     >>> del FORMS["factor-again"]
     """
-    if not callable(build):
-        raise InvalidParameterError(f"build must be callable; got {build!r}")
-    FORMS[str(name)] = build
+    FORMS.register(name, build, replace=replace)
 
 
 def to_tensor_network(network: BoltzmannNetwork, form: str = "factor") -> qtn.TensorNetwork:
@@ -174,5 +172,4 @@ def to_tensor_network(network: BoltzmannNetwork, form: str = "factor") -> qtn.Te
     """
     if not isinstance(network, BoltzmannNetwork):
         raise InvalidParameterError(f"network must be an RBM or a DBM; got {type(network).__name__}")
-    check_choice(form, "form", FORMS)
-    return FORMS[form](network)
+    return FORMS.get(form)(network)

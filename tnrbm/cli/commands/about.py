@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 
 from ... import __version__
+from ...entropy import method_names
 from ...errors import InvalidParameterError
 from ...validation import default_max_memory, format_bytes
 from ..formatting import emit_json, table
@@ -37,7 +38,8 @@ def _version(name: str) -> str:
 @click.command()
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 def info(as_json: bool) -> None:
-    """Versions, conventions, the built-in model specs with their keys and defaults, the memory limit."""
+    """Versions, conventions, the model specs with their keys and defaults (plug-ins' too), the entanglement
+    methods, the memory limit."""
     versions = {"tnrbm": __version__, "python": sys.version.split()[0]}
     versions.update({name: _version(name) for name in _LIBRARIES})
     specs = spec_parameters()
@@ -45,6 +47,7 @@ def info(as_json: bool) -> None:
         **versions,
         "models": list(specs),
         "specs": specs,
+        "methods": list(method_names()),
         "default_max_memory": format_bytes(default_max_memory()),
         "conventions": _CONVENTIONS,
     }
@@ -52,6 +55,7 @@ def info(as_json: bool) -> None:
         emit_json(payload)
         return
     rows = [[k, v] for k, v in versions.items()] + [["default_max_memory", payload["default_max_memory"]]]
+    rows += [["entanglement methods (--method)", ", ".join(payload["methods"])]]
     table("tnrbm", ["item", "value"], rows + [[k, v] for k, v in _CONVENTIONS.items()])
     spec_rows = [[name, ", ".join(f"{k}={v}" for k, v in keys.items()) or "(no keys)"] for name, keys in specs.items()]
     table(

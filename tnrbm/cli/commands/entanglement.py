@@ -6,8 +6,10 @@ import click
 
 from ... import entanglement, entanglement_profile
 from ... import purity as purity_of
+from ...bulk import FLOWS
 from ...contract import BACKENDS, cluster
 from ...entropy import method_names
+from ...entropy.renyi2 import purity_methods
 from ...specs import parse_model
 from ...validation import check_base
 from ..formatting import bound_label, emit_json, region_text, table, times_log2, units
@@ -19,6 +21,13 @@ __all__ = ["cut", "entropy", "profile", "purity"]
 
 _RENYI_DEFAULT = ",".join(f"{a:g}" for a in PYTHON_RENYI) or "none"
 _BASE_HELP = "Logarithm base of the entropies and bounds: 2 for bits; default nats (natural log)."
+_FLOW_OPTION = click.option(
+    "--flow",
+    type=click.Choice(list(FLOWS.names())),
+    default="dinic",
+    show_default=True,
+    help="Max-flow solver of the minimal cut (tnrbm.bulk.FLOWS); all give the same cut.",
+)
 
 
 @click.command()
@@ -55,6 +64,7 @@ _BASE_HELP = "Logarithm base of the entropies and bounds: 2 for bits; default na
 @click.option("--slicing", is_flag=True, help="Slice contractions that exceed --max-memory (slower, smaller).")
 @click.option("--workers", type=int, default=None, help="Run the slices on a local dask cluster of N processes.")
 @click.option("--scheduler", default=None, help="Run the slices on a running dask scheduler (tcp://host:8786).")
+@_FLOW_OPTION
 def entropy(
     model: str,
     region: str,
@@ -69,11 +79,12 @@ def entropy(
     slicing: bool,
     workers: int | None,
     scheduler: str | None,
+    flow: str,
 ) -> None:
     """Exact entanglement entropy of REGION in MODEL, with the cut bound m ln 2 and min(|A|,|B|) ln 2."""
     net = parse_model(model)
     reg = parse_region(region, net.n_visible)
-    options = {"renyi": parse_renyi(renyi), "base": base, "max_memory": parse_memory_option(max_memory)}
+    options = {"renyi": parse_renyi(renyi), "base": base, "max_memory": parse_memory_option(max_memory), "flow": flow}
     with cluster(n_workers=workers, scheduler=scheduler) as client:
         parallel = {} if client is None else {"parallel": client}
         res = entanglement(net, reg, method=method, backend=backend, slicing=slicing, **options, **parallel)
@@ -104,6 +115,14 @@ def entropy(
     "--workers", type=int, default=None, help="Contract the two Grams on a local dask cluster of N processes."
 )
 @click.option("--scheduler", default=None, help="Contract them on a running dask scheduler (tcp://host:8786).")
+@click.option(
+    "--method",
+    type=click.Choice(purity_methods()),
+    default="auto",
+    show_default=True,
+    help="cut: from the Gram matrices; spectrum or an entanglement method: from that Schmidt spectrum.",
+)
+@_FLOW_OPTION
 def purity(
     model: str,
     region: str,
@@ -112,12 +131,15 @@ def purity(
     as_json: bool,
     workers: int | None,
     scheduler: str | None,
+    method: str,
+    flow: str,
 ) -> None:
     """Purity Tr rho_A^2 and Renyi-2 entropy of REGION in MODEL, without the Schmidt spectrum."""
     net = parse_model(model)
     reg = parse_region(region, net.n_visible)
     with cluster(n_workers=workers, scheduler=scheduler) as client:
-        res = purity_of(net, reg, base=check_base(base), max_memory=parse_memory_option(max_memory), parallel=client)
+        options = {"method": method, "flow": flow, "max_memory": parse_memory_option(max_memory)}
+        res = purity_of(net, reg, base=check_base(base), parallel=client, **options)
     m = None if res.cut is None else res.cut.size
     payload = {"model": model, "region": list(res.region), "purity": res.purity, "renyi2": res.renyi2}
     payload.update({"base": res.base, "m": m, "method": res.method, "seconds": res.seconds})
@@ -139,12 +161,13 @@ def purity(
 @click.argument("region")
 @click.option("--base", type=float, default=None, help=_BASE_HELP)
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
-def cut(model: str, region: str, base: float | None, as_json: bool) -> None:
+@_FLOW_OPTION
+def cut(model: str, region: str, base: float | None, as_json: bool, flow: str) -> None:
     """Minimal cut (Ryu-Takayanagi surface) of REGION in MODEL: m, the bound m ln 2, the surface."""
     check_base(base)
     net = parse_model(model)
     reg = parse_region(region, net.n_visible)
-    payload = cut_payload(net, reg, model, base=base)
+    payload = cut_payload(net, reg, model, base=base, flow=flow)
     if as_json:
         emit_json(payload)
         return
