@@ -32,8 +32,16 @@ import scipy.sparse as sp
 
 from ..errors import InvalidParameterError
 from ..network import RBM, check_configurations
-from ..validation import check_bool, check_choice, check_int, check_memory, check_nonnegative, check_real, rng_from_seed
-from ._contract import log_contract
+from ..validation import (
+    check_bool,
+    check_choice,
+    check_int,
+    check_memory,
+    check_nonnegative,
+    check_real,
+    rng_from_seed,
+)
+from ._contract import log_contract, plan_log_contract
 from .transfer import ising_chain_log_partition, ising_torus_log_partition
 
 __all__ = [
@@ -220,25 +228,42 @@ class SpinHamiltonian:
             return None
         return chain
 
+    def table_bytes(self) -> float:
+        """Bytes of the contraction route's tensors: ``2^|S|`` float64 entries per term (2 per free spin),
+        counted twice (absorbed vectors copy their holder), plus the build of the largest table (its parity
+        mask, ``2^|S|`` bytes, while the table is written).
+
+        Examples
+        --------
+        >>> SpinHamiltonian(3, {(0, 1, 2): 0.5}).table_bytes()  # 8 entries: 2 * 64 bytes + 8 bytes of mask
+        136.0
+        """
+        sizes = [2.0 ** len(sites) for sites in self.terms]
+        free = self.n - len({i for sites in self.terms for i in sites})
+        return 16.0 * (sum(sizes) + 2.0 * free) + max(sizes, default=0.0)
+
     def _contract_log_partition(self, max_memory: float | None, slicing: bool, sweep: bool) -> float:
-        terms, keys, exponent = [], [], 0.0
-        for sites, k in self.terms.items():
-            prod = np.ones((2,) * len(sites))
-            for axis in range(len(sites)):
-                shape = [1] * len(sites)
-                shape[axis] = 2
-                prod = prod * np.array([1.0, -1.0]).reshape(shape)
-            logs = k * prod
-            shift = float(np.max(logs))
-            terms.append((np.exp(logs - shift), tuple(f"s{i}" for i in sites)))
-            exponent += shift / math.log(10.0)
-            keys.append(float(np.mean(self.positions[list(sites)])))
         free = sorted(set(range(self.n)) - {i for s in self.terms for i in s})
-        for i in free:  # spins in no term: a factor 2 each
-            terms.append((np.ones(2), (f"s{i}",)))
-            keys.append(float(self.positions[i]))
-        lz = log_contract(terms, exponent, keys, max_memory, "log Z of the Hamiltonian", slicing, sweep)
-        return lz - self.constant
+        inputs = [tuple(f"s{i}" for i in sites) for sites in self.terms] + [(f"s{i}",) for i in free]
+        keys = [float(np.mean(self.positions[list(sites)])) for sites in self.terms]
+        keys += [float(self.positions[i]) for i in free]
+        # planned before any table exists: the tables and the contraction's peak against one limit
+        plan = plan_log_contract(
+            inputs, keys, max_memory, "log Z of the Hamiltonian", slicing, sweep, held=self.table_bytes()
+        )
+        terms, exponent = [], 0.0
+        for sites, k in self.terms.items():
+            # prod_(i in S) v_i is +1 on an even number of -1 spins (bit 1): a parity mask, one byte an entry
+            odd = np.zeros(1, dtype=bool)
+            for _ in sites:
+                odd = np.concatenate([odd, ~odd])
+            shift = abs(k)
+            table = np.where(odd, math.exp(-k - shift), math.exp(k - shift)).reshape((2,) * len(sites))
+            del odd
+            terms.append((table, inputs[len(terms)]))
+            exponent += shift / math.log(10.0)
+        terms += [(np.ones(2), inds) for inds in inputs[len(terms) :]]  # spins in no term: a factor 2 each
+        return log_contract(terms, exponent, keys, max_memory, "log Z of the Hamiltonian", plan=plan) - self.constant
 
     def to_rbm(self) -> tuple[RBM, float]:
         """The exact RBM of a Hamiltonian with fields and pair couplings: one hidden spin per bond.

@@ -72,7 +72,7 @@ def _bits(states: np.ndarray, size: int) -> np.ndarray:
     return (states[:, None] >> shifts) & 1
 
 
-def seam_orbits(size: int, flip: bool = True) -> tuple[np.ndarray, np.ndarray]:
+def seam_orbits(size: int, flip: bool = True, max_memory: Any = None) -> tuple[np.ndarray, np.ndarray]:
     """One representative per orbit of the row states under translation, reflection (and global flip).
 
     A row state is an integer of ``size`` bits, site 0 the most significant, bit 0 = spin +1.
@@ -83,6 +83,8 @@ def seam_orbits(size: int, flip: bool = True) -> tuple[np.ndarray, np.ndarray]:
         Spins in the row.
     flip
         Include the global spin flip (a symmetry of ``T`` only without a field).
+    max_memory
+        Byte limit of the search (five arrays of ``2^size`` integers); default a quarter of the free memory.
 
     Returns
     -------
@@ -98,7 +100,8 @@ def seam_orbits(size: int, flip: bool = True) -> tuple[np.ndarray, np.ndarray]:
     ([0, 1, 3, 5], [2, 8, 4, 2])
     """
     size = check_int(size, "size", minimum=1)
-    check_memory(40 * (1 << min(size, 256)), f"the orbit search over 2^{size} row states", None, _WAY_OUT)
+    flip = check_bool(flip, "flip")
+    check_memory(40 * (1 << min(size, 256)), f"the orbit search over 2^{size} row states", max_memory, _WAY_OUT)
     mask = (1 << size) - 1
     states = np.arange(1 << size, dtype=np.int64)
     mirror = np.zeros_like(states)
@@ -272,7 +275,7 @@ def ising_torus_log_partition(
             "(its frustrated paths underflow float64 beyond): use a smaller |coupling| or |field| (the ground "
             "state dominates ln Z long before)"
         )
-    reps, counts = seam_orbits(size, flip=field == 0.0)
+    reps, counts = seam_orbits(size, flip=field == 0.0, max_memory=limit)
     logs = np.empty(len(reps))
     for lo in range(0, len(reps), batch):
         logs[lo : lo + batch] = _batch_log_traces(row, reps[lo : lo + batch], rows)
