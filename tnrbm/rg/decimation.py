@@ -35,7 +35,7 @@ from ..errors import InvalidParameterError
 from ..network import RBM, log_sum_hidden
 from ..validation import check_int, check_memory, check_real
 from .hamiltonian import SpinHamiltonian, ising_chain
-from .transfer import ising_chain_log_partition
+from .transfer import _log_cosh, _log_sinh, ising_chain_log_partition
 
 __all__ = [
     "decimation_step",
@@ -78,7 +78,13 @@ def decimation_step(coupling: float, field: float = 0.0) -> tuple[float, float, 
             "use smaller values"
         )
     lpp, lmm, lpm = _lc(2 * k + b), _lc(2 * k - b), _lc(b)
-    return 0.25 * (lpp + lmm - 2 * lpm), b + 0.5 * (lpp - lmm), 0.25 * (lpp + lmm + 2 * lpm)
+    # K' = (1/4) ln(1 + sinh^2 2K / cosh^2 B) and B' = B + atanh(tanh 2K tanh B): no difference of
+    # nearly equal logarithms, so K' and B' keep their relative precision as the flow goes to 0
+    r = 2.0 * (_log_sinh(2.0 * k) - _log_cosh(b))
+    k1 = 0.25 * (r + math.log1p(math.exp(-r)) if r > 0.0 else math.log1p(math.exp(r)))
+    t = math.tanh(2.0 * k) * math.tanh(b)
+    b1 = b + (math.atanh(t) if abs(t) < 0.5 else 0.5 * (lpp - lmm))
+    return k1, b1, 0.25 * (lpp + lmm + 2 * lpm)
 
 
 def decimation_flow(coupling: float, field: float = 0.0, steps: int = 4) -> dict[str, np.ndarray]:
