@@ -85,7 +85,7 @@ def decimal_chain_log_z(n: int, k: float, h: float, periodic: bool = True, digit
 
     ctx = decimal.Context(prec=digits + 10, Emax=decimal.MAX_EMAX, Emin=decimal.MIN_EMIN)
     kd, hd = decimal.Decimal(k), decimal.Decimal(h)
-    t = [[ctx.exp(kd + hd), ctx.exp(-kd)], [ctx.exp(-kd), ctx.exp(kd - hd)]]
+    t = [[ctx.exp(ctx.add(kd, hd)), ctx.exp(-kd)], [ctx.exp(-kd), ctx.exp(ctx.subtract(kd, hd))]]
 
     def mul(a, b):
         return [

@@ -53,8 +53,8 @@ MAX_ENUMERATED = 24
 
 def _transform(values: Any, kernel: np.ndarray, name: str = "values") -> np.ndarray:
     try:
-        vals = np.asarray(values, dtype=np.float64)
-    except (TypeError, ValueError):
+        vals = None if np.iscomplexobj(values) else np.asarray(values, dtype=np.float64)
+    except (TypeError, ValueError, OverflowError):
         vals = None
     n = vals.shape[0] if vals is not None and vals.ndim == 1 else 0
     if vals is None or n < 1 or n & (n - 1):
@@ -173,7 +173,8 @@ def _local_coefficient(logs: np.ndarray, members: Sequence[int], subset: Sequenc
 def _check_subset(subset: Any, n_hidden: int) -> list[int]:
     """``subset`` as a sorted list of distinct hidden indices, or the named error."""
     allowed = f"distinct hidden indices in [0, {n_hidden})"
-    if isinstance(subset, (str, bytes)) or not isinstance(subset, Iterable):
+    array = isinstance(subset, np.ndarray)
+    if isinstance(subset, (str, bytes)) or not isinstance(subset, Iterable) or (array and subset.ndim != 1):
         raise InvalidParameterError(f"subset must hold {allowed}; got {subset!r}")
     items = list(subset)
     if any(isinstance(j, (bool, np.bool_)) or not isinstance(j, (int, np.integer)) for j in items):

@@ -72,9 +72,9 @@ def decimation_step(coupling: float, field: float = 0.0) -> tuple[float, float, 
     (True, True)
     """
     k, b = check_real(coupling, "coupling"), check_real(field, "field")
-    if not math.isfinite(2.0 * abs(k) + abs(b)):
+    if not math.isfinite(4.0 * (2.0 * abs(k) + abs(b))):
         raise InvalidParameterError(
-            f"coupling={coupling!r} and field={field!r}: the step needs 2 |coupling| + |field| finite in float64; "
+            f"coupling={coupling!r} and field={field!r}: the step needs 8 |coupling| + 4 |field| finite in float64; "
             "use smaller values"
         )
     lpp, lmm, lpm = _lc(2 * k + b), _lc(2 * k - b), _lc(b)

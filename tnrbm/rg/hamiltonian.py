@@ -24,6 +24,7 @@ True
 from __future__ import annotations
 
 import math
+import numbers
 from collections.abc import Mapping
 from typing import Any
 
@@ -33,12 +34,14 @@ import scipy.sparse as sp
 from ..errors import InvalidParameterError
 from ..network import RBM, check_configurations
 from ..validation import (
+    as_float,
     check_bool,
     check_choice,
     check_int,
     check_memory,
     check_nonnegative,
     check_real,
+    memory_limit,
     rng_from_seed,
 )
 from ._contract import log_contract, plan_log_contract
@@ -92,10 +95,10 @@ def _check_terms(n: int, terms: Mapping) -> dict[tuple[int, ...], float]:
             raise InvalidParameterError(f"terms keys must be tuples of distinct spin indices in [0, {n}); got {key!r}")
         if len(set(sites)) != len(sites):
             raise InvalidParameterError(f"terms keys must not repeat a spin (v_i**2 = 1); got {key!r}")
-        try:
-            k = float(value)
-        except (TypeError, ValueError):
-            raise InvalidParameterError(f"terms[{key!r}] must be a real number; got {value!r}") from None
+        real = isinstance(value, (numbers.Real, np.floating, np.integer)) and not isinstance(value, (bool, np.bool_))
+        if not real:
+            raise InvalidParameterError(f"terms[{key!r}] must be a real number; got {value!r}")
+        k = as_float(value)
         if not math.isfinite(k):
             raise InvalidParameterError(f"terms[{key!r}] must be finite; got {value!r}")
         s = tuple(sorted(int(i) for i in sites))
@@ -137,6 +140,11 @@ class SpinHamiltonian:
     def __init__(self, n: int, terms: Mapping, constant: float = 0.0, positions: Any = None) -> None:
         if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
             raise InvalidParameterError(f"n must be a positive integer (the number of spins); got {n!r}")
+        if not isinstance(terms, Mapping):
+            raise InvalidParameterError(
+                f"terms must be a mapping {{(i, j, ...): K_S}} (an int key is a field); got {type(terms).__name__}"
+            )
+        check_memory(8.0 * as_float(n), f"the positions of n={n} spins", None, "use fewer spins")
         self.n = int(n)
         self.terms = _check_terms(self.n, terms)
         self.constant = check_real(constant, "constant")
@@ -198,6 +206,8 @@ class SpinHamiltonian:
         True
         """
         method = check_choice(method, "method", LOG_PARTITION_METHODS)
+        max_memory = memory_limit(max_memory)
+        slicing, sweep = check_bool(slicing, "slicing"), check_bool(sweep, "sweep")
         if method == "contract" or (method == "auto" and (sweep or slicing)):
             return self._contract_log_partition(max_memory, slicing, sweep)
         torus = self._torus_parameters()
@@ -320,7 +330,7 @@ def _chain_terms(n: int, coupling: float, field: float, periodic: bool) -> dict:
 
 def _check_term_memory(n_terms: int, what: str) -> None:
     check_memory(
-        float(TERM_BYTES) * n_terms,
+        TERM_BYTES * as_float(n_terms),
         f"the {n_terms} terms of {what} (about {TERM_BYTES} bytes each while they are built)",
         None,
         "use fewer spins (the exact log Z of a uniform chain of any length: rg.ising_chain_log_partition; of a "

@@ -83,9 +83,9 @@ def sweep_memory(shape: tuple[int, ...], n_chains: int = 1, n_sweeps: int = 1) -
     >>> sweep_memory((32, 32), n_chains=8, n_sweeps=500)
     1669632.0
     """
-    n = float(math.prod(shape))
+    n, chains = as_float(math.prod(shape)), as_float(n_chains)
     bonds = n * len(shape)
-    return 80.0 * n_chains * bonds + 32.0 * n_chains * n + 16.0 * bonds + 16.0 * n_chains * n_sweeps
+    return 80.0 * chains * bonds + 32.0 * chains * n + 16.0 * bonds + 16.0 * chains * as_float(n_sweeps)
 
 
 def _is_number(x: Any) -> bool:
@@ -93,7 +93,12 @@ def _is_number(x: Any) -> bool:
 
 
 def _check_shape(shape: Any) -> tuple[int, ...]:
-    dims = (shape,) if isinstance(shape, (int, np.integer)) else tuple(shape)
+    if isinstance(shape, (int, np.integer)):
+        dims: tuple = (shape,)
+    elif isinstance(shape, (tuple, list)):
+        dims = tuple(shape)
+    else:
+        dims = ()
     if not 1 <= len(dims) <= 3 or any(
         isinstance(d, bool) or not isinstance(d, (int, np.integer)) or d < 3 for d in dims
     ):
@@ -154,7 +159,7 @@ def swendsen_wang(
             raise InvalidParameterError(f"{name} must be an integer >= {low}; got {val!r}")
     keep_samples = check_bool(keep_samples, "keep_samples")
     n = math.prod(dims)
-    kept_bytes = float(n_chains) * (n_sweeps // thin) * n if keep_samples else 0.0
+    kept_bytes = as_float(n_chains) * as_float(n_sweeps // thin) * n if keep_samples else 0.0
     check_memory(
         sweep_memory(dims, n_chains, n_sweeps) + kept_bytes,
         f"Swendsen-Wang on {n_chains} chains of the {' x '.join(map(str, dims))} lattice"
@@ -201,8 +206,10 @@ def block_estimate(series: Any, n_blocks: int = 20) -> tuple[float, float]:
     """
     n_blocks = check_int(n_blocks, "n_blocks", minimum=2)
     try:
+        if np.iscomplexobj(series):
+            raise TypeError
         x = np.asarray(series, dtype=np.float64)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         raise InvalidParameterError(
             f"series must be a (chains, time) array of real numbers; got {type(series).__name__}"
         ) from None

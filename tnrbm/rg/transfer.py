@@ -34,7 +34,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import InvalidParameterError
-from ..validation import check_bool, check_int, check_memory, check_real, memory_limit
+from ..validation import as_float, check_bool, check_int, check_memory, check_real, memory_limit
 
 __all__ = ["ising_chain_log_partition", "ising_torus_log_partition", "seam_orbits", "transfer_memory"]
 
@@ -48,6 +48,10 @@ _WAY_OUT = "use a smaller torus side (the row holds 2^size states) or a larger m
 #: largest span (in nats) of one transfer step's weights for an antiferromagnet: past it (measured: from about
 #: 748, float64's smallest subnormal) the frustrated paths that carry Z underflow
 MAX_ANTIFERRO_SPAN = 650.0
+#: the most flops (about ``rows * 4^size``) :func:`ising_torus_log_partition` starts: measured about 1e10 flops
+#: a second on one core (``L = M = 16``, 7e10, in 7 s), so about three hours
+MAX_TRANSFER_FLOPS = 1e14
+FLOPS_PER_SECOND = 1e10
 
 
 def transfer_memory(size: int, batch: int = 1) -> int:
@@ -243,7 +247,9 @@ def ising_torus_log_partition(
     Raises
     ------
     InvalidParameterError
-        For a bad ``size``, ``rows``, ``coupling``, ``field`` or ``max_memory``, and for an antiferromagnet
+        For a bad ``size``, ``rows``, ``coupling``, ``field`` or ``max_memory``, for work beyond
+        :data:`MAX_TRANSFER_FLOPS` (``rows * 4^size``, about three hours; the message gives the estimate),
+        and for an antiferromagnet
         so strong that one step's weights span more than ``e^650`` (:data:`MAX_ANTIFERRO_SPAN`; float64
         would silently lose its frustrated configurations). Ferromagnets have no such limit.
     MemoryLimitError
@@ -263,8 +269,19 @@ def ising_torus_log_partition(
     rows = size if rows is None else check_int(rows, "rows", minimum=1)
     coupling, field = check_real(coupling, "coupling"), check_real(field, "field")
     limit = memory_limit(max_memory)
+    if not math.isfinite(4.0 * as_float(rows) * size * (2.0 * abs(coupling) + abs(field))):
+        raise InvalidParameterError(
+            f"coupling={coupling!r} and field={field!r} on the {size} x {rows} torus: ln Z is about "
+            "rows * size * (2 |coupling| + |field|), beyond float64; use a smaller |coupling| or |field|"
+        )
     what = f"the transfer-matrix contraction of the {size} x {rows} torus (vectors of 2^{size} entries)"
     check_memory(transfer_memory(size, 1), what, limit, _WAY_OUT)
+    flops = as_float(rows) * 4.0 ** min(size, 200)
+    if flops > MAX_TRANSFER_FLOPS:
+        raise InvalidParameterError(
+            f"size={size} and rows={rows} need about {flops:.2g} flops (about {flops / FLOPS_PER_SECOND:.2g} s), more "
+            f"than the {MAX_TRANSFER_FLOPS:.0e} ising_torus_log_partition starts; use fewer rows or a smaller size"
+        )
     fit = (limit // (8 * (1 << size)) - 8) // 3
     batch = int(max(1, min(fit, _MAX_BATCH, max(1, _CACHE_ENTRIES >> size))))
     row = _RowTransfer(size, coupling, field)
@@ -398,7 +415,7 @@ def ising_chain_log_partition(n: int, coupling: float, field: float = 0.0, perio
     n = check_int(n, "n", minimum=1)
     coupling, field = check_real(coupling, "coupling"), check_real(field, "field")
     periodic = check_bool(periodic, "periodic")
-    if not math.isfinite(n * (2.0 * abs(coupling) + abs(field))):
+    if not math.isfinite(as_float(n) * (2.0 * abs(coupling) + abs(field))):
         raise InvalidParameterError(
             f"coupling={coupling!r} and field={field!r} with n={n}: ln Z is about n (|coupling| + |field|), beyond "
             "float64; use a smaller |coupling|, |field| or n"
