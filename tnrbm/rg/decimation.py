@@ -33,7 +33,7 @@ import scipy.sparse as sp
 
 from ..errors import InvalidParameterError
 from ..network import RBM, log_sum_hidden
-from ..validation import check_int, check_memory, check_real
+from ..validation import as_float, check_int, check_memory, check_real
 from .hamiltonian import SpinHamiltonian, ising_chain
 from .transfer import _log_cosh, _log_sinh, ising_chain_log_partition
 
@@ -101,7 +101,7 @@ def decimation_flow(coupling: float, field: float = 0.0, steps: int = 4) -> dict
     steps = check_int(steps, "steps", minimum=0)
     if steps > MAX_FLOW_STEPS:
         raise InvalidParameterError(
-            f"steps={steps} would take about {steps * SECONDS_PER_FLOW_STEP:.0f} s and describes a chain of 2**{steps} "
+            f"steps={steps} would take about {as_float(steps) * SECONDS_PER_FLOW_STEP:.2g} s and describes a chain of 2**steps "
             f"spins; decimation_flow takes at most {MAX_FLOW_STEPS} steps (the constant per spin doubles each step "
             "and leaves float64 near 1024; K_l reaches its fixed point within a few dozen): use steps <= "
             f"{MAX_FLOW_STEPS}"
@@ -211,10 +211,14 @@ def decimation_stack(n: int, coupling: float, field: float = 0.0, depth: int = 3
     >>> bool(np.isclose(st.log_partition, chain_log_partition(32, 1.0)))
     True
     """
-    if isinstance(depth, bool) or not isinstance(depth, (int, np.integer)) or depth < 1:
-        raise InvalidParameterError(f"depth must be an integer >= 1; got {depth!r}")
-    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n % 2**depth or n // 2**depth < 2:
-        raise InvalidParameterError(f"n must be a multiple of 2**depth = {2**depth} with n / 2**depth >= 2; got {n!r}")
+    depth = check_int(depth, "depth", minimum=1)
+    n_ok = not isinstance(n, (bool, np.bool_)) and isinstance(n, (int, np.integer)) and n >= 2
+    if not n_ok or depth >= int(n).bit_length() or int(n) % (1 << depth) or int(n) >> depth < 2:
+        bound = f" = {2**depth}" if depth < 64 else ""
+        raise InvalidParameterError(
+            f"n must be a multiple of 2**depth{bound} with n / 2**depth >= 2 (depth={depth}); got {n!r}"
+        )
+    n = int(n)
     flow = decimation_flow(coupling, field, depth)
     sizes = [int(n) // 2**k for k in range(depth + 1)]
     rbms = [decimation_rbm(sizes[k] // 2, flow["coupling"][k], flow["field"][k]) for k in range(depth)]

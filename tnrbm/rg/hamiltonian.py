@@ -108,8 +108,8 @@ def _check_terms(n: int, terms: Mapping) -> dict[tuple[int, ...], float]:
 
 def _check_positions(positions: Any, n: int) -> np.ndarray:
     try:
-        out = np.asarray(positions, dtype=np.float64)
-    except (TypeError, ValueError):
+        out = None if np.iscomplexobj(positions) else np.asarray(positions, dtype=np.float64)
+    except (TypeError, ValueError, OverflowError):
         out = None
     if out is None or out.shape != (n,) or not np.all(np.isfinite(out)):
         raise InvalidParameterError(f"positions must be {n} finite real numbers, one per spin; got {positions!r}")
@@ -417,7 +417,7 @@ def random_hamiltonian(
     scale = check_nonnegative(scale, "scale")
     if count > MAX_RANDOM_TERMS:
         raise InvalidParameterError(
-            f"n_terms={count} terms are drawn one at a time (about {count * SECONDS_PER_RANDOM_TERM:.0f} s), more than "
+            f"n_terms={count} terms are drawn one at a time (about {as_float(count) * SECONDS_PER_RANDOM_TERM:.2g} s), more than "
             f"the {MAX_RANDOM_TERMS} random_hamiltonian draws; a Hamiltonian on n={n} spins has at most "
             f"{2**n - 1 if n < 64 else 'more than 2**63'} distinct terms: ask for fewer, or build the terms dict "
             "yourself and pass it to SpinHamiltonian"

@@ -269,11 +269,6 @@ def ising_torus_log_partition(
     rows = size if rows is None else check_int(rows, "rows", minimum=1)
     coupling, field = check_real(coupling, "coupling"), check_real(field, "field")
     limit = memory_limit(max_memory)
-    if not math.isfinite(4.0 * as_float(rows) * size * (2.0 * abs(coupling) + abs(field))):
-        raise InvalidParameterError(
-            f"coupling={coupling!r} and field={field!r} on the {size} x {rows} torus: ln Z is about "
-            "rows * size * (2 |coupling| + |field|), beyond float64; use a smaller |coupling| or |field|"
-        )
     what = f"the transfer-matrix contraction of the {size} x {rows} torus (vectors of 2^{size} entries)"
     check_memory(transfer_memory(size, 1), what, limit, _WAY_OUT)
     flops = as_float(rows) * 4.0 ** min(size, 200)
@@ -281,6 +276,11 @@ def ising_torus_log_partition(
         raise InvalidParameterError(
             f"size={size} and rows={rows} need about {flops:.2g} flops (about {flops / FLOPS_PER_SECOND:.2g} s), more "
             f"than the {MAX_TRANSFER_FLOPS:.0e} ising_torus_log_partition starts; use fewer rows or a smaller size"
+        )
+    if not math.isfinite(4.0 * as_float(rows) * as_float(size) * (2.0 * abs(coupling) + abs(field))):
+        raise InvalidParameterError(
+            f"coupling={coupling!r} and field={field!r} on the {size} x {rows} torus: ln Z is about "
+            "rows * size * (2 |coupling| + |field|), beyond float64; use a smaller |coupling| or |field|"
         )
     fit = (limit // (8 * (1 << size)) - 8) // 3
     batch = int(max(1, min(fit, _MAX_BATCH, max(1, _CACHE_ENTRIES >> size))))
