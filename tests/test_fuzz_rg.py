@@ -110,7 +110,7 @@ CASES = {
     "block_estimate": (
         rg.block_estimate,
         dict(series=np.arange(40.0).reshape(2, 20), n_blocks=4),
-        {"series": ANY, "n_blocks": lambda x: _is_int(x, 2)},
+        {"series": ANY, "n_blocks": lambda x: _is_int(x, 1)},
     ),
     "swendsen_wang": (
         rg.swendsen_wang,

@@ -180,7 +180,7 @@ def test_coarse_coupling_every_subset_against_enumeration(seed):
 # --------------------------------------------------------------------------- item 6: inputs
 ESCAPES = [
     ("block_estimate n_blocks=0", lambda: rg.block_estimate(np.ones((2, 10)), n_blocks=0), "n_blocks"),
-    ("block_estimate n_blocks=1", lambda: rg.block_estimate(np.ones((2, 10)), n_blocks=1), "n_blocks"),
+    ("block_estimate one block", lambda: rg.block_estimate(np.ones(10), n_blocks=1), "n_blocks"),
     ("block_estimate nan", lambda: rg.block_estimate([1.0, math.nan, 2.0], n_blocks=2), "series"),
     ("walsh_hadamard []", lambda: rg.walsh_hadamard([]), "values"),
     ("walsh_hadamard length 3", lambda: rg.walsh_hadamard([1, 2, 3]), "values"),
@@ -230,6 +230,13 @@ def test_huge_sizes_are_refused_before_allocation(label, call):
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
     assert time.perf_counter() - t0 < 1.0 and peak < 2**20
+
+
+def test_block_estimate_against_numpy():
+    """Two chains, one block each, is two blocks: the mean and the standard error of the two chain means."""
+    x = np.arange(20.0).reshape(2, 10) ** 2
+    means = x.mean(axis=1)
+    assert rg.block_estimate(x, n_blocks=1) == pytest.approx((means.mean(), means.std(ddof=1) / math.sqrt(2)))
 
 
 def test_decimation_rbm_is_sparse_and_the_chain():

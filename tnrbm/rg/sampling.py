@@ -196,7 +196,8 @@ def swendsen_wang(
 def block_estimate(series: Any, n_blocks: int = 20) -> tuple[float, float]:
     """Mean and standard error of a (chains, time) series from block averages (autocorrelation-safe).
 
-    ``n_blocks >= 2`` blocks per chain (the error needs two), each of ``time // n_blocks`` measurements.
+    ``n_blocks`` blocks per chain, each of ``time // n_blocks`` measurements; the error needs two blocks in
+    all (``n_blocks >= 2`` for one chain).
 
     Examples
     --------
@@ -204,7 +205,7 @@ def block_estimate(series: Any, n_blocks: int = 20) -> tuple[float, float]:
     >>> mean, err
     (1.0, 0.0)
     """
-    n_blocks = check_int(n_blocks, "n_blocks", minimum=2)
+    n_blocks = check_int(n_blocks, "n_blocks", minimum=1)
     try:
         if np.iscomplexobj(series):
             raise TypeError
@@ -222,6 +223,10 @@ def block_estimate(series: Any, n_blocks: int = 20) -> tuple[float, float]:
     if size < 1:
         raise InvalidParameterError(
             f"n_blocks={n_blocks} is more than the {x.shape[1]} measurements per chain (use n_blocks <= {x.shape[1]})"
+        )
+    if x.shape[0] * n_blocks < 2:
+        raise InvalidParameterError(
+            f"n_blocks={n_blocks} on one chain gives one block; the error bar needs at least two (use n_blocks >= 2)"
         )
     blocks = x[:, : size * n_blocks].reshape(x.shape[0], n_blocks, size).mean(axis=2).ravel()
     return float(blocks.mean()), float(blocks.std(ddof=1) / math.sqrt(blocks.size))
