@@ -5,7 +5,7 @@
 * :mod:`~tnrbm.rg.hamiltonian`: spin Hamiltonians with pair and multi-spin terms, their exact
   ``log Z`` and the exact RBM of pair couplings (one hidden spin per bond).
 * :mod:`~tnrbm.rg.transfer`: exact ``log Z`` of the Ising torus by the row-to-row transfer matrix (one
-  seam slice per symmetry orbit): ``L = 16`` in seconds.
+  seam slice per symmetry orbit): ``L = 16`` in seconds; of the Ising chain in closed form (any length).
 * :mod:`~tnrbm.rg.coarse`: ``H^RBM(h)``, its couplings ``K~`` (Walsh-Hadamard / Moebius), ``H^RG``
   (eq. 11), the Mehta-Schwab transform (eq. 15) and ``Delta F`` (eq. 12).
 * :mod:`~tnrbm.rg.decimation`: exact 1D Ising decimation as RBM steps, stacked; the flow with field.
@@ -93,7 +93,7 @@ from .rsmi import (
 )
 from .sampling import CRITICAL_COUPLING, SampleResult, block_estimate, swendsen_wang
 from .training import TrainResult, greedy_stack, train_rbm
-from .transfer import ising_torus_log_partition, seam_orbits
+from .transfer import ising_chain_log_partition, ising_torus_log_partition, seam_orbits
 
 __all__: list[str] = [
     "coarse",
@@ -114,6 +114,7 @@ __all__: list[str] = [
     "ising_chain",
     "ising_torus",
     "ising_torus_log_partition",
+    "ising_chain_log_partition",
     "seam_orbits",
     "random_hamiltonian",
     "bond_weight",

@@ -24,14 +24,14 @@ True
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 import numpy as np
 
 from ..errors import InvalidParameterError
 from ..network import RBM, all_configurations, check_configurations, log_sum_hidden
-from ..validation import check_memory
+from ..validation import check_int, check_memory
 from .energy import check_real_network, energy, hamiltonian_hidden, log_partition
 from .hamiltonian import SpinHamiltonian
 
@@ -51,11 +51,23 @@ __all__ = [
 MAX_ENUMERATED = 24
 
 
-def _transform(values: np.ndarray, kernel: np.ndarray) -> np.ndarray:
-    m = int(round(np.log2(values.shape[0])))
-    if values.ndim != 1 or 2**m != values.shape[0]:
-        raise InvalidParameterError(f"values must be a vector of length 2**M; got shape {values.shape}")
-    out = np.asarray(values, dtype=np.float64).reshape((2,) * m) if m else np.asarray(values, float)
+def _transform(values: Any, kernel: np.ndarray, name: str = "values") -> np.ndarray:
+    try:
+        vals = None if np.iscomplexobj(values) else np.asarray(values, dtype=np.float64)
+    except (TypeError, ValueError, OverflowError):
+        vals = None
+    n = vals.shape[0] if vals is not None and vals.ndim == 1 else 0
+    if vals is None or n < 1 or n & (n - 1):
+        shape = getattr(vals, "shape", None)
+        raise InvalidParameterError(
+            f"{name} must be a vector of 2**M real numbers (M >= 0: a function on M units); got "
+            f"{'shape ' + str(shape) if shape is not None else repr(values)[:80]}"
+        )
+    if not np.all(np.isfinite(vals)):
+        i = int(np.argmax(~np.isfinite(vals)))
+        raise InvalidParameterError(f"{name} must be finite; got {vals[i]} at index {i}")
+    m = n.bit_length() - 1
+    out = vals.reshape((2,) * m) if m else vals.copy()
     for axis in range(m):
         out = np.moveaxis(np.tensordot(kernel, out, axes=([1], [axis])), 0, axis)
     return out.reshape(-1)
@@ -72,8 +84,7 @@ def walsh_hadamard(values: Any) -> np.ndarray:
     >>> walsh_hadamard([3.0, 1.0]).tolist()  # f(+1) = 3, f(-1) = 1: 2 + 1 h
     [2.0, 1.0]
     """
-    vals = np.asarray(values, dtype=np.float64)
-    return _transform(vals, np.array([[0.5, 0.5], [0.5, -0.5]]))
+    return _transform(values, np.array([[0.5, 0.5], [0.5, -0.5]]))
 
 
 def moebius(values: Any) -> np.ndarray:
@@ -84,8 +95,7 @@ def moebius(values: Any) -> np.ndarray:
     >>> moebius([3.0, 1.0]).tolist()  # f(0) = 3, f(1) = 1: 3 - 2 h
     [3.0, -2.0]
     """
-    vals = np.asarray(values, dtype=np.float64)
-    return _transform(vals, np.array([[1.0, 0.0], [-1.0, 1.0]]))
+    return _transform(values, np.array([[1.0, 0.0], [-1.0, 1.0]]))
 
 
 def hidden_configurations(rbm: RBM, max_memory: float | None = None) -> np.ndarray:
@@ -143,7 +153,7 @@ def coarse_couplings(rbm: RBM, max_order: int | None = None, max_memory: float |
     values = -hamiltonian_hidden(net, hs)
     coeffs = walsh_hadamard(values) if net.hidden == "spin" else moebius(values)
     m = net.n_hidden
-    cap = m if max_order is None else int(max_order)
+    cap = m if max_order is None else check_int(max_order, "max_order", minimum=0)
     out = {}
     for mask in range(2**m):
         s = _subset(mask, m)
@@ -160,11 +170,29 @@ def _local_coefficient(logs: np.ndarray, members: Sequence[int], subset: Sequenc
     return float(coeffs[mask])
 
 
+def _check_subset(subset: Any, n_hidden: int) -> list[int]:
+    """``subset`` as a sorted list of distinct hidden indices, or the named error."""
+    allowed = f"distinct hidden indices in [0, {n_hidden})"
+    array = isinstance(subset, np.ndarray)
+    if isinstance(subset, (str, bytes)) or not isinstance(subset, Iterable) or (array and subset.ndim != 1):
+        raise InvalidParameterError(f"subset must hold {allowed}; got {subset!r}")
+    items = list(subset)
+    if any(isinstance(j, (bool, np.bool_)) or not isinstance(j, (int, np.integer)) for j in items):
+        raise InvalidParameterError(f"subset must hold {allowed}; got {subset!r}")
+    out = sorted({int(j) for j in items})
+    if len(out) != len(items) or any(not 0 <= j < n_hidden for j in out):
+        raise InvalidParameterError(f"subset must hold {allowed}; got {subset!r}")
+    return out
+
+
 def coarse_coupling(rbm: RBM, subset: Sequence[int], max_degree: int = 20) -> float:
     """One coupling ``K~_S`` of ``-H^RBM``, exactly, for any number of hidden units.
 
     Only visible units coupled to every unit of ``S`` contribute (each through ``log 2 cosh`` of its
-    field, transformed over its own hidden neighbours), plus the hidden bias when ``|S| = 1``.
+    field, transformed over its own hidden neighbours), plus the hidden bias when ``|S| = 1``; the constant
+    (``S`` empty) adds ``log 2 cosh a_i`` once for each visible unit without a hidden neighbour.
+    ``max_degree`` (at most :data:`MAX_ENUMERATED`) is the most hidden neighbours a contributing visible
+    unit may have (its ``2**degree`` table is enumerated).
 
     Examples
     --------
@@ -176,16 +204,15 @@ def coarse_coupling(rbm: RBM, subset: Sequence[int], max_degree: int = 20) -> fl
     0.0
     """
     net = check_real_network(rbm, "rbm")
-    s = sorted({int(j) for j in subset})
-    if len(s) != len(list(subset)) or any(not 0 <= j < net.n_hidden for j in s):
-        raise InvalidParameterError(f"subset must hold distinct hidden indices in [0, {net.n_hidden}); got {subset!r}")
+    s = _check_subset(subset, net.n_hidden)
+    max_degree = check_int(max_degree, "max_degree", minimum=0, maximum=MAX_ENUMERATED)
     w = net.W.real.tocsr()
     total = 0.0
     if len(s) == 1:
         total += float(net.hidden_bias.real[s[0]])
     for i in range(net.n_visible):
         members = [int(j) for j in w.indices[w.indptr[i] : w.indptr[i + 1]]]
-        if not set(s) <= set(members):
+        if not members or not set(s) <= set(members):  # no hidden neighbour: counted once below
             continue
         if len(members) > max_degree:
             raise InvalidParameterError(

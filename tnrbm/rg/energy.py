@@ -35,6 +35,7 @@ import numpy as np
 
 from ..errors import InvalidConfigurationError, InvalidParameterError
 from ..network import RBM, BoltzmannNetwork, TermBuilder, chain_positions, check_configurations, log_sum_hidden
+from ..validation import check_bool, check_real, memory_limit
 from ._contract import log_contract
 
 __all__ = [
@@ -162,6 +163,7 @@ def log_partition(network: BoltzmannNetwork, max_memory: float | None = None, sl
     True
     """
     net = check_real_network(network)
+    max_memory, slicing = memory_limit(max_memory), check_bool(slicing, "slicing")
     builder = TermBuilder(net, max_bond_degree=16)
     owners: list = []
     terms, exponent = builder.terms(net.units(), range(len(builder.edges)), sum_out=True, owners=owners)
@@ -207,7 +209,7 @@ def log_marginal_visible(network: BoltzmannNetwork, v: Any, log_z: float | None 
     True
     """
     net = check_real_network(network)
-    lz = log_partition(net) if log_z is None else float(log_z)
+    lz = log_partition(net) if log_z is None else check_real(log_z, "log_z")
     return -hamiltonian_visible(net, v) - lz
 
 
@@ -251,5 +253,5 @@ def log_marginal_hidden(network: RBM, h: Any, log_z: float | None = None) -> np.
     if not isinstance(net, RBM):
         raise InvalidParameterError(f"network must be an RBM for the hidden marginal; got {type(net).__name__}")
     arr = check_hidden(h, net)
-    lz = log_partition(net) if log_z is None else float(log_z)
+    lz = log_partition(net) if log_z is None else check_real(log_z, "log_z")
     return _rbm_hidden_logweight(net, arr) - lz

@@ -24,16 +24,28 @@ True
 from __future__ import annotations
 
 import math
+import numbers
 from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
+import scipy.sparse as sp
 
 from ..errors import InvalidParameterError
 from ..network import RBM, check_configurations
-from ..validation import check_choice, check_int, check_real, rng_from_seed
-from ._contract import log_contract
-from .transfer import ising_torus_log_partition
+from ..validation import (
+    as_float,
+    check_bool,
+    check_choice,
+    check_int,
+    check_memory,
+    check_nonnegative,
+    check_real,
+    memory_limit,
+    rng_from_seed,
+)
+from ._contract import log_contract, plan_log_contract
+from .transfer import ising_chain_log_partition, ising_torus_log_partition
 
 __all__ = [
     "SpinHamiltonian",
@@ -46,6 +58,13 @@ __all__ = [
 
 #: the ways :meth:`SpinHamiltonian.log_partition` can contract
 LOG_PARTITION_METHODS = ("auto", "contract", "transfer")
+#: peak bytes per term while a Hamiltonian is built (the dict of tuples and floats and its checked copy;
+#: measured 395 for the 2 * 10**6 terms of a chain of 10**6 spins, 170 once built)
+TERM_BYTES = 400
+#: the most terms :func:`random_hamiltonian` draws (one at a time: measured 12 us per term, so about 12 s)
+MAX_RANDOM_TERMS = 10**6
+#: measured seconds per drawn term of :func:`random_hamiltonian` (for the refusal's estimate)
+SECONDS_PER_RANDOM_TERM = 1.2e-5
 
 
 def bond_weight(coupling: float) -> float:
@@ -58,8 +77,14 @@ def bond_weight(coupling: float) -> float:
     >>> bool(np.isclose(np.cosh(2 * bond_weight(0.3)), np.exp(0.6)))
     True
     """
-    k = abs(float(coupling))
+    k = abs(check_real(coupling, "coupling"))
     return k + 0.5 * math.log1p(math.sqrt(-math.expm1(-4.0 * k)))
+
+
+def _bond_weights(couplings: np.ndarray) -> np.ndarray:
+    """:func:`bond_weight` of an array of couplings."""
+    k = np.abs(couplings)
+    return k + 0.5 * np.log1p(np.sqrt(-np.expm1(-4.0 * k)))
 
 
 def _check_terms(n: int, terms: Mapping) -> dict[tuple[int, ...], float]:
@@ -70,15 +95,25 @@ def _check_terms(n: int, terms: Mapping) -> dict[tuple[int, ...], float]:
             raise InvalidParameterError(f"terms keys must be tuples of distinct spin indices in [0, {n}); got {key!r}")
         if len(set(sites)) != len(sites):
             raise InvalidParameterError(f"terms keys must not repeat a spin (v_i**2 = 1); got {key!r}")
-        try:
-            k = float(value)
-        except (TypeError, ValueError):
-            raise InvalidParameterError(f"terms[{key!r}] must be a real number; got {value!r}") from None
+        real = isinstance(value, (numbers.Real, np.floating, np.integer)) and not isinstance(value, (bool, np.bool_))
+        if not real:
+            raise InvalidParameterError(f"terms[{key!r}] must be a real number; got {value!r}")
+        k = as_float(value)
         if not math.isfinite(k):
             raise InvalidParameterError(f"terms[{key!r}] must be finite; got {value!r}")
         s = tuple(sorted(int(i) for i in sites))
         out[s] = out.get(s, 0.0) + k
     return {s: k for s, k in sorted(out.items(), key=lambda t: (len(t[0]), t[0])) if k != 0.0}
+
+
+def _check_positions(positions: Any, n: int) -> np.ndarray:
+    try:
+        out = None if np.iscomplexobj(positions) else np.asarray(positions, dtype=np.float64)
+    except (TypeError, ValueError, OverflowError):
+        out = None
+    if out is None or out.shape != (n,) or not np.all(np.isfinite(out)):
+        raise InvalidParameterError(f"positions must be {n} finite real numbers, one per spin; got {positions!r}")
+    return out
 
 
 class SpinHamiltonian:
@@ -105,11 +140,17 @@ class SpinHamiltonian:
     def __init__(self, n: int, terms: Mapping, constant: float = 0.0, positions: Any = None) -> None:
         if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
             raise InvalidParameterError(f"n must be a positive integer (the number of spins); got {n!r}")
+        if not isinstance(terms, Mapping):
+            raise InvalidParameterError(
+                f"terms must be a mapping {{(i, j, ...): K_S}} (an int key is a field); got {type(terms).__name__}"
+            )
+        check_memory(8.0 * as_float(n), f"the positions of n={n} spins", None, "use fewer spins")
         self.n = int(n)
         self.terms = _check_terms(self.n, terms)
-        self.constant = float(constant)
-        self.positions = np.arange(self.n, dtype=float) if positions is None else np.asarray(positions, float)
+        self.constant = check_real(constant, "constant")
+        self.positions = np.arange(self.n, dtype=float) if positions is None else _check_positions(positions, self.n)
         self._torus: tuple[int, int, float, float] | None = None  # set by ising_torus
+        self._chain: tuple[int, float, float, bool] | None = None  # set by ising_chain
 
     def __repr__(self) -> str:
         return f"SpinHamiltonian(n={self.n}, terms={len(self.terms)}, max order={self.order})"
@@ -148,11 +189,13 @@ class SpinHamiltonian:
         ``method="contract"`` contracts one tensor per term: ``sweep=True`` in the order of the spin
         positions (row by row on a lattice: width ``2 L`` on an ``L x L`` torus) instead of searching a path,
         ``slicing`` lets cotengra slice a contraction that would not fit in ``max_memory``.
-        ``method="transfer"`` is the row-to-row transfer matrix of
-        :func:`tnrbm.rg.transfer.ising_torus_log_partition`, for a Hamiltonian made by :func:`ising_torus`
-        whose terms are unchanged (``L = 16`` in seconds, where the contraction needs ``2^32`` entries).
-        ``"auto"`` (default) takes the transfer route for such a torus unless ``sweep`` or ``slicing`` ask for
-        the contraction, and contracts otherwise.
+        ``method="transfer"`` is a transfer matrix, for a Hamiltonian made by :func:`ising_torus` or
+        :func:`ising_chain` whose terms are unchanged: the row-to-row transfer matrix of
+        :func:`tnrbm.rg.transfer.ising_torus_log_partition` (``L = 16`` in seconds, where the contraction needs
+        ``2^32`` entries), or the chain's ``2 x 2`` transfer matrix in closed form,
+        :func:`tnrbm.rg.transfer.ising_chain_log_partition` (relative error below 1e-15 up to ``10^6`` spins,
+        where the contraction loses about ``10^-12``). ``"auto"`` (default) takes the transfer route for such a
+        torus or chain unless ``sweep`` or ``slicing`` ask for the contraction, and contracts otherwise.
 
         Examples
         --------
@@ -163,15 +206,22 @@ class SpinHamiltonian:
         True
         """
         method = check_choice(method, "method", LOG_PARTITION_METHODS)
+        max_memory = memory_limit(max_memory)
+        slicing, sweep = check_bool(slicing, "slicing"), check_bool(sweep, "sweep")
+        if method == "contract" or (method == "auto" and (sweep or slicing)):
+            return self._contract_log_partition(max_memory, slicing, sweep)
         torus = self._torus_parameters()
-        if method == "transfer" and torus is None:
-            raise InvalidParameterError(
-                f"method='transfer' needs a Hamiltonian made by ising_torus with its terms unchanged; got {self!r} "
-                "(use method='contract')"
-            )
-        if method == "transfer" or (method == "auto" and torus is not None and not (sweep or slicing)):
+        chain = self._chain_parameters() if torus is None else None
+        if torus is not None:
             size, rows, coupling, field = torus
             return ising_torus_log_partition(size, coupling, field, rows, max_memory=max_memory) - self.constant
+        if chain is not None:
+            return ising_chain_log_partition(*chain) - self.constant
+        if method == "transfer":
+            raise InvalidParameterError(
+                f"method='transfer' needs a Hamiltonian made by ising_torus or ising_chain with its terms unchanged; "
+                f"got {self!r} (use method='contract')"
+            )
         return self._contract_log_partition(max_memory, slicing, sweep)
 
     def _torus_parameters(self) -> tuple[int, int, float, float] | None:
@@ -181,28 +231,55 @@ class SpinHamiltonian:
             return None
         return torus
 
+    def _chain_parameters(self) -> tuple[int, float, float, bool] | None:
+        """``(n, K, h, periodic)`` when this is :func:`ising_chain`'s Hamiltonian with its terms unchanged."""
+        chain = self._chain
+        if chain is None or self.n != chain[0] or self.terms != _chain_terms(*chain):
+            return None
+        return chain
+
+    def table_bytes(self) -> float:
+        """Bytes of the contraction route's tensors: ``2^|S|`` float64 entries per term (2 per free spin),
+        counted twice (absorbed vectors copy their holder), plus the build of the largest table (its parity
+        mask, ``2^|S|`` bytes, while the table is written).
+
+        Examples
+        --------
+        >>> SpinHamiltonian(3, {(0, 1, 2): 0.5}).table_bytes()  # 8 entries: 2 * 64 bytes + 8 bytes of mask
+        136.0
+        """
+        sizes = [2.0 ** len(sites) for sites in self.terms]
+        free = self.n - len({i for sites in self.terms for i in sites})
+        return 16.0 * (sum(sizes) + 2.0 * free) + max(sizes, default=0.0)
+
     def _contract_log_partition(self, max_memory: float | None, slicing: bool, sweep: bool) -> float:
-        terms, keys, exponent = [], [], 0.0
-        for sites, k in self.terms.items():
-            prod = np.ones((2,) * len(sites))
-            for axis in range(len(sites)):
-                shape = [1] * len(sites)
-                shape[axis] = 2
-                prod = prod * np.array([1.0, -1.0]).reshape(shape)
-            logs = k * prod
-            shift = float(np.max(logs))
-            terms.append((np.exp(logs - shift), tuple(f"s{i}" for i in sites)))
-            exponent += shift / math.log(10.0)
-            keys.append(float(np.mean(self.positions[list(sites)])))
         free = sorted(set(range(self.n)) - {i for s in self.terms for i in s})
-        for i in free:  # spins in no term: a factor 2 each
-            terms.append((np.ones(2), (f"s{i}",)))
-            keys.append(float(self.positions[i]))
-        lz = log_contract(terms, exponent, keys, max_memory, "log Z of the Hamiltonian", slicing, sweep)
-        return lz - self.constant
+        inputs = [tuple(f"s{i}" for i in sites) for sites in self.terms] + [(f"s{i}",) for i in free]
+        keys = [float(np.mean(self.positions[list(sites)])) for sites in self.terms]
+        keys += [float(self.positions[i]) for i in free]
+        # planned before any table exists: the tables and the contraction's peak against one limit
+        plan = plan_log_contract(
+            inputs, keys, max_memory, "log Z of the Hamiltonian", slicing, sweep, held=self.table_bytes()
+        )
+        terms, exponent = [], 0.0
+        for sites, k in self.terms.items():
+            # prod_(i in S) v_i is +1 on an even number of -1 spins (bit 1): a parity mask, one byte an entry
+            odd = np.zeros(1, dtype=bool)
+            for _ in sites:
+                odd = np.concatenate([odd, ~odd])
+            shift = abs(k)
+            table = np.where(odd, math.exp(-k - shift), math.exp(k - shift)).reshape((2,) * len(sites))
+            del odd
+            terms.append((table, inputs[len(terms)]))
+            exponent += shift / math.log(10.0)
+        terms += [(np.ones(2), inds) for inds in inputs[len(terms) :]]  # spins in no term: a factor 2 each
+        return log_contract(terms, exponent, keys, max_memory, "log Z of the Hamiltonian", plan=plan) - self.constant
 
     def to_rbm(self) -> tuple[RBM, float]:
         """The exact RBM of a Hamiltonian with fields and pair couplings: one hidden spin per bond.
+
+        The couplings are a sparse matrix with two entries per bond (a chain of ``10^4`` spins: 2 * 10^4
+        entries, not a dense ``10^4 x 10^4`` array).
 
         Returns
         -------
@@ -225,20 +302,49 @@ class SpinHamiltonian:
                 f"{big} (drop it, or contract it with log_partition)"
             )
         pairs = self.couplings_of_order(2)
-        w = np.zeros((self.n, len(pairs)))
-        offset = -self.constant
-        for j, ((a, b), k) in enumerate(pairs.items()):
-            wj = bond_weight(k)
-            w[a, j], w[b, j] = wj, math.copysign(wj, k)
-            offset -= abs(k) + math.log(2.0)
+        sites = np.array(list(pairs), dtype=np.int64).reshape(-1, 2)
+        ks = np.array(list(pairs.values()), dtype=np.float64)
+        wj = _bond_weights(ks)
+        bonds = np.arange(len(ks))
+        rows = np.concatenate([sites[:, 0], sites[:, 1]])
+        data = np.concatenate([wj, np.copysign(wj, ks)])
+        w = sp.csr_array((data, (rows, np.concatenate([bonds, bonds]))), shape=(self.n, len(ks)))
+        offset = -self.constant - math.fsum(np.abs(ks).tolist()) - len(ks) * math.log(2.0)
         fields = np.zeros(self.n)
         for (i,), h in self.couplings_of_order(1).items():
             fields[i] = h
         return RBM(w, visible_bias=fields), offset
 
 
+def _chain_terms(n: int, coupling: float, field: float, periodic: bool) -> dict:
+    """The terms of :func:`ising_chain`, as :class:`SpinHamiltonian` stores them (sorted keys, no zeros)."""
+    if coupling == 0.0 and field == 0.0:
+        return {}
+    terms: dict = {(i,): field for i in range(n)} if field else {}
+    if coupling:
+        terms.update({(i, i + 1): coupling for i in range(n - 1)})
+        if periodic:
+            terms[(0, n - 1)] = coupling
+    return terms
+
+
+def _check_term_memory(n_terms: int, what: str) -> None:
+    check_memory(
+        TERM_BYTES * as_float(n_terms),
+        f"the {n_terms} terms of {what} (about {TERM_BYTES} bytes each while they are built)",
+        None,
+        "use fewer spins (the exact log Z of a uniform chain of any length: rg.ising_chain_log_partition; of a "
+        "torus: rg.ising_torus_log_partition)",
+    )
+
+
 def ising_chain(n: int, coupling: float, field: float = 0.0, periodic: bool = True) -> SpinHamiltonian:
     """The 1D Ising chain ``H = -K sum_i v_i v_{i+1} - B sum_i v_i`` (periodic: bond n-1 -- 0 too).
+
+    Its :meth:`~SpinHamiltonian.log_partition` takes the closed form of the ``2 x 2`` transfer matrix
+    (:func:`tnrbm.rg.transfer.ising_chain_log_partition`) while its terms are unchanged. A chain that would
+    not fit in memory (about :data:`TERM_BYTES` per term while it is built) is refused with a
+    :class:`~tnrbm.errors.MemoryLimitError` before anything is allocated.
 
     Examples
     --------
@@ -246,14 +352,12 @@ def ising_chain(n: int, coupling: float, field: float = 0.0, periodic: bool = Tr
     (6, 5)
     """
     k, b = check_real(coupling, "coupling"), check_real(field, "field")
-    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < (3 if periodic else 2):
-        raise InvalidParameterError(f"n must be an integer >= {3 if periodic else 2}; got {n!r}")
-    terms: dict = {(i, i + 1): k for i in range(n - 1)}
-    if periodic:
-        terms[(0, n - 1)] = k
-    if b:
-        terms.update({(i,): b for i in range(n)})
-    return SpinHamiltonian(n, terms)
+    periodic = check_bool(periodic, "periodic")
+    n = check_int(n, "n", minimum=3 if periodic else 2)
+    _check_term_memory(2 * n, f"the chain of n={n} spins")
+    ham = SpinHamiltonian(n, _chain_terms(n, k, b, periodic))
+    ham._chain = (n, k, b, periodic)
+    return ham
 
 
 def _torus_terms(size: int, rows: int, coupling: float, field: float) -> dict:
@@ -288,6 +392,7 @@ def ising_torus(size: int, coupling: float, field: float = 0.0, rows: int | None
     if isinstance(size, bool) or not isinstance(size, (int, np.integer)) or size < 3:
         raise InvalidParameterError(f"size must be an integer >= 3 (the side of the torus); got {size!r}")
     m = int(size) if rows is None else check_int(rows, "rows", minimum=2)
+    _check_term_memory(3 * int(size) * m, f"the {size} x {m} torus")
     ham = SpinHamiltonian(size * m, _torus_terms(int(size), m, k, b), positions=np.arange(size * m, dtype=float))
     ham._torus = (int(size), m, k, b)
     return ham
@@ -298,15 +403,27 @@ def random_hamiltonian(
 ) -> SpinHamiltonian:
     """Random couplings on random subsets of 1 to ``order`` spins (normal, standard deviation ``scale``).
 
+    ``n_terms`` (default ``2 n``) subsets are drawn, one at a time (a repeated subset adds its couplings), at
+    most :data:`MAX_RANDOM_TERMS` (about 12 s): more is refused with the time it would take.
+
     Examples
     --------
     >>> random_hamiltonian(6, order=4, n_terms=10, seed=0).order <= 4
     True
     """
-    if isinstance(order, bool) or not isinstance(order, (int, np.integer)) or not 1 <= order <= n:
-        raise InvalidParameterError(f"order must be an integer in [1, n={n}]; got {order!r}")
+    n = check_int(n, "n", minimum=1)
+    order = check_int(order, "order", minimum=1, maximum=n)
+    count = 2 * n if n_terms is None else check_int(n_terms, "n_terms", minimum=0)
+    scale = check_nonnegative(scale, "scale")
+    if count > MAX_RANDOM_TERMS:
+        raise InvalidParameterError(
+            f"n_terms={count} terms are drawn one at a time (about {as_float(count) * SECONDS_PER_RANDOM_TERM:.2g} s), more than "
+            f"the {MAX_RANDOM_TERMS} random_hamiltonian draws; a Hamiltonian on n={n} spins has at most "
+            f"{2**n - 1 if n < 64 else 'more than 2**63'} distinct terms: ask for fewer, or build the terms dict "
+            "yourself and pass it to SpinHamiltonian"
+        )
+    _check_term_memory(count, "the random Hamiltonian")
     rng = rng_from_seed(seed)
-    count = 2 * n if n_terms is None else int(n_terms)
     terms: dict = {}
     for _ in range(count):
         k = int(rng.integers(1, order + 1))

@@ -17,6 +17,7 @@ Examples
 from __future__ import annotations
 
 import math
+import numbers
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,9 +26,9 @@ import scipy.sparse as sp
 from scipy.sparse.csgraph import connected_components
 
 from ..errors import InvalidParameterError
-from ..validation import check_memory, rng_from_seed
+from ..validation import as_float, check_bool, check_int, check_memory, rng_from_seed
 
-__all__ = ["swendsen_wang", "SampleResult", "lattice_bonds", "block_estimate", "CRITICAL_COUPLING"]
+__all__ = ["swendsen_wang", "SampleResult", "lattice_bonds", "block_estimate", "sweep_memory", "CRITICAL_COUPLING"]
 
 #: the critical coupling of the square-lattice Ising model, (1/2) ln(1 + sqrt 2)
 CRITICAL_COUPLING = 0.5 * math.log1p(math.sqrt(2.0))
@@ -70,8 +71,34 @@ def lattice_bonds(shape: tuple[int, ...]) -> np.ndarray:
     return np.concatenate(pairs, axis=0)
 
 
+def sweep_memory(shape: tuple[int, ...], n_chains: int = 1, n_sweeps: int = 1) -> float:
+    """Peak bytes of one Swendsen-Wang sweep and the measurement arrays, before any kept samples.
+
+    Per bond of every chain: its two site indices, the random number, the activity flag and the sparse
+    graph scipy labels (about 80 bytes); per site of every chain: spins, labels and flips (32 bytes); the
+    bond list (16 bytes a bond) and two float64 measurements per chain and sweep.
+
+    Examples
+    --------
+    >>> sweep_memory((32, 32), n_chains=8, n_sweeps=500)
+    1669632.0
+    """
+    n, chains = as_float(math.prod(shape)), as_float(n_chains)
+    bonds = n * len(shape)
+    return 80.0 * chains * bonds + 32.0 * chains * n + 16.0 * bonds + 16.0 * chains * as_float(n_sweeps)
+
+
+def _is_number(x: Any) -> bool:
+    return isinstance(x, (numbers.Real, np.floating, np.integer)) and not isinstance(x, (bool, np.bool_))
+
+
 def _check_shape(shape: Any) -> tuple[int, ...]:
-    dims = (shape,) if isinstance(shape, (int, np.integer)) else tuple(shape)
+    if isinstance(shape, (int, np.integer)):
+        dims: tuple = (shape,)
+    elif isinstance(shape, (tuple, list)):
+        dims = tuple(shape)
+    else:
+        dims = ()
     if not 1 <= len(dims) <= 3 or any(
         isinstance(d, bool) or not isinstance(d, (int, np.integer)) or d < 3 for d in dims
     ):
@@ -119,9 +146,9 @@ def swendsen_wang(
     True
     """
     dims = _check_shape(shape)
-    k = float(coupling)
-    if not (math.isfinite(k) and k >= 0):
+    if not (_is_number(coupling) and math.isfinite(as_float(coupling)) and as_float(coupling) >= 0):
         raise InvalidParameterError(f"coupling must be a finite K >= 0 (ferromagnet); got {coupling!r}")
+    k = as_float(coupling)
     for name, val, low in (
         ("n_sweeps", n_sweeps, 1),
         ("n_chains", n_chains, 1),
@@ -130,14 +157,16 @@ def swendsen_wang(
     ):
         if isinstance(val, bool) or not isinstance(val, (int, np.integer)) or val < low:
             raise InvalidParameterError(f"{name} must be an integer >= {low}; got {val!r}")
+    keep_samples = check_bool(keep_samples, "keep_samples")
     n = math.prod(dims)
-    if keep_samples:
-        check_memory(
-            float(n_chains) * (n_sweeps // thin) * n,
-            "the kept samples",
-            max_memory,
-            "keep fewer samples (thin, n_sweeps, n_chains)",
-        )
+    kept_bytes = as_float(n_chains) * as_float(n_sweeps // thin) * n if keep_samples else 0.0
+    check_memory(
+        sweep_memory(dims, n_chains, n_sweeps) + kept_bytes,
+        f"Swendsen-Wang on {n_chains} chains of the {' x '.join(map(str, dims))} lattice"
+        + (f" keeping {n_sweeps // thin} samples" if keep_samples else ""),
+        max_memory,
+        "use a smaller lattice or fewer chains" + (", or keep fewer samples (thin, n_sweeps)" if keep_samples else ""),
+    )
     rng = rng_from_seed(seed)
     bonds = lattice_bonds(dims)
     offsets = (np.arange(n_chains) * n)[:, None]
@@ -167,16 +196,37 @@ def swendsen_wang(
 def block_estimate(series: Any, n_blocks: int = 20) -> tuple[float, float]:
     """Mean and standard error of a (chains, time) series from block averages (autocorrelation-safe).
 
+    ``n_blocks`` blocks per chain, each of ``time // n_blocks`` measurements; the error needs two blocks in
+    all (``n_blocks >= 2`` for one chain).
+
     Examples
     --------
     >>> mean, err = block_estimate(np.ones((2, 100)))
     >>> mean, err
     (1.0, 0.0)
     """
-    x = np.asarray(series, dtype=float)
+    n_blocks = check_int(n_blocks, "n_blocks", minimum=1)
+    try:
+        if np.iscomplexobj(series):
+            raise TypeError
+        x = np.asarray(series, dtype=np.float64)
+    except (TypeError, ValueError, OverflowError):
+        raise InvalidParameterError(
+            f"series must be a (chains, time) array of real numbers; got {type(series).__name__}"
+        ) from None
+    if x.ndim not in (1, 2) or x.size == 0:
+        raise InvalidParameterError(f"series must be a nonempty (time,) or (chains, time) array; got shape {x.shape}")
+    if not np.all(np.isfinite(x)):
+        raise InvalidParameterError("series must be finite; it holds NaN or infinity")
     x = x.reshape(1, -1) if x.ndim == 1 else x
     size = x.shape[1] // n_blocks
     if size < 1:
-        raise InvalidParameterError(f"n_blocks={n_blocks} is more than the {x.shape[1]} measurements per chain")
+        raise InvalidParameterError(
+            f"n_blocks={n_blocks} is more than the {x.shape[1]} measurements per chain (use n_blocks <= {x.shape[1]})"
+        )
+    if x.shape[0] * n_blocks < 2:
+        raise InvalidParameterError(
+            f"n_blocks={n_blocks} on one chain gives one block; the error bar needs at least two (use n_blocks >= 2)"
+        )
     blocks = x[:, : size * n_blocks].reshape(x.shape[0], n_blocks, size).mean(axis=2).ravel()
     return float(blocks.mean()), float(blocks.std(ddof=1) / math.sqrt(blocks.size))

@@ -34,19 +34,24 @@ from typing import Any
 import numpy as np
 
 from ..errors import InvalidParameterError
-from ..validation import check_int, check_memory, check_real, memory_limit
+from ..validation import as_float, check_bool, check_int, check_memory, check_real, memory_limit
 
-__all__ = ["ising_torus_log_partition", "seam_orbits", "transfer_memory"]
+__all__ = ["ising_chain_log_partition", "ising_torus_log_partition", "seam_orbits", "transfer_memory"]
 
 #: axes of X applied together (a 2^GROUP x 2^GROUP matrix, one BLAS product)
 GROUP = 4
 #: entries of one batch (vectors x 2^L) that keep a batch in cache
 _CACHE_ENTRIES = 2**20
 _MAX_BATCH = 256
+_LN2 = math.log(2.0)
 _WAY_OUT = "use a smaller torus side (the row holds 2^size states) or a larger max_memory"
 #: largest span (in nats) of one transfer step's weights for an antiferromagnet: past it (measured: from about
 #: 748, float64's smallest subnormal) the frustrated paths that carry Z underflow
 MAX_ANTIFERRO_SPAN = 650.0
+#: the most flops (about ``rows * 4^size``) :func:`ising_torus_log_partition` starts: measured about 1e10 flops
+#: a second on one core (``L = M = 16``, 7e10, in 7 s), so about three hours
+MAX_TRANSFER_FLOPS = 1e14
+FLOPS_PER_SECOND = 1e10
 
 
 def transfer_memory(size: int, batch: int = 1) -> int:
@@ -71,7 +76,7 @@ def _bits(states: np.ndarray, size: int) -> np.ndarray:
     return (states[:, None] >> shifts) & 1
 
 
-def seam_orbits(size: int, flip: bool = True) -> tuple[np.ndarray, np.ndarray]:
+def seam_orbits(size: int, flip: bool = True, max_memory: Any = None) -> tuple[np.ndarray, np.ndarray]:
     """One representative per orbit of the row states under translation, reflection (and global flip).
 
     A row state is an integer of ``size`` bits, site 0 the most significant, bit 0 = spin +1.
@@ -82,6 +87,8 @@ def seam_orbits(size: int, flip: bool = True) -> tuple[np.ndarray, np.ndarray]:
         Spins in the row.
     flip
         Include the global spin flip (a symmetry of ``T`` only without a field).
+    max_memory
+        Byte limit of the search (five arrays of ``2^size`` integers); default a quarter of the free memory.
 
     Returns
     -------
@@ -97,7 +104,8 @@ def seam_orbits(size: int, flip: bool = True) -> tuple[np.ndarray, np.ndarray]:
     ([0, 1, 3, 5], [2, 8, 4, 2])
     """
     size = check_int(size, "size", minimum=1)
-    check_memory(40 * (1 << min(size, 256)), f"the orbit search over 2^{size} row states", None, _WAY_OUT)
+    flip = check_bool(flip, "flip")
+    check_memory(40 * (1 << min(size, 256)), f"the orbit search over 2^{size} row states", max_memory, _WAY_OUT)
     mask = (1 << size) - 1
     states = np.arange(1 << size, dtype=np.int64)
     mirror = np.zeros_like(states)
@@ -239,7 +247,9 @@ def ising_torus_log_partition(
     Raises
     ------
     InvalidParameterError
-        For a bad ``size``, ``rows``, ``coupling``, ``field`` or ``max_memory``, and for an antiferromagnet
+        For a bad ``size``, ``rows``, ``coupling``, ``field`` or ``max_memory``, for work beyond
+        :data:`MAX_TRANSFER_FLOPS` (``rows * 4^size``, about three hours; the message gives the estimate),
+        and for an antiferromagnet
         so strong that one step's weights span more than ``e^650`` (:data:`MAX_ANTIFERRO_SPAN`; float64
         would silently lose its frustrated configurations). Ferromagnets have no such limit.
     MemoryLimitError
@@ -261,6 +271,17 @@ def ising_torus_log_partition(
     limit = memory_limit(max_memory)
     what = f"the transfer-matrix contraction of the {size} x {rows} torus (vectors of 2^{size} entries)"
     check_memory(transfer_memory(size, 1), what, limit, _WAY_OUT)
+    flops = as_float(rows) * 4.0 ** min(size, 200)
+    if flops > MAX_TRANSFER_FLOPS:
+        raise InvalidParameterError(
+            f"size={size} and rows={rows} need about {flops:.2g} flops (about {flops / FLOPS_PER_SECOND:.2g} s), more "
+            f"than the {MAX_TRANSFER_FLOPS:.0e} ising_torus_log_partition starts; use fewer rows or a smaller size"
+        )
+    if not math.isfinite(4.0 * as_float(rows) * as_float(size) * (2.0 * abs(coupling) + abs(field))):
+        raise InvalidParameterError(
+            f"coupling={coupling!r} and field={field!r} on the {size} x {rows} torus: ln Z is about "
+            "rows * size * (2 |coupling| + |field|), beyond float64; use a smaller |coupling| or |field|"
+        )
     fit = (limit // (8 * (1 << size)) - 8) // 3
     batch = int(max(1, min(fit, _MAX_BATCH, max(1, _CACHE_ENTRIES >> size))))
     row = _RowTransfer(size, coupling, field)
@@ -271,8 +292,139 @@ def ising_torus_log_partition(
             "(its frustrated paths underflow float64 beyond): use a smaller |coupling| or |field| (the ground "
             "state dominates ln Z long before)"
         )
-    reps, counts = seam_orbits(size, flip=field == 0.0)
+    reps, counts = seam_orbits(size, flip=field == 0.0, max_memory=limit)
     logs = np.empty(len(reps))
     for lo in range(0, len(reps), batch):
         logs[lo : lo + batch] = _batch_log_traces(row, reps[lo : lo + batch], rows)
     return rows * row.log_scale + _log_sum_exp(logs + np.log(counts))
+
+
+# ------------------------------------------------------------------------------------------- the chain
+def _logaddexp(a: float, b: float) -> float:
+    """``ln(e^a + e^b)`` for floats that may be ``-inf``."""
+    hi, lo = (a, b) if a >= b else (b, a)
+    return hi if lo == -math.inf else hi + math.log1p(math.exp(lo - hi))
+
+
+def _log1mexp(x: float) -> float:
+    """``ln(1 - e^x)`` for ``x < 0``, accurate near 0 and far from it (Maechler's switch at ``-ln 2``)."""
+    return math.log(-math.expm1(x)) if x > -_LN2 else math.log1p(-math.exp(x))
+
+
+def _log_cosh(x: float) -> float:
+    a = abs(x)
+    return math.log(math.cosh(a)) if a < 20.0 else a - _LN2 + math.log1p(math.exp(-2.0 * a))
+
+
+def _log_sinh(x: float) -> float:
+    """``ln sinh |x|`` (``-inf`` at 0)."""
+    a = abs(x)
+    if a == 0.0:
+        return -math.inf
+    return math.log(math.sinh(a)) if a < 20.0 else a - _LN2 + math.log1p(-math.exp(-2.0 * a))
+
+
+def _chain_eigenvalues(coupling: float, field: float) -> tuple[float, float]:
+    """``(ln lambda_+, ln |lambda_- / lambda_+|)`` of ``T = [[e^(K+h), e^-K], [e^-K, e^(K-h)]]``, without cancellation.
+
+    ``lambda_+ = e^|K| x`` with ``x = e^(K-|K|) cosh h + (e^(2K-2|K|) sinh^2 h + e^(-2K-2|K|))^(1/2) >= 1`` (a sum
+    of positive terms, taken in logarithms), and ``lambda_+ lambda_- = det T = 2 sinh 2K``, so
+    ``|lambda_- / lambda_+| = (1 - e^(-4|K|)) / x^2``.
+    """
+    k, ak = coupling, abs(coupling)
+    root = 0.5 * _logaddexp(2.0 * (k - ak) + 2.0 * _log_sinh(field), -2.0 * (k + ak))
+    log_x = _logaddexp(k - ak + _log_cosh(field), root)
+    log_ratio = -math.inf if k == 0.0 else _log1mexp(-4.0 * ak) - 2.0 * log_x
+    return ak + log_x, log_ratio
+
+
+def _log_matmul(a: list, b: list) -> list:
+    """The product of two 2 x 2 matrices of positive entries, all held as logarithms."""
+    return [[_logaddexp(a[i][0] + b[0][j], a[i][1] + b[1][j]) for j in (0, 1)] for i in (0, 1)]
+
+
+def _open_chain_log_partition(n: int, coupling: float, field: float) -> float:
+    """``ln b^T T^(n-1) b`` (``b_s = e^(h s / 2)``, ``T_(ss') = e^(K s s' + h (s + s') / 2)``) by squaring in logs.
+
+    Every entry is positive and kept as its logarithm: nothing cancels, overflows or underflows; the
+    relative error of ``ln Z`` grows like ``log2 n`` roundings.
+    """
+    k, h = coupling, field
+    step = [[k + h, -k], [-k, k - h]]
+    power = None
+    e = n - 1
+    while e:
+        if e & 1:
+            power = step if power is None else _log_matmul(power, step)
+        e >>= 1
+        if e:
+            step = _log_matmul(step, step)
+    ends = (0.5 * h, -0.5 * h)
+    if power is None:  # one spin: 2 cosh h
+        return _logaddexp(h, -h)
+    terms = [ends[i] + power[i][j] + ends[j] for i in (0, 1) for j in (0, 1)]
+    return _logaddexp(_logaddexp(terms[0], terms[1]), _logaddexp(terms[2], terms[3]))
+
+
+def ising_chain_log_partition(n: int, coupling: float, field: float = 0.0, periodic: bool = True) -> float:
+    """``ln Z`` of the Ising chain ``H = -K sum_i v_i v_(i+1) - h sum_i v_i`` of ``n`` spins, in closed form.
+
+    Periodic: ``Z = Tr T^n = lambda_+^n + lambda_-^n`` with ``T = [[e^(K+h), e^-K], [e^-K, e^(K-h)]]``, taken as
+    ``n ln lambda_+ + log1p((lambda_- / lambda_+)^n)`` with both logarithms computed without cancellation
+    (``lambda_+ lambda_- = 2 sinh 2K``). For ``K < 0`` and odd ``n`` (a frustrated ring, ``lambda_- < 0``) the
+    difference ``lambda_+^n - |lambda_-|^n`` is written as ``Tr T * lambda_+^(n-1) * sum_(j<n) r^j``,
+    ``r = |lambda_- / lambda_+|``, a product of positive factors. ``n = 1`` is one spin with a self bond
+    (``Tr T``), ``n = 2`` two spins joined twice. Open: ``Z = b^T T^(n-1) b`` by repeated squaring of ``T``
+    with every entry kept as a logarithm.
+
+    Measured against 50-digit references (``decimal``, ``Tr T^n`` by squaring exact positive matrices), for
+    ``n`` up to ``10^6``, ``K`` and ``h`` of both signs from ``10^-3`` to ``10^3``: relative error of ``ln Z``
+    at most 4.4e-16 (ring) and 5.8e-16 (open), ``n >= 2`` (``ln Z >= n ln 2`` there; a ring of one spin can
+    have ``ln Z`` near 0, and is exact to 1e-16 absolute).
+
+    Parameters
+    ----------
+    n
+        Number of spins, ``>= 1``.
+    coupling
+        ``K``, any finite sign (``K > 0`` ferromagnetic).
+    field
+        ``h``.
+    periodic
+        A ring (default) or an open chain.
+
+    Returns
+    -------
+    float
+        ``ln Z``.
+
+    Raises
+    ------
+    InvalidParameterError
+        For a bad ``n``, ``coupling``, ``field`` or ``periodic``, and when ``ln Z`` (about
+        ``n (|K| + |h|)``) is beyond float64.
+
+    Examples
+    --------
+    >>> import math
+    >>> bool(math.isclose(ising_chain_log_partition(10**6, 0.7), 10**6 * math.log(2 * math.cosh(0.7)), rel_tol=1e-15))
+    True
+    >>> ising_chain_log_partition(3, -1e5)  # a frustrated ring: 6 ground states at energy -K
+    100001.79175946923
+    """
+    n = check_int(n, "n", minimum=1)
+    coupling, field = check_real(coupling, "coupling"), check_real(field, "field")
+    periodic = check_bool(periodic, "periodic")
+    if not math.isfinite(as_float(n) * (2.0 * abs(coupling) + abs(field))):
+        raise InvalidParameterError(
+            f"coupling={coupling!r} and field={field!r} with n={n}: ln Z is about n (|coupling| + |field|), beyond "
+            "float64; use a smaller |coupling|, |field| or n"
+        )
+    if not periodic:
+        return _open_chain_log_partition(n, coupling, field)
+    log_plus, log_ratio = _chain_eigenvalues(coupling, field)
+    if coupling < 0.0 and n % 2:
+        log_trace = coupling + _LN2 + _log_cosh(field)  # ln(lambda_+ + lambda_-) = ln Tr T = ln(2 e^K cosh h)
+        geometric = math.log(n) if log_ratio == 0.0 else _log1mexp(n * log_ratio) - _log1mexp(log_ratio)
+        return log_trace + (n - 1) * log_plus + geometric
+    return n * log_plus + math.log1p(math.exp(n * log_ratio))
