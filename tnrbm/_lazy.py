@@ -47,6 +47,7 @@ def lazy_module(name: str) -> ModuleType:
     if parent:
         lazy_module(parent)
     spec = _find_spec(name)
+    assert spec.loader is not None  # _find_spec refuses specs without a loader
     loader = importlib.util.LazyLoader(spec.loader)
     spec.loader = loader
     module = importlib.util.module_from_spec(spec)

@@ -372,7 +372,7 @@ def _netket_sparse(H: Any, n: int) -> sp.csr_array:  # noqa: N803
     and that is tnrbm's order (``v = +1`` first), so the sparse form is used as it is."""
     import netket as nk  # optional; already imported when H is a NetKet operator
 
-    hilbert = getattr(H, "hilbert", None)
+    hilbert: Any = getattr(H, "hilbert", None)
     ok = isinstance(hilbert, nk.hilbert.Spin) and hilbert.local_size == 2 and not hilbert.constrained
     if not ok or hilbert.size != n:
         raise InvalidParameterError(

@@ -184,7 +184,7 @@ def _closed_sets(succ: Sequence[set], limit: int) -> tuple[list[frozenset], bool
         for y in ys:
             pred[y].add(x)
     out: list[frozenset] = []
-    stack = [(frozenset(range(len(succ))), frozenset())]
+    stack: list[tuple[frozenset, frozenset]] = [(frozenset(range(len(succ))), frozenset())]
     while stack:
         if len(out) >= limit:
             return out, False

@@ -78,6 +78,7 @@ def _fit_blocks(
     if diagonal > limit:
         return None, math.inf
     m = problem.cut.size
+    assert problem.network is not None  # the cut method's plans are made for networks only
     itemsize = gram_itemsize(problem.network)
     running = (os.cpu_count() or 1) if problem.parallel == "threads" else 1
     fixed = 8.0 * 2**m
@@ -154,6 +155,7 @@ def streamed_purity(problem: Problem) -> tuple[float, dict]:
     """
     side = diagonal_side(problem)
     m = problem.cut.size
+    assert problem.network is not None  # the cut method's plans are made for networks only
     if side is None:
         raise MemoryLimitError(
             f"the Gram matrices of a cut of m={m} units do not fit, and the cut is not made of the visible "

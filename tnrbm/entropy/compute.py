@@ -133,12 +133,12 @@ def entanglement(
     problem.backend, problem.parallel, problem.progress = backend, parallel, progress
     problem.seed = check_seed(seed)
     if is_trivial(problem):
-        extra = {"trivial": "the region is the whole system of a pure state"}
-        return _result(problem, "cut" if method == "auto" else method, np.array([1.0]), orders, base, t0, extra=extra)
+        trivial = {"trivial": "the region is the whole system of a pure state"}
+        return _result(problem, "cut" if method == "auto" else method, np.array([1.0]), orders, base, t0, extra=trivial)
     plan, costs = _choose(problem, method)
     _log_plan(problem, plan, costs)
     p, run_extra = plan.run()
-    extra = {**plan.extra, **{k: v for k, v in run_extra.items() if k != "clipped"}}
+    extra: dict[str, Any] = {**plan.extra, **{k: v for k, v in run_extra.items() if k != "clipped"}}
     if costs:
         extra["costs"] = costs
     res = _result(problem, plan.method, np.sort(p)[::-1], orders, base, t0, plan=plan, extra=extra)

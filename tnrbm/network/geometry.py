@@ -149,7 +149,7 @@ def _check_known(items: dict) -> None:
             check_int(s, f"geometry['shape'][{k}]", minimum=1)
 
 
-class Geometry(Mapping):
+class Geometry(Mapping[str, Any]):
     """A frozen mapping describing where the units of a network sit (see the module docstring).
 
     Parameters
@@ -162,6 +162,7 @@ class Geometry(Mapping):
     """
 
     __slots__ = ("_items",)
+    _items: dict[str, Any]
 
     def __init__(self, kind: str, **items: Any) -> None:
         checked = check_geometry_value({"kind": kind, **items})

@@ -176,6 +176,8 @@ def coarse_coupling(rbm: RBM, subset: Sequence[int], max_degree: int = 20) -> fl
     0.0
     """
     net = check_real_network(rbm, "rbm")
+    if not isinstance(net, RBM):
+        raise InvalidParameterError(f"rbm must be an RBM; got {type(net).__name__}")
     s = sorted({int(j) for j in subset})
     if len(s) != len(list(subset)) or any(not 0 <= j < net.n_hidden for j in s):
         raise InvalidParameterError(f"subset must hold distinct hidden indices in [0, {net.n_hidden}); got {subset!r}")

@@ -169,7 +169,7 @@ class SpinHamiltonian:
                 f"method='transfer' needs a Hamiltonian made by ising_torus with its terms unchanged; got {self!r} "
                 "(use method='contract')"
             )
-        if method == "transfer" or (method == "auto" and torus is not None and not (sweep or slicing)):
+        if torus is not None and (method == "transfer" or (method == "auto" and not (sweep or slicing))):
             size, rows, coupling, field = torus
             return ising_torus_log_partition(size, coupling, field, rows, max_memory=max_memory) - self.constant
         return self._contract_log_partition(max_memory, slicing, sweep)

@@ -31,6 +31,7 @@ import math
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 import cotengra as ctg
 import numpy as np
@@ -42,7 +43,10 @@ from ..errors import InvalidParameterError
 from ..network import BoltzmannNetwork, TermBuilder, chain_positions
 from ..validation import check_bool, check_memory
 
-qtn = lazy_module("quimb.tensor")
+if TYPE_CHECKING:  # the annotations name quimb's classes; at run time quimb loads on first use
+    import quimb.tensor as qtn
+else:
+    qtn = lazy_module("quimb.tensor")
 
 __all__ = [
     "MPSPlan",
@@ -301,7 +305,7 @@ def _canonical_tree(inputs: tuple, output: tuple) -> ctg.ContractionTree:
     return find_tree(list(inputs), output, size_dict)[0]
 
 
-def mps_arrays(plan: MPSPlan, max_memory: float | None = None) -> tuple[list[np.ndarray], float]:
+def mps_arrays(plan: MPSPlan, max_memory: float | str | None = None) -> tuple[list[np.ndarray], float]:
     """Contract each site's tensors into an array of shape ``(D_left, 2, D_right)``.
 
     Returns the arrays (each scaled to largest magnitude about 1) and the total log10 scale: the state
@@ -358,7 +362,7 @@ def _left_canonical(arrays: list[np.ndarray]) -> tuple[list[np.ndarray], float]:
 def exact_mps(
     network: BoltzmannNetwork,
     order: Sequence[int] | None = None,
-    max_memory: float | None = None,
+    max_memory: float | str | None = None,
     normalize: bool = False,
 ) -> qtn.MatrixProductState:
     """The exact (untruncated) :class:`quimb.tensor.MatrixProductState` of a network.
@@ -480,7 +484,7 @@ def _site_arrays(plan: MPSPlan, sites: Iterable[int]) -> Iterator[np.ndarray]:
         del mantissa  # not held while the next site is contracted
 
 
-def streamed_bond_spectrum(plan: MPSPlan, cut: int, max_memory: float | None = None) -> np.ndarray:
+def streamed_bond_spectrum(plan: MPSPlan, cut: int, max_memory: float | str | None = None) -> np.ndarray:
     """Schmidt probabilities between the first ``cut`` sites and the rest, building each site array
     only when a sweep reaches it (peak memory :attr:`MPSPlan.stream_memory`: a few site arrays, not the MPS).
 
@@ -560,6 +564,6 @@ def profile_spectra(arrays: list[np.ndarray], overwrite: bool = False) -> list[n
         lmat = lmat / np.linalg.norm(lmat)
         p = np.linalg.svd(lmat, compute_uv=False) ** 2
         spectra[s - 1] = p / p.sum()
-        arrs[s] = None  # done with this site
+        arrs[s] = np.empty(0)  # done with this site: its memory is freed
         arrs[s - 1] = np.tensordot(arrs[s - 1], lmat, axes=(2, 0))
     return spectra
