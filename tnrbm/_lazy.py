@@ -11,6 +11,8 @@ import importlib.util
 import sys
 from types import ModuleType
 
+from .errors import MissingDependencyError
+
 __all__ = ["lazy_module"]
 
 
@@ -27,7 +29,7 @@ def _find_spec(name: str) -> importlib.machinery.ModuleSpec:
     else:
         spec = importlib.util.find_spec(name)
     if spec is None or spec.loader is None:  # pragma: no cover - a missing dependency
-        raise ModuleNotFoundError(f"No module named {name!r}")
+        raise MissingDependencyError(f"No module named {name!r}")
     _SPECS[name] = spec
     return spec
 

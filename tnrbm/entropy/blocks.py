@@ -21,7 +21,7 @@ import os
 import numpy as np
 
 from ..contract import ContractionPlan, contract_block, plan_contraction, run_jobs
-from ..errors import MemoryLimitError
+from ..errors import MemoryLimitError, NumericalError
 from ..validation import format_bytes, format_limit
 from .cut import BRA_SUFFIX, diagonal_side, gram_itemsize, gram_networks
 from .methods import Problem
@@ -176,7 +176,7 @@ def streamed_purity(problem: Problem) -> tuple[float, dict]:
     top = max(e for _, _, e in sums)
     trace = sum(t * 10.0 ** (e - top) for _, t, e in sums)
     if not trace > 0:
-        raise FloatingPointError("the Gram matrices give a zero state (the network's amplitudes vanish)")
+        raise NumericalError("the Gram matrices give a zero state (the network's amplitudes vanish)")
     logs = [s for s, _, _ in sums if s > -math.inf]
     peak = max(logs)
     log_square = peak + math.log10(sum(10.0 ** (s - peak) for s in logs))

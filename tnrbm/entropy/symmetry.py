@@ -29,7 +29,7 @@ import numpy as np
 import scipy.linalg
 
 from ..bulk import min_cut
-from ..errors import InvalidParameterError, InvalidRegionError
+from ..errors import InvalidParameterError, InvalidRegionError, NumericalError
 from ..interop import as_network, is_netket_object
 from ..network import BoltzmannNetwork
 from ..network.charges import Charge, as_charge
@@ -410,7 +410,7 @@ def _finish_sectors(weights: list, grams_of: Any) -> dict:
     w = np.clip(np.array(weights, dtype=float), 0.0, None)
     total = float(w.sum())
     if not total > 0:
-        raise FloatingPointError("the Gram matrices give a zero state (the network's amplitudes vanish)")
+        raise NumericalError("the Gram matrices give a zero state (the network's amplitudes vanish)")
     p = w / total
     p[p <= EMPTY_SECTOR] = 0.0
     p /= p.sum()

@@ -39,7 +39,7 @@ import scipy.linalg
 
 from .._lazy import lazy_module
 from ..contract import find_tree
-from ..errors import InvalidParameterError
+from ..errors import InvalidParameterError, NumericalError
 from ..network import BoltzmannNetwork, TermBuilder, chain_positions
 from ..validation import check_bool, check_memory
 
@@ -430,7 +430,7 @@ def _triangle(a: np.ndarray, rq: bool) -> np.ndarray:
     out = getattr(scipy.linalg.lapack, name)(a, overwrite_a=1)
     factor, info = out[0], out[-1]
     if info != 0:
-        raise FloatingPointError(f"LAPACK {name} failed in an MPS sweep (info={info})")
+        raise NumericalError(f"LAPACK {name} failed in an MPS sweep (info={info})")
     rows, cols = factor.shape
     if not rq:
         return np.triu(factor[: min(rows, cols), :])
