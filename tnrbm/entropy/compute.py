@@ -68,7 +68,7 @@ def entanglement(
         ``2**m x 2**m`` Gram matrix ``G_A = X^dagger X``, ``G_B = Y^dagger Y`` (``psi = X Y^T``) and
         take the spectrum of ``G_A^{1/2} G_B^T G_A^{1/2}``; the cost grows with ``4**m`` and the
         contraction width, not with ``2**N``.
-        ``"mps"``: the exact MPS (:func:`tnrbm.mps.exact_mps`) in a site order where the region comes
+        ``"mps"``: the exact MPS (:func:`tnrbm.tn.mps.exact_mps`) in a site order where the region comes
         first (for chain-ordered networks and prefix, suffix or ring-contiguous regions).
         ``"auto"``: the cheapest by estimated cost of the methods registered with ``auto=True`` (recorded in
         ``result.method``, the compared costs in ``result.extra["costs"]``); for ``N <= SMALL_DENSE`` (8) the dense

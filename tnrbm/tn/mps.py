@@ -199,7 +199,7 @@ def plan_mps(network: BoltzmannNetwork, order: Sequence[int] | None = None) -> M
         An RBM or DBM.
     order
         The visible units in MPS site order (default ``0, 1, ..., N - 1``). Hidden units follow
-        their neighbours (:func:`~tnrbm.contraction.chain_positions`, mapped through ``order``).
+        their neighbours (:func:`~tnrbm.network.chain_positions`, mapped through ``order``).
 
     Examples
     --------
