@@ -85,7 +85,9 @@ def _split(builder: TermBuilder, cut: Cut) -> list[tuple[list[Unit], list[int]]]
     return [side_a, side_b]
 
 
-def _side_terms(builder: TermBuilder, cut: Cut, bias: list, edges: list, visible: list[int], rename: dict):
+def _side_terms(
+    builder: TermBuilder, cut: Cut, bias: list, edges: list, visible: list[int], rename: dict
+) -> tuple[list[Term], list]:
     """The terms of one side of the cut, with the surface's indices open, and the unit each belongs to."""
     surface = set(cut.surface)
     owners: list = []
