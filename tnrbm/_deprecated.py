@@ -25,14 +25,15 @@ def _warn(old: str, new: str, why: str | None, stacklevel: int) -> None:
 
 
 def forward(
-    old: str, moved: Mapping[str, str], why: Mapping[str, str] | None = None
+    old: str, moved: Mapping[str, str], why: Mapping[str, str] | None = None, stacklevel: int = 2
 ) -> tuple[Callable[[str], Any], Callable[[], list[str]]]:
     """``(__getattr__, __dir__)`` for a module ``old`` whose names moved (or were renamed).
 
     ``moved`` maps each old name to ``"new.module"`` or ``"new.module:new_name"``; ``why`` optionally maps
     an old name to a note added to its warning. Reading a name warns once per call site with a
-    :class:`DeprecationWarning` that names the new place. A module that keeps names of its own binds
-    only the ``__getattr__`` (the ``__dir__`` lists the forwarded names alone).
+    :class:`DeprecationWarning` that names the new place (``stacklevel``: 3 when the returned
+    ``__getattr__`` is called from the module's own ``__getattr__``). A module that keeps names of its own
+    binds only the ``__getattr__`` (the ``__dir__`` lists the forwarded names alone).
 
     Examples
     --------
@@ -50,7 +51,7 @@ def forward(
             raise AttributeError(f"module {old!r} has no attribute {name!r}")
         module, _, new_name = moved[name].partition(":")
         new_name = new_name or name
-        _warn(f"{old}.{name}", f"{module}.{new_name}", notes.get(name), stacklevel=2)
+        _warn(f"{old}.{name}", f"{module}.{new_name}", notes.get(name), stacklevel=stacklevel)
         return getattr(importlib.import_module(module), new_name)
 
     def __dir__() -> list[str]:  # noqa: N807
