@@ -323,3 +323,122 @@ def test_every_error_can_be_caught_as_tnrbm_error():
         except TnrbmError:
             caught += 1
     assert caught == len(cases)
+
+
+# ------------------------------------------------------------------ every deliberate error is in the hierarchy
+def _raised_builtins(path):
+    """``(line, name)`` of each ``raise <builtin exception>`` in a module, less the allowed ones: bare or
+    named re-raises, ``NotImplementedError`` in a method whose body is only that raise (an abstract
+    method), ``AttributeError`` in ``__getattr__``/``__setattr__``/``__delattr__`` (the attribute protocol)."""
+    import ast
+    import builtins
+
+    tree = ast.parse(path.read_text(), filename=str(path))
+    found = []
+
+    def visit(node, func):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            func = node
+        if isinstance(node, ast.Raise) and node.exc is not None:
+            target = node.exc.func if isinstance(node.exc, ast.Call) else node.exc
+            name = target.id if isinstance(target, ast.Name) else None
+            cls = getattr(builtins, name, None) if name else None
+            if isinstance(cls, type) and issubclass(cls, BaseException):
+                body = [s for s in (func.body if func else []) if not isinstance(s, ast.Expr)]
+                abstract = name == "NotImplementedError" and func is not None and body == [node]
+                protocol = name == "AttributeError" and func is not None and func.name in _PROTOCOL
+                if not (abstract or protocol):
+                    found.append((node.lineno, name))
+        for child in ast.iter_child_nodes(node):
+            visit(child, func)
+
+    visit(tree, None)
+    return found
+
+
+_PROTOCOL = {"__getattr__", "__setattr__", "__delattr__"}
+
+
+def test_no_builtin_exception_is_raised_outside_the_hierarchy():
+    """Walks tnrbm's source: every ``raise`` of an exception class names a TnrbmError subclass (so one
+    ``except TnrbmError`` catches every refusal); the checker itself is checked on a bad snippet."""
+    from pathlib import Path
+
+    root = Path(tnrbm.__file__).parent
+    offenders = [(str(p.relative_to(root)), *hit) for p in sorted(root.rglob("*.py")) for hit in _raised_builtins(p)]
+    assert offenders == []
+
+
+def test_the_source_walk_finds_builtin_raises(tmp_path):
+    bad = tmp_path / "bad.py"
+    bad.write_text(
+        "def f(x):\n"
+        "    if x:\n"
+        "        raise ValueError('no')\n"
+        "    raise RuntimeError\n"
+        "def abstract(self):\n"
+        "    '''doc'''\n"
+        "    raise NotImplementedError\n"
+        "def __getattr__(name):\n"
+        "    raise AttributeError(name)\n"
+        "def reraise():\n"
+        "    try:\n"
+        "        pass\n"
+        "    except OSError as err:\n"
+        "        raise err\n"
+        "def half(x):\n"
+        "    x += 1\n"
+        "    raise NotImplementedError\n"
+    )
+    assert _raised_builtins(bad) == [(3, "ValueError"), (4, "RuntimeError"), (17, "NotImplementedError")]
+
+
+def test_new_error_classes_stay_catchable_as_the_builtins_they_replace():
+    from tnrbm import errors
+    from tnrbm.entropy import methods
+
+    assert issubclass(errors.NumericalError, FloatingPointError)
+    assert issubclass(errors.MinCutError, RuntimeError)
+    assert issubclass(errors.MissingDependencyError, ModuleNotFoundError)
+    assert issubclass(errors.NotApplicableError, InvalidParameterError)
+    assert methods.NotApplicableError is errors.NotApplicableError
+    assert tnrbm.entropy.NotApplicableError is errors.NotApplicableError
+    for name in errors.__all__:
+        assert issubclass(getattr(errors, name), TnrbmError)
+
+
+def test_a_zero_state_is_a_numerical_error():
+    """All-zero Gram matrices (every amplitude vanishes): refused as NumericalError, a FloatingPointError."""
+    from tnrbm.entropy.grams import purity_from_grams, spectrum_from_grams
+    from tnrbm.errors import NumericalError
+
+    with pytest.raises(NumericalError, match="zero state"):
+        spectrum_from_grams(np.zeros((2, 2)), np.eye(2))
+    with pytest.raises(FloatingPointError, match="zero state"):
+        purity_from_grams(np.zeros((2, 2)), np.eye(2))
+
+
+def test_a_wrong_flow_solver_is_a_min_cut_error():
+    """A solver whose flow value disagrees with its cut is refused as MinCutError, still a RuntimeError."""
+    from tnrbm.bulk import FLOWS, min_cut
+    from tnrbm.errors import MinCutError
+
+    net = models.local_chain(8, radius=1, periodic=False, seed=0)
+
+    def off_by_one(cap, source, sink):
+        size, reach = FLOWS["dinic"](cap, source, sink)
+        return size + 1, reach
+
+    with pytest.raises(MinCutError, match="flow value"):
+        min_cut(net, range(4), flow=off_by_one)
+    with pytest.raises(RuntimeError):
+        min_cut(net, range(4), flow=off_by_one)
+
+
+def test_coarse_coupling_refuses_a_dbm():
+    """``coarse_coupling`` reads W and the hidden bias of an RBM: a DBM is a named refusal (it was an
+    AttributeError from inside)."""
+    from tnrbm.rg import coarse_coupling
+
+    with pytest.raises(InvalidParameterError, match="rbm must be an RBM; got DBM"):
+        coarse_coupling(DBM, [0])

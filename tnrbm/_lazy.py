@@ -11,6 +11,8 @@ import importlib.util
 import sys
 from types import ModuleType
 
+from .errors import MissingDependencyError
+
 __all__ = ["lazy_module"]
 
 
@@ -27,7 +29,7 @@ def _find_spec(name: str) -> importlib.machinery.ModuleSpec:
     else:
         spec = importlib.util.find_spec(name)
     if spec is None or spec.loader is None:  # pragma: no cover - a missing dependency
-        raise ModuleNotFoundError(f"No module named {name!r}")
+        raise MissingDependencyError(f"No module named {name!r}")
     _SPECS[name] = spec
     return spec
 
@@ -47,6 +49,7 @@ def lazy_module(name: str) -> ModuleType:
     if parent:
         lazy_module(parent)
     spec = _find_spec(name)
+    assert spec.loader is not None  # _find_spec refuses specs without a loader
     loader = importlib.util.LazyLoader(spec.loader)
     spec.loader = loader
     module = importlib.util.module_from_spec(spec)

@@ -1,7 +1,14 @@
-"""Deprecated home of the memory guard: everything here now lives in :mod:`tnrbm.validation`."""
+"""Deprecated module: the memory guard lives in :mod:`tnrbm.validation`. Every old name still works and warns
+with a :class:`DeprecationWarning`."""
 
 from __future__ import annotations
 
-from .validation import SAFE_FRACTION, available_memory, check_memory, default_max_memory, format_bytes
+from ._deprecated import forward
 
-__all__ = ["SAFE_FRACTION", "available_memory", "default_max_memory", "check_memory", "format_bytes"]
+__getattr__, __dir__ = forward(
+    __name__,
+    {
+        name: "tnrbm.validation"
+        for name in ("SAFE_FRACTION", "available_memory", "default_max_memory", "check_memory", "format_bytes")
+    },
+)

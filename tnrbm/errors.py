@@ -24,6 +24,10 @@ __all__ = [
     "MemoryLimitError",
     "FileFormatError",
     "InvalidPathError",
+    "NotApplicableError",
+    "NumericalError",
+    "MinCutError",
+    "MissingDependencyError",
 ]
 
 
@@ -69,3 +73,31 @@ class InvalidPathError(FileFormatError, InvalidParameterError):
     Both a :class:`FileFormatError` (what file functions raised before) and an
     :class:`InvalidParameterError` (the path is a bad argument).
     """
+
+
+class NotApplicableError(InvalidParameterError):
+    """A method cannot treat this problem (e.g. a contraction method given a bare state vector).
+
+    Also importable as ``tnrbm.entropy.methods.NotApplicableError`` (its old home), the same class.
+    """
+
+
+class NumericalError(TnrbmError, FloatingPointError):
+    """A numerical step failed on values that passed validation: a LAPACK factorization returned an
+    error code, or the Gram matrices of a network give a zero state (all amplitudes vanish in float64).
+
+    A :class:`FloatingPointError`, what these refusals raised before.
+    """
+
+
+class MinCutError(TnrbmError, RuntimeError):
+    """A max-flow solver returned a flow whose cut breaks the max-flow/min-cut theorem (a flow value that
+    differs from the number of cut units, a surface that does not separate the region, a listed cut that is
+    not minimal): a wrong solver registered with :func:`tnrbm.bulk.register_flow`, or a bug in tnrbm.
+
+    A :class:`RuntimeError`, what these checks raised before.
+    """
+
+
+class MissingDependencyError(TnrbmError, ModuleNotFoundError):
+    """A module tnrbm loads lazily (quimb, cotengra, ...) is not installed."""

@@ -43,7 +43,6 @@ from __future__ import annotations
 import contextlib
 import sys
 import time
-import warnings
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -71,7 +70,6 @@ from .validation import (
 __all__ = [
     "FitResult",
     "variational_ground_state",
-    "ground_state",
     "to_state",
     "log_derivatives",
     "estimate",
@@ -372,7 +370,7 @@ def _netket_sparse(H: Any, n: int) -> sp.csr_array:  # noqa: N803
     and that is tnrbm's order (``v = +1`` first), so the sparse form is used as it is."""
     import netket as nk  # optional; already imported when H is a NetKet operator
 
-    hilbert = getattr(H, "hilbert", None)
+    hilbert: Any = getattr(H, "hilbert", None)
     ok = isinstance(hilbert, nk.hilbert.Spin) and hilbert.local_size == 2 and not hilbert.constrained
     if not ok or hilbert.size != n:
         raise InvalidParameterError(
@@ -519,28 +517,6 @@ def variational_ground_state(
     return res
 
 
-def ground_state(*args: Any, **kwargs: Any) -> FitResult:
-    """Deprecated name of :func:`variational_ground_state` (it collides with :func:`tnrbm.ed.ground_state`).
-
-    Examples
-    --------
-    >>> import warnings, tnrbm
-    >>> from tnrbm import ed, fit
-    >>> with warnings.catch_warnings(record=True) as caught:
-    ...     warnings.simplefilter("always")
-    ...     res = fit.ground_state(tnrbm.models.random_rbm(3, 3, scale=0.1, seed=0), ed.tfim(3), steps=5)
-    >>> caught[0].category.__name__
-    'DeprecationWarning'
-    """
-    warnings.warn(
-        "tnrbm.fit.ground_state is deprecated: use tnrbm.fit.variational_ground_state "
-        "(tnrbm.ed.ground_state is the eigensolver)",
-        DeprecationWarning,
-        stacklevel=2,
-    )
-    return variational_ground_state(*args, **kwargs)
-
-
 def to_state(
     rbm: RBM,
     vector: Any,
@@ -658,5 +634,10 @@ def estimate(rbm: RBM, steps: int = 300, method: str = "sr", complex_parameters:
     }
 
 
-#: ``run_fit`` (the rows ``tnrbm fit`` prints) moved to the command line: ``tnrbm.cli.reports.fit_report``
-__getattr__, _dir = forward(__name__, {"run_fit": "tnrbm.cli.reports:fit_report"})
+#: ``run_fit`` (the rows ``tnrbm fit`` prints) moved to the command line: ``tnrbm.cli.reports.fit_report``;
+#: ``ground_state`` (variational) is ``variational_ground_state`` (``tnrbm.ed.ground_state`` is the eigensolver)
+__getattr__, _dir = forward(
+    __name__,
+    {"run_fit": "tnrbm.cli.reports:fit_report", "ground_state": "tnrbm.fit:variational_ground_state"},
+    why={"ground_state": "tnrbm.ed.ground_state is the eigensolver"},
+)

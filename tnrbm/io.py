@@ -138,7 +138,8 @@ def save(path: str | os.PathLike, network: BoltzmannNetwork) -> None:
     for layer, bias in enumerate(network.biases):
         arrays[f"biases_{layer}"] = np.asarray(bias, dtype=_DTYPES[dtype_name])
 
-    write_atomically(path, lambda fh: np.savez_compressed(fh, **arrays), action="save to")
+    # numpy's stub types **kwds against its own allow_pickle keyword; the keys here are array names
+    write_atomically(path, lambda fh: np.savez_compressed(fh, **arrays), action="save to")  # type: ignore[arg-type]
 
 
 # --------------------------------------------------------------------------- load

@@ -318,7 +318,7 @@ def volume_law_stabilizers(n: int) -> list[tuple[str, tuple[int, ...]]]:
     n = _check_n(n, "n", 2)
     if n % 2:
         raise InvalidParameterError(f"n must be even (sites pair as (k, k + n/2)); got n={n}")
-    out = []
+    out: list[tuple[str, tuple[int, ...]]] = []
     for k in range(n // 2):
         out += [("ZZ", (k, k + n // 2)), ("XX", (k, k + n // 2))]
     return out

@@ -37,7 +37,7 @@ import stat
 import sys
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, overload
 
 import numpy as np
 
@@ -138,6 +138,12 @@ def format_bytes(nbytes: float) -> str:
     return f"{value:.1f} EiB"  # pragma: no cover
 
 
+@overload
+def parse_memory(value: None, name: str = ...) -> None: ...
+@overload
+def parse_memory(value: str | float, name: str = ...) -> int: ...
+@overload
+def parse_memory(value: Any, name: str = ...) -> int | None: ...
 def parse_memory(value: Any, name: str = "max_memory") -> int | None:
     """A memory size in bytes: a positive number of bytes or a string such as ``"4GiB"``; None stays None.
 

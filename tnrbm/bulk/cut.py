@@ -278,7 +278,7 @@ def min_cut(network: BoltzmannNetwork, region: Iterable[int], flow: str = "dinic
         reach = np.asarray(reach, dtype=bool)
         surface_idx = np.flatnonzero(reach[0 : 2 * n_units : 2] & ~reach[1 : 2 * n_units : 2])
         if len(surface_idx) != size:  # a max-flow/min-cut bug (or a wrong custom solver), never silently wrong
-            raise RuntimeError(f"min cut: flow value {size} but {len(surface_idx)} cut units")
+            raise MinCutError(f"min cut: flow value {size} but {len(surface_idx)} cut units")
     else:
         surface_idx = np.zeros(0, dtype=np.int64)
         size = 0
@@ -293,7 +293,7 @@ def min_cut(network: BoltzmannNetwork, region: Iterable[int], flow: str = "dinic
     a_labels = np.unique(vis_labels[in_region & keep[:n]])
     b_labels = np.unique(vis_labels[~in_region & keep[:n]])
     if np.intersect1d(a_labels, b_labels).size:  # pragma: no cover - guarded by the max-flow theorem
-        raise RuntimeError("min cut: the surface does not separate the region from its complement")
+        raise MinCutError("min cut: the surface does not separate the region from its complement")
     in_a = np.isin(labels, a_labels) & keep
     in_b = np.isin(labels, b_labels) & keep
     return Cut(

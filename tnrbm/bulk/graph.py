@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
+from typing import Any
 
 import networkx as nx
 import numpy as np
@@ -47,7 +49,7 @@ def unit_positions(network: BoltzmannNetwork) -> dict[Unit, tuple[float, float]]
     ((2.0, 0.0), (2.0, 1.0))
     """
     check_network(network)
-    geo = network.geometry or {}
+    geo: Mapping[str, Any] = network.geometry or {}
     pos: dict[Unit, tuple[float, float]] = {}
     if geo.get("kind") == "lattice":
         lx, ly = geo["shape"]

@@ -24,6 +24,7 @@ import numpy as np
 import scipy.sparse as sp
 from scipy.sparse import csgraph
 
+from ..errors import MinCutError
 from ..network import BoltzmannNetwork, Unit
 from ..validation import check_int, check_region
 from .cut import Cut, _units, min_cut, split_flow_graph
@@ -184,7 +185,7 @@ def _closed_sets(succ: Sequence[set], limit: int) -> tuple[list[frozenset], bool
         for y in ys:
             pred[y].add(x)
     out: list[frozenset] = []
-    stack = [(frozenset(range(len(succ))), frozenset())]
+    stack: list[tuple[frozenset, frozenset]] = [(frozenset(range(len(succ))), frozenset())]
     while stack:
         if len(out) >= limit:
             return out, False
@@ -240,7 +241,7 @@ def minimal_surfaces(network: BoltzmannNetwork, region: Iterable[int], limit: in
     ideals, complete = _closed_sets(succ, limit)
     surfaces = sorted({surface(t) for t in ideals})
     if any(len(s) != closest.size for s in surfaces):  # pragma: no cover - guarded by max-flow/min-cut
-        raise RuntimeError("minimal_surfaces: a listed cut is not minimal")
+        raise MinCutError("minimal_surfaces: a listed cut is not minimal")
     far = surface(frozenset(range(len(succ))))
     count = count_closed_sets(succ) if not complete else len(surfaces)
     farthest = cut_from_surface(network, region_t, far)

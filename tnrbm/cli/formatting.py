@@ -162,15 +162,17 @@ def region_text(region: Sequence[int]) -> str:
     '0:4,8,10:12'
     """
     parts: list[str] = []
-    start = prev = None
-    for i in list(region) + [None]:
-        if start is None:
-            start = prev = i
-        elif i is not None and i == prev + 1:
+    start: int | None = None
+    prev = 0
+    for i in region:
+        if start is not None and i == prev + 1:
             prev = i
-        else:
+            continue
+        if start is not None:
             parts.append(f"{start}:{prev + 1}" if prev > start else str(start))
-            start = prev = i
+        start = prev = i
+    if start is not None:
+        parts.append(f"{start}:{prev + 1}" if prev > start else str(start))
     return ",".join(parts)
 
 

@@ -165,7 +165,7 @@ def profile_rows(network: Any, prof: Any) -> list[dict]:
         row: dict[str, Any] = {"cut": int(size), "S": float(prof.entropy[i])}
         row.update({f"S_{k:g}": float(v[i]) for k, v in prof.renyi.items()})
         row.update(m=m, bound=m * per_unit, mps_legs=int(prof.separator_sizes[i]))
-        row["schmidt_rank"] = int(prof.bond_dims[i])
+        row["schmidt_rank"] = int(prof.schmidt_ranks[i])
         rows.append(row)
     return rows
 
@@ -288,11 +288,13 @@ def fit_report(
         reference=exact.vector,
         progress=progress,
     )
-    rel = abs(res.energy - exact.energy) / abs(exact.energy)
+    energy, fidelity = res.energy, res.fidelity
+    assert energy is not None and fidelity is not None  # variational_ground_state with a reference sets both
+    rel = abs(energy - exact.energy) / abs(exact.energy)
     summary = [
-        {"quantity": "energy", "rbm": res.energy, "ed": exact.energy, "error": res.energy - exact.energy},
+        {"quantity": "energy", "rbm": energy, "ed": exact.energy, "error": energy - exact.energy},
         {"quantity": "relative error", "rbm": rel, "ed": 0.0, "error": rel},
-        {"quantity": "fidelity", "rbm": res.fidelity, "ed": 1.0, "error": 1.0 - res.fidelity},
+        {"quantity": "fidelity", "rbm": fidelity, "ed": 1.0, "error": 1.0 - fidelity},
         {"quantity": "seconds", "rbm": res.seconds, "ed": exact.seconds, "error": None},
     ]
     psi = res.rbm.to_dense()

@@ -125,6 +125,7 @@ def cluster(n_workers: int | None = None, scheduler: str | None = None) -> Itera
             ) from err
         client = Client(str(scheduler))
     else:
+        assert n_workers is not None  # both None returned above
         client = dask_client(n_workers=int(n_workers), processes=True)
     try:
         yield client

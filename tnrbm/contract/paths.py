@@ -22,7 +22,7 @@ import math
 import warnings
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Sequence
-from typing import Any
+from typing import Any, cast
 
 import cotengra as ctg
 import numpy as np
@@ -329,14 +329,14 @@ def find_tree(
     if hit is not None:
         tree, name, sizes = hit
         return tree, name + " (cached)", sizes
-    trees = {}
+    trees: dict[str, Any] = {}
     for name, finder in PATH_FINDERS.items():
         if name == "sweep" and "greedy" in trees:  # the sweep only where greedy went wide
             out_size = math.prod(size_dict[ix] for ix in output)
             if trees["greedy"].max_size() <= 64 * out_size:
                 continue
         tree = (
-            finder(inputs, output, size_dict, keys, seed=seed)
+            cast(Callable[..., Any], finder)(inputs, output, size_dict, keys, seed=seed)
             if _takes_seed(finder)
             else finder(inputs, output, size_dict, keys)
         )

@@ -270,7 +270,7 @@ def _slice_outer(
     cache: Any,
     assemble: bool,
     seed: int,
-):
+) -> tuple[Any, dict, float, float, int, tuple] | None:
     """Slice over output indices (in the order of ``output``) until one block's peak, plus the whole
     output it is assembled into (when ``assemble``), fits ``limit``; None when no number of sliced
     indices fits."""

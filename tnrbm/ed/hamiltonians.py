@@ -192,7 +192,7 @@ def cluster_stabilizers(n: int, periodic: bool = True) -> list[tuple[str, tuple[
     periodic = check_bool(periodic, "periodic")
     n = _n(n, minimum=3 if periodic else 2)
     check_pauli_size(n, n)
-    out = []
+    out: list[tuple[str, tuple[int, ...]]] = []
     for i in range(n):
         left, right = i - 1, i + 1
         if periodic:

@@ -507,6 +507,7 @@ def pauli_sum(n: int, terms: Iterable[Any] | Mapping[str, float]) -> PauliSum:
     array([-2.,  0.,  2.])
     """
     n = check_int(n, "n", minimum=1)
+    items: list[Any]
     if isinstance(terms, Mapping):
         items = [(c, s) for s, c in terms.items()]
     elif (

@@ -391,7 +391,7 @@ def energy(network: Any, H: Any) -> float:  # noqa: N803
     Examples
     --------
     >>> from tnrbm import ed, states
-    >>> round(ed.energy(states.cluster(6), ed.cluster(6)), 12)
+    >>> round(ed.energy(states.cluster(6), ed.cluster_hamiltonian(6)), 12)
     -6.0
     """
     val = expectation(network, H)

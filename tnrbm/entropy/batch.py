@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import concurrent.futures as cf
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from ..contract import run_jobs
@@ -23,7 +23,10 @@ from .result import EntanglementResult
 __all__ = ["entanglement_many", "QUANTITIES"]
 
 #: what :func:`entanglement_many` computes per region
-QUANTITIES = {"entanglement": entanglement, "purity": purity}
+QUANTITIES: dict[str, Callable[..., EntanglementResult | PurityResult]] = {
+    "entanglement": entanglement,
+    "purity": purity,
+}
 
 
 def _one(shared: tuple, region: Any) -> EntanglementResult | PurityResult:

@@ -21,7 +21,7 @@ import os
 import numpy as np
 
 from ..contract import ContractionPlan, contract_block, plan_contraction, run_jobs
-from ..errors import MemoryLimitError
+from ..errors import MemoryLimitError, NumericalError
 from ..validation import format_bytes, format_limit
 from .cut import BRA_SUFFIX, diagonal_side, gram_itemsize, gram_networks
 from .methods import Problem
@@ -78,6 +78,7 @@ def _fit_blocks(
     if diagonal > limit:
         return None, math.inf
     m = problem.cut.size
+    assert problem.network is not None  # the cut method's plans are made for networks only
     itemsize = gram_itemsize(problem.network)
     running = (os.cpu_count() or 1) if problem.parallel == "threads" else 1
     fixed = 8.0 * 2**m
@@ -154,6 +155,7 @@ def streamed_purity(problem: Problem) -> tuple[float, dict]:
     """
     side = diagonal_side(problem)
     m = problem.cut.size
+    assert problem.network is not None  # the cut method's plans are made for networks only
     if side is None:
         raise MemoryLimitError(
             f"the Gram matrices of a cut of m={m} units do not fit, and the cut is not made of the visible "
@@ -174,7 +176,7 @@ def streamed_purity(problem: Problem) -> tuple[float, dict]:
     top = max(e for _, _, e in sums)
     trace = sum(t * 10.0 ** (e - top) for _, t, e in sums)
     if not trace > 0:
-        raise FloatingPointError("the Gram matrices give a zero state (the network's amplitudes vanish)")
+        raise NumericalError("the Gram matrices give a zero state (the network's amplitudes vanish)")
     logs = [s for s, _, _ in sums if s > -math.inf]
     peak = max(logs)
     log_square = peak + math.log10(sum(10.0 ** (s - peak) for s in logs))

@@ -69,7 +69,7 @@ def entanglement(
         ``2**m x 2**m`` Gram matrix ``G_A = X^dagger X``, ``G_B = Y^dagger Y`` (``psi = X Y^T``) and
         take the spectrum of ``G_A^{1/2} G_B^T G_A^{1/2}``; the cost grows with ``4**m`` and the
         contraction width, not with ``2**N``.
-        ``"mps"``: the exact MPS (:func:`tnrbm.mps.exact_mps`) in a site order where the region comes
+        ``"mps"``: the exact MPS (:func:`tnrbm.tn.mps.exact_mps`) in a site order where the region comes
         first (for chain-ordered networks and prefix, suffix or ring-contiguous regions).
         ``"auto"``: the cheapest by estimated cost of the methods registered with ``auto=True`` (recorded in
         ``result.method``, the compared costs in ``result.extra["costs"]``); for ``N <= SMALL_DENSE`` (8) the dense
@@ -138,12 +138,12 @@ def entanglement(
     problem.backend, problem.parallel, problem.progress = backend, parallel, progress
     problem.seed = check_seed(seed)
     if is_trivial(problem):
-        extra = {"trivial": "the region is the whole system of a pure state"}
-        return _result(problem, "cut" if method == "auto" else method, np.array([1.0]), orders, base, t0, extra=extra)
+        trivial = {"trivial": "the region is the whole system of a pure state"}
+        return _result(problem, "cut" if method == "auto" else method, np.array([1.0]), orders, base, t0, extra=trivial)
     plan, costs = _choose(problem, method)
     _log_plan(problem, plan, costs)
     p, run_extra = plan.run()
-    extra = {**plan.extra, **{k: v for k, v in run_extra.items() if k != "clipped"}}
+    extra: dict[str, Any] = {**plan.extra, **{k: v for k, v in run_extra.items() if k != "clipped"}}
     if costs:
         extra["costs"] = costs
     res = _result(problem, plan.method, np.sort(p)[::-1], orders, base, t0, plan=plan, extra=extra)

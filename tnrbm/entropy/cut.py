@@ -11,11 +11,12 @@ proof in ``docs/theory/entanglement.md``). The cost grows with ``4**m`` and the 
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
 
+from ..bulk import Cut
 from ..contract import SMALL_ARRAY, ContractionPlan, blas_threads, get_backend, plan_contraction, run_jobs
 from ..network import BoltzmannNetwork, TermBuilder, Unit, chain_positions
 from ..network.local import Term, absorb_vectors
@@ -74,7 +75,7 @@ def _sweep_keys(positions: list[float], ring: int | None) -> list[float]:
     return [(p - start) % ring for p in positions]
 
 
-def _split(builder: TermBuilder, cut: object) -> list[tuple[list[Unit], list[int]]]:
+def _split(builder: TermBuilder, cut: Cut) -> list[tuple[list[Unit], list[int]]]:
     """The bias units and couplings of each side: the region's wedge with the surface, and the rest."""
     surface, wedge = set(cut.surface), set(cut.wedge)
     units = builder.network.units()
@@ -84,7 +85,9 @@ def _split(builder: TermBuilder, cut: object) -> list[tuple[list[Unit], list[int
     return [side_a, side_b]
 
 
-def _side_terms(builder: TermBuilder, cut: object, bias: list, edges: list, visible: list[int], rename: dict):
+def _side_terms(
+    builder: TermBuilder, cut: Cut, bias: list, edges: list, visible: list[int], rename: dict
+) -> tuple[list[Term], list]:
     """The terms of one side of the cut, with the surface's indices open, and the unit each belongs to."""
     surface = set(cut.surface)
     owners: list = []
@@ -104,7 +107,7 @@ def _side_terms(builder: TermBuilder, cut: object, bias: list, edges: list, visi
 def plan_grams(
     network: BoltzmannNetwork,
     region: tuple[int, ...],
-    cut: object,
+    cut: Cut,
     max_memory: object,
     slicing: bool = False,
     arrays_held: int = SPECTRUM_ARRAYS_HELD,
@@ -163,7 +166,7 @@ def plan_grams(
 _UNLIMITED = 2**62
 
 
-def gram_networks(network: BoltzmannNetwork, region: tuple[int, ...], cut: object) -> list[tuple]:
+def gram_networks(network: BoltzmannNetwork, region: tuple[int, ...], cut: Cut) -> list[tuple]:
     """The two Gram networks of a cut: ``(side name, arrays, inputs, output, sweep keys)`` for the region
     side and the complement side (:func:`gram_network`; output: bra cut indices, then ket cut indices,
     in the order of ``cut.surface``)."""
@@ -172,7 +175,7 @@ def gram_networks(network: BoltzmannNetwork, region: tuple[int, ...], cut: objec
     rename = {u: _cut_index(u) for u in cut.surface}
     cut_inds = [rename[u] for u in cut.surface]
     pos = chain_positions(network)
-    geo = network.geometry or {}
+    geo: Mapping[str, Any] = network.geometry or {}
     ring = n if (geo.get("kind") == "chain" and geo.get("periodic")) else None
     rset = set(region)
     out = []
@@ -283,6 +286,7 @@ def cut_time(problem: Problem, plans: Sequence[ContractionPlan]) -> dict:
     """The estimated multiply-adds and seconds of the cut method's stages (:mod:`~tnrbm.entropy.calibration`):
     ``contract_flops``, ``spectrum_flops``, ``contract_seconds``, ``spectrum_seconds``, ``seconds``."""
     n = 2**problem.cut.size
+    assert problem.network is not None  # the cut method's plans are made for networks only
     is_complex = problem.network.is_complex
     diagonal = diagonal_gram(problem)
     rates = machine_rates()
@@ -311,8 +315,8 @@ def _plan_cut(problem: Problem) -> Plan:
     def run() -> tuple[np.ndarray, dict]:
         t1 = time.perf_counter()
         with gram_threads(plans, m):
-            grams = _contract_grams(plans, networks, problem)
-            p, clipped = spectrum_from_grams(*grams, backend=problem.backend, overwrite=True)
+            gram_a, gram_b = _contract_grams(plans, networks, problem)
+            p, clipped = spectrum_from_grams(gram_a, gram_b, backend=problem.backend, overwrite=True)
         return p, {"clipped": clipped, "contract_seconds": time.perf_counter() - t1}
 
     return Plan(

@@ -101,17 +101,17 @@ def _plan_dense(problem: Problem) -> Plan:
         )
     if problem.surface_given:
         raise NotApplicableError("method='dense' does not condition on a surface; use method='cut'")
-    if problem.psi is not None:
-        psi = problem.psi
-        itemsize = psi.itemsize
-        n_edges = 0
-    else:
-        network = problem.network
+    psi, network = problem.psi, problem.network
+    if psi is not None:
+        itemsize, n_edges, n_hidden, forming = psi.itemsize, 0, 0, 0.0
+    elif network is not None:
         itemsize = 16 if network.is_complex else 8
-        n_edges = network.n_edges
-        psi = None
-    # the vector with the temporaries of its amplitudes, then the vector with its matrix copy and the SVD's
-    forming = 0.0 if psi is not None else problem.network.dense_memory()
+        n_edges, n_hidden = network.n_edges, sum(network.layer_sizes[1:])
+        # the vector with the temporaries of its amplitudes
+        forming = network.dense_memory()
+    else:  # pragma: no cover - make_problem sets one of them
+        raise NotApplicableError("method='dense' needs a network or a state vector")
+    # ... then the vector with its matrix copy and the SVD's
     nbytes = max(forming, itemsize * pow2(n) + svd_memory(n, len(region), itemsize))
     check_memory(
         nbytes,
@@ -122,7 +122,10 @@ def _plan_dense(problem: Problem) -> Plan:
 
     def run() -> tuple[np.ndarray, dict]:
         with blas_threads(1 if pow2(n) <= SMALL_ARRAY else None):  # small vectors and SVDs: one thread
-            vec = psi if psi is not None else problem.network.to_dense(normalize=True, max_memory=problem.max_memory)
+            if psi is not None:
+                vec = psi
+            elif network is not None:
+                vec = network.to_dense(normalize=True, max_memory=problem.max_memory)
             return dense_spectrum(vec, region, n), {}
 
     return Plan(
@@ -130,7 +133,7 @@ def _plan_dense(problem: Problem) -> Plan:
         flops=dense_cost(n, len(region), n_edges),
         memory=nbytes,
         run=run,
-        overhead=2.5e7 + 37.5 * itemsize * pow2(n) * (n + (sum(problem.network.layer_sizes[1:]) if psi is None else 0)),
+        overhead=2.5e7 + 37.5 * itemsize * pow2(n) * (n + n_hidden),
     )
 
 

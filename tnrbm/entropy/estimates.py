@@ -163,7 +163,11 @@ def estimate(
     problem = make_problem(state, region, method, limit, surface, slicing, flow=flow)
     problem.parallel, problem.seed = parallel, check_seed(seed)
     cut = problem.cut
-    common = {"region": problem.region, "n_visible": problem.n, "m": None if cut is None else int(cut.size)}
+    common: dict[str, Any] = {
+        "region": problem.region,
+        "n_visible": problem.n,
+        "m": None if cut is None else int(cut.size),
+    }
     if is_trivial(problem):
         name = "cut" if method == "auto" else method
         nothing = MethodEstimate(name, 0.0, 0.0, 0.0, 0.0, True)

@@ -22,6 +22,7 @@ import numpy as np
 import scipy.linalg
 
 from ..contract import Backend, get_backend
+from ..errors import NumericalError
 from ..validation import check_bool
 
 __all__ = [
@@ -164,13 +165,13 @@ def _congruence(ga: np.ndarray, gb: np.ndarray) -> tuple[np.ndarray, bool, int]:
     pstrf = scipy.linalg.lapack.dpstrf if real else scipy.linalg.lapack.zpstrf
     c, piv, rank, info = pstrf(_fortran(ga), lower=1, overwrite_a=1)  # G_A[P, P] = L L^dagger, rank-revealing
     if info < 0:
-        raise FloatingPointError(f"the pivoted Cholesky factorization of a Gram matrix failed (info={info})")
+        raise NumericalError(f"the pivoted Cholesky factorization of a Gram matrix failed (info={info})")
     b = _transposed_permuted(gb, piv - 1)  # (G_B^T)[P, P], Fortran-ordered
     if rank == c.shape[0]:
         hegst = scipy.linalg.lapack.dsygst if real else scipy.linalg.lapack.zhegst
         mat, info = hegst(b, c, itype=2, lower=1, overwrite_a=1)  # L^dagger B L, lower triangle
         if info != 0:
-            raise FloatingPointError(f"the congruence of the Gram matrices failed (info={info})")
+            raise NumericalError(f"the congruence of the Gram matrices failed (info={info})")
         return mat, True, rank
     low = _zero_upper(c, rank)  # L, n x n with zero columns past the rank: L^dagger B L by two trmm in place
     b = _trmm(real)(1.0, low, b, side=1, lower=1, overwrite_b=1)  # B L
@@ -201,7 +202,7 @@ def _normalized(p: Any) -> tuple[np.ndarray, float]:
     p = np.sort(np.asarray(p, dtype=float))[::-1]
     total = float(np.sum(p))
     if not total > 0:
-        raise FloatingPointError("the Gram matrices give a zero state (the network's amplitudes vanish)")
+        raise NumericalError("the Gram matrices give a zero state (the network's amplitudes vanish)")
     p = p / total
     clipped = float(max(0.0, -float(p.min()))) if p.size else 0.0
     p = np.clip(p, 0.0, None)
@@ -279,7 +280,7 @@ def purity_from_grams(gram_a: np.ndarray, gram_b: np.ndarray, overwrite: bool = 
     # Tr(G_A B) = sum_ij G_A[i, j] G_B[i, j]
     trace = sum(float(np.real(np.sum(ga[r] * gb[r]))) for r in blocks)
     if not trace > 0:
-        raise FloatingPointError("the Gram matrices give a zero state (the network's amplitudes vanish)")
+        raise NumericalError("the Gram matrices give a zero state (the network's amplitudes vanish)")
     if _is_diagonal(ga):  # Tr(D B D B) = sum_ij d_i d_j G_B[j, i] G_B[i, j]
         d = np.diagonal(ga).real
         square = sum(float(np.real(np.sum(d[r, None] * d[None, :] * gb[r] * gb[:, r].T))) for r in blocks)

@@ -21,10 +21,8 @@ def _combination(
         region = tuple(sorted(i for part in name for i in regions[part]))
         results[name] = entanglement(state, region, method=method, renyi=(), base=base, max_memory=max_memory)
     value = sum(sign * results[k].entropy for k, sign in signs.items())
-    if all(r.cut is not None for r in results.values()):
-        cut_value = sum(sign * results[k].bound for k, sign in signs.items())
-    else:
-        cut_value = None
+    bounds = [(sign, results[k].bound) for k, sign in signs.items()]  # a bound is None without a cut
+    cut_value = sum(s * b for s, b in bounds if b is not None) if all(b is not None for _, b in bounds) else None
     return InformationResult(value=float(value), cut_value=cut_value, entropies=results, base=base)
 
 

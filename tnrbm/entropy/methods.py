@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import InvalidParameterError
+from ..errors import InvalidParameterError, NotApplicableError
 from ..network import BoltzmannNetwork
 from ..registry import Registry
 from ..validation import check_bool, check_memory
@@ -44,10 +44,6 @@ __all__ = [
 #: cost units (flops + overhead) per second, for a plan that gives no time of its own (:attr:`Plan.seconds`):
 #: the median of ``seconds / cost`` over the grid of ``benchmarks/bench_auto.py`` was 1.1e-10 s
 FLOPS_RATE = 1.0e10
-
-
-class NotApplicableError(InvalidParameterError):
-    """A method cannot treat this problem (e.g. a contraction method given a bare state vector)."""
 
 
 @dataclass

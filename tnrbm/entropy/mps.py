@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 import numpy as np
 
 from ..contract import SMALL_ARRAY, blas_threads
@@ -33,7 +36,7 @@ def mps_order(network: BoltzmannNetwork, region: tuple[int, ...]) -> tuple[tuple
     if region == tuple(range(n - k, n)):
         return tuple(range(n)), n - k
     rset = set(region)
-    geo = network.geometry or {}
+    geo: Mapping[str, Any] = network.geometry or {}
     if geo.get("kind") == "chain" and geo.get("periodic"):
         for start in region:  # contiguous modulo n: rotate the ring
             if (start - 1) % n not in rset:

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import math
 import time
-import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
+from .._deprecated import forward_attribute
 from ..contract import SMALL_ARRAY, blas_threads
 from ..interop import as_network, is_netket_object
 from ..network import BoltzmannNetwork
@@ -57,15 +57,12 @@ class EntanglementProfile:
     seconds: float = 0.0
     extra: dict = field(default_factory=dict)
 
-    @property
-    def bond_dims(self) -> np.ndarray:
-        """Deprecated name of :attr:`schmidt_ranks` (they are Schmidt ranks, not the MPS bond dimensions)."""
-        warnings.warn(
-            "EntanglementProfile.bond_dims is renamed schmidt_ranks (the MPS bond dimensions are 2**separator_sizes)",
-            DeprecationWarning,
-            stacklevel=2,
-        )
-        return self.schmidt_ranks
+    bond_dims = forward_attribute(
+        "EntanglementProfile",
+        "bond_dims",
+        "schmidt_ranks",
+        why="they are Schmidt ranks; the MPS bond dimensions are 2**separator_sizes",
+    )
 
     def to_dict(self) -> dict:
         """A JSON-ready table: one list per column (``sizes``, ``entropy``, ``renyi_<alpha>``, ...)."""

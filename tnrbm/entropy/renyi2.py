@@ -173,7 +173,8 @@ def purity(
         raise _refusal([refused, err], ["from the Gram matrices", "from the spectrum"]) from err
     value = float(np.sum(res.spectrum**2))
     extra = {"entanglement_method": res.method}
-    out = _result(value, base, f"spectrum:{res.method}", res.region, res.cut, t0, res.memory, extra)
+    memory = 0.0 if res.memory is None else res.memory
+    out = _result(value, base, f"spectrum:{res.method}", res.region, res.cut, t0, memory, extra)
     out.flops, out.seed = float(res.flops or 0.0), seed
     return out
 
@@ -206,7 +207,8 @@ def _from_grams(problem: Any, base: float | None, t0: float) -> PurityResult:
         return _result(value, base, "cut", problem.region, problem.cut, t0, extra["memory"], extra, flops, problem.seed)
     t1 = time.perf_counter()
     with gram_threads(plans, m):
-        value = purity_from_grams(*_contract_grams(plans, networks, problem), overwrite=True)
+        gram_a, gram_b = _contract_grams(plans, networks, problem)
+        value = purity_from_grams(gram_a, gram_b, overwrite=True)
     extra = {"contract_seconds": time.perf_counter() - t1, "n_slices": [pl.n_slices for pl in plans]}
     flops = sum(pl.flops for pl in plans) + (0.0 if diagonal_gram(problem) else 8.0**m)
     return _result(value, base, "cut", problem.region, problem.cut, t0, memory, extra, flops, problem.seed)

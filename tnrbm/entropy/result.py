@@ -140,7 +140,8 @@ class EntanglementResult:
 def _region_text(region: tuple) -> str:
     """``0:16`` style text for a region (ranges merged), at most 60 characters."""
     parts: list[str] = []
-    start = prev = None
+    start: int | None = None
+    prev = 0
     for i in region:
         if start is None:
             start = prev = i

@@ -29,7 +29,7 @@ import numpy as np
 import scipy.linalg
 
 from ..bulk import min_cut
-from ..errors import InvalidParameterError, InvalidRegionError
+from ..errors import InvalidParameterError, InvalidRegionError, NumericalError
 from ..interop import as_network, is_netket_object
 from ..network import BoltzmannNetwork
 from ..network.charges import Charge, as_charge
@@ -83,12 +83,12 @@ def twisted_arrays(
     """
     out = list(arrays)
     half = len(arrays) // 2
-    legs = set(legs)
+    leg_set = set(legs)
     if charge.diagonal:
         phase = np.array([1.0, np.exp(1j * alpha)])
         if abs(phase[1] - round(phase[1].real)) < 1e-15:
             phase = phase.real
-        for leg in legs:
+        for leg in leg_set:
             k = next((t for t in range(half) if leg in inputs[t]), None)
             if k is None:
                 raise InvalidParameterError(f"the Gram network has no ket tensor on leg {leg!r}")
@@ -99,7 +99,7 @@ def twisted_arrays(
     if abs(np.exp(1j * alpha) - 1) < 1e-12:
         return out
     for t in range(half, len(arrays)):
-        axes = [a for a, ix in enumerate(inputs[t]) if ix in legs]
+        axes = tuple(a for a, ix in enumerate(inputs[t]) if ix in leg_set)
         if axes:
             out[t] = np.ascontiguousarray(np.flip(out[t], axis=axes))
     return out
@@ -410,7 +410,7 @@ def _finish_sectors(weights: list, grams_of: Any) -> dict:
     w = np.clip(np.array(weights, dtype=float), 0.0, None)
     total = float(w.sum())
     if not total > 0:
-        raise FloatingPointError("the Gram matrices give a zero state (the network's amplitudes vanish)")
+        raise NumericalError("the Gram matrices give a zero state (the network's amplitudes vanish)")
     p = w / total
     p[p <= EMPTY_SECTOR] = 0.0
     p /= p.sum()

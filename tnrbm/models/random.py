@@ -70,7 +70,8 @@ def _sample_pairs(rng: np.random.Generator, n_in: int, n_out: int, density: floa
     """
     total = n_in * n_out
     if total <= DENSE_MASK_LIMIT:
-        return np.nonzero(rng.random((n_in, n_out)) < density)
+        rows, cols = np.nonzero(rng.random((n_in, n_out)) < density)
+        return rows, cols
     check_memory(
         3 * 8.0 * density * total,
         f"the couplings of a {n_in} x {n_out} network at density {density}",

@@ -70,8 +70,8 @@ class DBM(BoltzmannNetwork):
         out = np.empty(len(flat), dtype=np.complex128)
         for start in range(0, len(flat), _CHUNK):
             out[start : start + _CHUNK] = self._log_amplitude_chunk(flat[start : start + _CHUNK])
-        out = out.reshape(conf.shape[:-1])
-        return out if self.is_complex else out.real
+        shaped = out.reshape(conf.shape[:-1])
+        return shaped if self.is_complex else shaped.real
 
     def _log_amplitude_chunk(self, conf: np.ndarray) -> np.ndarray:
         hv = self.hidden_values

@@ -23,7 +23,7 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import InvalidParameterError
+from ..errors import FileFormatError, InvalidParameterError
 from ..validation import check_bool, check_int
 
 __all__ = ["Geometry", "MAX_DEPTH", "as_geometry", "check_geometry_value", "from_json_object"]
@@ -126,7 +126,7 @@ def from_json_object(obj: dict) -> Any:
     if set(obj) == {"__array__", "dtype"}:
         dtype = np.dtype(str(obj["dtype"]))
         if dtype.kind not in "biuf":
-            raise ValueError(f"geometry array dtype {dtype} is not a real numeric dtype")
+            raise FileFormatError(f"geometry array dtype {dtype} is not a real numeric dtype")
         return np.asarray(obj["__array__"], dtype=dtype)
     return obj
 
@@ -149,7 +149,7 @@ def _check_known(items: dict) -> None:
             check_int(s, f"geometry['shape'][{k}]", minimum=1)
 
 
-class Geometry(Mapping):
+class Geometry(Mapping[str, Any]):
     """A frozen mapping describing where the units of a network sit (see the module docstring).
 
     Parameters
@@ -162,6 +162,7 @@ class Geometry(Mapping):
     """
 
     __slots__ = ("_items",)
+    _items: dict[str, Any]
 
     def __init__(self, kind: str, **items: Any) -> None:
         checked = check_geometry_value({"kind": kind, **items})

@@ -16,7 +16,8 @@ MPS and the deep-network amplitudes all take their tensors from here.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 import numpy as np
 
@@ -87,7 +88,9 @@ def exp_scaled(logs: np.ndarray) -> tuple[np.ndarray, float]:
     return data, shift / np.log(10.0)
 
 
-def chain_positions(network: BoltzmannNetwork, visible_positions: dict[int, float] | None = None) -> dict[Unit, float]:
+def chain_positions(
+    network: BoltzmannNetwork, visible_positions: Mapping[int, float] | None = None
+) -> dict[Unit, float]:
     """A position along the chain for every unit: visible unit ``i`` at ``i`` (or at
     ``visible_positions[i]``), hidden units near the spins they couple to.
 
@@ -106,7 +109,7 @@ def chain_positions(network: BoltzmannNetwork, visible_positions: dict[int, floa
         pos: dict[Unit, float] = {(0, i): float(i) for i in range(network.n_visible)}
     else:
         pos = {(0, i): float(visible_positions[i]) for i in range(network.n_visible)}
-    geo = network.geometry or {}
+    geo: Mapping[str, Any] = network.geometry or {}
     if visible_positions is None and geo.get("kind") == "chain" and network.n_layers == 1 and "alpha" in geo:
         alpha = int(geo["alpha"])
         for j in range(network.layer_sizes[1]):
@@ -360,8 +363,10 @@ class TermBuilder:
                 bond_nbrs.update(zip(group.tolist(), nbr))
         if records is not None:
             for k, u in enumerate(units):
-                nb = tuple(_units_of(self._offsets, bond_nbrs[k])) if summed[k] else None
-                records.append(("bond", (u, *nb)) if summed[k] else ("bias", (u,)))
+                if summed[k]:
+                    records.append(("bond", (u, *_units_of(self._offsets, bond_nbrs[k]))))
+                else:
+                    records.append(("bias", (u,)))
         return out, exponent
 
     def _neighbour_gids(self, gids: np.ndarray, layer: int) -> np.ndarray:

@@ -108,7 +108,7 @@ class ProjectedRBM:
     def amplitude(self, v: Any) -> np.ndarray:
         """``(P_Q psi)(v)`` for configurations ``(..., n_visible)`` of spins ``+-1``: the sum of the terms."""
         conf = check_configurations(v, self.n_visible)
-        return sum(c * t.amplitude(conf) for c, t in self.terms())
+        return np.asarray(sum(c * t.amplitude(conf) for c, t in self.terms()))
 
     def to_dense(self, normalize: bool = True, max_memory: Any = None) -> np.ndarray:
         """The state vector ``P_Q psi`` in kron order (see :meth:`tnrbm.RBM.to_dense`).
@@ -122,7 +122,7 @@ class ProjectedRBM:
             max_memory,
             "use tnrbm.entropy.symmetry_resolved, which never forms it",
         )
-        psi = sum(c * t.to_dense(normalize=False) for c, t in self.terms())
+        psi = np.asarray(sum(c * t.to_dense(normalize=False) for c, t in self.terms()))
         if not normalize:
             return psi
         norm = float(np.linalg.norm(psi))

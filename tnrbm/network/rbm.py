@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import scipy.sparse as sp
@@ -97,7 +97,7 @@ class RBM(BoltzmannNetwork):
         """``W`` as a dense array when it is dense enough for BLAS to beat the sparse product (cached)."""
         cached = getattr(self, "_dense_w", False)
         if cached is not False:
-            return cached
+            return cast("np.ndarray | None", cached)
         w = self.W
         size = w.shape[0] * w.shape[1]
         dense = w.toarray() if size and w.nnz >= DENSE_FRACTION * size and size <= MAX_DENSE_ENTRIES else None

@@ -58,7 +58,7 @@ def _wrap_periods(net: BoltzmannNetwork, mode: str) -> tuple[float | None, float
     """Per axis, the period around which couplings wrap (None: no wrapping along it)."""
     if mode in ("lattice", "toric"):
         return periods(net) or (None, None)
-    geo = net.geometry or {}
+    geo: Mapping[str, Any] = net.geometry or {}
     if mode == "layered" and geo.get("periodic", False) and geo.get("kind") == "chain":
         return (float(net.n_visible), None)
     return (None, None)
@@ -143,7 +143,7 @@ def _draw_units(ax: Any, net: BoltzmannNetwork, pos: Mapping, cut: Cut | None, l
 
 
 def _network_name(net: BoltzmannNetwork) -> str:
-    geo = net.geometry or {}
+    geo: Mapping[str, Any] = net.geometry or {}
     kind = geo.get("kind")
     if kind == "chain" and "radius" in geo:
         bc = "periodic" if geo.get("periodic") else "open"
@@ -174,6 +174,7 @@ def _title(net: BoltzmannNetwork, cut: Cut | None, base: float | None) -> str:
 def _axes_furniture(ax: Any, net: BoltzmannNetwork, pos: Mapping, mode: str) -> None:
     """Ticks, axis labels, limits and aspect for each layout."""
     n, depth = net.n_visible, net.n_layers
+    geo: Mapping[str, Any] = net.geometry or {}
     xs = [p[0] for p in pos.values()]
     ys = [p[1] for p in pos.values()]
     if mode == "layered":
@@ -191,15 +192,15 @@ def _axes_furniture(ax: Any, net: BoltzmannNetwork, pos: Mapping, mode: str) -> 
         ax.margins(0.0)
         ax.autoscale_view()
         if mode == "lattice":
-            lx, ly = (net.geometry or {})["shape"]
+            lx, ly = geo["shape"]
             ax.set_xticks(range(lx))
             ax.set_yticks(range(ly))
             ax.set_xlabel("lattice $x$")
             ax.set_ylabel("lattice $y$")
         elif mode == "toric":
-            side = int((net.geometry or {})["L"])
-            ax.set_xticks(range(side))
-            ax.set_yticks(range(side))
+            length = int(geo["L"])
+            ax.set_xticks(range(length))
+            ax.set_yticks(range(length))
             ax.set_xlabel("vertex $y$ (horizontal edges)")
             ax.set_ylabel("vertex $x$ (vertical edges)")
         else:
@@ -336,7 +337,7 @@ def _check_sizes(sizes: Any, n: int) -> list[int]:
         raise InvalidParameterError(f"sizes must be a list of region sizes in [1, {n}]; got {sizes!r}")
     out = []
     for s in sizes:
-        if isinstance(s, (bool, np.bool_)) or not isinstance(s, (numbers.Integral, np.integer)) or not 1 <= s <= n:
+        if isinstance(s, (bool, np.bool_)) or not isinstance(s, (numbers.Integral, np.integer)) or not 1 <= int(s) <= n:
             raise InvalidParameterError(f"sizes must hold integers in [1, {n}] (region sizes); got {s!r}")
         out.append(int(s))
     if not out:
@@ -398,7 +399,7 @@ def cut_scaling(
     net = _check_network(network)
     color, path = _check_color(color), check_path(path)
     n = net.n_visible
-    geo = net.geometry or {}
+    geo: Mapping[str, Any] = net.geometry or {}
     hier = geo.get("kind") == "hierarchical"
     if hier and check_flag(logx, "logx"):
         raise InvalidParameterError("logx must be False for a hierarchical network: its axis is already log2 |A|")
@@ -440,7 +441,7 @@ def cut_scaling(
 
 def _hierarchical_extras(ax: Any, geo: Mapping, x: np.ndarray, ms: np.ndarray, sizes: list[int]) -> None:
     """The fitted ``m = slope log2 |A| + c`` and, with a mass, ``2 z_IR`` and ``|A| = xi``."""
-    z_ir = geo.get("depth")
+    z_ir = int(geo.get("depth", 0))
     xi = geo.get("xi")
     keep = np.ones(len(x), dtype=bool) if xi is None else np.array(sizes) <= 2.0**z_ir
     if keep.sum() >= 2:

@@ -375,7 +375,7 @@ def energy_history(
     ax, created = new_axes(ax)
     set_log(ax, logx, bool(relative) if logy is None else logy)
     name = ENERGY_LABEL if label is None else label
-    if relative:
+    if relative and exact is not None:  # relative=True without exact was refused above
         scale = abs(exact) if exact != 0 else 1.0
         err = np.abs(e - exact) / scale
         keep = err > 0

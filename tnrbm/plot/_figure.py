@@ -148,7 +148,7 @@ def set_log(ax: Any, logx: Any, logy: Any) -> tuple[bool, bool]:
 def positive_limits(values: Any, headroom: float) -> tuple[float, float]:
     """Log-axis limits around the positive ``values``: a factor 2 below, ``headroom`` times their span (in
     decades, at least 0.3 decades) above, room for a legend."""
-    pos = [float(v) for v in values if isinstance(v, numbers.Real) and v > 0 and math.isfinite(v)]
+    pos = [float(v) for v in values if isinstance(v, numbers.Real) and float(v) > 0 and math.isfinite(v)]
     if not pos:
         return 1e-3, 1.0
     lo, hi = min(pos), max(pos)

@@ -21,7 +21,7 @@ Positions = dict[Unit, tuple[float, float]]
 
 def layout_kind(network: BoltzmannNetwork) -> str:
     """``"lattice"`` (a 2D ``local_lattice``), ``"toric"`` (the toric code) or ``"layered"``."""
-    geo = network.geometry or {}
+    geo: Mapping[str, Any] = network.geometry or {}
     kind = geo.get("kind")
     if kind == "lattice" and "shape" in geo and len(geo["shape"]) == 2 and network.n_layers == 1:
         lx, ly = geo["shape"]
@@ -34,7 +34,7 @@ def layout_kind(network: BoltzmannNetwork) -> str:
 
 def periods(network: BoltzmannNetwork) -> tuple[float, float] | None:
     """The periods ``(X, Y)`` of a periodic 2D layout (couplings wrap around them), else None."""
-    geo = network.geometry or {}
+    geo: Mapping[str, Any] = network.geometry or {}
     kind = layout_kind(network)
     if kind == "toric":
         return (float(geo["L"]), float(geo["L"]))
@@ -73,7 +73,7 @@ def _hidden_at_their_spins(network: BoltzmannNetwork, pos: Positions, period: An
 
 
 def _automatic(network: BoltzmannNetwork) -> Positions:
-    geo = network.geometry or {}
+    geo: Mapping[str, Any] = network.geometry or {}
     kind = layout_kind(network)
     if kind == "layered":
         return unit_positions(network)
@@ -85,6 +85,7 @@ def _automatic(network: BoltzmannNetwork) -> Positions:
             pos[(0, i)] = (float(x), float(y))
         alpha = geo.get("alpha", 1)
         if isinstance(alpha, numbers.Integral) and network.n_hidden == lx * ly * alpha:
+            alpha = int(alpha)
             for j in range(network.n_hidden):
                 site, f = divmod(j, alpha)
                 x, y = divmod(site, ly)

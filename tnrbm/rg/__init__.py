@@ -28,10 +28,7 @@ warn once with a :class:`DeprecationWarning`.
 
 from __future__ import annotations
 
-import warnings
-from typing import Any
-
-from ..models import hierarchy as _hierarchy
+from .._deprecated import forward
 from . import (
     blocking,
     clusters,
@@ -171,15 +168,11 @@ __all__: list[str] = [
     "pseudo_likelihood_coupling",
 ]
 
-_MOVED = ("correlation_length", "hierarchical", "hierarchical_layer_sizes", "ir_depth")
-
-
-def __getattr__(name: str) -> Any:
-    if name in _MOVED:
-        warnings.warn(
-            f"tnrbm.rg.{name} moved to tnrbm.models.{name}; the old name will be removed in tnrbm 0.3",
-            DeprecationWarning,
-            stacklevel=2,
-        )
-        return getattr(_hierarchy, name)
-    raise AttributeError(f"module 'tnrbm.rg' has no attribute {name!r}")
+#: the hierarchical networks moved to tnrbm.models (tnrbm.rg keeps its own names, so only __getattr__ is bound)
+__getattr__, _dir = forward(
+    __name__,
+    {
+        name: f"tnrbm.models:{name}"
+        for name in ("correlation_length", "hierarchical", "hierarchical_layer_sizes", "ir_depth")
+    },
+)

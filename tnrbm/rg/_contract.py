@@ -1,7 +1,7 @@
 """Full contraction of a list of positive terms to a natural logarithm, overflow-free and memory-guarded.
 
 Shared by :mod:`tnrbm.rg.energy` and :mod:`tnrbm.rg.hamiltonian`: the terms are handed to
-:func:`tnrbm.contraction.plan_contraction` (path search, memory estimate, refusal before allocation) and
+:func:`tnrbm.contract.plan_contraction` (path search, memory estimate, refusal before allocation) and
 contracted with the exponent stripped from every intermediate, so the sum of ``10**4`` spins neither
 overflows nor underflows.
 """

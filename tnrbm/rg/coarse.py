@@ -204,6 +204,8 @@ def coarse_coupling(rbm: RBM, subset: Sequence[int], max_degree: int = 20) -> fl
     0.0
     """
     net = check_real_network(rbm, "rbm")
+    if not isinstance(net, RBM):
+        raise InvalidParameterError(f"rbm must be an RBM; got {type(net).__name__}")
     s = _check_subset(subset, net.n_hidden)
     max_degree = check_int(max_degree, "max_degree", minimum=0, maximum=MAX_ENUMERATED)
     w = net.W.real.tocsr()

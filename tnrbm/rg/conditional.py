@@ -170,7 +170,16 @@ def rsmi_geometry(shape: Any, coupling: float, block: int, buffer: int = 1, meth
     return _build_geometry(dims, k, b, w, v, bb, bonds, how)
 
 
-def _build_geometry(dims, k, b, w, v, bb, bonds, how) -> RSMIGeometry:  # noqa: ANN001
+def _build_geometry(
+    dims: tuple[int, ...],
+    k: float,
+    b: int,
+    w: int,
+    v: np.ndarray,
+    bb: np.ndarray,
+    bonds: np.ndarray,
+    how: str,
+) -> RSMIGeometry:
     vb = np.concatenate([v, bb])
     m = vb.size
     n = math.prod(dims)

@@ -15,7 +15,7 @@ Hamiltonian the network defines. Parameters must be real here (a Boltzmann distr
 
 Free energies (paper eqs. 7, 8): ``F^v = -log Tr_v exp(-H(v))`` and ``F^h = -log Tr_h exp(-H^RBM(h))``;
 for one network both equal ``-log Z``, computed here by contracting the exact tensor network
-(:class:`tnrbm.contraction.TermBuilder` terms, :func:`tnrbm.contraction.plan_contraction`), so chains
+(:class:`tnrbm.network.TermBuilder` terms, :func:`tnrbm.contract.plan_contraction`), so chains
 of ``10**4`` units are exact and overflow-free, and 2D lattices go as far as the contraction width
 and ``max_memory`` allow.
 
@@ -138,7 +138,7 @@ def log_partition(network: BoltzmannNetwork, max_memory: float | None = None, sl
 
     Hidden units are summed out into bond tensors on their neighbours, visible and hidden indices are
     all summed, and the path is the best of cotengra's greedy and the sweep along the chain
-    (:func:`tnrbm.contraction.chain_positions`). Overflow-free at any size.
+    (:func:`tnrbm.network.chain_positions`). Overflow-free at any size.
 
     Parameters
     ----------

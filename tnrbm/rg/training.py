@@ -96,7 +96,9 @@ def _sample_visible(w: np.ndarray, a: np.ndarray, h: np.ndarray, rng: np.random.
     return np.where(rng.random(p_up.shape) < p_up, 1.0, -1.0)
 
 
-def _stats(w, a, b, v, hidden, weights=None):
+def _stats(
+    w: np.ndarray, a: np.ndarray, b: np.ndarray, v: np.ndarray, hidden: str, weights: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     theta = v @ w + b
     mh = np.tanh(theta) if hidden == "spin" else 0.5 * (1.0 + np.tanh(theta / 2.0))
     if weights is None:
@@ -104,7 +106,7 @@ def _stats(w, a, b, v, hidden, weights=None):
     return (v * weights[:, None]).T @ mh, weights @ v, weights @ mh
 
 
-def _log_psi(w, a, b, v, hidden):
+def _log_psi(w: np.ndarray, a: np.ndarray, b: np.ndarray, v: np.ndarray, hidden: str) -> np.ndarray:
     theta = v @ w + b
     if hidden == "spin":
         lc = np.abs(theta) + np.log1p(np.exp(-2 * np.abs(theta)))
@@ -226,7 +228,7 @@ def train_rbm(
         batches = [order] if method == "exact" else np.array_split(order, max(1, v.shape[0] // batch_size))
         for idx in batches:
             pos = _stats(w, a, b, v[idx], hidden, data_weights)
-            if method == "exact":
+            if configs is not None:  # method == "exact"
                 lp = _log_psi(w, a, b, configs, hidden)
                 p = np.exp(lp - lp.max())
                 neg = _stats(w, a, b, configs, hidden, p / p.sum())
@@ -246,7 +248,9 @@ def train_rbm(
     return TrainResult(rbm=RBM(w * m, a, b, hidden=hidden), log_likelihood=history)
 
 
-def _gibbs(w, a, b, v, hidden, steps, rng):
+def _gibbs(
+    w: np.ndarray, a: np.ndarray, b: np.ndarray, v: np.ndarray, hidden: str, steps: int, rng: np.random.Generator
+) -> np.ndarray:
     for _ in range(steps):
         theta = v @ w + b
         mh = np.tanh(theta) if hidden == "spin" else 0.5 * (1.0 + np.tanh(theta / 2.0))
@@ -289,7 +293,15 @@ def _tie_groups(tie: Any, mask: np.ndarray) -> list:
     return [np.nonzero((labels == lab) & (mask > 0)) for lab in np.unique(labels[labels >= 0])]
 
 
-def _epoch_score(w, a, b, v, hidden, configs, weights=None) -> float:
+def _epoch_score(
+    w: np.ndarray,
+    a: np.ndarray,
+    b: np.ndarray,
+    v: np.ndarray,
+    hidden: str,
+    configs: np.ndarray | None,
+    weights: np.ndarray | None = None,
+) -> float:
     lpd = _log_psi(w, a, b, v, hidden)
     data_term = float(np.mean(lpd) if weights is None else weights @ lpd)
     if configs is None:

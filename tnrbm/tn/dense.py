@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -13,7 +13,10 @@ from ..network import BoltzmannNetwork, physical_inds
 from ..validation import check_bool, check_memory
 from .forms import to_tensor_network
 
-qtn = lazy_module("quimb.tensor")
+if TYPE_CHECKING:  # the annotations name quimb's classes; at run time quimb loads on first use
+    import quimb.tensor as qtn
+else:
+    qtn = lazy_module("quimb.tensor")
 
 __all__ = ["contract_dense", "contract_network"]
 

@@ -30,6 +30,7 @@ The COPY form of a densely connected network is also very wide to contract: use 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -39,7 +40,10 @@ from ..network import BoltzmannNetwork, TermBuilder, Unit, physical_inds, unit_i
 from ..network.local import MAX_BOND_DEGREE
 from ..registry import Registry, check_callable
 
-qtn = lazy_module("quimb.tensor")
+if TYPE_CHECKING:  # the annotations name quimb's classes; at run time quimb loads on first use
+    import quimb.tensor as qtn
+else:
+    qtn = lazy_module("quimb.tensor")
 
 __all__ = ["FORMS", "register_form", "to_tensor_network", "physical_inds", "unit_index", "unit_tags"]
 
@@ -101,7 +105,7 @@ def _bond_form(network: BoltzmannNetwork) -> qtn.TensorNetwork:
 def _copy_form(network: BoltzmannNetwork) -> qtn.TensorNetwork:
     builder = TermBuilder(network)
     legs: dict[Unit, list[str]] = {unit: [] for unit in network.units()}
-    terms = []
+    terms: list[tuple[np.ndarray, tuple[str, ...], set[str]]] = []
     scale = 0.0
     for e, (u, v, _) in enumerate(builder.edges):
         iu, iv = f"{unit_index(network, u)}.e{e}", f"{unit_index(network, v)}.e{e}"

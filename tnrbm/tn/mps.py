@@ -31,6 +31,7 @@ import math
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 import cotengra as ctg
 import numpy as np
@@ -38,11 +39,14 @@ import scipy.linalg
 
 from .._lazy import lazy_module
 from ..contract import find_tree
-from ..errors import InvalidParameterError
+from ..errors import InvalidParameterError, NumericalError
 from ..network import BoltzmannNetwork, TermBuilder, chain_positions
 from ..validation import check_bool, check_memory
 
-qtn = lazy_module("quimb.tensor")
+if TYPE_CHECKING:  # the annotations name quimb's classes; at run time quimb loads on first use
+    import quimb.tensor as qtn
+else:
+    qtn = lazy_module("quimb.tensor")
 
 __all__ = [
     "MPSPlan",
@@ -195,7 +199,7 @@ def plan_mps(network: BoltzmannNetwork, order: Sequence[int] | None = None) -> M
         An RBM or DBM.
     order
         The visible units in MPS site order (default ``0, 1, ..., N - 1``). Hidden units follow
-        their neighbours (:func:`~tnrbm.contraction.chain_positions`, mapped through ``order``).
+        their neighbours (:func:`~tnrbm.network.chain_positions`, mapped through ``order``).
 
     Examples
     --------
@@ -301,7 +305,7 @@ def _canonical_tree(inputs: tuple, output: tuple) -> ctg.ContractionTree:
     return find_tree(list(inputs), output, size_dict)[0]
 
 
-def mps_arrays(plan: MPSPlan, max_memory: float | None = None) -> tuple[list[np.ndarray], float]:
+def mps_arrays(plan: MPSPlan, max_memory: float | str | None = None) -> tuple[list[np.ndarray], float]:
     """Contract each site's tensors into an array of shape ``(D_left, 2, D_right)``.
 
     Returns the arrays (each scaled to largest magnitude about 1) and the total log10 scale: the state
@@ -358,7 +362,7 @@ def _left_canonical(arrays: list[np.ndarray]) -> tuple[list[np.ndarray], float]:
 def exact_mps(
     network: BoltzmannNetwork,
     order: Sequence[int] | None = None,
-    max_memory: float | None = None,
+    max_memory: float | str | None = None,
     normalize: bool = False,
 ) -> qtn.MatrixProductState:
     """The exact (untruncated) :class:`quimb.tensor.MatrixProductState` of a network.
@@ -426,7 +430,7 @@ def _triangle(a: np.ndarray, rq: bool) -> np.ndarray:
     out = getattr(scipy.linalg.lapack, name)(a, overwrite_a=1)
     factor, info = out[0], out[-1]
     if info != 0:
-        raise FloatingPointError(f"LAPACK {name} failed in an MPS sweep (info={info})")
+        raise NumericalError(f"LAPACK {name} failed in an MPS sweep (info={info})")
     rows, cols = factor.shape
     if not rq:
         return np.triu(factor[: min(rows, cols), :])
@@ -480,7 +484,7 @@ def _site_arrays(plan: MPSPlan, sites: Iterable[int]) -> Iterator[np.ndarray]:
         del mantissa  # not held while the next site is contracted
 
 
-def streamed_bond_spectrum(plan: MPSPlan, cut: int, max_memory: float | None = None) -> np.ndarray:
+def streamed_bond_spectrum(plan: MPSPlan, cut: int, max_memory: float | str | None = None) -> np.ndarray:
     """Schmidt probabilities between the first ``cut`` sites and the rest, building each site array
     only when a sweep reaches it (peak memory :attr:`MPSPlan.stream_memory`: a few site arrays, not the MPS).
 
@@ -560,6 +564,6 @@ def profile_spectra(arrays: list[np.ndarray], overwrite: bool = False) -> list[n
         lmat = lmat / np.linalg.norm(lmat)
         p = np.linalg.svd(lmat, compute_uv=False) ** 2
         spectra[s - 1] = p / p.sum()
-        arrs[s] = None  # done with this site
+        arrs[s] = np.empty(0)  # done with this site: its memory is freed
         arrs[s - 1] = np.tensordot(arrs[s - 1], lmat, axes=(2, 0))
     return spectra

@@ -180,6 +180,7 @@ def learn(n_spins: int, steps: int, coupling: float, seed: int, as_json: bool, p
         res = sampling.swendsen_wang(
             (n_spins,), exact[level + 1], n_sweeps=400, n_chains=100, burn_in=20, keep_samples=True, seed=seed + level
         )
+        assert res.samples is not None  # keep_samples=True
         tr = training.train_rbm(
             res.samples.reshape(-1, n_spins),
             mask=mask,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import click
 
 from ... import entanglement
@@ -18,7 +20,7 @@ __all__ = ["spectrum"]
 _SHOWN = 6
 
 
-def _sector_rows(res, lev) -> list[list]:
+def _sector_rows(res: Any, lev: Any) -> list[list]:
     rows = []
     for name, p, s, deg in zip(res.sectors, res.probabilities, res.sector_entropies, lev.degeneracies):
         low = " ".join(f"{lv:.4g}" + (f"(x{k})" if k > 1 else "") for lv, k in deg[:_SHOWN])

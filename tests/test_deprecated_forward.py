@@ -1,0 +1,102 @@
+"""One deprecation mechanism (``tnrbm._deprecated.forward``): every old name warns the same way, and no
+module of tnrbm emits a DeprecationWarning of its own or reads a deprecated name itself."""
+
+from __future__ import annotations
+
+import ast
+import importlib
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import tnrbm
+
+ROOT = Path(tnrbm.__file__).parent
+
+
+@pytest.mark.parametrize(
+    "name", ["SAFE_FRACTION", "available_memory", "default_max_memory", "check_memory", "format_bytes"]
+)
+def test_memory_module_warns_as_the_docs_say(name):
+    """``tnrbm._memory`` forwards to tnrbm.validation with a warning (docs/architecture.md)."""
+    old = importlib.import_module("tnrbm._memory")
+    with pytest.warns(DeprecationWarning, match=f"tnrbm.validation.{name}"):
+        obj = getattr(old, name)
+    assert obj is getattr(tnrbm.validation, name)
+
+
+def test_fit_ground_state_forwards_with_its_note():
+    with pytest.warns(
+        DeprecationWarning, match=r"variational_ground_state \(tnrbm.ed.ground_state is the eigensolver\)"
+    ):
+        old = tnrbm.fit.ground_state
+    assert old is tnrbm.fit.variational_ground_state
+    assert "ground_state" not in tnrbm.fit.__all__
+
+
+def test_every_warning_names_the_same_removal_release():
+    from tnrbm._deprecated import REMOVED_IN
+
+    rbm = tnrbm.models.local_chain(6, radius=1, periodic=False, seed=0)
+    prof = tnrbm.entanglement_profile(rbm)
+    reads = [
+        lambda: tnrbm.rg.hierarchical,
+        lambda: tnrbm.fit.ground_state,
+        lambda: tnrbm.ed.cluster,
+        lambda: importlib.import_module("tnrbm._memory").check_memory,
+        lambda: importlib.import_module("tnrbm.mps").exact_mps,
+        lambda: prof.bond_dims,
+    ]
+    for read in reads:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            read()
+        assert len(caught) == 1 and caught[0].category is DeprecationWarning
+        assert f"will be removed in tnrbm {REMOVED_IN}" in str(caught[0].message)
+        assert caught[0].filename == __file__  # the warning points at the caller's line
+
+
+def test_bond_dims_are_the_schmidt_ranks_counted_from_a_dense_svd():
+    rbm = tnrbm.models.local_chain(8, radius=1, periodic=False, seed=1)
+    with pytest.warns(DeprecationWarning, match="schmidt_ranks"):
+        ranks = tnrbm.entanglement_profile(rbm).bond_dims
+    psi = rbm.to_dense()
+    expected = []
+    for cut in range(1, 8):
+        p = np.linalg.svd(psi.reshape(2**cut, -1), compute_uv=False) ** 2
+        expected.append(int((p / p.sum() > 1e-14).sum()))
+    assert ranks.tolist() == expected
+
+
+def test_rg_keeps_its_own_names_in_dir():
+    assert {"coarse_grain", "swendsen_wang", "energy"} <= set(dir(tnrbm.rg))
+
+
+def test_only_the_deprecated_module_emits_deprecation_warnings():
+    """No module but tnrbm/_deprecated.py names DeprecationWarning in code (docstrings aside): old names
+    go through forward / forward_attribute."""
+    offenders = []
+    for path in sorted(ROOT.rglob("*.py")):
+        if path.name == "_deprecated.py":
+            continue
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Name) and node.id in ("DeprecationWarning", "FutureWarning"):
+                offenders.append((str(path.relative_to(ROOT)), node.lineno))
+    assert offenders == []
+
+
+def test_the_cli_profile_rows_read_no_deprecated_name():
+    """``tnrbm profile`` rows (cli/reports.py) read schmidt_ranks: no DeprecationWarning; the ranks equal
+    those counted from a dense SVD."""
+    from tnrbm.cli.reports import profile_rows
+
+    net = tnrbm.models.local_chain(8, radius=1, periodic=False, seed=2)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", DeprecationWarning)
+        rows = profile_rows(net, tnrbm.entanglement_profile(net))
+    psi = net.to_dense()
+    for row in rows:
+        p = np.linalg.svd(psi.reshape(2 ** row["cut"], -1), compute_uv=False) ** 2
+        assert row["schmidt_rank"] == int((p / p.sum() > 1e-14).sum())
