@@ -31,6 +31,7 @@ import scipy.sparse as sp
 from networkx.algorithms import flow as nxflow
 from scipy.sparse import csgraph
 
+from ..errors import MinCutError
 from ..interop import as_network, is_netket_object
 from ..network import BoltzmannNetwork, Unit
 from ..network.base import check_bookkeeping

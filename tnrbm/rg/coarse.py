@@ -173,8 +173,11 @@ def _local_coefficient(logs: np.ndarray, members: Sequence[int], subset: Sequenc
 def _check_subset(subset: Any, n_hidden: int) -> list[int]:
     """``subset`` as a sorted list of distinct hidden indices, or the named error."""
     allowed = f"distinct hidden indices in [0, {n_hidden})"
-    array = isinstance(subset, np.ndarray)
-    if isinstance(subset, (str, bytes)) or not isinstance(subset, Iterable) or (array and subset.ndim != 1):
+    if (
+        isinstance(subset, (str, bytes))
+        or not isinstance(subset, Iterable)
+        or (isinstance(subset, np.ndarray) and subset.ndim != 1)
+    ):
         raise InvalidParameterError(f"subset must hold {allowed}; got {subset!r}")
     items = list(subset)
     if any(isinstance(j, (bool, np.bool_)) or not isinstance(j, (int, np.integer)) for j in items):

@@ -261,7 +261,8 @@ class SpinHamiltonian:
         plan = plan_log_contract(
             inputs, keys, max_memory, "log Z of the Hamiltonian", slicing, sweep, held=self.table_bytes()
         )
-        terms, exponent = [], 0.0
+        terms: list[tuple[np.ndarray, tuple[str, ...]]] = []
+        exponent = 0.0
         for sites, k in self.terms.items():
             # prod_(i in S) v_i is +1 on an even number of -1 spins (bit 1): a parity mask, one byte an entry
             odd = np.zeros(1, dtype=bool)
