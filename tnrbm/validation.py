@@ -214,7 +214,7 @@ def check_memory(nbytes: float, what: str, max_memory: Any, way_out: str) -> Non
         raise MemoryLimitError(
             f"{what} needs about {format_bytes(nbytes)}, more than max_memory={format_bytes(limit)} allows; "
             f"{way_out} (or max_memory={format_limit(nbytes)!r} or more)",
-            needed=float(nbytes),
+            needed=as_float(nbytes),
             limit=float(limit),
         )
 

@@ -207,10 +207,10 @@ def block_estimate(series: Any, n_blocks: int = 20) -> tuple[float, float]:
     """
     n_blocks = check_int(n_blocks, "n_blocks", minimum=1)
     try:
-        if np.iscomplexobj(series):
-            raise TypeError
-        x = np.asarray(series, dtype=np.float64)
+        x = None if np.iscomplexobj(series) else np.asarray(series, dtype=np.float64)
     except (TypeError, ValueError, OverflowError):
+        x = None
+    if x is None:
         raise InvalidParameterError(
             f"series must be a (chains, time) array of real numbers; got {type(series).__name__}"
         ) from None
