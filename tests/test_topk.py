@@ -181,3 +181,27 @@ def test_memory_refused_before_allocating():
         top_schmidt(net, range(8), k=8, max_memory="20KiB")
     assert err.value.needed is not None and err.value.needed > err.value.limit
     assert "k=8" in str(err.value)
+
+
+def test_cli_json_against_full_spectrum(capsys):
+    import json
+
+    from tnrbm.cli import main
+
+    spec = "local-lattice:shape=4x4,periodic=false,seed=0,complex=true"
+    assert main(["topk", spec, "0:8", "--k", "6", "--renyi", "2,inf", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    full = tnrbm.entanglement(tnrbm.specs.parse_model(spec), range(8), method="cut")
+    assert np.allclose(out["probabilities"], full.spectrum[:6], rtol=1e-10, atol=0)
+    assert out["entropy_bounds"][0] <= full.entropy <= out["entropy_bounds"][1]
+    assert out["seed"] == 0 and out["k"] == 6
+    assert main(["topk", spec, "0:8", "--k", "3"]) == 0
+    assert "S (nats) lower" in capsys.readouterr().out
+
+
+def test_cli_refuses_bad_k(capsys):
+    from tnrbm.cli import main
+
+    code = main(["topk", "local-lattice:shape=4x4,periodic=false,seed=0", "0:8", "--k", "100000"])
+    err = capsys.readouterr().err
+    assert code != 0 and "k=100000" in err and "Traceback" not in err
