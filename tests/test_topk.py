@@ -205,3 +205,29 @@ def test_cli_refuses_bad_k(capsys):
     code = main(["topk", "local-lattice:shape=4x4,periodic=false,seed=0", "0:8", "--k", "100000"])
     err = capsys.readouterr().err
     assert code != 0 and "k=100000" in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize("parallel", [None, "threads"])
+def test_many_blocks_and_threads_against_full_spectrum(parallel):
+    """A small max_memory slices the Gram into many blocks (bra and ket indices); threads sum the same."""
+    net = tnrbm.models.local_lattice((5, 5), periodic=False, seed=3, complex=True)
+    full = tnrbm.entanglement(net, range(10), method="cut", renyi=ORDERS)
+    res = top_schmidt(net, range(10), k=8, renyi=ORDERS, max_memory="4MiB", parallel=parallel, seed=3)
+    assert res.extra["n_blocks"] >= 64 and res.memory <= 4 * 2**20
+    _check_against(res, full.spectrum)
+
+
+def test_dask_client_against_full_spectrum():
+    pytest.importorskip("distributed")
+    from tnrbm.contract import dask_client
+
+    net = tnrbm.models.local_lattice((4, 4), periodic=False, seed=5)
+    full = tnrbm.entanglement(net, range(8), method="cut")
+    client = dask_client(n_workers=2, processes=False)
+    try:
+        res = top_schmidt(net, range(8), k=6, max_memory="2MiB", parallel=client, seed=0)
+    finally:
+        client.close()
+        client.cluster.close()
+    assert res.extra["n_blocks"] > 1
+    _check_against(res, full.spectrum)
