@@ -69,7 +69,7 @@ def _power_bounds(alpha: float, p: np.ndarray, upper: np.ndarray, t: tuple, n: f
 
 
 def entropy_bounds(
-    p: Sequence[float],
+    ritz: Sequence[float],
     purity: float,
     residual: float,
     residual_frobenius: float,
@@ -80,8 +80,8 @@ def entropy_bounds(
 
     Parameters
     ----------
-    p
-        Ritz values of the trace-1 operator, descending (``p_i <= lambda_i``).
+    ritz
+        Ritz values ``p_i`` of the trace-1 operator (``p_i <= lambda_i``).
     purity
         ``Tr rho^2`` (exact).
     residual, residual_frobenius
@@ -103,7 +103,7 @@ def entropy_bounds(
     >>> bool(lo <= s <= hi), round(hi - s, 12), bool(np.isclose(r[2][0], -np.log(np.sum(lam**2))))
     (True, 0.0, True)
     """
-    p = np.sort(np.clip(np.asarray(p, dtype=float), 0.0, 1.0))[::-1]
+    p = np.sort(np.clip(np.asarray(ritz, dtype=float), 0.0, 1.0))[::-1]
     k = p.size
     slack = ROUNDING_SLACK
     rho = float(residual) + slack

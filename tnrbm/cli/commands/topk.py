@@ -48,10 +48,21 @@ def topk(
     """The K largest Schmidt values of REGION in MODEL, the exact purity and certified entropy bounds."""
     net = parse_model(model)
     reg = parse_region(region, net.n_visible)
-    options = {"renyi": parse_renyi(renyi), "base": check_base(base), "max_memory": parse_memory_option(max_memory)}
-    options.update({"oversample": oversample, "tol": tol, "max_iter": max_iter, "seed": seed})
+    orders, limit = parse_renyi(renyi), parse_memory_option(max_memory)
     with cluster(n_workers=workers, scheduler=scheduler) as client:
-        res = top_schmidt(net, reg, k=k, parallel=client, **options)
+        res = top_schmidt(
+            net,
+            reg,
+            k=k,
+            renyi=orders,
+            base=check_base(base),
+            max_memory=limit,
+            oversample=oversample,
+            tol=tol,
+            max_iter=max_iter,
+            seed=seed,
+            parallel=client,
+        )
     if as_json:
         emit_json({"model": model, **res.to_dict()})
         return
