@@ -50,6 +50,8 @@ _NAMES = {
     "estimate": "tnrbm.entropy",
     "purity": "tnrbm.entropy",
     "PurityResult": "tnrbm.entropy",
+    "top_schmidt": "tnrbm.entropy",
+    "TopSchmidtResult": "tnrbm.entropy",
     "mutual_information": "tnrbm.entropy",
     "tripartite_information": "tnrbm.entropy",
     "exact_mps": "tnrbm.tn",

@@ -36,6 +36,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "cut": (f"{_PKG}.entanglement:cut", "Minimal cut (Ryu-Takayanagi surface) of REGION in MODEL."),
     "profile": (f"{_PKG}.entanglement:profile", "Entanglement entropy at every cut of a chain (one MPS sweep)."),
     "purity": (f"{_PKG}.entanglement:purity", "Purity Tr rho_A^2 and Renyi-2 entropy of REGION, without the spectrum."),
+    "topk": (
+        f"{_PKG}.topk:topk",
+        "The k largest Schmidt values of REGION past the Gram wall, with certified entropy bounds.",
+    ),
     "spectrum": (
         f"{_PKG}.spectrum:spectrum",
         "Entanglement levels of REGION by symmetry sector (Z2, U(1)): p(q), S(q), degeneracies, gap.",

@@ -23,7 +23,9 @@ entanglement by the charge sectors of a global symmetry (Z2 flip, parity, U(1)) 
 (twisted Gram matrices), and :func:`entanglement_levels` makes its spectrum an object (levels by sector,
 degeneracies, gaps). :func:`mutual_information` and
 :func:`tripartite_information` combine exact entropies and report the cut bounds alongside;
-:func:`entanglement_profile` gives every cut of a chain in one sweep.
+:func:`entanglement_profile` gives every cut of a chain in one sweep. Past the Gram wall,
+:func:`top_schmidt` streams one Gram matrix to get the ``k`` largest Schmidt values, the exact purity and
+certified bounds on every entropy (:mod:`~tnrbm.entropy.topk`, :mod:`~tnrbm.entropy.certify`).
 """
 
 from __future__ import annotations
@@ -53,6 +55,7 @@ from .result import EntanglementResult, InformationResult
 from .sectors import SymmetryResult
 from .spectrum import entropies_from_spectrum, renyi_entropy
 from .symmetry import SymmetryWarning, charged_moment_from_grams, symmetry_resolved
+from .topk import TopSchmidtResult, top_schmidt
 
 __all__ = [
     "EntanglementLevels",
@@ -94,4 +97,6 @@ __all__ = [
     "charged_moment_from_grams",
     "symmetry_resolved",
     "tripartite_information",
+    "TopSchmidtResult",
+    "top_schmidt",
 ]

@@ -26,7 +26,7 @@ from ..validation import format_bytes, format_limit
 from .cut import BRA_SUFFIX, diagonal_side, gram_itemsize, gram_networks
 from .methods import Problem
 
-__all__ = ["diagonal_side", "streamed_purity"]
+__all__ = ["block_sums", "diagonal_side", "gram_block", "streamed_purity", "streamed_setup"]
 
 
 def _diagonal_network(inputs: list, output: tuple) -> tuple[list, tuple]:
@@ -69,7 +69,7 @@ def _block_memory(plan: ContractionPlan, m: int, itemsize: int) -> float:
 
 
 def _fit_blocks(
-    inputs: list, output: tuple, problem: Problem, limit: float, diagonal: float
+    inputs: list, output: tuple, problem: Problem, limit: float, diagonal: float, held: float = 0.0
 ) -> tuple[ContractionPlan | None, float]:
     """The block plan whose streaming stage (the diagonal ``d`` held, one block per running job;
     ``parallel="threads"``: one per core) fits ``limit`` bytes, and the peak bytes of the whole (at least
@@ -81,7 +81,7 @@ def _fit_blocks(
     assert problem.network is not None  # the cut method's plans are made for networks only
     itemsize = gram_itemsize(problem.network)
     running = (os.cpu_count() or 1) if problem.parallel == "threads" else 1
-    fixed = 8.0 * 2**m
+    fixed = 8.0 * 2**m + held
     budget = (limit - fixed) / running
     for _ in range(40):
         if budget <= 0:
@@ -99,18 +99,20 @@ def _fit_blocks(
     return None, math.inf
 
 
-def _plan_blocks(inputs: list, output: tuple, problem: Problem, diagonal: float) -> tuple[ContractionPlan, float]:
+def _plan_blocks(
+    inputs: list, output: tuple, problem: Problem, diagonal: float, held: float = 0.0
+) -> tuple[ContractionPlan, float]:
     """The block plan of the streamed Gram and the bytes of the streaming stage, within
     ``problem.max_memory``; else a :class:`~tnrbm.errors.MemoryLimitError` with a limit that works (found
     by doubling the limit and planning again)."""
     limit = float(problem.max_memory)
-    plan, need = _fit_blocks(inputs, output, problem, limit, diagonal)
+    plan, need = _fit_blocks(inputs, output, problem, limit, diagonal, held)
     if plan is not None:
         return plan, need
     works = limit
     for _ in range(64):
         works *= 2
-        if _fit_blocks(inputs, output, problem, works, diagonal)[0] is not None:
+        if _fit_blocks(inputs, output, problem, works, diagonal, held)[0] is not None:
             break
     m = problem.cut.size
     raise MemoryLimitError(
@@ -131,11 +133,24 @@ def _block_sums(shared: tuple, values: tuple) -> tuple[float, float, float]:
     """``(log10 sum_ij d_i d_j |G[i, j]|^2, sum_i d_i G[i, i] (mantissa), its log10 exponent)`` of one block
     of ``G`` (the sliced values: first the bra cut indices, then, past ``m`` of them, the ket ones)."""
     job, diag, m = shared
+    block, r0, c0, exponent = gram_block(job, m, values)
+    return block_sums(block, diag, r0, c0, exponent)
+
+
+def gram_block(job: tuple, m: int, values: tuple) -> tuple[np.ndarray, int, int, float]:
+    """One block of the streamed Gram ``G`` (``job``: :meth:`ContractionPlan.block_job`; ``values``: the
+    sliced bra, then ket, cut indices): ``(mantissa as a rows x cols matrix, first row, first column,
+    log10 exponent)``, ``G[r0:r0+rows, c0:c0+cols] = mantissa * 10**exponent``."""
     mantissa, exponent = contract_block(job, values)
     bra, ket = values[:m], values[m:]
     rows, cols = 2 ** (m - len(bra)), 2 ** (m - len(ket))
     block = np.asarray(mantissa).reshape(rows, cols)
-    r0, c0 = _start(bra, rows), _start(ket, cols)
+    return block, _start(bra, rows), _start(ket, cols), exponent
+
+
+def block_sums(block: np.ndarray, diag: np.ndarray, r0: int, c0: int, exponent: float) -> tuple[float, float, float]:
+    """The two partial sums of :func:`_block_sums` of a block already contracted (:func:`gram_block`)."""
+    rows, cols = block.shape
     d_rows, d_cols = diag[r0 : r0 + rows], diag[c0 : c0 + cols]
     step = max(1, _CHUNK_ENTRIES // cols)
     square = sum(
@@ -147,12 +162,11 @@ def _block_sums(shared: tuple, values: tuple) -> tuple[float, float, float]:
     return log_square, trace, exponent
 
 
-def streamed_purity(problem: Problem) -> tuple[float, dict]:
-    """``Tr rho_A^2`` of ``problem`` from one side's Gram diagonal and the other side's Gram in blocks.
-
-    Raises :class:`~tnrbm.errors.MemoryLimitError` when the cut is not made of one side's visible spins
-    (both Grams would be needed whole) or when one block does not fit ``problem.max_memory``.
-    """
+def streamed_setup(problem: Problem, fixed: float = 0.0) -> tuple[np.ndarray, ContractionPlan, tuple, float, float]:
+    """The pieces of a streamed pass: the Gram diagonal ``d`` (a mantissa, clipped at 0), the block plan of
+    the other Gram, its job (``shared`` of :func:`gram_block`), the peak bytes, with ``fixed`` more bytes
+    held by the caller throughout, and the multiply-adds of contracting ``d``. Raises as
+    :func:`streamed_purity`."""
     side = diagonal_side(problem)
     m = problem.cut.size
     assert problem.network is not None  # the cut method's plans are made for networks only
@@ -168,10 +182,22 @@ def streamed_purity(problem: Problem) -> tuple[float, dict]:
     diag_inputs, diag_output = _diagonal_network(inputs_d, output_d)
     what = f"the diagonal of a Gram matrix of m={m} units"
     plan_d = _plan(diag_inputs, diag_output, gram_itemsize(problem.network), _UNLIMITED, what, True, problem.seed)
-    plan_b, memory = _plan_blocks(inputs_b, output_b, problem, plan_d.peak_bytes + plan_d.largest_bytes + 8.0 * 2**m)
+    diagonal = plan_d.peak_bytes + plan_d.largest_bytes + 8.0 * 2**m + fixed
+    plan_b, memory = _plan_blocks(inputs_b, output_b, problem, diagonal, fixed)
     mantissa, _ = plan_d.contract(arrays_d, backend=problem.backend)
     diag = np.clip(np.asarray(mantissa).reshape(-1).real, 0.0, None)
-    shared = (plan_b.block_job(arrays_b, problem.backend), diag, m)
+    return diag, plan_b, plan_b.block_job(arrays_b, problem.backend), memory, plan_d.flops
+
+
+def streamed_purity(problem: Problem) -> tuple[float, dict]:
+    """``Tr rho_A^2`` of ``problem`` from one side's Gram diagonal and the other side's Gram in blocks.
+
+    Raises :class:`~tnrbm.errors.MemoryLimitError` when the cut is not made of one side's visible spins
+    (both Grams would be needed whole) or when one block does not fit ``problem.max_memory``.
+    """
+    m = problem.cut.size
+    diag, plan_b, job, memory, diagonal_flops = streamed_setup(problem)
+    shared = (job, diag, m)
     sums = run_jobs(_block_sums, shared, plan_b.block_values(), problem.parallel, problem.progress)
     top = max(e for _, _, e in sums)
     trace = sum(t * 10.0 ** (e - top) for _, t, e in sums)
@@ -182,5 +208,5 @@ def streamed_purity(problem: Problem) -> tuple[float, dict]:
     log_square = peak + math.log10(sum(10.0 ** (s - peak) for s in logs))
     value = 10.0 ** (log_square - 2 * (math.log10(trace) + top))
     extra = {"streamed": True, "n_blocks": plan_b.n_slices, "sliced_outputs": list(plan_b.outer), "memory": memory}
-    extra["flops"] = plan_d.flops + plan_b.flops
+    extra["flops"] = diagonal_flops + plan_b.flops
     return value, extra

@@ -1,0 +1,370 @@
+"""``top_schmidt(state, region, k)``: the ``k`` largest Schmidt values past the Gram wall, with certified entropies.
+
+When every unit of the minimal cut is a visible spin of one side, that side's Gram matrix is diagonal,
+``G_A = diag(d)``, and the nonzero spectrum of ``rho_A`` is that of ``M = S G_B^T S`` (``S = diag(d)^{1/2}``,
+``2**m x 2**m``; ``S G_B S``, its complex conjugate, has the same eigenvalues). ``M`` is never formed:
+``M X`` is accumulated block by block while ``G_B`` is contracted in output blocks
+(:mod:`tnrbm.entropy.blocks`; on threads or dask workers, :func:`tnrbm.contract.run_jobs`):
+``Y[r] += S_r (G_B[r, c] (S_c X[c]))``. Randomized block subspace iteration (a seeded Gaussian start of
+``k + oversample`` columns, one streamed pass per iteration, Rayleigh-Ritz after each) gives the top-``k``
+Ritz values and their residuals; the first pass also gives the exact trace and purity
+(:func:`~tnrbm.entropy.blocks.block_sums`). :func:`~tnrbm.entropy.certify.entropy_bounds` turns them into
+certified bounds on the von Neumann and Renyi entropies (proofs in ``docs/theory/topk.md``).
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from ..contract import run_jobs
+from ..errors import InvalidParameterError
+from ..network import BoltzmannNetwork
+from ..validation import (
+    check_base,
+    check_int,
+    check_memory,
+    check_positive,
+    check_renyi,
+    memory_limit,
+    rng_from_seed,
+)
+from .blocks import block_sums, diagonal_side, gram_block, streamed_setup
+from .certify import entropy_bounds
+from .compute import make_problem
+from .cut import gram_itemsize
+
+__all__ = ["TopSchmidtResult", "top_schmidt"]
+
+#: ``2**m x (k + oversample)`` arrays held by the iteration: the basis, ``M Q``, the Ritz vectors, their
+#: image, the residual and the accumulator of a pass
+VECTORS_HELD = 6
+#: Ritz values below this fraction of the largest are converged once their residual is at rounding level
+_FLOOR = 1e-13
+
+
+@dataclass(frozen=True)
+class TopSchmidtResult:
+    """The ``k`` largest Schmidt probabilities of a region, the exact purity and certified entropy bounds.
+
+    Attributes
+    ----------
+    probabilities : numpy.ndarray
+        The top-``k`` Schmidt probabilities (Ritz values of the normalized ``rho_A``), descending; each is a
+        lower bound of the exact one and within ``residual_norm`` of it (``docs/theory/topk.md``).
+    k : int
+    tail_mass : float
+        ``1 - sum(probabilities)``: the weight of the other Schmidt values (an upper bound of it).
+    purity : float
+        ``Tr rho_A^2`` (exact).
+    log10_trace : float
+        ``log10 Tr rho_A`` before normalization (``<psi|psi>`` of the network).
+    entropy_bounds : tuple of float
+        Certified ``(lower, upper)`` of the von Neumann entropy, in ``base``.
+    renyi_bounds : dict
+        ``alpha -> (lower, upper)`` for each requested Renyi order (``alpha = 2`` is exact: both equal).
+    residuals : numpy.ndarray
+        ``||rho U_i - p_i U_i||`` of each Ritz pair (normalized units).
+    residual_norm : float
+        ``||rho U - U diag(p)||_2`` of the ``k`` pairs together (the shift allowed to each value).
+    converged : bool
+        Whether every residual reached ``tol`` (relative) before ``max_iter`` passes.
+    iterations : int
+        Streamed passes over the Gram matrix (the range-finding one included).
+    oversample : int
+        Extra columns iterated besides the ``k``.
+    seed : int or None
+        The seed of the Gaussian start.
+    base : float or None
+        None for nats.
+    region : tuple of int
+    m : int
+        Size of the cut (``rho_A`` has at most ``2**m`` nonzero values).
+    method : str
+        ``"topk"``.
+    memory : float
+        Estimated peak bytes.
+    seconds : float
+    extra : dict
+        ``n_blocks``, ``pass_seconds`` (one per pass), ``rank_bound``.
+    """
+
+    probabilities: np.ndarray
+    k: int
+    tail_mass: float
+    purity: float
+    log10_trace: float
+    entropy_bounds: tuple
+    renyi_bounds: dict
+    residuals: np.ndarray
+    residual_norm: float
+    converged: bool
+    iterations: int
+    oversample: int
+    seed: int | None
+    base: float | None
+    region: tuple
+    m: int
+    method: str = "topk"
+    memory: float = 0.0
+    seconds: float = 0.0
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def gap(self) -> float:
+        """Width of the certified interval of the von Neumann entropy."""
+        return self.entropy_bounds[1] - self.entropy_bounds[0]
+
+    def to_dict(self) -> dict:
+        """A JSON-ready dict of every field."""
+        out = {k: getattr(self, k) for k in self.__dataclass_fields__}
+        out["probabilities"] = [float(x) for x in self.probabilities]
+        out["residuals"] = [float(x) for x in self.residuals]
+        out["entropy_bounds"] = list(self.entropy_bounds)
+        out["renyi_bounds"] = {str(a): list(b) for a, b in self.renyi_bounds.items()}
+        out["region"] = list(self.region)
+        out["gap"] = self.gap
+        return out
+
+    def __repr__(self) -> str:
+        lo, hi = self.entropy_bounds
+        return (
+            f"TopSchmidtResult(k={self.k}, m={self.m}, p_1={self.probabilities[0]:.6g}, "
+            f"tail_mass={self.tail_mass:.3g}, S in [{lo:.10g}, {hi:.10g}], iterations={self.iterations})"
+        )
+
+
+def _apply_block(shared: tuple, values: tuple) -> tuple:
+    """One block's share of ``M X``: ``(rows' partial product, first row, log10 exponent, block sums)``."""
+    job, diag, root, m, x, with_sums = shared
+    block, r0, c0, exponent = gram_block(job, m, values)
+    rows, cols = block.shape
+    part = root[r0 : r0 + rows, None] * (block @ (root[c0 : c0 + cols, None] * x[c0 : c0 + cols]))
+    sums = block_sums(block, diag, r0, c0, exponent) if with_sums else None
+    on_diagonal = np.arange(max(r0, c0), min(r0 + rows, c0 + cols))
+    trace = float(np.real(np.dot(diag[on_diagonal], block[on_diagonal - r0, on_diagonal - c0])))
+    return part, r0, exponent, trace, sums
+
+
+def _streamed_product(setup: tuple, x: np.ndarray, with_sums: bool, parallel: Any, group: int) -> tuple:
+    """``(Y, log10 scale, trace mantissa, block sums)`` with ``M x = Y * 10**scale``,
+    ``Tr M = trace * 10**scale``: the blocks run ``group`` at a time and are summed as they come back."""
+    diag, plan, job, m = setup
+    shared = (job, diag, np.sqrt(diag), m, x, with_sums)
+    y = np.zeros_like(x)
+    scale, trace, sums = -math.inf, 0.0, []
+    values = plan.block_values()
+    for start in range(0, len(values), group):
+        for part, r0, exponent, tr, s in run_jobs(_apply_block, shared, values[start : start + group], parallel):
+            if not np.any(part) and tr == 0:
+                continue
+            if exponent > scale:  # rescale what is summed so far to the new largest exponent
+                factor = 10.0 ** (scale - exponent) if scale > -math.inf else 0.0
+                y *= factor
+                trace *= factor
+                scale = exponent
+            weight = 10.0 ** (exponent - scale)
+            y[r0 : r0 + part.shape[0]] += weight * part
+            trace += weight * tr
+            if s is not None:
+                sums.append(s)
+    return y, scale, trace, sums
+
+
+def _purity(sums: list) -> float:
+    """``Tr rho^2`` from the blocks' ``(log10 square sum, trace mantissa, exponent)`` (as ``streamed_purity``)."""
+    top = max(e for _, _, e in sums)
+    trace = sum(t * 10.0 ** (e - top) for _, t, e in sums)
+    if not trace > 0:
+        raise FloatingPointError("the Gram matrices give a zero state (the network's amplitudes vanish)")
+    logs = [s for s, _, _ in sums if s > -math.inf]
+    peak = max(logs)
+    log_square = peak + math.log10(sum(10.0 ** (s - peak) for s in logs))
+    return 10.0 ** (log_square - 2 * (math.log10(trace) + top))
+
+
+def _ritz(q: np.ndarray, y: np.ndarray, trace: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Rayleigh-Ritz of ``M`` on the basis ``q`` (``y = M q``, both in units of the trace): the Ritz values
+    (descending, normalized), their image ``M U`` and the residual ``M U - U diag(p)``."""
+    h = q.conj().T @ y
+    w, vecs = np.linalg.eigh((h + h.conj().T) / 2)
+    w, vecs = w[::-1] / trace, vecs[:, ::-1]
+    image = (y @ vecs) / trace
+    residual = image - (q @ vecs) * w
+    return w, image, residual
+
+
+def _check_k(k: Any, dim: int, name: str = "k") -> int:
+    k = check_int(k, name, minimum=1)
+    if k >= dim:
+        raise InvalidParameterError(
+            f"{name} must be smaller than the {dim} possible Schmidt values of this cut; got {name}={k} "
+            "(for the whole spectrum use tnrbm.entanglement(state, region, method='cut'))"
+        )
+    return k
+
+
+def top_schmidt(
+    state: BoltzmannNetwork,
+    region: Any,
+    k: int = 64,
+    renyi: Any = (2,),
+    base: float | None = None,
+    max_memory: int | str | None = None,
+    oversample: int | None = None,
+    tol: float = 1e-10,
+    max_iter: int = 30,
+    seed: int | None = 0,
+    surface: Any = None,
+    backend: str | None = None,
+    parallel: Any = None,
+) -> TopSchmidtResult:
+    """The ``k`` largest Schmidt probabilities of ``region``, its exact purity and certified entropy bounds.
+
+    For cuts whose Gram matrices do not fit (``m >= 16``): nothing of size ``4**m`` is held. The cut must be
+    made of the visible spins of one side (:func:`~tnrbm.entropy.blocks.diagonal_side`); its other Gram is
+    contracted in blocks once per iteration. Every pass costs about one :func:`~tnrbm.entropy.purity` of
+    the same cut plus ``8**m``-free products ``4**m (k + oversample)`` flops.
+
+    Parameters
+    ----------
+    state
+        An RBM or DBM (:class:`~tnrbm.network.BoltzmannNetwork`).
+    region, base, max_memory, surface, backend
+        As in :func:`~tnrbm.entropy.entanglement`.
+    k
+        How many Schmidt values (``1 <= k < 2**m``).
+    renyi
+        Renyi orders to bound (``0``, ``inf`` allowed; ``2`` is exact).
+    oversample
+        Extra columns iterated (default ``max(8, k // 4)``); more converge faster per pass.
+    tol
+        Stop when every residual is below ``tol`` times its Ritz value (or rounding level).
+    max_iter
+        Largest number of streamed passes after the first (range-finding) one.
+    seed
+        Seed of the Gaussian start (recorded in the result).
+    parallel
+        Where the blocks run: None, ``"threads"``, ``"dask"``, an executor or a dask Client.
+
+    Returns
+    -------
+    TopSchmidtResult
+
+    Examples
+    --------
+    >>> import numpy as np, tnrbm
+    >>> net = tnrbm.models.random_rbm(8, 4, seed=1)
+    >>> res = top_schmidt(net, range(4), k=4, renyi=(2,))
+    >>> exact = tnrbm.entanglement(net, range(4), method="dense")
+    >>> bool(np.allclose(res.probabilities, exact.spectrum[:4], rtol=1e-10))
+    True
+    >>> lo, hi = res.entropy_bounds
+    >>> bool(lo <= exact.entropy <= hi)
+    True
+    """
+    t0 = time.perf_counter()
+    base = check_base(base)
+    orders = tuple(a for a in check_renyi(renyi))
+    check_positive(tol, "tol")
+    max_iter = check_int(max_iter, "max_iter", minimum=1)
+    rng = rng_from_seed(seed)
+    limit = memory_limit(max_memory)
+    problem = make_problem(state, region, "cut", limit, surface, False)
+    if problem.network is None:
+        raise InvalidParameterError("top_schmidt needs an RBM or a DBM (it streams the Gram matrix of a cut)")
+    problem.backend, problem.parallel = backend, parallel
+    m = problem.cut.size
+    if diagonal_side(problem) is None:
+        raise InvalidParameterError(
+            f"top_schmidt needs a cut made of the visible spins of one side (one Gram matrix diagonal); the cut "
+            f"of region {problem.region} has hidden units: pass surface= with visible units, or use "
+            "tnrbm.entanglement(state, region, method='cut') where both Gram matrices fit"
+        )
+    dim = 2**m
+    k = _check_k(k, dim)
+    oversample = max(8, k // 4) if oversample is None else check_int(oversample, "oversample", minimum=0)
+    width = min(k + oversample, dim)
+    itemsize = 16 if gram_itemsize(problem.network) > 8 else 8
+    group = 1 if parallel in (None, "serial") else max(2, os.cpu_count() or 1)
+    held = (VECTORS_HELD + group) * float(dim) * width * itemsize
+    way_out = f"choose a smaller k (or oversample) than k={k}, oversample={oversample}"
+    check_memory(held + 16.0 * dim, f"{width} vectors of 2**{m} entries", limit, way_out)
+    diag, plan, job, memory, _ = streamed_setup(problem, fixed=held)
+    setup = (diag, plan, job, m)
+    return _iterate(setup, problem, k, width, orders, base, tol, max_iter, rng, seed, group, memory, t0)
+
+
+def _iterate(
+    setup: tuple,
+    problem: Any,
+    k: int,
+    width: int,
+    orders: Any,
+    base: Any,
+    tol: float,
+    max_iter: int,
+    rng: np.random.Generator,
+    seed: Any,
+    group: Any,
+    memory: float,
+    t0: float,
+) -> Any:
+    """Subspace iteration with Rayleigh-Ritz after each pass, then the certificates (see :func:`top_schmidt`;
+    kept apart for its length: one pass, one Ritz step, one stopping test per loop)."""
+    diag, plan, job, m = setup
+    complex_ = gram_itemsize(problem.network) > 8
+    x = rng.standard_normal((diag.size, width))
+    if complex_:
+        x = x + 1j * rng.standard_normal((diag.size, width))
+    seconds = []
+    t = time.perf_counter()
+    y, scale, trace, sums = _streamed_product(setup, x, True, problem.parallel, group)
+    seconds.append(time.perf_counter() - t)
+    purity = _purity(sums)
+    q = np.linalg.qr(y)[0]
+    converged = False
+    for _ in range(max_iter):
+        t = time.perf_counter()
+        y, scale, trace, _ = _streamed_product(setup, q, False, problem.parallel, group)
+        seconds.append(time.perf_counter() - t)
+        p, image, residual = _ritz(q, y, trace)
+        norms = np.linalg.norm(residual, axis=0)
+        converged = bool(np.all(norms[:k] <= tol * p[:k] + _FLOOR * p[0]))
+        if converged:
+            break
+        q = np.linalg.qr(image)[0]
+    del y, q, image
+    top = residual[:, :k]
+    spectral = float(np.sqrt(max(np.linalg.eigvalsh(top.conj().T @ top)[-1], 0.0)))
+    rank = min(float(np.count_nonzero(diag)), 2.0 ** min(len(problem.region), problem.n - len(problem.region)))
+    (s_lo, s_hi), renyi = entropy_bounds(p[:k], purity, spectral, float(np.linalg.norm(top)), rank, orders)
+    ln_base = 1.0 if base is None else math.log(base)
+    renyi = {a: (lo / ln_base, hi / ln_base) for a, (lo, hi) in renyi.items()}
+    extra = {"n_blocks": plan.n_slices, "pass_seconds": seconds, "rank_bound": rank, "width": width}
+    return TopSchmidtResult(
+        probabilities=np.clip(p[:k], 0.0, None),
+        k=k,
+        tail_mass=max(1.0 - float(np.sum(p[:k])), 0.0),
+        purity=purity,
+        log10_trace=math.log10(trace) + scale,
+        entropy_bounds=(s_lo / ln_base, s_hi / ln_base),
+        renyi_bounds=renyi,
+        residuals=norms[:k],
+        residual_norm=spectral,
+        converged=converged,
+        iterations=len(seconds),
+        oversample=width - k,
+        seed=seed if seed is None or isinstance(seed, int) else None,
+        base=base,
+        region=problem.region,
+        m=m,
+        memory=float(memory),
+        seconds=time.perf_counter() - t0,
+        extra=extra,
+    )
