@@ -26,7 +26,7 @@ from ..validation import format_bytes, format_limit
 from .cut import BRA_SUFFIX, diagonal_side, gram_itemsize, gram_networks
 from .methods import Problem
 
-__all__ = ["block_sums", "diagonal_side", "gram_block", "streamed_purity", "streamed_setup"]
+__all__ = ["block_sums", "diagonal_side", "gram_block", "purity_from_sums", "streamed_purity", "streamed_setup"]
 
 
 def _diagonal_network(inputs: list, output: tuple) -> tuple[list, tuple]:
@@ -189,6 +189,19 @@ def streamed_setup(problem: Problem, fixed: float = 0.0) -> tuple[np.ndarray, Co
     return diag, plan_b, plan_b.block_job(arrays_b, problem.backend), memory, plan_d.flops
 
 
+def purity_from_sums(sums: list) -> float:
+    """``Tr rho^2`` from the blocks' ``(log10 square sum, trace mantissa, log10 exponent)`` (:func:`block_sums`),
+    combined with their exponents."""
+    top = max(e for _, _, e in sums)
+    trace = sum(t * 10.0 ** (e - top) for _, t, e in sums)
+    if not trace > 0:
+        raise NumericalError("the Gram matrices give a zero state (the network's amplitudes vanish)")
+    logs = [s for s, _, _ in sums if s > -math.inf]
+    peak = max(logs)
+    log_square = peak + math.log10(sum(10.0 ** (s - peak) for s in logs))
+    return 10.0 ** (log_square - 2 * (math.log10(trace) + top))
+
+
 def streamed_purity(problem: Problem) -> tuple[float, dict]:
     """``Tr rho_A^2`` of ``problem`` from one side's Gram diagonal and the other side's Gram in blocks.
 
@@ -199,14 +212,7 @@ def streamed_purity(problem: Problem) -> tuple[float, dict]:
     diag, plan_b, job, memory, diagonal_flops = streamed_setup(problem)
     shared = (job, diag, m)
     sums = run_jobs(_block_sums, shared, plan_b.block_values(), problem.parallel, problem.progress)
-    top = max(e for _, _, e in sums)
-    trace = sum(t * 10.0 ** (e - top) for _, t, e in sums)
-    if not trace > 0:
-        raise NumericalError("the Gram matrices give a zero state (the network's amplitudes vanish)")
-    logs = [s for s, _, _ in sums if s > -math.inf]
-    peak = max(logs)
-    log_square = peak + math.log10(sum(10.0 ** (s - peak) for s in logs))
-    value = 10.0 ** (log_square - 2 * (math.log10(trace) + top))
+    value = purity_from_sums(sums)
     extra = {"streamed": True, "n_blocks": plan_b.n_slices, "sliced_outputs": list(plan_b.outer), "memory": memory}
     extra["flops"] = diagonal_flops + plan_b.flops
     return value, extra

@@ -34,7 +34,7 @@ from ..validation import (
     memory_limit,
     rng_from_seed,
 )
-from .blocks import block_sums, diagonal_side, gram_block, streamed_setup
+from .blocks import block_sums, diagonal_side, gram_block, purity_from_sums, streamed_setup
 from .certify import entropy_bounds
 from .compute import make_problem
 from .cut import gram_itemsize
@@ -176,18 +176,6 @@ def _streamed_product(setup: tuple, x: np.ndarray, with_sums: bool, parallel: An
     return y, scale, trace, sums
 
 
-def _purity(sums: list) -> float:
-    """``Tr rho^2`` from the blocks' ``(log10 square sum, trace mantissa, exponent)`` (as ``streamed_purity``)."""
-    top = max(e for _, _, e in sums)
-    trace = sum(t * 10.0 ** (e - top) for _, t, e in sums)
-    if not trace > 0:
-        raise FloatingPointError("the Gram matrices give a zero state (the network's amplitudes vanish)")
-    logs = [s for s, _, _ in sums if s > -math.inf]
-    peak = max(logs)
-    log_square = peak + math.log10(sum(10.0 ** (s - peak) for s in logs))
-    return 10.0 ** (log_square - 2 * (math.log10(trace) + top))
-
-
 def _ritz(q: np.ndarray, y: np.ndarray, trace: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Rayleigh-Ritz of ``M`` on the basis ``q`` (``y = M q``, both in units of the trace): the Ritz values
     (descending, normalized), their image ``M U`` and the residual ``M U - U diag(p)``."""
@@ -326,7 +314,7 @@ def _iterate(
     t = time.perf_counter()
     y, scale, trace, sums = _streamed_product(setup, x, True, problem.parallel, group)
     seconds.append(time.perf_counter() - t)
-    purity = _purity(sums)
+    purity = purity_from_sums(sums)
     q = np.linalg.qr(y)[0]
     converged = False
     for _ in range(max_iter):
