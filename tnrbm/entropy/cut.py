@@ -22,7 +22,7 @@ from ..network import BoltzmannNetwork, TermBuilder, Unit, chain_positions
 from ..network.local import Term, absorb_vectors
 from ..validation import check_memory, format_bytes, memory_limit
 from .calibration import contraction_seconds, machine_rates, spectrum_flops, spectrum_seconds
-from .grams import SPECTRUM_ARRAYS_HELD, spectrum_from_grams
+from .grams import LAPACK_WORK, SPECTRUM_ARRAYS_HELD, spectrum_from_grams
 from .methods import NotApplicableError, Plan, Problem, register_method
 
 __all__ = ["BRA_SUFFIX", "gram_network", "gram_networks", "spectrum_from_grams", "plan_grams"]
@@ -218,15 +218,15 @@ def gram_memory(
     to the Gram's index order and shape copies it once more, after the unscaled output is freed: two
     Gram-sized arrays, within the former since the output is an intermediate too (measured: the peak
     of the last step is the Gram and its rescaled copy, docs/theory/memory.md). The BLAS/LAPACK work
-    buffers (tens of MiB, whatever the size) are not counted: they are part of the fixed overhead that
-    ``max_memory`` leaves out."""
+    buffers are counted from m = 10 on (:data:`~tnrbm.entropy.grams.LAPACK_WORK`, as measured: 17-35 MiB
+    per thread above the arrays), so the estimate bounds the peak."""
     gram = itemsize * 4.0**m
     need = [p.peak_bytes + p.largest_bytes for p in plans]
     if _two_jobs(plans, parallel):
         contraction = sum(need)
     else:
         contraction = max(need[0], gram + need[1])
-    return float(max(contraction, arrays_held * gram))
+    return float(max(contraction, arrays_held * gram) + (LAPACK_WORK if m >= 10 else 0))
 
 
 def gram_blocker(plans: Sequence[ContractionPlan], m: int, itemsize: int, arrays_held: int) -> str:

@@ -13,7 +13,11 @@ from ..errors import InvalidParameterError
 from ..validation import check_memory
 from .methods import NotApplicableError, Plan, Problem, numpy_backend, register_method
 
-__all__ = ["dense_spectrum", "as_state_vector", "dense_cost", "pow2", "svd_memory"]
+__all__ = ["dense_spectrum", "as_state_vector", "dense_cost", "pow2", "svd_memory", "DENSE_WORK"]
+
+#: bytes the amplitudes' evaluation and the SVD add besides their arrays (BLAS/LAPACK work buffers, the
+#: allocator's arenas; counted so that the estimate bounds the measured peak: docs/theory/memory.md)
+DENSE_WORK = 32 * 2**20
 
 
 def pow2(n: int) -> float:
@@ -112,7 +116,7 @@ def _plan_dense(problem: Problem) -> Plan:
     else:  # pragma: no cover - make_problem sets one of them
         raise NotApplicableError("method='dense' needs a network or a state vector")
     # ... then the vector with its matrix copy and the SVD's
-    nbytes = max(forming, itemsize * pow2(n) + svd_memory(n, len(region), itemsize))
+    nbytes = max(forming, itemsize * pow2(n) + svd_memory(n, len(region), itemsize)) + DENSE_WORK
     check_memory(
         nbytes,
         f"the dense state vector of {n} spins (with its SVD)",

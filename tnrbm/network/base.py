@@ -18,6 +18,7 @@ __all__ = [
     "VISIBLE_VALUES",
     "DENSE_CHUNK",
     "CHUNK_BYTES_PER_UNIT",
+    "REAL_CHUNK_BYTES_PER_UNIT",
     "Unit",
     "log_sum_hidden",
     "MAX_BOOKKEEPING_UNITS",
@@ -32,8 +33,11 @@ SECONDS_PER_UNIT = 1.5e-5
 #: configurations whose amplitudes :meth:`BoltzmannNetwork.to_dense` evaluates at a time
 DENSE_CHUNK = 2**14
 #: bytes of temporaries per configuration and unit of one chunk of :meth:`BoltzmannNetwork.to_dense`
-#: (the peak RSS of ``to_dense`` minus its vector, measured 40-69 bytes: docs/theory/memory.md)
+#: of a complex network (the peak RSS of ``to_dense`` minus its vector, measured 63-69 bytes:
+#: docs/theory/memory.md)
 CHUNK_BYTES_PER_UNIT = 80.0
+#: the same for a real network (measured 40 bytes)
+REAL_CHUNK_BYTES_PER_UNIT = 48.0
 HIDDEN_CONVENTIONS = ("spin", "binary")
 _HIDDEN_VALUES = {"spin": np.array([1.0, -1.0]), "binary": np.array([0.0, 1.0])}
 VISIBLE_VALUES = np.array([1.0, -1.0])
@@ -335,7 +339,8 @@ class BoltzmannNetwork:
         n = self.n_visible
         itemsize = 16 if self.is_complex else 8
         units = n + sum(self.layer_sizes[1:])
-        return itemsize * 2.0**n + CHUNK_BYTES_PER_UNIT * min(2.0**n, DENSE_CHUNK) * units
+        per_unit = CHUNK_BYTES_PER_UNIT if self.is_complex else REAL_CHUNK_BYTES_PER_UNIT
+        return itemsize * 2.0**n + per_unit * min(2.0**n, DENSE_CHUNK) * units
 
     def _to_dense(self, normalize: bool) -> np.ndarray:
         n = self.n_visible
