@@ -187,7 +187,7 @@ def memory_limit(max_memory: Any, name: str = "max_memory") -> int:
     return default_max_memory() if parsed is None else parsed
 
 
-def check_memory(nbytes: float, what: str, max_memory: Any, way_out: str) -> None:
+def check_memory(nbytes: float, what: str, max_memory: Any, way_out: str, detail: str = "") -> None:
     """Refuse with :class:`~tnrbm.errors.MemoryLimitError` when ``nbytes`` exceeds ``max_memory``.
 
     Parameters
@@ -200,6 +200,8 @@ def check_memory(nbytes: float, what: str, max_memory: Any, way_out: str) -> Non
         The limit (see :func:`parse_memory`); None means :func:`default_max_memory`.
     way_out
         What the user can do instead, for the message.
+    detail
+        Written after the estimate (e.g. its parts, ``" (the matrix 5.0 MiB, ...)"``).
 
     Examples
     --------
@@ -212,7 +214,7 @@ def check_memory(nbytes: float, what: str, max_memory: Any, way_out: str) -> Non
     limit = memory_limit(max_memory)
     if nbytes > limit:
         raise MemoryLimitError(
-            f"{what} needs about {format_bytes(nbytes)}, more than max_memory={format_bytes(limit)} allows; "
+            f"{what} needs about {format_bytes(nbytes)}{detail}, more than max_memory={format_bytes(limit)} allows; "
             f"{way_out} (or max_memory={format_limit(nbytes)!r} or more)",
             needed=as_float(nbytes),
             limit=float(limit),

@@ -37,15 +37,13 @@ import numpy as np
 import scipy.sparse as sp
 import scipy.sparse.linalg as spla
 
-from ..errors import InvalidParameterError, MemoryLimitError
+from ..errors import InvalidParameterError
 from ..validation import (
     check_choice,
     check_int,
     check_memory,
     check_real,
     format_bytes,
-    format_limit,
-    memory_limit,
 )
 
 __all__ = [
@@ -401,6 +399,7 @@ def check_ed_memory(parts: list[tuple[str, float]], max_memory: Any, way_out: st
 
     Examples
     --------
+    >>> from tnrbm.errors import MemoryLimitError
     >>> try:
     ...     check_ed_memory([("the vectors", 3 * 2**20), ("the matrix", 5 * 2**20)], "4MiB", "use fewer qubits", "ED")
     ... except MemoryLimitError as err:
@@ -408,19 +407,12 @@ def check_ed_memory(parts: list[tuple[str, float]], max_memory: Any, way_out: st
     ED needs about 8.0 MiB (the matrix 5.0 MiB, the vectors 3.0 MiB), more than max_memory=4.0 MiB allows; use fewer qubits (or max_memory='8.00MiB' or more)
     """
     total = float(sum(b for _, b in parts))
-    limit = memory_limit(max_memory)
-    if total > limit:
-        if head is None and len(parts) == 1:
-            head, detail = parts[0][0], ""
-        else:
-            listed = ", ".join(f"{what} {format_bytes(b)}" for what, b in sorted(parts, key=lambda p: -p[1]))
-            head, detail = head or "this", f" ({listed})"
-        raise MemoryLimitError(
-            f"{head} needs about {format_bytes(total)}{detail}, more than max_memory={format_bytes(limit)} allows; "
-            f"{way_out} (or max_memory={format_limit(total)!r} or more)",
-            needed=total,
-            limit=float(limit),
-        )
+    if head is None and len(parts) == 1:
+        head, detail = parts[0][0], ""
+    else:
+        listed = ", ".join(f"{what} {format_bytes(b)}" for what, b in sorted(parts, key=lambda p: -p[1]))
+        head, detail = head or "this", f" ({listed})"
+    check_memory(total, head, max_memory, way_out, detail)
     return total
 
 

@@ -75,9 +75,11 @@ def _scaled(g: Any, overwrite: bool, real: bool | None = None) -> np.ndarray:
     A copy unless ``overwrite`` and ``g`` already has the dtype (then ``g`` itself, scaled in place).
     """
     g = np.asarray(g)
-    if (real is None and _is_real(g)) or real:
-        g, overwrite = (g.real, False) if np.iscomplexobj(g) else (g, overwrite)
-    dtype = np.float64 if (real is None and not np.iscomplexobj(g)) or real else np.complex128
+    if real is None:
+        real = _is_real(g)
+    if real and np.iscomplexobj(g):
+        g, overwrite = g.real, False
+    dtype = np.float64 if real else np.complex128
     if not (overwrite and g.dtype == dtype and g.flags.writeable):
         g = np.array(g, dtype=dtype)
     g *= 1.0 / max(_abs_max(g), np.finfo(float).tiny)
