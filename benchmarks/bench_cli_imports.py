@@ -39,6 +39,9 @@ WATCHED = (
     "tnrbm.rg",
 )
 
+#: a module is loaded when it is in ``sys.modules`` and not a lazy placeholder (``tnrbm._lazy.lazy_module``)
+_LOADED = "{0} in sys.modules and type(sys.modules[{0}]).__name__ != '_LazyModule'"
+
 _ENTROPY = """
 import json, sys, time
 t0 = time.perf_counter()
@@ -60,8 +63,9 @@ def command_modules() -> list[str]:
 
 
 def import_time(module: str) -> tuple[float, list[str]]:
-    """Cumulative seconds of ``import module`` in a fresh interpreter and the watched packages it loads."""
-    code = f"import {module}, sys; print(' '.join(m for m in {WATCHED!r} if m in sys.modules))"
+    """Cumulative seconds of ``import module`` in a fresh interpreter and the watched packages it loads
+    (executed, not only bound by :func:`tnrbm._lazy.lazy_module`)."""
+    code = f"import {module}, sys; print(' '.join(m for m in {WATCHED!r} if {_LOADED.format('m')}))"
     out = subprocess.run(
         [sys.executable, "-X", "importtime", "-c", code], capture_output=True, text=True, check=True, timeout=300
     )

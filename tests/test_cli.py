@@ -21,8 +21,10 @@ from hypothesis import strategies as st
 
 import tnrbm
 import tnrbm.specs
-from tnrbm.cli import cli, main, reports
+from tnrbm.cli import cli, main
 from tnrbm.cli.app import COMMANDS
+from tnrbm.ed.levels import ed_levels
+from tnrbm.fit import fit_report
 
 
 def run(capsys: pytest.CaptureFixture, *args: str) -> tuple[int, str, str]:
@@ -387,25 +389,23 @@ def test_demo_explains_its_columns_and_stays_under_a_minute(capsys: pytest.Captu
     assert f"{first['S']:.4f}" in out
 
 
-# ------------------------------------------------------------------ the report code moved out of ed.py / fit.py
+# ------------------------------------------------------------------ the report code of tnrbm ed / tnrbm fit (in ed.levels, fit)
 def test_ed_levels_against_free_fermions_and_known_energies() -> None:
-    # the checks of tests/test_ed.py::test_run_ed_rows, on the CLI's copy (tnrbm.cli.reports.ed_levels)
-    rows = reports.ed_levels("tfim", n=8, k=2, h=0.5)
+    # the checks of tests/test_ed.py::test_run_ed_rows, on the new name (tnrbm.ed.levels.ed_levels)
+    rows = ed_levels("tfim", n=8, k=2, h=0.5)
     k = (2 * np.arange(8) + 1) * np.pi / 8
     ref = -np.sum(np.sqrt(1 + 0.25 - np.cos(k)))  # free fermions, written out here
     assert abs(rows[0]["energy"] - ref) < 1e-10 and rows[0]["error"] < 1e-10
     assert rows[1]["gap"] > 0 and rows[1]["reference"] is None
-    assert reports.ed_levels("toric", n=2, k=1)[0]["energy"] == pytest.approx(
-        -8.0, abs=1e-10
-    )  # -(#stars + #plaquettes)
-    assert reports.ed_levels("cluster", n=6, k=1, form="operator")[0]["energy"] == pytest.approx(-6.0, abs=1e-10)
+    assert ed_levels("toric", n=2, k=1)[0]["energy"] == pytest.approx(-8.0, abs=1e-10)  # -(#stars + #plaquettes)
+    assert ed_levels("cluster", n=6, k=1, form="operator")[0]["energy"] == pytest.approx(-6.0, abs=1e-10)
     with pytest.raises(tnrbm.errors.InvalidParameterError, match="model must be one of"):
-        reports.ed_levels("ising")
+        ed_levels("ising")
 
 
 def test_fit_report_rows_against_ed_and_the_trivial_bound() -> None:
-    # the checks of tests/test_fit.py::test_run_fit_rows, on the CLI's copy (tnrbm.cli.reports.fit_report)
-    out = reports.fit_report(n=6, steps=60, seed=0)
+    # the checks of tests/test_fit.py::test_run_fit_rows, on the new name (tnrbm.fit.fit_report)
+    out = fit_report(n=6, steps=60, seed=0)
     summary = {row["quantity"]: row for row in out["summary"]}
     ks = (2 * np.arange(6) + 1) * np.pi / 6
     e0 = -np.sum(np.sqrt(2 - 2 * np.cos(ks)))  # periodic TFIM, J = h = 1, free fermions

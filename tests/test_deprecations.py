@@ -25,8 +25,8 @@ OLD_PATHS = [
     ("mps", "entanglement_profile", "tnrbm.entropy.profile"),
     ("ed", "cluster", "tnrbm.ed.hamiltonians"),
     ("ed", "toric_code", "tnrbm.ed.hamiltonians"),
-    ("ed", "run_ed", "tnrbm.cli.reports"),
-    ("fit", "run_fit", "tnrbm.cli.reports"),
+    ("ed", "run_ed", "tnrbm.ed.levels"),
+    ("fit", "run_fit", "tnrbm.fit"),
 ]
 
 

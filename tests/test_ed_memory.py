@@ -32,7 +32,7 @@ SLACK = 128 * 2**20
 CHILD = r"""
 import json, re, sys
 import tnrbm
-import tnrbm.cli.reports
+import tnrbm.ed.levels
 from tnrbm import ed
 from tnrbm.errors import MemoryLimitError
 spec = json.loads(sys.argv[1])
@@ -51,7 +51,7 @@ def run(n, limit, prebuilt=None):
     if spec["case"] == "dense":
         return ed.ground_state(H, max_memory=limit, dense_below=2**n + 1)
     if spec["case"] == "cli":  # tnrbm ed: the sparse matrix and the Lanczos vectors under one limit
-        return tnrbm.cli.reports.ed_levels("tfim", n=n, k=2, h=0.7, max_memory=limit)
+        return tnrbm.ed.levels.ed_levels("tfim", n=n, k=2, h=0.7, max_memory=limit)
     return ed.ground_state(prebuilt, max_memory=limit)  # "solve": a sparse matrix built before the reset
 
 def status(key):

@@ -45,7 +45,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "Entanglement levels of REGION by symmetry sector (Z2, U(1)): p(q), S(q), degeneracies, gap.",
     ),
     "ed": (f"{_PKG}.groundstate:ed", "Exact diagonalization (Lanczos) of a spin Hamiltonian."),
-    "fit": (f"{_PKG}.groundstate:fit", "Fit an RBM to the TFIM ground state; compare with ED."),
+    "fit": (f"{_PKG}.fitting:fit", "Fit an RBM to the TFIM ground state; compare with ED."),
     "draw": (f"{_PKG}.files:draw", "Draw MODEL as a bulk, with the minimal surface of a region."),
     "save": (f"{_PKG}.files:save", "Build MODEL (a spec) and save it to a .npz file."),
     "info": (f"{_PKG}.about:info", "Versions, conventions, model specs with their keys and defaults."),

@@ -1,7 +1,9 @@
 """The pictures the commands write (``--plot``, ``tnrbm draw``, the demo), drawn with :mod:`tnrbm.plot`.
 
 Figures are :class:`matplotlib.figure.Figure` objects (no pyplot state, no backend switch, nothing
-left open), with constrained layout so that no label is clipped.
+left open), with constrained layout so that no label is clipped. matplotlib and :mod:`tnrbm.plot` are
+loaded on first use (:func:`tnrbm._lazy.lazy_module`): a command imports this module at its top, and
+only a command that draws (``--plot``, ``--out``, ``tnrbm draw``, the demo) pays for matplotlib.
 
 Examples
 --------
@@ -15,15 +17,18 @@ True
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-from matplotlib.figure import Figure
-
-from .. import min_cut
-from .. import plot as plot_lib
+from .._lazy import lazy_module
 from ..errors import InvalidParameterError
 
-__all__ = ["KINDS", "save_plot"]
+__all__ = ["KINDS", "save_drawing", "save_plot"]
+
+#: matplotlib's figure module, tnrbm's pictures and minimal cuts, loaded when a figure is drawn
+_figure = lazy_module("matplotlib.figure")
+_bulk = lazy_module("tnrbm.bulk")
+plot_lib = lazy_module("tnrbm.plot")
 
 KINDS = ("bulk", "spectrum", "profile", "history", "cut_scaling", "levels")
 
@@ -31,7 +36,7 @@ KINDS = ("bulk", "spectrum", "profile", "history", "cut_scaling", "levels")
 def _draw(kind: str, obj: Any, ax: Any) -> None:
     if kind == "bulk":
         net, reg = obj
-        plot_lib.draw_bulk(net, region=reg, cut=min_cut(net, reg) if reg else None, ax=ax)
+        plot_lib.draw_bulk(net, region=reg, cut=_bulk.min_cut(net, reg) if reg else None, ax=ax)
     elif kind == "spectrum":
         plot_lib.spectrum(obj, ax=ax)
     elif kind == "profile":
@@ -62,6 +67,20 @@ def save_plot(kind: str, obj: Any, path: str, figsize: tuple[float, float] | Non
     """
     if kind not in KINDS:
         raise InvalidParameterError(f"plot kind must be one of {KINDS}; got {kind!r}")
-    fig = Figure(figsize=figsize or ((8, 5) if kind == "bulk" else (6, 4)), layout="constrained")
-    _draw(kind, obj, fig.subplots())
+    save_drawing(path, lambda ax: _draw(kind, obj, ax), figsize or ((8, 5) if kind == "bulk" else (6, 4)))
+
+
+def save_drawing(path: str, draw: Callable[[Any], None], figsize: tuple[float, float] = (5, 3.5)) -> None:
+    """Call ``draw(ax)`` on the one axes of a new figure and write it to ``path`` (PNG, 120 dpi).
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> path = os.path.join(tempfile.mkdtemp(), "line.png")
+    >>> save_drawing(path, lambda ax: ax.plot([0, 1], [1, 0]))
+    >>> os.path.getsize(path) > 0
+    True
+    """
+    fig = _figure.Figure(figsize=figsize, layout="constrained")  # no pyplot state: nothing to close
+    draw(fig.subplots())
     plot_lib.save_figure(fig, path, dpi=120)

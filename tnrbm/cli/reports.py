@@ -1,8 +1,9 @@
-"""The rows and payloads the commands print, computed with the public library API.
+"""The rows and payloads of the entanglement commands (``entropy``, ``cut``, ``profile``, the demo).
 
-:func:`ed_levels` and :func:`fit_report` are the report code that lived in the library
-(``tnrbm.ed.run_ed``, ``tnrbm.fit.run_fit``); the others turn entanglement results, cuts and profiles into
-table rows and JSON payloads, with every bound in the result's units.
+They turn entanglement results, cuts and profiles into table rows and JSON payloads, with every bound in
+the result's units. The rows of ``tnrbm ed`` and ``tnrbm fit`` are the library's
+(:func:`tnrbm.ed.levels.ed_levels`, :func:`tnrbm.fit.fit_report`); the spec table of ``tnrbm info`` is
+in :mod:`tnrbm.cli.commands.about`.
 
 Examples
 --------
@@ -16,30 +17,21 @@ from __future__ import annotations
 
 import inspect
 import math
-import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
-from .. import ed as ed_lib
-from .. import entanglement, min_cut, specs
-from .. import exact as exact_lib
-from .. import fit as fit_lib
-from .. import models as models_lib
-from ..errors import InvalidParameterError
-from ..validation import check_bool, check_choice, check_real
+from ..bulk import min_cut
+from ..entropy import entanglement
 from .formatting import region_text
 
 __all__ = [
     "PYTHON_RENYI",
     "SPECTRUM_LIMIT",
     "cut_payload",
-    "ed_levels",
     "entropy_payload",
     "entropy_rows",
-    "fit_report",
     "log2_in",
     "profile_rows",
-    "spec_parameters",
 ]
 
 #: the Renyi orders ``tnrbm.entanglement`` reports by default; ``tnrbm entropy --renyi`` defaults to the same
@@ -168,175 +160,3 @@ def profile_rows(network: Any, prof: Any) -> list[dict]:
         row["schmidt_rank"] = int(prof.schmidt_ranks[i])
         rows.append(row)
     return rows
-
-
-def _hamiltonian(model: str, n: int, J: float, h: float, delta: float, periodic: bool, form: str) -> tuple:  # noqa: N803
-    """The Hamiltonian of a named ED model and its number of qubits."""
-    if model == "tfim":
-        return ed_lib.tfim(n, J=J, h=h, periodic=periodic, form=form), n
-    if model == "heisenberg":
-        return ed_lib.heisenberg(n, J=J, delta=delta, periodic=periodic, form=form), n
-    if model == "cluster":
-        return ed_lib.cluster_hamiltonian(n, periodic=periodic, form=form), n
-    return ed_lib.toric_code_hamiltonian(n, form=form), 2 * n * n
-
-
-def ed_levels(
-    model: str = "tfim",
-    n: int = 12,
-    k: int = 2,
-    J: float = 1.0,  # noqa: N803
-    h: float = 1.0,
-    delta: float = 1.0,
-    periodic: bool = True,
-    form: str = "sparse",
-    max_memory: Any = None,
-) -> list[dict]:
-    """The ``k`` lowest levels of a named model (one row each), for ``tnrbm ed`` (was ``tnrbm.ed.run_ed``).
-
-    Parameters
-    ----------
-    model
-        One of ``tnrbm.ed.MODELS`` (``"toric"``: ``n`` is L, ``2 L**2`` qubits).
-    n, k
-        Size and number of eigenvalues.
-    J, h, delta, periodic
-        Model parameters (each model uses the ones it has).
-    form
-        ``"sparse"`` or ``"operator"`` (matrix-free).
-    max_memory
-        The matrix (or operator) and the eigensolver together, checked before either is built (the
-        refusal names the larger part and the smallest limit that works); default a quarter of the
-        available memory.
-
-    Returns
-    -------
-    list of dict
-        Keys ``level, energy, energy_per_site, gap, reference, error, seconds``; ``reference`` is the
-        exact free-fermion energy of the periodic TFIM ground state (else None).
-
-    Examples
-    --------
-    >>> ed_levels("tfim", n=8, k=1)[0]["error"] < 1e-9
-    True
-    """
-    check_choice(model, "model", ed_lib.HAMILTONIANS)
-    J, h, delta = check_real(J, "J"), check_real(h, "h"), check_real(delta, "delta")  # noqa: N806
-    periodic = check_bool(periodic, "periodic")
-    if not isinstance(form, str) or form not in ("sparse", "operator"):
-        raise InvalidParameterError(f"form must be 'sparse' or 'operator'; got {form!r}")
-    t0 = time.perf_counter()
-    pauli, sites = _hamiltonian(model, n, J, h, delta, periodic, "pauli")
-    parts = ed_lib.ground_state_memory(pauli, k)  # [the operator or sparse matrix ground_state builds, the solver]
-    if form == "sparse":
-        parts[0] = (f"the sparse matrix ({sites} qubits)", pauli.memory("sparse"))
-    way_out = "use fewer spins" + (" or --matrix-free (form='operator')" if form == "sparse" else "")
-    ed_lib.pauli.check_ed_memory(parts, max_memory, way_out, f"exact diagonalization of {model} with n = {n}")
-    hamiltonian = pauli.as_form(form, max_memory)
-    build = time.perf_counter() - t0
-    res = ed_lib.ground_state(hamiltonian, k=k, max_memory=max_memory)
-    reference = exact_lib.tfim_ground_energy(n, J=J, h=h) if model == "tfim" and periodic else None
-    e0 = float(res.energies[0])
-    return [
-        {
-            "level": level,
-            "energy": float(e),
-            "energy_per_site": float(e) / sites,
-            "gap": float(e) - e0,
-            "reference": reference if level == 0 else None,
-            "error": abs(float(e) - reference) if (level == 0 and reference is not None) else None,
-            "seconds": build + res.seconds,
-        }
-        for level, e in enumerate(res.energies)
-    ]
-
-
-def fit_report(
-    n: int = 12,
-    h: float = 1.0,
-    J: float = 1.0,  # noqa: N803
-    alpha: int = 1,
-    steps: int = 300,
-    learning_rate: float = 0.1,
-    diag_shift: float = 1e-4,
-    method: str = "sr",
-    seed: int = 0,
-    progress: Callable | None = None,
-) -> dict[str, Any]:
-    """Fit a fully connected RBM to the periodic TFIM and compare with ED (was ``tnrbm.fit.run_fit``).
-
-    Returns ``{"summary": rows, "cuts": rows, "rbm": RBM, "history": energies}``: the summary rows are
-    ``quantity, rbm, ed, error``; the cut rows are ``cut, entropy_rbm, entropy_ed, difference, bound`` for
-    the blocks ``[0, l)``, with ``bound = m ln 2`` from the fitted RBM's minimal cut.
-
-    Examples
-    --------
-    >>> out = fit_report(n=4, steps=50)
-    >>> [row["quantity"] for row in out["summary"]]
-    ['energy', 'relative error', 'fidelity', 'seconds']
-    """
-    hamiltonian = ed_lib.tfim(n, J=J, h=h)
-    exact = ed_lib.ground_state(hamiltonian)
-    start = models_lib.random_rbm(n, alpha * n, scale=0.05, bias_scale=0.0, seed=seed)
-    res = fit_lib.variational_ground_state(
-        start,
-        hamiltonian,
-        steps=steps,
-        method=method,
-        learning_rate=learning_rate,
-        diag_shift=diag_shift,
-        reference=exact.vector,
-        progress=progress,
-    )
-    energy, fidelity = res.energy, res.fidelity
-    assert energy is not None and fidelity is not None  # variational_ground_state with a reference sets both
-    rel = abs(energy - exact.energy) / abs(exact.energy)
-    summary = [
-        {"quantity": "energy", "rbm": energy, "ed": exact.energy, "error": energy - exact.energy},
-        {"quantity": "relative error", "rbm": rel, "ed": 0.0, "error": rel},
-        {"quantity": "fidelity", "rbm": fidelity, "ed": 1.0, "error": 1.0 - fidelity},
-        {"quantity": "seconds", "rbm": res.seconds, "ed": exact.seconds, "error": None},
-    ]
-    psi = res.rbm.to_dense()
-    cuts = []
-    for length in range(1, n):
-        s_rbm = entanglement(psi, range(length)).entropy
-        s_ed = entanglement(exact.vector, range(length)).entropy
-        cuts.append(
-            {
-                "cut": length,
-                "entropy_rbm": s_rbm,
-                "entropy_ed": s_ed,
-                "difference": s_rbm - s_ed,
-                "bound": min_cut(res.rbm, range(length)).bound,
-            }
-        )
-    return {"summary": summary, "cuts": cuts, "rbm": res.rbm, "history": res.history}
-
-
-def _spec_value(value: Any) -> str:
-    """A default as it is typed in a spec: ``true``, ``none``, ``4x4``, ``8-4-2``."""
-    if value is inspect.Parameter.empty:
-        return "(required)"
-    if isinstance(value, bool) or value is None:
-        return str(value).lower()
-    if isinstance(value, tuple):
-        return "x".join(str(v) for v in value)
-    if isinstance(value, list):
-        return "-".join(str(v) for v in value)
-    return str(value)
-
-
-def spec_parameters() -> dict[str, dict[str, str]]:
-    """Every built-in model spec with its keys and their defaults, read from the builder's signature.
-
-    Examples
-    --------
-    >>> spec_parameters()["local-chain"]["n"]
-    '(required)'
-    """
-    out = {}
-    for name in specs.model_names():
-        params = inspect.signature(specs.MODEL_SPECS[name]).parameters.values()
-        out[name] = {p.name: _spec_value(p.default) for p in params if p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)}
-    return out

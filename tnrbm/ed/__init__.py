@@ -87,8 +87,8 @@ _forward, _dir = forward(
     {
         "cluster": "tnrbm.ed.hamiltonians:cluster_hamiltonian",
         "toric_code": "tnrbm.ed.hamiltonians:toric_code_hamiltonian",
-        # the rows ``tnrbm ed`` prints moved to the command line
-        "run_ed": "tnrbm.cli.reports:ed_levels",
+        # the rows ``tnrbm ed`` prints: ``tnrbm.ed.levels.ed_levels``
+        "run_ed": "tnrbm.ed.levels:ed_levels",
     },
     stacklevel=3,
 )

@@ -14,9 +14,8 @@ import json
 from typing import Any
 
 import click
-from matplotlib.figure import Figure
 
-from ...plot import save_figure
+from ..plots import save_drawing
 
 __all__ = ["emit", "save_plot"]
 
@@ -39,7 +38,5 @@ def _fmt(x: Any) -> str:
 def save_plot(path: str | None, draw: Any) -> None:
     if path is None:
         return
-    fig = Figure(figsize=(5, 3.5), layout="constrained")  # no pyplot state: nothing to close
-    draw(fig.subplots())
-    save_figure(fig, path, dpi=120)
+    save_drawing(path, draw)
     click.echo(f"wrote {path}", err=True)

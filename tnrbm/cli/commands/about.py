@@ -2,21 +2,23 @@
 
 from __future__ import annotations
 
+import inspect
 import runpy
 import sys
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
+from typing import Any
 
 import click
 
-from ... import __version__
+from ..._version import __version__
 from ...entropy import method_names
 from ...errors import InvalidParameterError
+from ...specs import MODEL_SPECS, model_names
 from ...validation import default_max_memory, format_bytes
 from ..formatting import emit_json, table
-from ..reports import spec_parameters
 
-__all__ = ["bench", "info"]
+__all__ = ["bench", "info", "spec_parameters"]
 
 _LIBRARIES = ("numpy", "scipy", "quimb", "cotengra", "networkx", "matplotlib", "click", "rich")
 _CONVENTIONS = {
@@ -33,6 +35,34 @@ def _version(name: str) -> str:
         return version(name)
     except PackageNotFoundError:  # pragma: no cover - every library is a dependency
         return "not installed"
+
+
+def _spec_value(value: Any) -> str:
+    """A default as it is typed in a spec: ``true``, ``none``, ``4x4``, ``8-4-2``."""
+    if value is inspect.Parameter.empty:
+        return "(required)"
+    if isinstance(value, bool) or value is None:
+        return str(value).lower()
+    if isinstance(value, tuple):
+        return "x".join(str(v) for v in value)
+    if isinstance(value, list):
+        return "-".join(str(v) for v in value)
+    return str(value)
+
+
+def spec_parameters() -> dict[str, dict[str, str]]:
+    """Every built-in model spec with its keys and their defaults, read from the builder's signature.
+
+    Examples
+    --------
+    >>> spec_parameters()["local-chain"]["n"]
+    '(required)'
+    """
+    out = {}
+    for name in model_names():
+        params = inspect.signature(MODEL_SPECS[name]).parameters.values()
+        out[name] = {p.name: _spec_value(p.default) for p in params if p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)}
+    return out
 
 
 @click.command()

@@ -10,7 +10,8 @@ from typing import Any
 
 import click
 
-from ... import min_cut, models
+from ... import models
+from ...bulk import min_cut
 from ...errors import InvalidPathError
 from ...validation import write_atomically
 from ..formatting import emit_json, table, to_json

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import click
 
-from ... import entanglement, entanglement_profile
-from ... import purity as purity_of
 from ...bulk import FLOWS
 from ...contract import BACKENDS, cluster
-from ...entropy import method_names
+from ...entropy import entanglement, entanglement_profile, method_names
+from ...entropy import purity as purity_of
 from ...entropy.renyi2 import purity_methods
 from ...specs import parse_model
 from ...validation import check_base
@@ -84,9 +85,14 @@ def entropy(
     """Exact entanglement entropy of REGION in MODEL, with the cut bound m ln 2 and min(|A|,|B|) ln 2."""
     net = parse_model(model)
     reg = parse_region(region, net.n_visible)
-    options = {"renyi": parse_renyi(renyi), "base": base, "max_memory": parse_memory_option(max_memory), "flow": flow}
+    options: dict[str, Any] = {
+        "renyi": parse_renyi(renyi),
+        "base": base,
+        "max_memory": parse_memory_option(max_memory),
+        "flow": flow,
+    }
     with cluster(n_workers=workers, scheduler=scheduler) as client:
-        parallel = {} if client is None else {"parallel": client}
+        parallel: dict[str, Any] = {} if client is None else {"parallel": client}
         res = entanglement(net, reg, method=method, backend=backend, slicing=slicing, **options, **parallel)
     if plot_path:
         save_plot("spectrum", res, plot_path)
@@ -138,7 +144,7 @@ def purity(
     net = parse_model(model)
     reg = parse_region(region, net.n_visible)
     with cluster(n_workers=workers, scheduler=scheduler) as client:
-        options = {"method": method, "flow": flow, "max_memory": parse_memory_option(max_memory)}
+        options: dict[str, Any] = {"method": method, "flow": flow, "max_memory": parse_memory_option(max_memory)}
         res = purity_of(net, reg, base=check_base(base), parallel=client, **options)
     m = None if res.cut is None else res.cut.size
     payload = {"model": model, "region": list(res.region), "purity": res.purity, "renyi2": res.renyi2}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from ... import save as save_network
+from ...io import save as save_network
 from ...specs import parse_model
 from ..formatting import emit_json
 from ..parsing import parse_region

@@ -6,8 +6,7 @@ from typing import Any
 
 import click
 
-from ... import entanglement
-from ...entropy import entanglement_levels, symmetry_resolved
+from ...entropy import entanglement, entanglement_levels, symmetry_resolved
 from ...network import SYMMETRIES
 from ...specs import parse_model
 from ...validation import check_base
@@ -68,6 +67,7 @@ def spectrum(
     net = parse_model(model)
     reg = parse_region(region, net.n_visible)
     limit = parse_memory_option(max_memory)
+    res: Any  # an EntanglementResult, or a SymmetryResult when resolved by sector
     if sectors == "none":
         res = entanglement(net, reg, base=base, max_memory=limit)
         lev = entanglement_levels(res)
