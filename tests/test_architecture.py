@@ -3,11 +3,20 @@
 The layers, bottom to top (docs/architecture.md). A module may import its own package and the layers
 below it, never a layer above; the deprecated flat modules (``tnrbm.tensor``, ``tnrbm.contraction``,
 ``tnrbm.mps``, ``tnrbm._memory``) forward old names and nothing in the library may import them.
+
+Three kinds of import count, and :func:`layer_violations` resolves all three (``test_the_layering_check_
+sees_every_kind_of_import`` plants each and watches it fail): plain imports; names read through a lazy
+table (``from .. import entanglement`` imports the top-level package ``tnrbm``, the top row, and the owner
+``tnrbm.entropy``: inside the library import from the owner); and string forwards, the module paths
+given to ``_deprecated.forward``, ``_lazy.lazy_module`` and ``importlib.import_module`` or held in a
+module-level table (``"tnrbm.ed.levels:ed_levels"``). A forward to no module fails too.
 """
 
 from __future__ import annotations
 
 import ast
+import re
+from collections.abc import Collection, Mapping
 from pathlib import Path
 
 import networkx as nx
@@ -55,6 +64,8 @@ def _modules() -> dict[str, Path]:
 
 
 MODULES = _modules()
+#: module -> (source text, is a package): what the layering checker reads
+SOURCES = {name: (path.read_text(), path.name == "__init__.py") for name, path in MODULES.items()}
 
 
 def _package(module: str) -> str:
@@ -62,37 +73,162 @@ def _package(module: str) -> str:
     return "__init__" if len(parts) == 1 else parts[1]
 
 
-def _imports(module: str, path: Path) -> list[tuple[str, int, bool]]:
-    """``(imported module, line, inside a function)`` for every tnrbm import of ``module``."""
-    tree = ast.parse(path.read_text())
-    is_pkg = path.name == "__init__.py"
+# --------------------------------------------------------------------------- what a module imports
+#: calls whose string arguments name a module that is imported later: the deprecation forwards, the lazy
+#: modules and importlib (``forward(__name__, {"run_ed": "tnrbm.ed.levels:ed_levels"})``,
+#: ``lazy_module("tnrbm.plot")``)
+FORWARDERS = {"forward", "forward_attribute", "lazy_module", "import_module"}
+_TARGET = re.compile(r"tnrbm(\.[\w{}]+)*(:[\w{}]+)?")
+
+
+def _constants(tree: ast.Module) -> dict[str, str]:
+    """Module-level ``NAME = "text"`` (so that ``f"{_PKG}.demo:demo"`` folds to a module path)."""
+    out = {}
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant) and isinstance(node.value.value, str):
+            out.update({t.id: node.value.value for t in node.targets if isinstance(t, ast.Name)})
+    return out
+
+
+def _text(node: ast.AST, consts: dict[str, str]) -> str | None:
+    """The string ``node`` spells: a constant, a constant name, or an f-string (unknown parts as ``{}``)."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    if isinstance(node, ast.Name):
+        return consts.get(node.id)
+    if isinstance(node, ast.JoinedStr):
+        parts = []
+        for v in node.values:
+            inner = v.value if isinstance(v, ast.FormattedValue) else v
+            parts.append(_text(inner, consts) or "{}")
+        return "".join(parts)
+    return None
+
+
+def _target(text: str, modules: Collection[str]) -> str | None:
+    """The tnrbm module a forward ``"tnrbm.a.b"`` / ``"tnrbm.a.b:name"`` names, ``"?"`` when none; None if
+    ``text`` is no module path at all."""
+    if not _TARGET.fullmatch(text):
+        return None
+    parts = text.partition(":")[0].split(".")
+    known = parts[: next((k for k, p in enumerate(parts) if "{" in p), len(parts))]
+    return ".".join(known) if ".".join(known) in modules else "?"
+
+
+def _string_forwards(tree: ast.Module, consts: dict[str, str], modules: Collection[str]) -> tuple[list, dict]:
+    """``([(target module, line)], {forwarded name: target module})`` of the string forwards of a module:
+    the string arguments of :data:`FORWARDERS` calls and the strings of module-level dicts (lazy tables)."""
+    roots: list[ast.AST] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call):
+            func = node.func
+            name = func.id if isinstance(func, ast.Name) else getattr(func, "attr", None)
+            if name in FORWARDERS:
+                roots += [*node.args, *(k.value for k in node.keywords)]
+    for stmt in tree.body:
+        value = stmt.value if isinstance(stmt, (ast.Assign, ast.AnnAssign)) else None
+        if isinstance(value, (ast.Dict, ast.DictComp)):
+            roots.append(value)
+    found, table = [], {}
+    for root in roots:
+        fragments = {id(c) for n in ast.walk(root) if isinstance(n, ast.JoinedStr) for c in ast.walk(n) if c is not n}
+        for node in ast.walk(root):
+            text = None if id(node) in fragments else _text(node, consts)
+            target = None if text is None else _target(text, modules)
+            if target is not None:
+                found.append((target, node.lineno))
+            if isinstance(node, ast.Dict):
+                for key, value in zip(node.keys, node.values):
+                    text = None if value is None else _text(value, consts)
+                    target = None if text is None else _target(text, modules)
+                    if isinstance(key, ast.Constant) and isinstance(key.value, str) and target not in (None, "?"):
+                        table[key.value] = target
+    return found, table
+
+
+def _lazy_tables(sources: Mapping[str, tuple[str, bool]]) -> dict[str, dict[str, str]]:
+    """module -> {name: the module that owns it} for every lazy or forwarding table (``tnrbm._NAMES``)."""
+    out = {}
+    for module, (text, _) in sources.items():
+        tree = ast.parse(text)
+        out[module] = _string_forwards(tree, _constants(tree), sources)[1]
+    return out
+
+
+def _imports(
+    module: str,
+    text: str,
+    is_pkg: bool,
+    modules: Collection[str] = MODULES,
+    lazy: Mapping[str, Mapping[str, str]] | None = None,
+) -> list[tuple[str, int, bool, str]]:
+    """``(imported module, line, inside a function, how)`` for every tnrbm import of ``module``.
+
+    ``how`` is ``"import"``; ``"lazy attribute"`` for a name read through a package's lazy table
+    (``from .. import entanglement`` imports ``tnrbm`` and the owner ``tnrbm.entropy``); ``"string
+    forward"`` for a module named in a forward or lazy table (``"tnrbm.ed.levels:ed_levels"``; ``"?"``
+    when it names no module).
+    """
+    lazy = {} if lazy is None else lazy
+    tree = ast.parse(text)
     base = module.split(".") if is_pkg else module.split(".")[:-1]
     found = []
     funcs = [n for n in ast.walk(tree) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))]
     inner = {id(n) for f in funcs for n in ast.walk(f) if isinstance(n, (ast.Import, ast.ImportFrom))}
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
-            names = [a.name for a in node.names]
+            names = [(a.name, "import") for a in node.names]
         elif isinstance(node, ast.ImportFrom):
             if node.level:
                 prefix = ".".join(base[: len(base) - node.level + 1])
                 target = f"{prefix}.{node.module}" if node.module else prefix
-                subs = [f"{target}.{a.name}" for a in node.names if f"{target}.{a.name}" in MODULES]
-                names = subs if node.module is None else [target, *subs]
             else:
-                names = [node.module] + [f"{node.module}.{a.name}" for a in node.names]
+                target = node.module or ""
+            subs = [f"{target}.{a.name}" for a in node.names]
+            attrs = [a.name for a in node.names if f"{target}.{a.name}" not in modules]
+            names = [(sub, "import") for sub in subs if sub in modules]
+            if node.module is not None or attrs:  # the package itself, for the names it holds
+                names.append((target, "import"))
+            names += [(lazy[target][a], "lazy attribute") for a in attrs if a in lazy.get(target, {})]
         else:
             continue
-        for name in names:
-            found.append((name, node.lineno, id(node) in inner))
+        found += [(name, node.lineno, id(node) in inner, how) for name, how in names]
+    forwards, _ = _string_forwards(tree, _constants(tree), modules)
+    found += [(target, line, False, "string forward") for target, line in forwards]
     return found
 
 
+def layer_violations(sources: Mapping[str, tuple[str, bool]]) -> list[str]:
+    """Every upward import, import of a deprecated module and forward to no module, in ``sources``
+    (module -> (text, is a package)): plain imports, names read through a lazy table, string forwards."""
+    lazy = _lazy_tables(sources)
+    bad = []
+    for src, (text, is_pkg) in sources.items():
+        ps = _package(src)
+        if ps in SHIMS:
+            continue
+        for dst, line, _, how in _imports(src, text, is_pkg, sources, lazy):
+            if dst == "?":
+                bad.append(f"{src}:{line} has a {how} to no tnrbm module")
+                continue
+            if dst.split(".")[0] != "tnrbm" or dst not in sources or dst == src:
+                continue
+            pd = _package(dst)
+            if ps == pd:
+                continue
+            if pd in SHIMS:
+                bad.append(f"{src}:{line} imports the deprecated module {dst} ({how})")
+            elif RANK[pd] > RANK[ps]:
+                bad.append(f"{src}:{line} imports {dst} from a higher layer ({pd} above {ps}; {how})")
+    return bad
+
+
 def _tnrbm_edges() -> list[tuple[str, str, int]]:
+    lazy = _lazy_tables(SOURCES)
     edges = []
-    for module, path in MODULES.items():
-        for name, line, _ in _imports(module, path):
-            if name.split(".")[0] == "tnrbm" and name in MODULES:
+    for module, (text, is_pkg) in SOURCES.items():
+        for name, line, _, _ in _imports(module, text, is_pkg, MODULES, lazy):
+            if name.split(".")[0] == "tnrbm" and name in MODULES and name != module:
                 edges.append((module, name, line))
     return edges
 
@@ -103,16 +239,37 @@ def test_every_package_has_a_layer():
 
 
 def test_no_upward_imports_and_no_shim_imports():
-    bad = []
-    for src, dst, line in _tnrbm_edges():
-        ps, pd = _package(src), _package(dst)
-        if ps in SHIMS or ps == pd:
-            continue
-        if pd in SHIMS:
-            bad.append(f"{src}:{line} imports the deprecated module {dst}")
-        elif RANK[pd] > RANK[ps]:
-            bad.append(f"{src}:{line} imports {dst} from a higher layer ({pd} above {ps})")
+    """Plain imports, names read through a lazy table and string forwards all follow the layers."""
+    bad = layer_violations(SOURCES)
     assert not bad, "\n".join(bad)
+
+
+def test_the_layering_check_sees_every_kind_of_import():
+    """A module planted in ``ed`` (row 7) that reaches up to ``cli`` (row 14) or ``entropy`` (row 10) fails
+    the check, whichever way it imports: plainly, through the lazy top-level package or as a string."""
+    plants = {
+        "import": "from ..cli import formatting\n",
+        "absolute import": "import tnrbm.cli.formatting\n",
+        "lazy attribute": "from .. import entanglement\n",
+        "lazy attribute of a package": "from ..entropy import entanglement\n",
+        "string forward": 'from .._deprecated import forward\n__getattr__, _ = forward(__name__, {"x": "tnrbm.cli.reports:x"})\n',
+        "lazy module": 'from .._lazy import lazy_module\nplot = lazy_module("tnrbm.plot")\n',
+        "lazy table": '_NAMES = {"x": "tnrbm.rg"}\n',
+    }
+    expected = {"import": "cli", "absolute import": "cli", "lazy attribute": "__init__"}
+    for kind, text in plants.items():
+        bad = layer_violations({**SOURCES, "tnrbm.ed.planted": (text, False)})
+        assert bad and all(b.startswith("tnrbm.ed.planted:") for b in bad), (kind, bad)
+        assert "above ed" in bad[0] and expected.get(kind, "") in bad[0], (kind, bad)
+    # the lazy attribute resolves to its owner too: planted in rg (row 11), entropy (row 10) is below it, and
+    # only the import of the top-level package itself is upward
+    bad = layer_violations({**SOURCES, "tnrbm.rg.planted": ("from .. import entanglement\n", False)})
+    assert len(bad) == 1 and "tnrbm from a higher layer (__init__ above rg; import)" in bad[0], bad
+    bad = layer_violations({**SOURCES, "tnrbm.ed.planted": ('forward(__name__, {"x": "tnrbm.nothing:x"})\n', False)})
+    assert bad == ["tnrbm.ed.planted:1 has a string forward to no tnrbm module"]
+    # and the same plants one row lower than their targets' owners pass: nothing is flagged for nothing
+    fine = "from .. import entropy\nfrom ..entropy import entanglement\nlazy_module('tnrbm.plot')\n"
+    assert layer_violations({**SOURCES, "tnrbm.cli.planted": (fine, False)}) == []
 
 
 def test_no_import_cycles_between_modules():
@@ -129,7 +286,7 @@ def test_no_imports_inside_functions_except_optional_dependencies():
     for module, path in MODULES.items():
         if _package(module) in SHIMS:
             continue
-        for name, line, inside in _imports(module, path):
+        for name, line, inside, _ in _imports(module, path.read_text(), path.name == "__init__.py"):
             if inside and name.split(".")[0] not in OPTIONAL:
                 bad.append(f"{module}:{line} imports {name} inside a function")
     assert not bad, "\n".join(bad)
