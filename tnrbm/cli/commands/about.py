@@ -17,6 +17,7 @@ from ...errors import InvalidParameterError
 from ...specs import MODEL_SPECS, model_names
 from ...validation import default_max_memory, format_bytes
 from ..formatting import emit_json, table
+from ..options import JSON_OPTION
 
 __all__ = ["bench", "info", "spec_parameters"]
 
@@ -66,7 +67,7 @@ def spec_parameters() -> dict[str, dict[str, str]]:
 
 
 @click.command()
-@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@JSON_OPTION
 def info(as_json: bool) -> None:
     """Versions, conventions, the model specs with their keys and defaults (plug-ins' too), the entanglement
     methods, the memory limit."""

@@ -14,6 +14,7 @@ from ...entropy.renyi2 import purity_methods
 from ...specs import parse_model
 from ...validation import check_base
 from ..formatting import bound_label, emit_json, region_text, table, times_log2, units
+from ..options import JSON_OPTION, max_memory_option, plot_option
 from ..parsing import parse_memory_option, parse_region, parse_renyi
 from ..plots import save_plot
 from ..reports import PYTHON_RENYI, cut_payload, entropy_payload, profile_rows
@@ -45,20 +46,18 @@ _FLOW_OPTION = click.option(
     f"tnrbm.entanglement(renyi={PYTHON_RENYI!r}).",
 )
 @click.option("--base", type=float, default=None, help=_BASE_HELP)
-@click.option(
-    "--max-memory",
-    default=None,
-    help="Largest array allowed: bytes or a size such as 4GiB or 512MB (Python's max_memory); "
-    "default a quarter of the available memory.",
+@max_memory_option(
+    "Largest array allowed: bytes or a size such as 4GiB or 512MB (Python's max_memory); "
+    "default a quarter of the available memory."
 )
-@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@JSON_OPTION
 @click.option(
     "--full-spectrum",
     is_flag=True,
     help="Put the whole entanglement spectrum in the JSON (default: its 64 largest values; "
     "spectrum_truncated says whether values were left out).",
 )
-@click.option("--plot", "plot_path", default=None, help="Write the entanglement spectrum to this PNG.")
+@plot_option("the entanglement spectrum")
 @click.option(
     "--backend", type=click.Choice(sorted(BACKENDS)), default="numpy", show_default=True, help="Array backend."
 )
@@ -115,8 +114,8 @@ def entropy(
 @click.argument("model")
 @click.argument("region")
 @click.option("--base", type=float, default=None, help=_BASE_HELP)
-@click.option("--max-memory", default=None, help="Largest array allowed: bytes or a size such as 4GiB.")
-@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@max_memory_option("Largest array allowed: bytes or a size such as 4GiB.")
+@JSON_OPTION
 @click.option(
     "--workers", type=int, default=None, help="Contract the two Grams on a local dask cluster of N processes."
 )
@@ -166,7 +165,7 @@ def purity(
 @click.argument("model")
 @click.argument("region")
 @click.option("--base", type=float, default=None, help=_BASE_HELP)
-@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@JSON_OPTION
 @_FLOW_OPTION
 def cut(model: str, region: str, base: float | None, as_json: bool, flow: str) -> None:
     """Minimal cut (Ryu-Takayanagi surface) of REGION in MODEL: m, the bound m ln 2, the surface."""
@@ -193,8 +192,8 @@ def cut(model: str, region: str, base: float | None, as_json: bool, flow: str) -
 @click.command()
 @click.argument("model")
 @click.option("--base", type=float, default=None, help=_BASE_HELP)
-@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
-@click.option("--plot", "plot_path", default=None, help="Write entropy against cut position to this PNG.")
+@JSON_OPTION
+@plot_option("entropy against cut position")
 def profile(model: str, base: float | None, as_json: bool, plot_path: str | None) -> None:
     """Entanglement entropy at every cut of a chain (one MPS sweep), with the cut bounds."""
     net = parse_model(model)

@@ -7,6 +7,7 @@ import click
 from ...io import save as save_network
 from ...specs import parse_model
 from ..formatting import emit_json
+from ..options import JSON_OPTION
 from ..parsing import parse_region
 from ..plots import save_plot
 
@@ -16,7 +17,7 @@ __all__ = ["draw", "save"]
 @click.command()
 @click.argument("model")
 @click.argument("path")
-@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@JSON_OPTION
 def save(model: str, path: str, as_json: bool) -> None:
     """Build MODEL (a spec) and save it to PATH (.npz with JSON metadata, no pickles)."""
     net = parse_model(model)

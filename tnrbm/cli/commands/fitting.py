@@ -7,6 +7,7 @@ import click
 from ...fit import fit_report
 from ...io import save as save_network
 from ..formatting import emit_json, table
+from ..options import JSON_OPTION, plot_option
 from ..plots import save_plot
 from ..progress import progress_bar
 
@@ -21,8 +22,8 @@ __all__ = ["fit"]
 @click.option("--learning-rate", type=float, default=0.1, show_default=True)
 @click.option("--seed", type=int, default=0, show_default=True)
 @click.option("--save", "save_path", default=None, help="Save the fitted RBM to this .npz file.")
-@click.option("--plot", "plot_path", default=None, help="Write the energy history to this PNG.")
-@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@plot_option("the energy history")
+@JSON_OPTION
 def fit(
     n: int,
     h: float,

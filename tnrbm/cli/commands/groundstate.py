@@ -7,6 +7,7 @@ import click
 from ...ed import HAMILTONIANS
 from ...ed.levels import ed_levels
 from ..formatting import emit_json, table
+from ..options import JSON_OPTION, max_memory_option
 from ..parsing import parse_memory_option
 from ..progress import spinner
 
@@ -22,13 +23,11 @@ __all__ = ["ed"]
 @click.option("--delta", type=float, default=1.0, show_default=True, help="Anisotropy (heisenberg).")
 @click.option("--open", "open_", is_flag=True, help="Open boundary conditions.")
 @click.option("--matrix-free", is_flag=True, help="Use the matrix-free operator (no sparse matrix).")
-@click.option(
-    "--max-memory",
-    default=None,
-    help="The matrix and the Lanczos vectors together: bytes or a size such as 4GiB (Python's max_memory); "
-    "default a quarter of the available memory.",
+@max_memory_option(
+    "The matrix and the Lanczos vectors together: bytes or a size such as 4GiB (Python's max_memory); "
+    "default a quarter of the available memory."
 )
-@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@JSON_OPTION
 def ed(
     model: str,
     n: int,

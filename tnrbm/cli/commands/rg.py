@@ -22,6 +22,7 @@ import numpy as np
 
 from ...rg import coarse, decimation, hamiltonian, sampling, training
 from ...rg.energy import log_partition
+from ..options import JSON_OPTION
 from ._rg_tables import emit as _emit
 from ._rg_tables import save_plot as _save_plot
 from .rg_learned import mcrg, rsmi
@@ -38,7 +39,7 @@ def rg() -> None:
 @click.option("--coupling", "-K", type=float, default=1.0, show_default=True, help="Initial coupling K.")
 @click.option("--field", "-B", type=float, default=0.0, show_default=True, help="Initial field B.")
 @click.option("--steps", type=int, default=4, show_default=True, help="Decimation steps (depth).")
-@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@JSON_OPTION
 @click.option("--plot", "plot_path", type=click.Path(dir_okay=False), default=None, help="Save the flow picture.")
 def flow(coupling: float, field: float, steps: int, as_json: bool, plot_path: str | None) -> None:
     """The exact decimation flow of the 1D Ising chain: (K, B, constant per spin) per RG step."""
@@ -76,7 +77,7 @@ def flow(coupling: float, field: float, steps: int, as_json: bool, plot_path: st
     show_default=True,
     help="With --via hamiltonian: auto (transfer matrix for the torus, contraction otherwise), contract, transfer.",
 )
-@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@JSON_OPTION
 def logz(lattice: str, size: int, coupling: float, via: str, method: str, as_json: bool) -> None:
     """Exact log Z of the Ising chain or torus (torus: row-to-row transfer matrix; chain: with the closed form)."""
     ham = hamiltonian.ising_chain(size, coupling) if lattice == "chain" else hamiltonian.ising_torus(size, coupling)
@@ -108,7 +109,7 @@ def logz(lattice: str, size: int, coupling: float, via: str, method: str, as_jso
 @click.option("--kept", type=int, default=8, show_default=True, help="Hidden (kept) spins of the decimation RBM.")
 @click.option("--coupling", "-K", type=float, default=1.0, show_default=True)
 @click.option("--field", "-B", type=float, default=0.0, show_default=True)
-@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@JSON_OPTION
 def couplings(kept: int, coupling: float, field: float, as_json: bool) -> None:
     """K~ of H^RBM for the exact decimation RBM (Walsh-Hadamard transform), against the closed-form flow."""
     rbm = decimation.decimation_rbm(kept, coupling, field)
@@ -126,7 +127,7 @@ def couplings(kept: int, coupling: float, field: float, as_json: bool) -> None:
 @click.option("--sweeps", type=int, default=500, show_default=True)
 @click.option("--chains", type=int, default=8, show_default=True)
 @click.option("--seed", type=int, default=0, show_default=True)
-@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@JSON_OPTION
 @click.option("--plot", "plot_path", type=click.Path(dir_okay=False), default=None, help="Save a histogram of m.")
 def sample(
     size: int, coupling: float, sweeps: int, chains: int, seed: int, as_json: bool, plot_path: str | None
@@ -167,7 +168,7 @@ def sample(
 @click.option("--steps", type=int, default=2, show_default=True, help="Decimation steps to learn, one RBM each.")
 @click.option("--coupling", "-K", type=float, default=1.0, show_default=True, help="K_0 of the flow.")
 @click.option("--seed", type=int, default=0, show_default=True)
-@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@JSON_OPTION
 @click.option("--plot", "plot_path", type=click.Path(dir_okay=False), default=None, help="Save learned vs exact flow.")
 def learn(n_spins: int, steps: int, coupling: float, seed: int, as_json: bool, plot_path: str | None) -> None:
     """Train tied bond RBMs on chain samples at K_{l+1}; the learned weight is K_l and K~ of H^RBM is K_{l+1}."""

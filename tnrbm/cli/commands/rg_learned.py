@@ -22,6 +22,7 @@ import numpy as np
 from ...rg import blocking, sampling
 from ...rg import mcrg as mcrg_module
 from ...rg import rsmi as rsmi_module
+from ..options import JSON_OPTION
 from ..progress import progress_bar
 from ._rg_tables import emit as _emit
 from ._rg_tables import save_plot as _save
@@ -73,7 +74,7 @@ def _last_finite(y: np.ndarray, err: np.ndarray) -> tuple[float, float]:
 @click.option("--exact", is_flag=True, help="Enumerate every environment (small tori: |E| <= 20).")
 @click.option("--train-samples", "train", type=int, default=500, show_default=True, help="Samples for learned rules.")
 @click.option("--seed", type=int, default=0, show_default=True)
-@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@JSON_OPTION
 @click.option("--plot", "plot_path", type=click.Path(dir_okay=False), default=None, help="Bar chart of I(H:E).")
 def rsmi(
     size: int, coupling: float, rules: tuple, block: int, buffer: int, samples: int, positions: int,
@@ -117,7 +118,7 @@ def rsmi(
 @click.option("--thin", type=int, default=2, show_default=True, help="Sweeps between samples.")
 @click.option("--train-samples", "train", type=int, default=500, show_default=True, help="Samples for learned rules.")
 @click.option("--seed", type=int, default=0, show_default=True)
-@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@JSON_OPTION
 @click.option("--plot", "plot_path", type=click.Path(dir_okay=False), default=None, help="y_t and y_h per level.")
 def mcrg(
     size: int, coupling: float, rules: tuple, block: int, levels: int, samples: int, thin: int, seed: int,

@@ -11,6 +11,7 @@ from ...network import SYMMETRIES
 from ...specs import parse_model
 from ...validation import check_base
 from ..formatting import emit_json, region_text, table, units
+from ..options import JSON_OPTION, max_memory_option, plot_option
 from ..parsing import parse_memory_option, parse_region
 from ..plots import save_plot
 
@@ -41,7 +42,7 @@ def _sector_rows(res: Any, lev: Any) -> list[list]:
     "--sites", default=None, help="The spins the symmetry acts on, written like a region (0,2,4,6 or 0:8); default all."
 )
 @click.option("--base", type=float, default=None, help="Logarithm base of the entropies: 2 for bits; default nats.")
-@click.option("--max-memory", default=None, help="Largest array allowed: bytes or a size such as 4GiB.")
+@max_memory_option("Largest array allowed: bytes or a size such as 4GiB.")
 @click.option(
     "--check",
     type=click.Choice(["state", "spectrum", "none"]),
@@ -49,8 +50,8 @@ def _sector_rows(res: Any, lev: Any) -> list[list]:
     show_default=True,
     help="How to check the symmetry: <psi|U|psi> (state), the pinched spectrum (spectrum) or not at all.",
 )
-@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
-@click.option("--plot", "plot_path", default=None, help="Write the levels against sector to this PNG.")
+@JSON_OPTION
+@plot_option("the levels against sector")
 def spectrum(
     model: str,
     region: str,

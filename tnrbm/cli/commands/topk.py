@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import click
 
 from ...contract import cluster
@@ -9,6 +11,7 @@ from ...entropy import top_schmidt
 from ...specs import parse_model
 from ...validation import check_base
 from ..formatting import emit_json, region_text, table, units
+from ..options import max_memory_option
 from ..parsing import parse_memory_option, parse_region, parse_renyi
 
 __all__ = ["topk"]
@@ -20,7 +23,7 @@ __all__ = ["topk"]
 @click.option("--k", "k", type=int, default=64, show_default=True, help="How many Schmidt values (k < 2**m).")
 @click.option("--renyi", default="2", show_default=True, help="Renyi orders to bound, comma-separated ('0.5,2,inf').")
 @click.option("--base", type=float, default=None, help="Logarithm base of the entropies: 2 for bits; default nats.")
-@click.option("--max-memory", default=None, help="Largest memory allowed: bytes or a size such as 16GiB.")
+@max_memory_option("Largest memory allowed: bytes or a size such as 16GiB.")
 @click.option("--oversample", type=int, default=None, help="Extra columns iterated (default max(8, k // 4)).")
 @click.option("--tol", type=float, default=1e-10, show_default=True, help="Relative residual to stop at.")
 @click.option("--max-iter", type=int, default=30, show_default=True, help="Most streamed passes after the first.")
@@ -33,36 +36,20 @@ __all__ = ["topk"]
 def topk(
     model: str,
     region: str,
-    k: int,
     renyi: str,
     base: float | None,
     max_memory: str | None,
-    oversample: int | None,
-    tol: float,
-    max_iter: int,
-    seed: int,
     as_json: bool,
     workers: int | None,
     scheduler: str | None,
+    **solver: Any,
 ) -> None:
     """The K largest Schmidt values of REGION in MODEL, the exact purity and certified entropy bounds."""
-    net = parse_model(model)
+    net = parse_model(model)  # solver: --k, --oversample, --tol, --max-iter, --seed, as top_schmidt names them
     reg = parse_region(region, net.n_visible)
     orders, limit = parse_renyi(renyi), parse_memory_option(max_memory)
     with cluster(n_workers=workers, scheduler=scheduler) as client:
-        res = top_schmidt(
-            net,
-            reg,
-            k=k,
-            renyi=orders,
-            base=check_base(base),
-            max_memory=limit,
-            oversample=oversample,
-            tol=tol,
-            max_iter=max_iter,
-            seed=seed,
-            parallel=client,
-        )
+        res = top_schmidt(net, reg, renyi=orders, base=check_base(base), max_memory=limit, parallel=client, **solver)
     if as_json:
         emit_json({"model": model, **res.to_dict()})
         return
