@@ -388,3 +388,30 @@ def test_import_tnrbm_loads_no_heavy_library():
     code = "import sys, tnrbm; print(sorted(m for m in ('numpy','scipy','quimb','cotengra','networkx','matplotlib') if m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_command_modules_load_matplotlib_only_when_a_figure_is_drawn(tmp_path):
+    """Importing every command module runs no matplotlib and no ``tnrbm.plot`` (cli/plots.py binds them with
+    ``lazy_module``), and ``tnrbm entropy``'s module runs neither ``fit`` nor the ED report; drawing one
+    figure then loads them for real."""
+    import subprocess
+    import sys
+
+    code = (
+        "import importlib, sys\n"
+        "from tnrbm.cli.app import COMMANDS\n"
+        "def loaded(names):\n"
+        "    return sorted(m for m in names if m in sys.modules and type(sys.modules[m]).__name__ != '_LazyModule')\n"
+        "importlib.import_module('tnrbm.cli.commands.entanglement')\n"
+        "print(loaded(('tnrbm.fit', 'tnrbm.ed.levels', 'matplotlib', 'tnrbm.plot')))\n"
+        "for target, _ in COMMANDS.values():\n"
+        "    importlib.import_module(target.partition(':')[0])\n"
+        "print(loaded(('matplotlib', 'matplotlib.figure', 'matplotlib.pyplot', 'tnrbm.plot')))\n"
+        "from tnrbm.cli.plots import save_drawing\n"
+        "save_drawing(sys.argv[1], lambda ax: ax.plot([0, 1]))\n"
+        "print(loaded(('matplotlib', 'matplotlib.figure', 'tnrbm.plot')))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code, str(tmp_path / "x.png")], capture_output=True, text=True, timeout=120, check=True
+    )
+    assert out.stdout.split("\n")[:3] == ["[]", "[]", "['matplotlib', 'matplotlib.figure', 'tnrbm.plot']"]
