@@ -17,8 +17,11 @@ from ..errors import InvalidParameterError
 from ..network import BoltzmannNetwork
 from ._figure import (
     _NOTE,
+    BOUND,
+    DATA,
     check_flag,
     check_path,
+    clip_bounds,
     finish,
     legend_with_notes,
     ln2_text,
@@ -115,6 +118,7 @@ def _results_of(
     return out
 
 
+@saves_figure
 def entropy_curve(
     results: Any,
     sizes: Iterable[int] | None = None,
@@ -129,6 +133,8 @@ def entropy_curve(
     logx: bool = False,
     logy: bool = False,
     path: str | os.PathLike | None = None,
+    seed: int | None = None,
+    metadata: Mapping[str, Any] | None = None,
 ) -> Any:
     """Entropy against region size ``|A|``, with the cut bound ``m ln 2`` and the trivial bound.
 
@@ -159,12 +165,7 @@ def entropy_curve(
         Colour of the curve and its cut bound (default: the next colour of the axes' cycle).
     logx, logy
         Logarithmic axes (points at zero entropy are then left out of the picture).
-    path
-        Save the figure there and close it if this function created it (see :mod:`tnrbm.plot`).
-
-    Returns
-    -------
-    matplotlib.axes.Axes
+    {save}
 
     Examples
     --------
@@ -213,7 +214,7 @@ def entropy_curve(
     entries = sum(not ln.get_label().startswith("_") for ln in ax.get_lines())
     _set_ylim(ax, logy, 1.3 + 0.12 * max(0, entries - 3), 0.35 + 0.1 * max(0, entries - 3))  # room for the legend
     ax.legend(fontsize="small", loc="upper right")
-    return finish(ax, created, path)
+    return finish(ax, created, path, seed, metadata)
 
 
 def _spectrum_values(result: EntanglementResult, max_values: Any, floor: Any) -> tuple[np.ndarray, float, int]:
@@ -472,21 +473,6 @@ def energy_history(
     return finish(ax, created, path, seed, metadata)
 
 
-def _clip_bounds(ax: Any, reach: float) -> None:
-    """Y limits from the entropies drawn (lines with gid ``"entropy"``), a bound reaching at most ``reach`` times
-    their largest value; a bound running above the top is clipped and says so (its largest value) in its label."""
-    data = [np.asarray(ln.get_ydata(), dtype=float) for ln in ax.get_lines() if ln.get_gid() == "entropy"]
-    s_max = max([float(np.nanmax(y, initial=0.0)) for y in data] + [0.0])
-    bounds = [ln for ln in ax.get_lines() if ln.get_gid() == "bound"]
-    b_max = max([float(np.nanmax(np.asarray(ln.get_ydata(), dtype=float), initial=0.0)) for ln in bounds] + [0.0])
-    top = max(1.3 * s_max, min(1.08 * b_max, reach * s_max)) if s_max > 0 else max(1.08 * b_max, 1.0)
-    ax.set_ylim(0.0, top)
-    for ln in bounds:
-        y_max = float(np.nanmax(np.asarray(ln.get_ydata(), dtype=float), initial=0.0))
-        if y_max > top:
-            setattr(ln, _NOTE, f"(clipped; up to {y_max:.3g})")
-
-
 @saves_figure
 def profile(
     prof: Any,
@@ -557,20 +543,20 @@ def profile(
     ax, created = new_axes(ax, (5.5, 4.2))
     logx, logy = set_log(ax, logx, logy)
     name = ENTROPY_LABEL if label is None else label
-    (curve,) = ax.plot(sizes, prof.entropy, "o-", color=color, label=name, ms=3, zorder=3, gid="entropy")
+    (curve,) = ax.plot(sizes, prof.entropy, "o-", color=color, label=name, ms=3, zorder=3, gid=DATA)
     for order, values in sorted(prof.renyi.items()) if renyi else ():
         text = f"$S_{{{order:g}}}$"
-        ax.plot(sizes, values, "s--", color=curve.get_color(), mfc="none", ms=3, lw=1.0, zorder=3, gid="entropy",
+        ax.plot(sizes, values, "s--", color=curve.get_color(), mfc="none", ms=3, lw=1.0, zorder=3, gid=DATA,
                 label=text if label is None else f"{label}: {text}")  # fmt: skip
-    ax.step(sizes, bound, where="mid", color=curve.get_color(), alpha=0.8, gid="bound",
+    ax.step(sizes, bound, where="mid", color=curve.get_color(), alpha=0.8, gid=BOUND,
             label=bound_label if label is None else f"{label}: {bound_label}")  # fmt: skip
     trivial = np.minimum(sizes, n - sizes) * ln2
     if not _has_line(ax, trivial_label, sizes, trivial):
-        ax.plot(sizes, trivial, "--", color=_TRIVIAL, label=trivial_label, gid="bound")
+        ax.plot(sizes, trivial, "--", color=_TRIVIAL, label=trivial_label, gid=BOUND)
     if logy:
         _set_ylim(ax, logy, 1.15, 0.3)
     else:
-        _clip_bounds(ax, PROFILE_REACH)
+        clip_bounds(ax, PROFILE_REACH)
     ax.set_xlabel("cut position $l$ (sites left of the cut)")
     ax.set_ylabel(f"entropy $S$ ({units(prof.base)})")
     if not ax.get_title():

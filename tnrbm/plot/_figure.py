@@ -16,6 +16,7 @@ from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
 import matplotlib.pyplot as plt
+import numpy as np
 from matplotlib.backend_bases import FigureCanvasBase
 
 from .._version import __version__
@@ -253,6 +254,33 @@ def legend_with_notes(ax: Any, **kwargs: Any) -> Any:
         f"{ln.get_label()} {getattr(ln, _NOTE)}".strip() if hasattr(ln, _NOTE) else ln.get_label() for ln in handles
     ]
     return ax.legend(handles, texts, **kwargs)
+
+
+#: the gid of a line of data (its range sets the axes'), and of a bound (drawn, clipped when far above the data)
+DATA, BOUND = "data", "bound"
+
+
+def clip_bounds(ax: Any, reach: float) -> float:
+    """Linear y limits ``[0, top]`` from the data (lines with gid :data:`DATA`), a bound (gid :data:`BOUND`)
+    shown up to ``reach`` times the largest data value; return ``top``.
+
+    A bound that runs above ``top`` is clipped there and its legend note (:func:`legend_with_notes`)
+    gives its largest value, so that a bound far above the data -- the trivial bound
+    ``min(|A|, |B|) ln 2`` of a long chain -- does not squash the data onto the axis.
+    """
+
+    def largest(kind: str) -> float:
+        ys = [np.asarray(ln.get_ydata(), dtype=float) for ln in ax.get_lines() if ln.get_gid() == kind]
+        return max([float(np.nanmax(y, initial=0.0)) for y in ys] + [0.0])
+
+    d_max, b_max = largest(DATA), largest(BOUND)
+    top = max(1.3 * d_max, min(1.08 * b_max, reach * d_max)) if d_max > 0 else max(1.08 * b_max, 1.0)
+    ax.set_ylim(0.0, top)
+    for ln in ax.get_lines():
+        y_max = float(np.nanmax(np.asarray(ln.get_ydata(), dtype=float), initial=0.0))
+        if ln.get_gid() == BOUND and y_max > top:
+            setattr(ln, _NOTE, f"(clipped; up to {y_max:.3g})")
+    return top
 
 
 def set_log(ax: Any, logx: Any, logy: Any) -> tuple[bool, bool]:
