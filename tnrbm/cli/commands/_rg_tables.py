@@ -36,10 +36,10 @@ def _fmt(x: Any) -> str:
     return f"{x:.10g}" if isinstance(x, float) else str(x)
 
 
-def save_plot(path: str | None, draw: Any) -> None:
+def save_plot(path: str | None, draw: Any, seed: int | None = None) -> None:
     if path is None:
         return
     fig = Figure(figsize=(5, 3.5), layout="constrained")  # no pyplot state: nothing to close
     draw(fig.subplots())
-    save_figure(fig, path, dpi=120)
+    save_figure(fig, path, dpi=120, seed=seed)  # the version (and the seed) go into the file's metadata
     click.echo(f"wrote {path}", err=True)
