@@ -38,19 +38,22 @@ def _draw(kind: str, obj: Any, ax: Any) -> None:
         prof, cut_sizes = obj
         plot_lib.profile(prof, ax=ax, cut_sizes=cut_sizes)
     elif kind == "history":
-        history, exact = obj
-        plot_lib.energy_history(history, exact=exact, ax=ax)
+        history, exact, *options = obj  # options: keywords of energy_history (title=, relative=True)
+        plot_lib.energy_history(history, exact=exact, ax=ax, **(options[0] if options else {}))
     elif kind == "levels":
         plot_lib.entanglement_levels_plot(obj, ax=ax)
     else:
         plot_lib.cut_scaling(obj, ax=ax)
 
 
-def save_plot(kind: str, obj: Any, path: str, figsize: tuple[float, float] | None = None) -> None:
+def save_plot(
+    kind: str, obj: Any, path: str, figsize: tuple[float, float] | None = None, seed: int | None = None
+) -> None:
     """Draw ``obj`` as a picture of ``kind`` (one of :data:`KINDS`) and write it to ``path`` (PNG, 120 dpi).
 
     ``obj`` is ``(network, region)`` for ``"bulk"``, an entanglement result for ``"spectrum"``,
-    ``(profile, cut_sizes)`` for ``"profile"``, ``(history, exact_energy)`` for ``"history"``, a network
+    ``(profile, cut_sizes)`` for ``"profile"``, ``(history, exact_energy[, keywords of energy_history])`` for
+    ``"history"``, a network
     for ``"cut_scaling"`` and entanglement levels (or a result) for ``"levels"``.
 
     Examples
@@ -64,4 +67,4 @@ def save_plot(kind: str, obj: Any, path: str, figsize: tuple[float, float] | Non
         raise InvalidParameterError(f"plot kind must be one of {KINDS}; got {kind!r}")
     fig = Figure(figsize=figsize or ((8, 5) if kind == "bulk" else (6, 4)), layout="constrained")
     _draw(kind, obj, fig.subplots())
-    plot_lib.save_figure(fig, path, dpi=120)
+    plot_lib.save_figure(fig, path, dpi=120, seed=seed)  # the tnrbm version (and the seed) in the file's metadata

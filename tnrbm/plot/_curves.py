@@ -464,12 +464,13 @@ def energy_history(
             ln.get_label() == EXACT_LABEL and np.all(np.asarray(ln.get_ydata(), dtype=float) == exact)
             for ln in ax.get_lines()
         ):
-            ax.axhline(exact, color=_EXACT, linestyle="--", label=EXACT_LABEL)
+            line = ax.axhline(exact, color=_EXACT, linestyle="--", label=EXACT_LABEL)
+            setattr(line, _NOTE, f"(ED) $E_0 = {exact:.10g}$")
         ax.set_ylabel(f"energy $E$ ({energy_unit})")
     ax.set_xlabel("optimization step")
     if not ax.get_title():
         ax.set_title(_fit_title(history, exact) if title is None else title, fontsize="medium")
-    ax.legend(fontsize="small")
+    legend_with_notes(ax, fontsize="small")
     return finish(ax, created, path, seed, metadata)
 
 
