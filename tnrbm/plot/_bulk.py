@@ -19,8 +19,8 @@ from ..network import BoltzmannNetwork
 from ..validation import check_region
 from ._curves import _check_color
 from ._figure import (
-    BOUND,
     DATA,
+    TRIVIAL,
     check_flag,
     check_path,
     clip_bounds,
@@ -45,8 +45,6 @@ _NEUTRAL = "#d9d9d9"
 _EDGE = "#7f7f7f"
 _DARK = "#4c4c4c"
 _TRIVIAL_LABEL = r"$\min(|A|, |B|)$"
-#: how far above the largest cut size the trivial bound of ``cut_scaling`` is drawn before it is clipped
-SCALING_REACH = 2.0
 
 
 def _check_network(network: Any) -> BoltzmannNetwork:
@@ -399,8 +397,8 @@ def cut_scaling(
         ``logx`` is refused).
     {save}
         The plotted values are in ``ax.lines[0]`` (x, m). On a linear axis the range is set by ``m``:
-        the trivial bound is drawn up to twice the largest ``m`` and clipped above (its largest value
-        in the legend), so that ``m = 2 log2 |A|`` and its fit stay readable next to ``min(|A|, |B|)``.
+        the trivial bound never widens it: it is clipped at 1.3 times the largest ``m`` (its largest
+        value in the legend), so that ``m = 2 log2 |A|`` and its fit stay readable next to ``min(|A|, |B|)``.
 
     Examples
     --------
@@ -432,7 +430,7 @@ def cut_scaling(
     ax.plot(x, ms, "o-", color=color, label=name, zorder=3, gid=DATA)
     trivial = np.minimum(np.array(sizes), n - np.array(sizes))
     if not any(ln.get_label() == _TRIVIAL_LABEL and np.array_equal(ln.get_ydata(), trivial) for ln in ax.lines):
-        ax.plot(x, trivial, "--", color=_EDGE, label=_TRIVIAL_LABEL, zorder=2, gid=BOUND)
+        ax.plot(x, trivial, "--", color=_EDGE, label=_TRIVIAL_LABEL, zorder=2, gid=TRIVIAL)
     if hier:
         _hierarchical_extras(ax, geo, x, ms, sizes)
         ax.set_xlabel(r"$\log_2 |A|$")
@@ -441,7 +439,7 @@ def cut_scaling(
     else:
         ax.set_xlabel("$|A|$ (contiguous, from site 0)")
     if not logy:
-        clip_bounds(ax, SCALING_REACH)
+        clip_bounds(ax, 1.0)
     ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_ylabel("minimal cut size $m$")
     if not ax.get_title():

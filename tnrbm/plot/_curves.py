@@ -19,6 +19,7 @@ from ._figure import (
     _NOTE,
     BOUND,
     DATA,
+    TRIVIAL,
     check_flag,
     check_path,
     clip_bounds,
@@ -46,7 +47,7 @@ SPECTRUM_LABEL = "Schmidt probabilities $p_k$"
 RANK_BOUND_LABEL = "rank bound $D = 2^m$"
 FLOOR_LABEL = "machine precision floor"
 #: how far above the largest entropy a profile's bounds are drawn before they are clipped
-PROFILE_REACH = 3.0
+PROFILE_REACH = 5.0
 #: the relative floor of the spectrum plot: float64's machine epsilon, 2.2e-16
 MACHINE_PRECISION = float(np.finfo(float).eps)
 ENERGY_LABEL = "energy"
@@ -495,9 +496,9 @@ def profile(
     The bound drawn is ``m ln 2`` from the minimal cuts when ``cut_sizes`` are given, else the
     (never smaller) count ``c ln 2`` of MPS indices crossing each cut; it takes the entropy
     curve's colour, so that several profiles overlay in successive colours of the axes' cycle.
-    The y range is set by the entropies: a bound above ``PROFILE_REACH`` (3) times the largest entropy
-    -- the trivial bound ``min(l, N - l) ln 2`` of a long chain always is -- is clipped at the top, and
-    its legend entry gives its largest value.
+    The y range is set by the entropies and the cut (or MPS) bound when it stays below ``PROFILE_REACH``
+    (5) times the largest entropy; the trivial bound ``min(l, N - l) ln 2`` never widens it: a bound
+    above the top is clipped there, and its legend entry gives its largest value.
 
     Parameters
     ----------
@@ -553,7 +554,7 @@ def profile(
             label=bound_label if label is None else f"{label}: {bound_label}")  # fmt: skip
     trivial = np.minimum(sizes, n - sizes) * ln2
     if not _has_line(ax, trivial_label, sizes, trivial):
-        ax.plot(sizes, trivial, "--", color=_TRIVIAL, label=trivial_label, gid=BOUND)
+        ax.plot(sizes, trivial, "--", color=_TRIVIAL, label=trivial_label, gid=TRIVIAL)
     if logy:
         _set_ylim(ax, logy, 1.15, 0.3)
     else:

@@ -256,17 +256,19 @@ def legend_with_notes(ax: Any, **kwargs: Any) -> Any:
     return ax.legend(handles, texts, **kwargs)
 
 
-#: the gid of a line of data (its range sets the axes'), and of a bound (drawn, clipped when far above the data)
-DATA, BOUND = "data", "bound"
+#: the gids of a line of data (its range sets the axes'), of a bound kept in view when not far above the data,
+#: and of a trivial bound (clipped at the top of the data's range)
+DATA, BOUND, TRIVIAL = "data", "bound", "trivial"
 
 
 def clip_bounds(ax: Any, reach: float) -> float:
-    """Linear y limits ``[0, top]`` from the data (lines with gid :data:`DATA`), a bound (gid :data:`BOUND`)
-    shown up to ``reach`` times the largest data value; return ``top``.
+    """Linear y limits ``[0, top]`` from the data (lines with gid :data:`DATA`) and the bounds (gid :data:`BOUND`)
+    that reach at most ``reach`` times the largest data value; return ``top``.
 
-    A bound that runs above ``top`` is clipped there and its legend note (:func:`legend_with_notes`)
-    gives its largest value, so that a bound far above the data -- the trivial bound
-    ``min(|A|, |B|) ln 2`` of a long chain -- does not squash the data onto the axis.
+    A bound or trivial bound (gid :data:`TRIVIAL`, never widening the range) that runs above ``top`` is
+    clipped there and its legend note (:func:`legend_with_notes`) gives its largest value, so that a
+    bound far above the data -- the trivial bound ``min(|A|, |B|) ln 2`` of a long chain -- does not
+    squash the data onto the axis.
     """
 
     def largest(kind: str) -> float:
@@ -274,11 +276,14 @@ def clip_bounds(ax: Any, reach: float) -> float:
         return max([float(np.nanmax(y, initial=0.0)) for y in ys] + [0.0])
 
     d_max, b_max = largest(DATA), largest(BOUND)
-    top = max(1.3 * d_max, min(1.08 * b_max, reach * d_max)) if d_max > 0 else max(1.08 * b_max, 1.0)
+    if d_max > 0:
+        top = 1.3 * d_max if b_max > reach * d_max else max(1.3 * d_max, 1.08 * b_max)
+    else:
+        top = max(1.08 * b_max, 1.0)
     ax.set_ylim(0.0, top)
     for ln in ax.get_lines():
         y_max = float(np.nanmax(np.asarray(ln.get_ydata(), dtype=float), initial=0.0))
-        if ln.get_gid() == BOUND and y_max > top:
+        if ln.get_gid() in (BOUND, TRIVIAL) and y_max > top:
             setattr(ln, _NOTE, f"(clipped; up to {y_max:.3g})")
     return top
 
