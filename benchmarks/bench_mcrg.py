@@ -81,6 +81,8 @@ def summary(y: np.ndarray, err: np.ndarray) -> dict:
 def plot(results: list, path: str) -> None:
     from matplotlib.figure import Figure
 
+    from tnrbm.plot import save_figure
+
     fig = Figure(figsize=(9, 3.6), layout="constrained")
     axes = fig.subplots(1, 2)
     for r in results:
@@ -96,7 +98,7 @@ def plot(results: list, path: str) -> None:
     axes[0].legend(fontsize=8)
     b = results[0].block
     fig.suptitle(f"MCRG at $K_c$, L = {results[0].shape[0]}, {results[0].n_samples} samples ({b}x{b} blocks)")
-    fig.savefig(path, dpi=120)
+    save_figure(fig, path, dpi=100, seed=results[0].seed)  # the version and seed in its metadata
 
 
 def main() -> None:

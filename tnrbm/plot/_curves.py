@@ -192,13 +192,13 @@ def entropy_curve(
     res = sorted(res, key=lambda r: len(r.region))
     x = np.array([len(r.region) for r in res], dtype=float)
     s = np.array([r.entropy for r in res], dtype=float)
-    ax, created = new_axes(ax)
+    ax, created = new_axes(ax, (5.0, 4.4))
     logx, logy = set_log(ax, logx, logy)
-    (curve,) = ax.plot(x, s, "o-", color=color, label=ENTROPY_LABEL if label is None else label, zorder=3)
+    (curve,) = ax.plot(x, s, "o-", color=color, label=ENTROPY_LABEL if label is None else label, zorder=3, gid=DATA)
     if bounds:
         trivial = np.array([r.trivial_bound for r in res], dtype=float)
         if not _has_line(ax, trivial_label, x, trivial):
-            ax.plot(x, trivial, ":", color=_TRIVIAL, linewidth=2.0, label=trivial_label, zorder=2.5)
+            ax.plot(x, trivial, ":", color=_TRIVIAL, linewidth=2.0, label=trivial_label, zorder=2.5, gid=TRIVIAL)
         with_cut = [r for r in res if r.cut is not None]
         if with_cut:
             ax.plot(
@@ -209,12 +209,16 @@ def entropy_curve(
                 markerfacecolor="none",
                 label=cut_label if label is None else f"{label}: {cut_label}",
                 zorder=2,
+                gid=BOUND,
             )
     ax.set_xlabel("$|A|$")
     ax.set_ylabel(f"entropy $S_A$ ({units(res[0].base)})")
-    entries = sum(not ln.get_label().startswith("_") for ln in ax.get_lines())
-    _set_ylim(ax, logy, 1.3 + 0.12 * max(0, entries - 3), 0.35 + 0.1 * max(0, entries - 3))  # room for the legend
-    ax.legend(fontsize="small", loc="upper right")
+    if logy:
+        entries = sum(not ln.get_label().startswith("_") for ln in ax.get_lines())
+        _set_ylim(ax, logy, 1.3, 0.35 + 0.1 * max(0, entries - 3))  # room for the legend
+    else:  # the range of the entropies and their cut bound; the trivial bound clipped (its maximum in the legend)
+        clip_bounds(ax, PROFILE_REACH)
+    legend_with_notes(ax, fontsize="small", frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.12))
     return finish(ax, created, path, seed, metadata)
 
 

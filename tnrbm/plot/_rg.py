@@ -45,12 +45,15 @@ def _learned(
     ax: Any, steps: np.ndarray, values: Any, errors: Any, name: str, style: tuple[str, str], label: str
 ) -> None:
     """Learned values at ``steps``, with error bars when ``errors`` are given."""
-    y = _values(values, name, len(steps))
-    err = _values(errors, f"{name}_error", len(steps))
+    y = _values(values, name)
     if y is None:
-        if err is not None:
+        if errors is not None:
             raise InvalidParameterError(f"{name}_error needs {name}")
         return
+    if len(y) > len(steps):
+        raise InvalidParameterError(f"{name} must hold at most {len(steps)} values (one per RG step); got {len(y)}")
+    steps = steps[: len(y)]
+    err = _values(errors, f"{name}_error", len(y))
     marker, color = style
     ax.plot(steps, y, marker, color=color, ms=9, mew=1.5, linestyle="none", label=label, zorder=4, gid=DATA)
     if err is not None:
@@ -87,9 +90,9 @@ def coupling_flow(
     field
         The exact ``B_l`` (drawn when given and not all zero).
     learned_weight, learned_weight_error
-        ``|w|`` of the RBM learned at each step ``0 .. L - 1``, and its error.
+        ``|w|`` of the RBM learned at each step ``0 .. L - 1`` (or the first few), and its error.
     learned_coupling, learned_coupling_error
-        :math:`\tilde K` of those RBMs (steps ``1 .. L``), and its error.
+        :math:`\tilde K` of those RBMs (steps ``1 .. L``, or the first few), and its error.
     ax
         Matplotlib axes (a new constrained-layout figure when None).
     title
