@@ -80,6 +80,7 @@ def summary(y: np.ndarray, err: np.ndarray) -> dict:
 
 def plot(results: list, path: str) -> None:
     from matplotlib.figure import Figure
+    from matplotlib.ticker import MaxNLocator
 
     from tnrbm.plot import save_figure
 
@@ -92,6 +93,7 @@ def plot(results: list, path: str) -> None:
     for ax, key, name in ((axes[0], "y_t", "$y_t$"), (axes[1], "y_h", "$y_h$")):
         ax.axhline(EXACT[key], color="k", lw=0.8, ls="--")
         ax.set_xlabel("RG level n + 1")
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # levels are integers
         ax.set_ylabel(name)
     axes[0].set_ylim(0.5, 1.3)
     axes[1].set_ylim(1.7, 2.05)
