@@ -17,21 +17,9 @@ from ..bulk import Cut, min_cut
 from ..errors import InvalidParameterError
 from ..network import BoltzmannNetwork
 from ..validation import check_region
+from . import _figure
 from ._curves import _check_color
-from ._figure import (
-    DATA,
-    TRIVIAL,
-    check_flag,
-    check_path,
-    clip_bounds,
-    finish,
-    legend_with_notes,
-    ln2_text,
-    new_axes,
-    saves_figure,
-    set_log,
-    units,
-)
+from ._figure import check_flag, check_path, finish, ln2_text, new_axes, saves_figure, set_log, units
 from ._layout import layout, layout_kind, periods
 
 __all__ = ["draw_bulk", "cut_scaling"]
@@ -305,8 +293,6 @@ def draw_bulk(
 
     Examples
     --------
-    >>> import matplotlib
-    >>> matplotlib.use("Agg")
     >>> import tnrbm
     >>> ax = draw_bulk(tnrbm.models.local_chain(8, seed=0), region=[0, 1, 2, 3])
     >>> print(ax.get_title())
@@ -402,8 +388,6 @@ def cut_scaling(
 
     Examples
     --------
-    >>> import matplotlib
-    >>> matplotlib.use("Agg")
     >>> import tnrbm
     >>> ax = cut_scaling(tnrbm.models.hierarchical(64, seed=0))
     >>> [int(m) for m in ax.lines[0].get_ydata()]
@@ -427,10 +411,10 @@ def cut_scaling(
     logx, logy = set_log(ax, logx, logy)
     x = np.log2(sizes) if hier else np.array(sizes, dtype=float)
     name = r"$m = |\gamma_A|$ (minimal cut)" if label is None else label
-    ax.plot(x, ms, "o-", color=color, label=name, zorder=3, gid=DATA)
+    ax.plot(x, ms, "o-", color=color, label=name, zorder=3, gid=_figure.DATA)
     trivial = np.minimum(np.array(sizes), n - np.array(sizes))
     if not any(ln.get_label() == _TRIVIAL_LABEL and np.array_equal(ln.get_ydata(), trivial) for ln in ax.lines):
-        ax.plot(x, trivial, "--", color=_EDGE, label=_TRIVIAL_LABEL, zorder=2, gid=TRIVIAL)
+        ax.plot(x, trivial, "--", color=_EDGE, label=_TRIVIAL_LABEL, zorder=2, gid=_figure.TRIVIAL)
     if hier:
         _hierarchical_extras(ax, geo, x, ms, sizes)
         ax.set_xlabel(r"$\log_2 |A|$")
@@ -439,12 +423,12 @@ def cut_scaling(
     else:
         ax.set_xlabel("$|A|$ (contiguous, from site 0)")
     if not logy:
-        clip_bounds(ax, 1.0)
+        _figure.clip_bounds(ax, 1.0)
     ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_ylabel("minimal cut size $m$")
     if not ax.get_title():
         ax.set_title(f"minimal cut vs region size, {n} spins")
-    legend_with_notes(ax, fontsize=8, frameon=False, loc="upper left")
+    _figure.legend_with_notes(ax, fontsize=8, frameon=False, loc="upper left")
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
     return finish(ax, created, path, seed, metadata)

@@ -24,6 +24,7 @@ from ._figure import (
     check_path,
     clip_bounds,
     finish,
+    legend_below,
     legend_with_notes,
     ln2_text,
     new_axes,
@@ -170,8 +171,6 @@ def entropy_curve(
 
     Examples
     --------
-    >>> import matplotlib
-    >>> matplotlib.use("Agg")
     >>> import tnrbm, tnrbm.plot
     >>> rbm = tnrbm.models.local_chain(6, radius=1, seed=0)
     >>> ax = tnrbm.plot.entropy_curve(rbm, sizes=[1, 2, 3])
@@ -218,7 +217,7 @@ def entropy_curve(
         _set_ylim(ax, logy, 1.3, 0.35 + 0.1 * max(0, entries - 3))  # room for the legend
     else:  # the range of the entropies and their cut bound; the trivial bound clipped (its maximum in the legend)
         clip_bounds(ax, PROFILE_REACH)
-    legend_with_notes(ax, fontsize="small", frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.12))
+    legend_below(ax, fontsize="small")
     return finish(ax, created, path, seed, metadata)
 
 
@@ -284,8 +283,6 @@ def spectrum(
 
     Examples
     --------
-    >>> import matplotlib
-    >>> matplotlib.use("Agg")
     >>> import numpy as np, tnrbm, tnrbm.plot
     >>> res = tnrbm.entanglement(np.array([np.sqrt(0.9), 0, 0, np.sqrt(0.1)]), [0])
     >>> ax = tnrbm.plot.spectrum(res)
@@ -430,8 +427,6 @@ def energy_history(
 
     Examples
     --------
-    >>> import matplotlib
-    >>> matplotlib.use("Agg")
     >>> import tnrbm, tnrbm.plot
     >>> ax = tnrbm.plot.energy_history([-1.0, -1.5, -1.9], exact=-2.0, title="TFIM, $N = 6$, $h = 1$")
     >>> ax.get_lines()[0].get_ydata().tolist(), ax.get_title()
@@ -524,8 +519,6 @@ def profile(
 
     Examples
     --------
-    >>> import matplotlib
-    >>> matplotlib.use("Agg")
     >>> import tnrbm, tnrbm.plot
     >>> prof = tnrbm.entanglement_profile(tnrbm.models.local_chain(6, radius=1, periodic=False, seed=0))
     >>> ax = tnrbm.plot.profile(prof)
@@ -535,7 +528,7 @@ def profile(
     if not isinstance(prof, EntanglementProfile):
         raise InvalidParameterError(f"prof must be an EntanglementProfile; got {type(prof).__name__}")
     color, path = _check_color(color), check_path(path)
-    renyi = check_flag(renyi, "renyi")
+    draw_renyi = check_flag(renyi, "renyi")
     sizes = np.asarray(prof.sizes)
     n = len(sizes) + 1
     ln2 = math.log(2.0) if prof.base is None else math.log(2.0) / math.log(prof.base)
@@ -550,7 +543,7 @@ def profile(
     logx, logy = set_log(ax, logx, logy)
     name = ENTROPY_LABEL if label is None else label
     (curve,) = ax.plot(sizes, prof.entropy, "o-", color=color, label=name, ms=3, zorder=3, gid=DATA)
-    for order, values in sorted(prof.renyi.items()) if renyi else ():
+    for order, values in sorted(prof.renyi.items()) if draw_renyi else ():
         text = f"$S_{{{order:g}}}$"
         ax.plot(sizes, values, "s--", color=curve.get_color(), mfc="none", ms=3, lw=1.0, zorder=3, gid=DATA,
                 label=text if label is None else f"{label}: {text}")  # fmt: skip
@@ -567,5 +560,5 @@ def profile(
     ax.set_ylabel(f"entropy $S$ ({units(prof.base)})")
     if not ax.get_title():
         ax.set_title(f"entanglement profile, {n} spins")
-    legend_with_notes(ax, fontsize=8, frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.15), ncol=2)
+    legend_below(ax, fontsize=8, ncol=2)
     return finish(ax, created, path, seed, metadata)

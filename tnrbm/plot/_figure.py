@@ -18,6 +18,7 @@ from typing import Any, TypeVar
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.backend_bases import FigureCanvasBase
+from matplotlib.transforms import ScaledTranslation
 
 from .._version import __version__
 from ..errors import InvalidParameterError
@@ -254,6 +255,15 @@ def legend_with_notes(ax: Any, **kwargs: Any) -> Any:
         f"{ln.get_label()} {getattr(ln, _NOTE)}".strip() if hasattr(ln, _NOTE) else ln.get_label() for ln in handles
     ]
     return ax.legend(handles, texts, **kwargs)
+
+
+def legend_below(ax: Any, **kwargs: Any) -> Any:
+    """:func:`legend_with_notes` under the axes, a fixed 0.45 inch below their bottom edge -- clear of the tick
+    labels and the axis label whatever the axes' height (constrained layout makes room for it)."""
+    below = ax.transAxes + ScaledTranslation(0.0, -0.45, ax.figure.dpi_scale_trans)
+    return legend_with_notes(
+        ax, loc="upper center", bbox_to_anchor=(0.5, 0.0), bbox_transform=below, frameon=False, **kwargs
+    )
 
 
 #: the gids of a line of data (its range sets the axes'), of a bound kept in view when not far above the data,

@@ -48,8 +48,6 @@ def entanglement_levels_plot(
 
     Examples
     --------
-    >>> import matplotlib
-    >>> matplotlib.use("Agg")
     >>> import tnrbm, tnrbm.plot
     >>> res = tnrbm.entropy.symmetry_resolved(tnrbm.states.cluster(8), [0, 1, 2], "z2")
     >>> ax = tnrbm.plot.entanglement_levels_plot(res)

@@ -5,11 +5,12 @@ from __future__ import annotations
 import math
 import numbers
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
 from matplotlib.ticker import MaxNLocator
+from numpy.typing import ArrayLike
 
 from ..errors import InvalidParameterError
 from ._figure import DATA, check_path, finish, new_axes, saves_figure
@@ -62,13 +63,13 @@ def _learned(
 
 @saves_figure
 def coupling_flow(
-    coupling: Sequence[float],
-    field: Sequence[float] | None = None,
+    coupling: ArrayLike,
+    field: ArrayLike | None = None,
     *,
-    learned_weight: Sequence[float] | None = None,
-    learned_weight_error: Sequence[float] | None = None,
-    learned_coupling: Sequence[float] | None = None,
-    learned_coupling_error: Sequence[float] | None = None,
+    learned_weight: ArrayLike | None = None,
+    learned_weight_error: ArrayLike | None = None,
+    learned_coupling: ArrayLike | None = None,
+    learned_coupling_error: ArrayLike | None = None,
     ax: Any = None,
     title: str | None = None,
     path: str | os.PathLike | None = None,

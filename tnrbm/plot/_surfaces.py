@@ -48,8 +48,6 @@ def cut_transition(
 
     Examples
     --------
-    >>> import matplotlib
-    >>> matplotlib.use("Agg")
     >>> import tnrbm, tnrbm.plot
     >>> from tnrbm.bulk import two_region_transition
     >>> chain = tnrbm.models.local_chain(24, radius=1, seed=0)
