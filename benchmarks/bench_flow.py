@@ -52,18 +52,28 @@ def main() -> None:
         with open(args.json, "w") as fh:
             json.dump(out, fh, indent=1, default=float)
     if args.out:
-        from matplotlib.figure import Figure
+        plot(out, f"{args.out}/rg_coupling_flow.png")
 
-        fig = Figure(figsize=(5, 4), layout="constrained")
-        ax = fig.subplots()
-        for f in out["flows"]:
-            ax.errorbar(ks, f["coarse"], f["error"], marker="o", ms=3, capsize=2, label=f["rule"])
-        ax.plot(ks, ks, "k--", lw=0.8, label="K~ = K")
-        ax.axvline(K_C, color="gray", lw=0.6)
-        ax.set_xlabel("K")
-        ax.set_ylabel("fitted nearest-neighbour K~ of the coarse spins")
-        ax.legend(fontsize=8)
-        fig.savefig(f"{args.out}/rg_coupling_flow.png", dpi=120)
+
+def plot(out: dict, path: str) -> None:
+    """The fitted K~(K) of each rule on the grid, with K~ = K and K_c (``out`` as written to the JSON)."""
+    from matplotlib.figure import Figure
+
+    from tnrbm.plot import save_figure
+
+    ks = np.asarray(out["grid"])
+    fig = Figure(figsize=(5, 4), layout="constrained")
+    ax = fig.subplots()
+    for f in out["flows"]:
+        ax.errorbar(ks, f["coarse"], f["error"], marker="o", ms=3, capsize=2, label=f["rule"])
+    ax.plot(ks, ks, "k--", lw=0.8, label=r"$\tilde{K} = K$")
+    ax.axvline(K_C, color="gray", lw=0.6, label=f"$K_c = {K_C:.4f}$")
+    ax.set_xlabel("coupling $K$ of the samples")
+    ax.set_ylabel(r"fitted nearest-neighbour $\tilde{K}$ of the coarse spins")
+    size = out["args"]["size"]
+    ax.set_title(f"one 2x2 blocking step, {size} x {size} torus, {out['args']['samples']} samples per $K$", fontsize=9)
+    ax.legend(fontsize=8)
+    save_figure(fig, path, dpi=100, seed=out["args"]["seed"])
 
 
 if __name__ == "__main__":

@@ -80,6 +80,9 @@ def summary(y: np.ndarray, err: np.ndarray) -> dict:
 
 def plot(results: list, path: str) -> None:
     from matplotlib.figure import Figure
+    from matplotlib.ticker import MaxNLocator
+
+    from tnrbm.plot import save_figure
 
     fig = Figure(figsize=(9, 3.6), layout="constrained")
     axes = fig.subplots(1, 2)
@@ -90,13 +93,14 @@ def plot(results: list, path: str) -> None:
     for ax, key, name in ((axes[0], "y_t", "$y_t$"), (axes[1], "y_h", "$y_h$")):
         ax.axhline(EXACT[key], color="k", lw=0.8, ls="--")
         ax.set_xlabel("RG level n + 1")
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # levels are integers
         ax.set_ylabel(name)
     axes[0].set_ylim(0.5, 1.3)
     axes[1].set_ylim(1.7, 2.05)
     axes[0].legend(fontsize=8)
     b = results[0].block
     fig.suptitle(f"MCRG at $K_c$, L = {results[0].shape[0]}, {results[0].n_samples} samples ({b}x{b} blocks)")
-    fig.savefig(path, dpi=120)
+    save_figure(fig, path, dpi=100, seed=results[0].seed)  # the version and seed in its metadata
 
 
 def main() -> None:

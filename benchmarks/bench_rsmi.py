@@ -54,6 +54,8 @@ def filters(coupling: float, seed: int, quick: bool, block: int = 2) -> list:
 def plot(report: dict, path: str) -> None:
     from matplotlib.figure import Figure
 
+    from tnrbm.plot import save_figure
+
     rows = [(k, f) for k in report["couplings"] for f in report["couplings"][k]["filters"] if "weights" in f]
     n_cols = max(1, len(rows) // len(report["couplings"]))
     fig = Figure(figsize=(2.2 * n_cols, 2.3 * len(report["couplings"])), layout="constrained")
@@ -69,7 +71,7 @@ def plot(report: dict, path: str) -> None:
         ax.set_xticks([])
         ax.set_yticks([])
     fig.suptitle(f"learned {side}x{side} filters p(h|v) = (1 + tanh(c + w.v))/2", fontsize=10)
-    fig.savefig(path, dpi=120)
+    save_figure(fig, path, dpi=100, seed=report.get("args", {}).get("seed"))  # the version and seed in its metadata
 
 
 def main() -> None:

@@ -64,18 +64,16 @@ def main(small: bool = False, plot: str | None = None) -> dict:
         matplotlib.use("Agg")
         import matplotlib.pyplot as plt
 
-        from tnrbm.plot import save_figure
+        import tnrbm.plot
 
-        fig, ax = plt.subplots(figsize=(5, 3.5))
-        ax.plot(range(depth + 1), ref, "o-", label="tanh K' = tanh^2 K")
-        ax.plot(range(1, depth + 1), flow_k, "x", ms=10, label="K~ of each stacked RBM")
-        ax.plot([0, 1], [w, kt], "s", mfc="none", ms=10, label="learned (weight, K~)")
-        ax.set_xlabel("RG step = depth")
-        ax.set_ylabel("K")
-        ax.legend()
-        fig.tight_layout()
-        save_figure(fig, plot, dpi=120)  # as every tnrbm file: links followed, devices and fifos refused
-        plt.close(fig)
+        title = f"decimation of a chain of {n} as stacked RBMs, $K_0 = 1$"
+        ax = tnrbm.plot.coupling_flow(ref, learned_weight=[w], learned_coupling=[kt], title=title)
+        ax.plot(
+            range(1, depth + 1), flow_k, "s", mfc="none", ms=10, color="C4", label=r"$\tilde{K}$ of each stacked RBM"
+        )
+        ax.legend(fontsize="small")
+        tnrbm.plot.save_figure(ax.figure, plot, dpi=100, seed=0)  # links followed, devices and fifos refused
+        plt.close(ax.figure)
     return {
         "flow": [1.0] + flow_k,
         "reference": ref,

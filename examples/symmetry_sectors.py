@@ -86,7 +86,7 @@ def figures(out: Path, sectors: dict, trans: dict) -> None:
     cols, rows = trans["lattice"]
     tnrbm.plot.cut_transition(rows, cols, ax=ax, label="2D 12 x 4, |A| = |B| = 2 columns")
     ax.set_xlabel("separation (spins on the chain; columns on the lattice)")
-    fig.savefig(out / "cut_transition.png", dpi=120)
+    tnrbm.plot.save_figure(fig, out / "cut_transition.png", dpi=100, seed=0)  # the version and seed in its metadata
     plt.close(fig)
 
 

@@ -43,19 +43,22 @@ def _draw(kind: str, obj: Any, ax: Any) -> None:
         prof, cut_sizes = obj
         plot_lib.profile(prof, ax=ax, cut_sizes=cut_sizes)
     elif kind == "history":
-        history, exact = obj
-        plot_lib.energy_history(history, exact=exact, ax=ax)
+        history, exact, *options = obj  # options: keywords of energy_history (title=, relative=True)
+        plot_lib.energy_history(history, exact=exact, ax=ax, **(options[0] if options else {}))
     elif kind == "levels":
         plot_lib.entanglement_levels_plot(obj, ax=ax)
     else:
         plot_lib.cut_scaling(obj, ax=ax)
 
 
-def save_plot(kind: str, obj: Any, path: str, figsize: tuple[float, float] | None = None) -> None:
+def save_plot(
+    kind: str, obj: Any, path: str, figsize: tuple[float, float] | None = None, seed: int | None = None
+) -> None:
     """Draw ``obj`` as a picture of ``kind`` (one of :data:`KINDS`) and write it to ``path`` (PNG, 120 dpi).
 
     ``obj`` is ``(network, region)`` for ``"bulk"``, an entanglement result for ``"spectrum"``,
-    ``(profile, cut_sizes)`` for ``"profile"``, ``(history, exact_energy)`` for ``"history"``, a network
+    ``(profile, cut_sizes)`` for ``"profile"``, ``(history, exact_energy[, keywords of energy_history])`` for
+    ``"history"``, a network
     for ``"cut_scaling"`` and entanglement levels (or a result) for ``"levels"``.
 
     Examples
@@ -67,11 +70,15 @@ def save_plot(kind: str, obj: Any, path: str, figsize: tuple[float, float] | Non
     """
     if kind not in KINDS:
         raise InvalidParameterError(f"plot kind must be one of {KINDS}; got {kind!r}")
-    save_drawing(path, lambda ax: _draw(kind, obj, ax), figsize or ((8, 5) if kind == "bulk" else (6, 4)))
+    save_drawing(path, lambda ax: _draw(kind, obj, ax), figsize or ((8, 5) if kind == "bulk" else (6, 4)), seed=seed)
 
 
-def save_drawing(path: str, draw: Callable[[Any], None], figsize: tuple[float, float] = (5, 3.5)) -> None:
+def save_drawing(
+    path: str, draw: Callable[[Any], None], figsize: tuple[float, float] = (5, 3.5), seed: int | None = None
+) -> None:
     """Call ``draw(ax)`` on the one axes of a new figure and write it to ``path`` (PNG, 120 dpi).
+
+    The tnrbm version (and ``seed``, when the picture depends on randomness) go into the file's metadata.
 
     Examples
     --------
@@ -83,4 +90,4 @@ def save_drawing(path: str, draw: Callable[[Any], None], figsize: tuple[float, f
     """
     fig = _figure.Figure(figsize=figsize, layout="constrained")  # no pyplot state: nothing to close
     draw(fig.subplots())
-    plot_lib.save_figure(fig, path, dpi=120)
+    plot_lib.save_figure(fig, path, dpi=120, seed=seed)

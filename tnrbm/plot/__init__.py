@@ -10,19 +10,23 @@ from __future__ import annotations
 
 from ._bulk import cut_scaling, draw_bulk
 from ._curves import energy_history, entropy_curve, profile, spectrum
-from ._figure import save_figure
+from ._figure import figure_metadata, save_figure
 from ._layout import layout
 from ._levels import entanglement_levels_plot
+from ._rg import coupling_flow, magnetization_histogram
 from ._surfaces import cut_transition
 
 __all__: list[str] = [
     "cut_scaling",
+    "coupling_flow",
     "cut_transition",
     "draw_bulk",
     "energy_history",
     "entanglement_levels_plot",
     "entropy_curve",
+    "figure_metadata",
     "layout",
+    "magnetization_histogram",
     "profile",
     "save_figure",
     "spectrum",

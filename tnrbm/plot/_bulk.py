@@ -11,13 +11,15 @@ from typing import Any
 import numpy as np
 from matplotlib.collections import LineCollection
 from matplotlib.lines import Line2D
+from matplotlib.ticker import MaxNLocator
 
 from ..bulk import Cut, min_cut
 from ..errors import InvalidParameterError
 from ..network import BoltzmannNetwork
 from ..validation import check_region
+from . import _figure
 from ._curves import _check_color
-from ._figure import check_flag, check_path, finish, ln2_text, new_axes, set_log, units
+from ._figure import check_flag, check_path, finish, ln2_text, new_axes, saves_figure, set_log, units
 from ._layout import layout, layout_kind, periods
 
 __all__ = ["draw_bulk", "cut_scaling"]
@@ -59,8 +61,8 @@ def _wrap_periods(net: BoltzmannNetwork, mode: str) -> tuple[float | None, float
     if mode in ("lattice", "toric"):
         return periods(net) or (None, None)
     geo: Mapping[str, Any] = net.geometry or {}
-    if mode == "layered" and geo.get("periodic", False) and geo.get("kind") == "chain":
-        return (float(net.n_visible), None)
+    if mode == "layered" and geo.get("periodic", False) and geo.get("kind") in ("chain", "hierarchical"):
+        return (float(net.n_visible), None)  # every layer spans the boundary's x range [0, n)
     return (None, None)
 
 
@@ -201,8 +203,9 @@ def _axes_furniture(ax: Any, net: BoltzmannNetwork, pos: Mapping, mode: str) -> 
             length = int(geo["L"])
             ax.set_xticks(range(length))
             ax.set_yticks(range(length))
-            ax.set_xlabel("vertex $y$ (horizontal edges)")
-            ax.set_ylabel("vertex $x$ (vertical edges)")
+            # the package's vertex (x, y) is row x, column y (edge (x, y)-(x, y + 1) is horizontal)
+            ax.set_xlabel("column: vertex $(x, y)$ in column $y$")
+            ax.set_ylabel("row: vertex $(x, y)$ in row $x$")
         else:
             ax.set_xticks([])
             ax.set_yticks([])
@@ -243,6 +246,7 @@ def _figsize(pos: Mapping, mode: str, labels: bool, legend: bool) -> tuple[float
     return (min(max(3.0, scale * width) + extra + 0.8, 16.0), min(max(3.0, scale * height) + 1.4, 11.0))
 
 
+@saves_figure
 def draw_bulk(
     network: BoltzmannNetwork,
     region: Iterable[int] | None = None,
@@ -253,6 +257,8 @@ def draw_bulk(
     positions: Mapping[Any, Any] | None = None,
     base: float | None = None,
     path: str | os.PathLike | None = None,
+    seed: int | None = None,
+    metadata: Mapping[str, Any] | None = None,
 ) -> Any:
     r"""Draw the network as a bulk: boundary spins at the bottom, hidden layers (depth) upward.
 
@@ -283,17 +289,10 @@ def draw_bulk(
         labels ``"V3"``), overriding the automatic layout.
     base
         Logarithm base of the bound in the title (None: nats; 2: bits).
-    path
-        Save the figure there and close it if this function created it (see :mod:`tnrbm.plot`).
-
-    Returns
-    -------
-    matplotlib.axes.Axes
+    {save}
 
     Examples
     --------
-    >>> import matplotlib
-    >>> matplotlib.use("Agg")
     >>> import tnrbm
     >>> ax = draw_bulk(tnrbm.models.local_chain(8, seed=0), region=[0, 1, 2, 3])
     >>> print(ax.get_title())
@@ -329,7 +328,7 @@ def draw_bulk(
     _axes_furniture(ax, net, pos, mode)
     if cut is not None:
         _legend(ax, cut)
-    return finish(ax, created, path)
+    return finish(ax, created, path, seed, metadata)
 
 
 def _check_sizes(sizes: Any, n: int) -> list[int]:
@@ -345,6 +344,7 @@ def _check_sizes(sizes: Any, n: int) -> list[int]:
     return sorted(set(out))
 
 
+@saves_figure
 def cut_scaling(
     network: BoltzmannNetwork,
     sizes: Sequence[int] | None = None,
@@ -355,6 +355,8 @@ def cut_scaling(
     logx: bool = False,
     logy: bool = False,
     path: str | os.PathLike | None = None,
+    seed: int | None = None,
+    metadata: Mapping[str, Any] | None = None,
 ) -> Any:
     """Plot the minimal-cut size ``m`` of contiguous regions ``A = {0, ..., |A| - 1}`` against ``|A|``.
 
@@ -379,18 +381,13 @@ def cut_scaling(
     logx, logy
         Logarithmic axes (for a hierarchical network the axis is already ``log2 |A|``, and
         ``logx`` is refused).
-    path
-        Save the figure there and close it if this function created it (see :mod:`tnrbm.plot`).
-
-    Returns
-    -------
-    matplotlib.axes.Axes
-        The plotted values are in ``ax.lines[0]`` (x, m).
+    {save}
+        The plotted values are in ``ax.lines[0]`` (x, m). On a linear axis the range is set by ``m``:
+        the trivial bound never widens it: it is clipped at 1.3 times the largest ``m`` (its largest
+        value in the legend), so that ``m = 2 log2 |A|`` and its fit stay readable next to ``min(|A|, |B|)``.
 
     Examples
     --------
-    >>> import matplotlib
-    >>> matplotlib.use("Agg")
     >>> import tnrbm
     >>> ax = cut_scaling(tnrbm.models.hierarchical(64, seed=0))
     >>> [int(m) for m in ax.lines[0].get_ydata()]
@@ -414,29 +411,33 @@ def cut_scaling(
     logx, logy = set_log(ax, logx, logy)
     x = np.log2(sizes) if hier else np.array(sizes, dtype=float)
     name = r"$m = |\gamma_A|$ (minimal cut)" if label is None else label
-    ax.plot(x, ms, "o-", color=color, label=name, zorder=3)
+    ax.plot(x, ms, "o-", color=color, label=name, zorder=3, gid=_figure.DATA)
     trivial = np.minimum(np.array(sizes), n - np.array(sizes))
     if not any(ln.get_label() == _TRIVIAL_LABEL and np.array_equal(ln.get_ydata(), trivial) for ln in ax.lines):
-        ax.plot(x, trivial, "--", color=_EDGE, label=_TRIVIAL_LABEL, zorder=2)
-    top = max([float(np.max(ln.get_ydata())) for ln in ax.lines] + [1.0])
+        ax.plot(x, trivial, "--", color=_EDGE, label=_TRIVIAL_LABEL, zorder=2, gid=_figure.TRIVIAL)
     if hier:
         _hierarchical_extras(ax, geo, x, ms, sizes)
         ax.set_xlabel(r"$\log_2 |A|$")
         ax.set_xticks(x)
         ax.set_xticklabels([f"{int(v)}" for v in x])
-        if not logy:
-            ax.set_ylim(0, top * 1.25 + 1)
     else:
         ax.set_xlabel("$|A|$ (contiguous, from site 0)")
-        if not logy:
-            ax.set_ylim(0, top * 1.6 + 1)
+    if not logy:
+        _figure.clip_bounds(ax, 1.0)
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_ylabel("minimal cut size $m$")
     if not ax.get_title():
         ax.set_title(f"minimal cut vs region size, {n} spins")
-    ax.legend(fontsize=8, frameon=False)
+    _figure.legend_with_notes(ax, fontsize=8, frameon=False, loc="upper left")
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
-    return finish(ax, created, path)
+    return finish(ax, created, path, seed, metadata)
+
+
+def _signed(value: float) -> str:
+    """`` + 1.5``, `` - 0.25``, or nothing for a value that rounds to 0 at three decimals."""
+    value = round(float(value), 3)
+    return "" if value == 0 else f" {'+' if value > 0 else '-'} {abs(value):.3g}"
 
 
 def _hierarchical_extras(ax: Any, geo: Mapping, x: np.ndarray, ms: np.ndarray, sizes: list[int]) -> None:
@@ -446,14 +447,9 @@ def _hierarchical_extras(ax: Any, geo: Mapping, x: np.ndarray, ms: np.ndarray, s
     keep = np.ones(len(x), dtype=bool) if xi is None else np.array(sizes) <= 2.0**z_ir
     if keep.sum() >= 2:
         slope, icpt = np.polyfit(x[keep], ms[keep], 1)
-        ax.plot(
-            x[keep],
-            slope * x[keep] + icpt,
-            "-",
-            color="black",
-            lw=0.8,
-            label=rf"fit: slope {slope:.3g} per $\log_2 |A|$",
-        )
+        xs = np.array([x[keep][0] - 0.3, x[keep][-1] + 0.3])  # past the points, so that it shows where they sit on it
+        ax.plot(xs, slope * xs + icpt, "--", color="black", lw=1.0, zorder=4, gid="fit",
+                label=rf"fit: $m = {slope:.3g}\,\log_2 |A|{_signed(icpt)}$")  # fmt: skip
     if xi is not None and math.isfinite(xi):
         ax.axhline(2 * z_ir, color=_REGION, lw=0.8, ls="-.", label=rf"$2 z_{{\mathrm{{IR}}}} = {2 * z_ir}$")
         ax.axvline(math.log2(xi), color=_REGION, lw=0.8, ls=":", label=rf"$|A| = \xi = {xi:.3g}$")

@@ -72,11 +72,32 @@ def _hidden_at_their_spins(network: BoltzmannNetwork, pos: Positions, period: An
             pos[(layer, j)] = (float(centre[0]), float(centre[1]))
 
 
+#: the least horizontal spacing (in boundary sites) of the units of one row of a layered picture
+MIN_SPACING = 0.9
+
+
+def _staggered(network: BoltzmannNetwork, pos: Positions) -> Positions:
+    """A layer denser than ``MIN_SPACING`` (a chain with ``alpha > 1`` hidden units per site) in ``r`` rows
+    around its height: unit ``j`` in row ``j mod r``, so that the units of a row (and their labels) stand
+    ``r`` times as far apart."""
+    n = network.n_visible
+    for layer in range(1, network.n_layers + 1):
+        n_l = network.layer_sizes[layer]
+        rows = math.ceil(MIN_SPACING * n_l / n) if n_l > 1 else 1
+        rows = min(rows, n_l)
+        if rows > 1:
+            step = min(0.3, 0.7 / (rows - 1))
+            for j in range(n_l):
+                x, y = pos[(layer, j)]
+                pos[(layer, j)] = (x, y + step * ((j % rows) - (rows - 1) / 2))
+    return pos
+
+
 def _automatic(network: BoltzmannNetwork) -> Positions:
     geo: Mapping[str, Any] = network.geometry or {}
     kind = layout_kind(network)
     if kind == "layered":
-        return unit_positions(network)
+        return _staggered(network, unit_positions(network))
     pos: Positions = {}
     if kind == "lattice":
         lx, ly = geo["shape"]
@@ -161,7 +182,9 @@ def layout(network: BoltzmannNetwork, positions: Mapping[Any, Any] | None = None
       horizontal edge ``(x, y)-(x, y + 1)`` (qubit ``2 (x L + y)``) at ``(y + 1/2, x)``, the vertical
       edge ``(x, y)-(x + 1, y)`` (qubit ``2 (x L + y) + 1``) at ``(y, x + 1/2)``, and each plaquette's
       hidden unit at the centre of its four edges.
-    * Otherwise layered, as :func:`tnrbm.bulk.unit_positions`: the boundary at ``y = 0``, depth upward.
+    * Otherwise layered, as :func:`tnrbm.bulk.unit_positions`: the boundary at ``y = 0``, depth upward;
+      a layer with more units than ``0.9`` per boundary site (a chain with ``alpha = 2``) is staggered
+      into rows around its height (unit ``j`` in row ``j mod rows``), so that no two labels touch.
 
     Parameters
     ----------

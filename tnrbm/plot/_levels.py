@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import math
 import os
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
 
 from ..entropy import EntanglementLevels, entanglement_levels
 from ..errors import InvalidParameterError
-from ._figure import check_path, finish, new_axes
+from ._figure import check_path, finish, new_axes, saves_figure
 
 __all__ = ["entanglement_levels_plot"]
 
@@ -18,6 +19,7 @@ __all__ = ["entanglement_levels_plot"]
 LEVELS_LABEL = r"levels $\xi = -\ln \lambda$"
 
 
+@saves_figure
 def entanglement_levels_plot(
     levels: Any,
     ax: Any = None,
@@ -25,6 +27,8 @@ def entanglement_levels_plot(
     *,
     annotate: bool = True,
     path: str | os.PathLike | None = None,
+    seed: int | None = None,
+    metadata: Mapping[str, Any] | None = None,
 ) -> Any:
     """Entanglement levels ``xi`` (y) against charge sector (x), one short bar per distinct level and its
     multiplicity written beside it; a dotted line at the largest gap.
@@ -40,17 +44,10 @@ def entanglement_levels_plot(
         Draw the levels up to this ``xi`` (default: all).
     annotate
         Write the multiplicity beside degenerate levels.
-    path
-        Save the figure there and close it if this function created it (see :mod:`tnrbm.plot`).
-
-    Returns
-    -------
-    matplotlib.axes.Axes
+    {save}
 
     Examples
     --------
-    >>> import matplotlib
-    >>> matplotlib.use("Agg")
     >>> import tnrbm, tnrbm.plot
     >>> res = tnrbm.entropy.symmetry_resolved(tnrbm.states.cluster(8), [0, 1, 2], "z2")
     >>> ax = tnrbm.plot.entanglement_levels_plot(res)
@@ -82,4 +79,4 @@ def entanglement_levels_plot(
     ax.set_ylabel(r"$\xi = -\ln \lambda$")
     ax.set_title(f"entanglement levels, |A| = {len(levels.region)} of {levels.n_visible}", fontsize="medium")
     ax.legend(fontsize="small")
-    return finish(ax, created, path)
+    return finish(ax, created, path, seed, metadata)

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
 
 from ..errors import InvalidParameterError
-from ._figure import check_path, finish, new_axes
+from ._figure import check_path, finish, new_axes, saves_figure
 
 __all__ = ["cut_transition"]
 
@@ -17,6 +17,7 @@ __all__ = ["cut_transition"]
 CONNECTED_LABEL = "connected surface"
 
 
+@saves_figure
 def cut_transition(
     rows: Sequence[dict],
     separations: Sequence[float] | None = None,
@@ -25,6 +26,8 @@ def cut_transition(
     *,
     color: Any = None,
     path: str | os.PathLike | None = None,
+    seed: int | None = None,
+    metadata: Mapping[str, Any] | None = None,
 ) -> Any:
     """``I_cut(A:B) / ln 2 = m_A + m_B - m_AB`` against the separation of two regions, from
     :func:`tnrbm.bulk.two_region_transition`; filled markers where the surface of ``A u B`` is connected.
@@ -41,17 +44,10 @@ def cut_transition(
         Legend label of the curve.
     color
         Its colour (default: the axes' next).
-    path
-        Save the figure there and close it if this function created it (see :mod:`tnrbm.plot`).
-
-    Returns
-    -------
-    matplotlib.axes.Axes
+    {save}
 
     Examples
     --------
-    >>> import matplotlib
-    >>> matplotlib.use("Agg")
     >>> import tnrbm, tnrbm.plot
     >>> from tnrbm.bulk import two_region_transition
     >>> chain = tnrbm.models.local_chain(24, radius=1, seed=0)
@@ -80,4 +76,4 @@ def cut_transition(
     ax.set_ylabel(r"$I_{cut} / \ln 2 = m_A + m_B - m_{AB}$")
     ax.set_title("connected vs disconnected minimal surface", fontsize="medium")
     ax.legend(fontsize="small")
-    return finish(ax, created, path)
+    return finish(ax, created, path, seed, metadata)

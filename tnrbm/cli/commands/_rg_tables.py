@@ -35,8 +35,8 @@ def _fmt(x: Any) -> str:
     return f"{x:.10g}" if isinstance(x, float) else str(x)
 
 
-def save_plot(path: str | None, draw: Any) -> None:
+def save_plot(path: str | None, draw: Any, seed: int | None = None) -> None:
     if path is None:
         return
-    save_drawing(path, draw)
+    save_drawing(path, draw, seed=seed)
     click.echo(f"wrote {path}", err=True)

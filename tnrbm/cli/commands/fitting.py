@@ -41,7 +41,8 @@ def fit(
     if save_path:
         save_network(save_path, out["rbm"])
     if plot_path:
-        save_plot("history", (out["history"], out["summary"][0]["ed"]), plot_path)
+        title = f"RBM ($\\alpha = {alpha}$) fitted to the TFIM, $N = {n}$, $h = {h:g}$"
+        save_plot("history", (out["history"], out["summary"][0]["ed"], {"title": title}), plot_path, seed=seed)
     if as_json:
         emit_json({"summary": out["summary"], "cuts": out["cuts"]})
         return

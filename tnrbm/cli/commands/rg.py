@@ -20,12 +20,16 @@ from typing import Any
 import click
 import numpy as np
 
+from ..._lazy import lazy_module
 from ...rg import coarse, decimation, hamiltonian, sampling, training
 from ...rg.energy import log_partition
 from ..options import JSON_OPTION
 from ._rg_tables import emit as _emit
 from ._rg_tables import save_plot as _save_plot
 from .rg_learned import mcrg, rsmi
+
+#: tnrbm's pictures (and matplotlib), loaded when a figure is drawn
+plot_lib = lazy_module("tnrbm.plot")
 
 __all__ = ["rg"]
 
@@ -49,12 +53,7 @@ def flow(coupling: float, field: float, steps: int, as_json: bool, plot_path: st
     _emit(payload, as_json, "decimation flow (depth = RG step)", ["step", "K", "B", "c per spin"], rows)
 
     def draw(ax: Any) -> None:
-        ax.plot(range(steps + 1), fl["coupling"], "o-", label="K")
-        if field:
-            ax.plot(range(steps + 1), fl["field"], "s--", label="B")
-        ax.set_xlabel("RG step (network depth)")
-        ax.set_ylabel("coupling")
-        ax.legend()
+        plot_lib.coupling_flow(fl["coupling"], fl["field"], ax=ax)
 
     _save_plot(plot_path, draw)
 
@@ -156,11 +155,11 @@ def sample(
     )
 
     def draw(ax: Any) -> None:
-        ax.hist(res.magnetization.ravel(), bins=41, range=(-1, 1))
-        ax.set_xlabel("m")
-        ax.set_ylabel("count")
+        plot_lib.magnetization_histogram(
+            res.magnetization, size=size, coupling=coupling, sweeps=sweeps, chains=chains, ax=ax
+        )
 
-    _save_plot(plot_path, draw)
+    _save_plot(plot_path, draw, seed=seed)
 
 
 @rg.command()
@@ -176,7 +175,7 @@ def learn(n_spins: int, steps: int, coupling: float, seed: int, as_json: bool, p
     mask = np.zeros((n_spins, n_spins))
     for j in range(n_spins):
         mask[j, j] = mask[(j + 1) % n_spins, j] = 1
-    rows, learned_w, learned_k = [], [], []
+    rows, learned_w, learned_k, errors = [], [], [], []
     for level in range(steps):
         res = sampling.swendsen_wang(
             (n_spins,), exact[level + 1], n_sweeps=400, n_chains=100, burn_in=20, keep_samples=True, seed=seed + level
@@ -194,6 +193,7 @@ def learn(n_spins: int, steps: int, coupling: float, seed: int, as_json: bool, p
         kt = coarse.coarse_coupling(tr.rbm, [0, 1])
         learned_w.append(w)
         learned_k.append(kt)
+        errors.append(_sampling_errors(res.samples))
         rows.append([level, exact[level], w, exact[level + 1], kt])
     payload = {"exact_flow": exact.tolist(), "learned_weight": learned_w, "learned_coupling": learned_k}
     _emit(
@@ -205,14 +205,22 @@ def learn(n_spins: int, steps: int, coupling: float, seed: int, as_json: bool, p
     )
 
     def draw(ax: Any) -> None:
-        ax.plot(range(steps + 1), exact, "o-", label="exact flow")
-        ax.plot(range(steps), learned_w, "x", ms=9, label="learned |w| (step l)")
-        ax.plot(range(1, steps + 1), learned_k, "+", ms=11, label="learned K~ (step l+1)")
-        ax.set_xlabel("RG step")
-        ax.set_ylabel("coupling")
-        ax.legend()
+        plot_lib.coupling_flow(
+            exact, learned_weight=learned_w, learned_weight_error=[e[0] for e in errors],
+            learned_coupling=learned_k, learned_coupling_error=[e[1] for e in errors], ax=ax,
+            title=f"learned decimation, chain of {n_spins}, $K_0 = {coupling:.4g}$ (error: sampling)",
+        )  # fmt: skip
 
-    _save_plot(plot_path, draw)
+    _save_plot(plot_path, draw, seed=seed)
+
+
+def _sampling_errors(samples: Any) -> tuple[float, float]:
+    """The sampling errors of ``K_l = atanh sqrt(c)`` and ``K_{l+1} = atanh c`` estimated from the nearest-neighbour
+    correlation ``c`` of the training samples (block estimate over each chain), propagated to first order."""
+    s = np.asarray(samples, dtype=float)
+    c, dc = sampling.block_estimate(np.mean(s * np.roll(s, -1, axis=-1), axis=-1))
+    c = min(max(c, 1e-12), 1 - 1e-12)
+    return dc / (2 * math.sqrt(c) * (1 - c)), dc / (1 - c * c)
 
 
 rg.add_command(rsmi)
