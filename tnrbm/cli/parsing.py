@@ -48,7 +48,7 @@ def parse_renyi(text: str) -> tuple[float, ...]:
             out.append(float("inf"))
             continue
         try:  # float() and int() read other digits ('２'): only ASCII 0-9 here
-            out.append(int(part) if part.isdigit() else float(part) if part.isascii() else float("?"))
+            out.append(int(part) if part.isascii() and part.isdigit() else float(part if part.isascii() else "?"))
         except ValueError:
             raise InvalidParameterError(
                 f"--renyi must be orders like '2' or '0.5,2,inf' (or 'none'); got {text!r}"
@@ -88,6 +88,6 @@ def output_file(ctx: click.Context | None, param: click.Parameter | None, value:
     """
     if value is None:
         return None
-    name = "--" + param.name.replace("_", "-") if param is not None and param.name else "path"
+    name = param.opts[0] if param is not None and param.opts else "path"
     check_output_path(value, name=name, action=f"write {name} to")
     return value

@@ -13,7 +13,7 @@ from ...entropy.renyi2 import purity_methods
 from ...specs import parse_model
 from ...validation import check_base
 from ..formatting import bound_label, emit_json, region_text, table, times_log2, units
-from ..parsing import parse_memory_option, parse_region, parse_renyi
+from ..parsing import output_file, parse_memory_option, parse_region, parse_renyi
 from ..plots import save_plot
 from ..reports import PYTHON_RENYI, cut_payload, entropy_payload, profile_rows
 
@@ -57,7 +57,9 @@ _FLOW_OPTION = click.option(
     help="Put the whole entanglement spectrum in the JSON (default: its 64 largest values; "
     "spectrum_truncated says whether values were left out).",
 )
-@click.option("--plot", "plot_path", default=None, help="Write the entanglement spectrum to this PNG.")
+@click.option(
+    "--plot", "plot_path", default=None, callback=output_file, help="Write the entanglement spectrum to this PNG."
+)
 @click.option(
     "--backend", type=click.Choice(sorted(BACKENDS)), default="numpy", show_default=True, help="Array backend."
 )
@@ -188,7 +190,9 @@ def cut(model: str, region: str, base: float | None, as_json: bool, flow: str) -
 @click.argument("model")
 @click.option("--base", type=float, default=None, help=_BASE_HELP)
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
-@click.option("--plot", "plot_path", default=None, help="Write entropy against cut position to this PNG.")
+@click.option(
+    "--plot", "plot_path", default=None, callback=output_file, help="Write entropy against cut position to this PNG."
+)
 def profile(model: str, base: float | None, as_json: bool, plot_path: str | None) -> None:
     """Entanglement entropy at every cut of a chain (one MPS sweep), with the cut bounds."""
     net = parse_model(model)

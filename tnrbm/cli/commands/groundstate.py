@@ -7,7 +7,7 @@ import click
 from ... import save as save_network
 from ...ed import HAMILTONIANS
 from ..formatting import emit_json, table
-from ..parsing import parse_memory_option
+from ..parsing import output_file, parse_memory_option
 from ..plots import save_plot
 from ..progress import progress_bar, spinner
 from ..reports import ed_levels, fit_report
@@ -77,7 +77,7 @@ def ed(
 @click.option("--learning-rate", type=float, default=0.1, show_default=True)
 @click.option("--seed", type=int, default=0, show_default=True)
 @click.option("--save", "save_path", default=None, help="Save the fitted RBM to this .npz file.")
-@click.option("--plot", "plot_path", default=None, help="Write the energy history to this PNG.")
+@click.option("--plot", "plot_path", default=None, callback=output_file, help="Write the energy history to this PNG.")
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 def fit(
     n: int,
