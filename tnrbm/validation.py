@@ -483,7 +483,13 @@ def _region_text_part(part: str, text: str, n: int, name: str, what: str) -> ran
     if stop <= start:
         raise _region_text_error(text, n, name, what, f"has the empty range {shown!r} (stop {stop} <= start {start})")
     if stop > n:
-        raise _region_text_error(text, n, name, what, f"has the range {shown!r}, which reaches index {stop - 1}")
+        raise _region_text_error(
+            text,
+            n,
+            name,
+            what,
+            f"has the range {shown!r}, which reaches index {stop - 1} (start and stop lie in [0, {n}])",
+        )
     return range(start, stop)
 
 
@@ -513,7 +519,7 @@ def parse_region_text(text: str, n: int, name: str = "region", what: str = "visi
     """
     if not isinstance(text, str):
         raise InvalidRegionError(f"{name} must be a string of {REGION_SYNTAX}; got {short_repr(text)}")
-    if not text.strip():
+    if not text.strip(" \t\n\r\f\v"):  # ASCII blanks only, as around the items
         return ()
     out: list[int] = []
     for part in text.split(","):
