@@ -343,3 +343,42 @@ def test_sigint_exits_130_with_one_line(tmp_path):
     assert proc.returncode == 130, (proc.returncode, err)
     assert err.splitlines() == ["error: interrupted (SIGINT); nothing more was computed or written"], err
     assert out == ""
+
+
+# --------------------------------------------------------------------------- size limits say how to raise them
+def test_size_limits_name_the_constant_that_raises_them(monkeypatch):
+    import tnrbm.ed.pauli
+    import tnrbm.network.base
+
+    with pytest.raises(InvalidParameterError, match=r"raise tnrbm\.ed\.pauli\.MAX_SITES"):
+        tnrbm.ed.tfim(31)
+    monkeypatch.setattr(tnrbm.ed.pauli, "MAX_SITES", 31)  # raised: the memory check is what refuses now
+    with pytest.raises(tnrbm.errors.MemoryLimitError, match="max_memory="):
+        tnrbm.ed.tfim(31, form="sparse", max_memory="1MiB")
+    chain = tnrbm.models.local_chain(12, radius=1, periodic=False, seed=0)  # 24 units
+    before = tnrbm.min_cut(chain, range(6)).size  # under the default limit
+    monkeypatch.setattr(tnrbm.network.base, "MAX_BOOKKEEPING_UNITS", 20)
+    with pytest.raises(InvalidParameterError, match=r"raise tnrbm\.network\.base\.MAX_BOOKKEEPING_UNITS"):
+        tnrbm.min_cut(chain, range(6))
+    monkeypatch.setattr(tnrbm.network.base, "MAX_BOOKKEEPING_UNITS", 24)
+    assert tnrbm.min_cut(chain, range(6)).size == before == 2  # open chain, radius 1: 2 units (DESIGN.md)
+    with pytest.raises(InvalidParameterError, match=r"raise tnrbm\.fit\.MAX_SPINS"):
+        tnrbm.fit.log_derivatives(tnrbm.models.local_chain(17, seed=0), np.ones(17))
+
+
+def test_a_model_too_big_to_build_says_what_limit_applies():
+    """Builders take no max_memory: the refusal must not propose one, and says what would have to be free."""
+    with pytest.raises(tnrbm.errors.MemoryLimitError) as info:
+        tnrbm.models.local_chain(10**10)
+    msg = str(info.value)
+    assert "max_memory" not in msg and "a quarter of the memory available now" in msg and "free" in msg, msg
+
+
+def test_a_state_vector_past_2_to_the_1024_is_estimated_not_overflowed():
+    """2.0**n overflowed (OverflowError, a traceback on the command line) for n >= 1024."""
+    ghz = tnrbm.states.ghz(1100)
+    assert ghz.dense_memory() == float("inf")
+    with pytest.raises(tnrbm.errors.MemoryLimitError, match="dense"):
+        tnrbm.entanglement(ghz, [0, 1], method="dense")
+    res = tnrbm.entanglement(ghz, "0:2")  # auto skips dense, the cut runs
+    assert res.entropy == pytest.approx(np.log(2), abs=1e-12)  # GHZ: two Schmidt values 1/2

@@ -190,7 +190,9 @@ def memory_limit(max_memory: Any, name: str = "max_memory") -> int:
     return default_max_memory() if parsed is None else parsed
 
 
-def check_memory(nbytes: float, what: str, max_memory: Any, way_out: str, detail: str = "") -> None:
+def check_memory(
+    nbytes: float, what: str, max_memory: Any, way_out: str, detail: str = "", option: str | None = "max_memory"
+) -> None:
     """Refuse with :class:`~tnrbm.errors.MemoryLimitError` when ``nbytes`` exceeds ``max_memory``.
 
     Parameters
@@ -205,6 +207,10 @@ def check_memory(nbytes: float, what: str, max_memory: Any, way_out: str, detail
         What the user can do instead, for the message.
     detail
         Written after the estimate (e.g. its parts, ``" (the matrix 5.0 MiB, ...)"``).
+    option
+        The parameter that raises the limit, named in the message with the smallest value that works;
+        None where the caller takes none (the message then says that the limit is the default, a
+        quarter of the memory available now, which grows only as memory is freed).
 
     Examples
     --------
@@ -216,9 +222,17 @@ def check_memory(nbytes: float, what: str, max_memory: Any, way_out: str, detail
     """
     limit = memory_limit(max_memory)
     if nbytes > limit:
+        if option is None:
+            allowed = f"the {format_bytes(limit)} limit"
+            raising = (
+                "the limit is a quarter of the memory available now: "
+                f"{format_limit(as_float(nbytes) / SAFE_FRACTION)} would have to be free"
+            )
+        else:
+            allowed = f"{option}={format_bytes(limit)}"
+            raising = f"or {option}={format_limit(nbytes)!r} or more"
         raise MemoryLimitError(
-            f"{what} needs about {format_bytes(nbytes)}{detail}, more than max_memory={format_bytes(limit)} allows; "
-            f"{way_out} (or max_memory={format_limit(nbytes)!r} or more)",
+            f"{what} needs about {format_bytes(nbytes)}{detail}, more than {allowed} allows; {way_out} ({raising})",
             needed=as_float(nbytes),
             limit=float(limit),
         )
@@ -514,7 +528,7 @@ def parse_region_text(text: str, n: int, name: str = "region", what: str = "visi
     >>> try:
     ...     parse_region_text("-1", 10)
     ... except InvalidRegionError as err:
-    ...     print(str(err)[:60])
+    ...     print(str(err)[:61])
     region '-1' has '-1': indices count from 0, Python's negative
     """
     if not isinstance(text, str):

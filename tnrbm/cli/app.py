@@ -171,6 +171,8 @@ def _memory_message(err: MemoryLimitError, args: Sequence[str]) -> str:
     params = getattr(_command_of(args), "params", ())
     if any(getattr(p, "name", None) == "max_memory" for p in params):
         return _PY_LIMIT.sub(lambda m: f"--max-memory {m.group(1) or m.group(2).replace(' ', '')}", text)
+    if _PY_LIMIT.search(text) is None:  # the message names no Python parameter (a model too big to build)
+        return text
     return f"{text} (this command takes no --max-memory: its limit is a quarter of the available memory)"
 
 
