@@ -1,8 +1,10 @@
 """Text specifications of models and regions, as typed on the command line.
 
 A model is a saved file (``model.npz``) or a built-in spec ``NAME:key=value,key=value``, e.g.
-``local-chain:n=64,alpha=1,radius=2,seed=0``, ``hierarchical:n=256``, ``toric:L=6``. A region is a
-comma-separated list of indices and half-open ranges: ``0:16``, ``0,3,5``, ``0:8,32:40``.
+``local-chain:n=64,alpha=1,radius=2,seed=0``, ``hierarchical:n=256``, ``toric:L=6``; each key once, no
+empty item, numbers in the ASCII digits 0-9 (:func:`parse_model`). A region is a comma-separated list of
+indices and half-open ranges: ``0:16``, ``0,3,5``, ``0:8,32:40`` (``''`` the empty region), the one
+syntax that Python's region arguments read too (:func:`tnrbm.validation.parse_region_text`).
 
 The built-in specs are the registry :data:`MODEL_SPECS` (the command line builds its help and
 ``tnrbm info`` from it); :func:`register_model` adds a network type to the command line.
