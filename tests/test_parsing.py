@@ -382,3 +382,8 @@ def test_a_state_vector_past_2_to_the_1024_is_estimated_not_overflowed():
         tnrbm.entanglement(ghz, [0, 1], method="dense")
     res = tnrbm.entanglement(ghz, "0:2")  # auto skips dense, the cut runs
     assert res.entropy == pytest.approx(np.log(2), abs=1e-12)  # GHZ: two Schmidt values 1/2
+
+
+def test_sites_is_named_as_the_option(capsys: pytest.CaptureFixture):
+    line = one_line_error(capsys, "spectrum", SPEC, "0:4", "--sites", "0,,2")
+    assert line.startswith("error: --sites '0,,2' has an empty item"), line

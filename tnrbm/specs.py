@@ -218,13 +218,14 @@ def parse_model(spec: str) -> BoltzmannNetwork:
         raise InvalidParameterError(f"model spec {spec!r}: {err}") from None
 
 
-def parse_region(text: Any, n: int) -> tuple[int, ...]:
+def parse_region(text: Any, n: int, name: str = "region") -> tuple[int, ...]:
     """Visible indices from ``'0:16'``, ``'0,3,5'`` or ``'0:8,32:40'`` (ranges are half-open); ``''`` is empty.
 
     The one region syntax of tnrbm (:func:`tnrbm.validation.parse_region_text`), read by the command line
     and by every Python function that takes a region; a collection of ints is checked the same way
     (:func:`tnrbm.validation.check_region`). The empty region is returned as ``()``: the function given it
-    decides whether it is legal (entropies and cuts of a pure state are, at S = 0).
+    decides whether it is legal (entropies and cuts of a pure state are, at S = 0). ``name`` is the
+    argument or option named in a refusal (``"--sites"``).
 
     Examples
     --------
@@ -232,4 +233,4 @@ def parse_region(text: Any, n: int) -> tuple[int, ...]:
     ((0, 1, 2, 7), ())
     """
     n = check_int(n, "n", minimum=1)
-    return check_region(text, n, allow_empty=True)
+    return check_region(text, n, name=name, allow_empty=True)
