@@ -389,8 +389,9 @@ def test_entropy_below_cut_bound(seed, kind, complex_, data):
 # ------------------------------------------------------------------------------------------------ errors
 def test_bad_input_errors():
     net = tnrbm.models.random_rbm(4, 2, seed=0)
+    assert min_cut(net, []).size == 0  # legal since issue 19: nothing to separate (S = 0 for a pure state)
     with pytest.raises(InvalidRegionError, match="region"):
-        min_cut(net, [])
+        min_cut(net, "0,,1")
     with pytest.raises(InvalidRegionError, match=r"\[0, 4\)"):
         min_cut(net, [7])
     with pytest.raises(InvalidParameterError, match="flow must be one of"):

@@ -215,7 +215,7 @@ def test_cli_ed_refuses_with_the_combined_estimate_and_accepts_the_named_limit(c
     err = capsys.readouterr().err
     assert code != 0
     assert re.search(r"needs about .* \(the sparse matrix \(14 qubits\) .*, the Lanczos vectors", err), err
-    named = re.search(r"max_memory='([^']+)' or more", err).group(1)
+    named = re.search(r"\(or --max-memory (\S+) or more\)", err).group(1)  # the command line's spelling
     assert main(["ed", "tfim", "--n", "14", "--max-memory", named, "--json"]) == 0
     levels = json.loads(capsys.readouterr().out)["levels"]
     assert levels[0]["error"] < 1e-9  # against the free-fermion energy

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import math
 import numbers
+import re
 import time
 
 import numpy as np
@@ -122,10 +123,38 @@ def _is_memory(x):
     return x is None or isinstance(x, str) or _is_real(x, 1)
 
 
-def _is_region(n):
-    """A region of ``n`` units: a list, tuple, range, set or integer array of distinct ints in [0, n), non-empty."""
+_BLANK = "[ \t\n\r\f\v]*"
+_TEXT_ITEM = re.compile(f"{_BLANK}(?:([0-9]+)|([0-9]*){_BLANK}:{_BLANK}([0-9]*)){_BLANK}")
+
+
+def _text_region(text, n):
+    """Reference reading of a region string (written apart from tnrbm's parser): its indices, or None if refused.
+
+    Comma-separated ASCII-digit indices and half-open ranges ``lo:hi`` (either end may be left out), ASCII
+    blanks around them, no empty item, nothing past ``n - 1``, no index twice; only blanks: the empty region.
+    """
+    if not text.strip(" \t\n\r\f\v"):
+        return []
+    out = []
+    for part in text.split(","):
+        m = _TEXT_ITEM.fullmatch(part)
+        if m is None:
+            return None
+        lo, hi = (int(m[1]), int(m[1]) + 1) if m[1] is not None else (int(m[2] or 0), int(m[3] or n))
+        if not lo < hi <= n:
+            return None
+        out += range(lo, hi)
+    return out if len(set(out)) == len(out) else None
+
+
+def _is_region(n, empty=False):
+    """A region of ``n`` units: a list, tuple, range, set or integer array of distinct ints in [0, n), or a
+    region string (:func:`_text_region`); non-empty unless ``empty`` (entropies and cuts take the empty region)."""
 
     def pred(x):
+        if isinstance(x, str):
+            items = _text_region(x, n)
+            return items is not None and (empty or bool(items))
         if isinstance(x, np.ndarray):
             if x.ndim == 0 or x.dtype.kind not in "iuO":
                 return False
@@ -134,7 +163,7 @@ def _is_region(n):
             items = list(x)
         else:  # dicts (not read as their keys), strings, numbers, None, other objects
             return False
-        if not items or not all(_is_int(i, 0, n - 1) for i in items):
+        if not (items or empty) or not all(_is_int(i, 0, n - 1) for i in items):
             return False
         return len({int(i) for i in items}) == len(items)
 
@@ -214,7 +243,7 @@ CASES = {
         dict(state=RBM6, region=[0, 1]),
         {
             "state": ANY,
-            "region": _is_region(6),
+            "region": _is_region(6, empty=True),
             "method": _is_choice(("auto", "dense", "cut", "mps")),
             "renyi": ANY,
             "base": _is_none_or(lambda x: _is_real(x, 1, strict=True)),
@@ -226,7 +255,7 @@ CASES = {
     "entanglement_vector": (
         tnrbm.entanglement,
         dict(state=PSI6, region=[0, 1]),
-        {"state": ANY, "region": _is_region(6), "renyi": ANY},
+        {"state": ANY, "region": _is_region(6, empty=True), "renyi": ANY},
     ),
     "mutual_information": (
         tnrbm.mutual_information,
@@ -241,7 +270,7 @@ CASES = {
     "min_cut": (
         tnrbm.min_cut,
         dict(network=RBM6, region=[0, 1]),
-        {"network": ANY, "region": _is_region(6), "flow": ANY},
+        {"network": ANY, "region": _is_region(6, empty=True), "flow": ANY},
     ),
     "check_region": (tnrbm.validation.check_region, dict(region=[0, 1], n=6), {"region": _is_region(6)}),
     "bulk_graph": (tnrbm.bulk.bulk_graph, dict(network=RBM6), {"legs": _is_bool}),
@@ -763,6 +792,7 @@ _REGIONS = st.one_of(
         hnp.array_shapes(min_dims=0, max_dims=2, min_side=0, max_side=4),
     ),
     st.text(max_size=5),
+    st.text(alphabet="0123456789:, -\t\u0663\uff18", max_size=8),  # region strings, near misses included
     st.binary(max_size=3),
     st.integers(-2, 8),
     st.floats(),
@@ -784,7 +814,10 @@ def test_fuzz_regions_of_every_python_type(region):
         assert text.startswith("region") and len(text) < 600, text
         return
     assert valid, f"accepted {region!r} as {got}"
-    items = region.reshape(-1).tolist() if isinstance(region, np.ndarray) else list(region)
+    if isinstance(region, str):
+        items = _text_region(region, 6)
+    else:
+        items = region.reshape(-1).tolist() if isinstance(region, np.ndarray) else list(region)
     assert got == tuple(sorted(int(i) for i in items))
 
 

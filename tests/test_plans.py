@@ -122,9 +122,11 @@ def test_estimate_of_the_whole_system_and_of_an_empty_region():
     assert est.methods["cut"].flops == res.flops == 0.0 and est.seconds == 0.0
     assert res.entropy == 0.0  # a pure state
     assert estimate(net, range(12), method="mps").method == "mps"
+    empty_est, empty = estimate(net, []), tnrbm.entanglement(net, [])  # legal since issue 19: S = 0 too
+    assert empty_est.trivial and empty_est.seconds == 0.0 and empty.entropy == 0.0 and empty.m == 0
     for fn in (estimate, tnrbm.entanglement):
         with pytest.raises(InvalidRegionError, match="region"):
-            fn(net, [])
+            fn(net, "0,,1")
 
 
 def _opt_einsum_macs(inputs: list, output: tuple, path: list) -> float:

@@ -62,7 +62,7 @@ def _int(value: Any, name: str, minimum: int) -> int:
 
 def _check_modes(m: int, bytes_per_entry: float, what: str) -> None:
     """Refuse, before allocating, an ``m x m`` computation of ``bytes_per_entry`` bytes per matrix entry."""
-    check_memory(float(bytes_per_entry) * as_float(m) * as_float(m), what, None, "use a smaller n")
+    check_memory(float(bytes_per_entry) * as_float(m) * as_float(m), what, None, "use a smaller n", option=None)
 
 
 def _region(region: Any, n: int, name: str = "region") -> np.ndarray:
@@ -108,7 +108,7 @@ def tfim_ground_energy(n: int, J: float = 1.0, h: float = 1.0) -> float:  # noqa
             )
         J = -J  # noqa: N806
     h = abs(h)
-    check_memory(32.0 * as_float(n), f"the {n} fermion modes", None, "use a smaller n")
+    check_memory(32.0 * as_float(n), f"the {n} fermion modes", None, "use a smaller n", option=None)
     k = (2 * np.arange(n) + 1) * np.pi / n
     return float(-np.sum(np.sqrt(J * J + h * h - 2 * J * h * np.cos(k))))
 

@@ -152,7 +152,8 @@ class _Parametrization:
         n = rbm.n_visible
         if n > MAX_SPINS:
             raise InvalidParameterError(
-                f"rbm.n_visible must be at most {MAX_SPINS} for exact sums over 2**N configurations; got {n}"
+                f"rbm.n_visible must be at most {MAX_SPINS} for exact sums over 2**N configurations; got {n} "
+                "(raise tnrbm.fit.MAX_SPINS for more: time and memory grow like 2**N)"
             )
         self.complex = rbm.is_complex if complex_parameters is None else bool(complex_parameters)
         if rbm.is_complex and not self.complex:

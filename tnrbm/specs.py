@@ -1,8 +1,10 @@
 """Text specifications of models and regions, as typed on the command line.
 
 A model is a saved file (``model.npz``) or a built-in spec ``NAME:key=value,key=value``, e.g.
-``local-chain:n=64,alpha=1,radius=2,seed=0``, ``hierarchical:n=256``, ``toric:L=6``. A region is a
-comma-separated list of indices and half-open ranges: ``0:16``, ``0,3,5``, ``0:8,32:40``.
+``local-chain:n=64,alpha=1,radius=2,seed=0``, ``hierarchical:n=256``, ``toric:L=6``; each key once, no
+empty item, numbers in the ASCII digits 0-9 (:func:`parse_model`). A region is a comma-separated list of
+indices and half-open ranges: ``0:16``, ``0,3,5``, ``0:8,32:40`` (``''`` the empty region), the one
+syntax that Python's region arguments read too (:func:`tnrbm.validation.parse_region_text`).
 
 The built-in specs are the registry :data:`MODEL_SPECS` (the command line builds its help and
 ``tnrbm info`` from it); :func:`register_model` adds a network type to the command line.
@@ -12,11 +14,13 @@ from __future__ import annotations
 
 import inspect
 import os
-from collections.abc import Callable
+import re
+import unicodedata
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from . import models, states
-from .errors import InvalidParameterError, InvalidRegionError
+from .errors import InvalidParameterError
 from .io import load
 from .network import BoltzmannNetwork
 from .registry import Registry
@@ -92,39 +96,100 @@ def model_names() -> list[str]:
     return list(MODEL_SPECS.names())
 
 
-def _digits(part: str) -> bool:
-    return part.isascii() and part.isdigit()
+_INT = re.compile(r"[+-]?[0-9]+", re.ASCII)
+_FLOAT = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?|[+-]?(?:inf|infinity|nan)", re.ASCII | re.I)
+_SHAPE = re.compile(r"[0-9]+(?:x[0-9]+)+", re.ASCII | re.I)  # a shape such as 4x4
+_SIZES = re.compile(r"[0-9]+(?:-[0-9]+)+", re.ASCII)  # layer sizes such as 8-4-2
+_ALIASES = {"sizes": "layer_sizes", "complex_": "complex"}
+_FORM = "NAME:key=value,key=value (a shape as 4x4, layer sizes as 8-4-2, flags as true/false)"
 
 
 def _parse_value(text: str) -> Any:
+    """A spec value: true/false, none, a shape ``4x4``, sizes ``8-4-2``, an int, a float (ASCII digits), else text."""
     low = text.lower()
     if low in ("true", "false"):
         return low == "true"
     if low == "none":
         return None
-    if "x" in low and all(_digits(p) for p in low.split("x")):  # a shape such as 4x4
+    if _SHAPE.fullmatch(text):
         return tuple(int(p) for p in low.split("x"))
-    if "-" in text[1:] and all(_digits(p) for p in text.split("-")):  # layer sizes such as 8-4-2
+    if _SIZES.fullmatch(text):
         return [int(p) for p in text.split("-")]
-    for cast in (int, float):
-        try:
-            return cast(text)
-        except ValueError:
-            pass
+    if _INT.fullmatch(text):
+        return int(text)
+    if _FLOAT.fullmatch(text):
+        return float(text)
     return text
+
+
+def _keys_text(name: str, params: Mapping[str, inspect.Parameter]) -> str:
+    """``n (required), alpha=1, ...``: the keys of model ``name`` with their defaults."""
+    keys = [k if p.default is inspect.Parameter.empty else f"{k}={_spec_text(p.default)}" for k, p in params.items()]
+    return f"{name} takes {', '.join(k + (' (required)' if '=' not in k else '') for k in keys)}"
+
+
+def _spec_text(value: Any) -> str:
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, tuple):
+        return "x".join(str(v) for v in value)
+    return str(value)
+
+
+def _spec_items(spec: str, name: str, rest: str, params: Mapping[str, inspect.Parameter]) -> dict[str, Any]:
+    """The ``key=value`` items of a spec, each key once, every value in ASCII digits where it has digits."""
+    kwargs: dict[str, Any] = {}
+    if not rest.strip():
+        return kwargs
+    for item in rest.split(","):
+        key, eq, value = (p.strip() for p in item.partition("="))
+        if not item.strip():
+            raise InvalidParameterError(
+                f"model spec {spec!r} has an empty item (two commas, or a comma at either end); write {_FORM}"
+            )
+        if not eq or not key:
+            hint = " (commas separate keys: write a shape as 4x4, layer sizes as 8-4-2)" if kwargs else ""
+            raise InvalidParameterError(
+                f"model spec items must be key=value; got {item.strip()!r} in {spec!r}{hint}; "
+                f"{_keys_text(name, params)}"
+            )
+        digit = next((c for c in value if not c.isascii() and (c.isdigit() or c.isnumeric())), None)
+        if digit is not None:
+            raise InvalidParameterError(
+                f"model spec key {key!r} must be written with the ASCII digits 0-9; got {value!r} in {spec!r} "
+                f"(the digit {digit!r} is U+{ord(digit):04X} {unicodedata.name(digit, '')})"
+            )
+        if not value:
+            raise InvalidParameterError(f"model spec key {key!r} has no value in {spec!r}; write {key}=VALUE")
+        key = _ALIASES.get(key, key)
+        if key in kwargs:
+            raise InvalidParameterError(f"model spec {spec!r} gives the key {key!r} twice; give each key once")
+        kwargs[key] = _parse_value(value)
+    return kwargs
 
 
 def parse_model(spec: str) -> BoltzmannNetwork:
     """A network from a saved ``.npz`` file or a built-in ``NAME:key=value,...`` spec.
+
+    Values are ``true``/``false``, ``none``, integers and floats in the ASCII digits 0-9, shapes ``4x4``,
+    layer sizes ``8-4-2``, or text (``hidden=binary``). Refused with an
+    :class:`~tnrbm.errors.InvalidParameterError` that shows the form and the model's keys: an unknown
+    name or key, a key given twice (``n=8,n=9``), an empty item (``n=8,,``), an item without ``=``, a
+    value with other digits (``n=８``), a missing required key.
 
     Examples
     --------
     >>> net = parse_model("local-chain:n=12,radius=1,seed=0")
     >>> net.n_visible, net.n_hidden
     (12, 12)
+    >>> try:
+    ...     parse_model("local-chain:n=8,n=9")
+    ... except InvalidParameterError as err:
+    ...     print(err)
+    model spec 'local-chain:n=8,n=9' gives the key 'n' twice; give each key once
     """
     if not isinstance(spec, str) or not spec.strip():
-        raise InvalidParameterError(f"model must be a file path or a spec NAME:key=value,...; got {spec!r}")
+        raise InvalidParameterError(f"model must be a file path or a spec {_FORM}; got {spec!r}")
     spec = spec.strip()
     if spec.endswith(".npz") or os.path.sep in spec or os.path.exists(spec):
         return load(spec)
@@ -135,19 +200,17 @@ def parse_model(spec: str) -> BoltzmannNetwork:
             f"model {name!r} is not a built-in spec or an existing .npz file; built-in specs: {', '.join(sorted(builders))}"
         )
     builder = builders[name]
-    kwargs: dict[str, Any] = {}
-    for item in filter(None, (p.strip() for p in rest.split(","))):
-        key, eq, value = item.partition("=")
-        if not eq or not key:
-            raise InvalidParameterError(f"model spec items must be key=value; got {item!r} in {spec!r}")
-        kwargs[key.strip()] = _parse_value(value.strip())
     params = inspect.signature(builder).parameters
-    aliases = {"sizes": "layer_sizes", "complex_": "complex"}
-    kwargs = {aliases.get(k, k): v for k, v in kwargs.items()}
+    kwargs = _spec_items(spec, name, rest, params)
     unknown = [k for k in kwargs if k not in params]
     if unknown:
         raise InvalidParameterError(
-            f"model {name!r} takes {', '.join(params)}; got unknown key(s) {', '.join(unknown)}"
+            f"model {name!r} got unknown key(s) {', '.join(unknown)} in {spec!r}; {_keys_text(name, params)}"
+        )
+    missing = [k for k, p in params.items() if p.default is inspect.Parameter.empty and k not in kwargs]
+    if missing and all(p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY) for p in params.values()):
+        raise InvalidParameterError(
+            f"model spec {spec!r} needs the key(s) {', '.join(missing)}; {_keys_text(name, params)}"
         )
     try:
         return builder(**kwargs)
@@ -155,37 +218,19 @@ def parse_model(spec: str) -> BoltzmannNetwork:
         raise InvalidParameterError(f"model spec {spec!r}: {err}") from None
 
 
-def _region_part(part: str, text: str, n: int) -> list[int]:
-    """The indices of one comma-separated part (``'3'`` or ``'0:16'``), ranges checked before they are expanded."""
-    try:
-        if ":" not in part:
-            return [int(part)]
-        lo, hi = part.split(":")
-        start = int(lo) if lo.strip() else 0
-        stop = int(hi) if hi.strip() else n
-    except ValueError:
-        raise InvalidRegionError(
-            f"region must be indices and ranges like '0:16', '0,3,5' or '0:8,32:40'; got {text!r}"
-        ) from None
-    if stop <= start:
-        raise InvalidRegionError(f"region range {part!r} is empty (stop <= start)")
-    if start < 0 or stop > n:
-        raise InvalidRegionError(f"region range {part!r} must lie in [0, {n}] (the visible units); got {start}:{stop}")
-    return list(range(start, stop))
+def parse_region(text: Any, n: int, name: str = "region") -> tuple[int, ...]:
+    """Visible indices from ``'0:16'``, ``'0,3,5'`` or ``'0:8,32:40'`` (ranges are half-open); ``''`` is empty.
 
-
-def parse_region(text: Any, n: int) -> tuple[int, ...]:
-    """Visible indices from ``'0:16'``, ``'0,3,5'`` or ``'0:8,32:40'`` (ranges are half-open).
+    The one region syntax of tnrbm (:func:`tnrbm.validation.parse_region_text`), read by the command line
+    and by every Python function that takes a region; a collection of ints is checked the same way
+    (:func:`tnrbm.validation.check_region`). The empty region is returned as ``()``: the function given it
+    decides whether it is legal (entropies and cuts of a pure state are, at S = 0). ``name`` is the
+    argument or option named in a refusal (``"--sites"``).
 
     Examples
     --------
-    >>> parse_region("0:3,7", 10)
-    (0, 1, 2, 7)
+    >>> parse_region("0:3,7", 10), parse_region("", 10)
+    ((0, 1, 2, 7), ())
     """
     n = check_int(n, "n", minimum=1)
-    if not isinstance(text, str):
-        return check_region(text, n)
-    out: list[int] = []
-    for part in filter(None, (p.strip() for p in text.split(","))):
-        out.extend(_region_part(part, text, n))
-    return check_region(out, n)
+    return check_region(text, n, name=name, allow_empty=True)

@@ -35,6 +35,7 @@ import secrets
 import socket
 import stat
 import sys
+import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, BinaryIO, overload
@@ -63,6 +64,8 @@ __all__ = [
     "check_seed",
     "rng_from_seed",
     "short_repr",
+    "REGION_SYNTAX",
+    "parse_region_text",
     "check_region",
     "check_disjoint",
     "check_base",
@@ -187,7 +190,9 @@ def memory_limit(max_memory: Any, name: str = "max_memory") -> int:
     return default_max_memory() if parsed is None else parsed
 
 
-def check_memory(nbytes: float, what: str, max_memory: Any, way_out: str, detail: str = "") -> None:
+def check_memory(
+    nbytes: float, what: str, max_memory: Any, way_out: str, detail: str = "", option: str | None = "max_memory"
+) -> None:
     """Refuse with :class:`~tnrbm.errors.MemoryLimitError` when ``nbytes`` exceeds ``max_memory``.
 
     Parameters
@@ -202,6 +207,10 @@ def check_memory(nbytes: float, what: str, max_memory: Any, way_out: str, detail
         What the user can do instead, for the message.
     detail
         Written after the estimate (e.g. its parts, ``" (the matrix 5.0 MiB, ...)"``).
+    option
+        The parameter that raises the limit, named in the message with the smallest value that works;
+        None where the caller takes none (the message then says that the limit is the default, a
+        quarter of the memory available now, which grows only as memory is freed).
 
     Examples
     --------
@@ -213,9 +222,17 @@ def check_memory(nbytes: float, what: str, max_memory: Any, way_out: str, detail
     """
     limit = memory_limit(max_memory)
     if nbytes > limit:
+        if option is None:
+            allowed = f"the {format_bytes(limit)} limit"
+            raising = (
+                "the limit is a quarter of the memory available now: "
+                f"{format_limit(as_float(nbytes) / SAFE_FRACTION)} would have to be free"
+            )
+        else:
+            allowed = f"{option}={format_bytes(limit)}"
+            raising = f"or {option}={format_limit(nbytes)!r} or more"
         raise MemoryLimitError(
-            f"{what} needs about {format_bytes(nbytes)}{detail}, more than max_memory={format_bytes(limit)} allows; "
-            f"{way_out} (or max_memory={format_limit(nbytes)!r} or more)",
+            f"{what} needs about {format_bytes(nbytes)}{detail}, more than {allowed} allows; {way_out} ({raising})",
             needed=as_float(nbytes),
             limit=float(limit),
         )
@@ -425,9 +442,106 @@ def short_repr(value: Any) -> str:
 
 def _region_forms(n: int, what: str) -> str:
     return (
-        f"a list, tuple, range, set or integer numpy array of distinct {what} indices in [0, {n}) "
-        "(a string such as '0:16' is the command line's syntax: tnrbm.specs.parse_region reads it)"
+        f"a list, tuple, range, set or integer numpy array of distinct {what} indices in [0, {n}), "
+        f"or a string of them such as '0:16', '0,3,5' or '0:8,32:40' (tnrbm.specs.parse_region)"
     )
+
+
+#: what a region string may be: comma-separated indices and half-open ranges of ASCII digits
+REGION_SYNTAX = (
+    "indices and half-open ranges of the ASCII digits 0-9, like '0:16', '0,3,5', '0:8,32:40', ':8' or '56:' "
+    "('' is the empty region; indices count from 0: no negative indices, no steps, no empty items)"
+)
+_REGION_ITEM = re.compile(r"\s*(?:(?P<index>[0-9]+)|(?P<lo>[0-9]*)\s*:\s*(?P<hi>[0-9]*))\s*", re.ASCII)
+
+
+def _non_ascii_digit(text: str) -> str | None:
+    """The first digit of ``text`` that is not an ASCII 0-9, described (``'٣' (U+0663 ARABIC-INDIC DIGIT THREE)``)."""
+    for char in text:
+        if not char.isascii() and (char.isdigit() or char.isnumeric()):
+            return f"{char!r} (U+{ord(char):04X} {unicodedata.name(char, 'a non-ASCII digit')})"
+    return None
+
+
+def _region_text_error(text: str, n: int, name: str, what: str, problem: str) -> InvalidRegionError:
+    return InvalidRegionError(
+        f"{name} {short_repr(text)} {problem}; there are {n} {what} units (indices 0..{n - 1}); "
+        f"a {name} string is {REGION_SYNTAX}"
+    )
+
+
+def _region_text_part(part: str, text: str, n: int, name: str, what: str) -> range:
+    """The indices of one comma-separated item of a region string, checked before a range is expanded."""
+    match = _REGION_ITEM.fullmatch(part)
+    if match is None:
+        digit = _non_ascii_digit(part)
+        if digit is not None:
+            problem = f"uses the digit {digit}; only the ASCII digits 0-9 are read"
+        elif "-" in part:
+            problem = f"has {part.strip()!r}: indices count from 0, Python's negative indices are not used"
+        elif part.count(":") > 1:
+            problem = f"has {part.strip()!r}: a range is start:stop, without a step"
+        elif not part.strip():
+            problem = "has an empty item (two commas, or a comma at either end)"
+        else:
+            problem = f"has the item {part.strip()!r}"
+        raise _region_text_error(text, n, name, what, problem)
+    if match["index"] is not None:
+        index = int(match["index"])
+        if index >= n:
+            raise _region_text_error(text, n, name, what, f"has the index {index}, past the last {what} unit")
+        return range(index, index + 1)
+    start = int(match["lo"]) if match["lo"] else 0
+    stop = int(match["hi"]) if match["hi"] else n
+    shown = part.strip()
+    if stop <= start:
+        raise _region_text_error(text, n, name, what, f"has the empty range {shown!r} (stop {stop} <= start {start})")
+    if stop > n:
+        raise _region_text_error(
+            text,
+            n,
+            name,
+            what,
+            f"has the range {shown!r}, which reaches index {stop - 1} (start and stop lie in [0, {n}])",
+        )
+    return range(start, stop)
+
+
+def parse_region_text(text: str, n: int, name: str = "region", what: str = "visible") -> tuple[int, ...]:
+    """The sorted indices of a region written as text: the one region syntax of tnrbm (Python and command line).
+
+    Comma-separated indices and half-open ranges (``0:16`` is 0..15; ``:8`` and ``56:`` run from the start
+    and to the end, ``:`` is every unit), written with the ASCII digits 0-9; spaces around items are
+    ignored. The empty string (or only spaces) is the empty region. Refused with
+    :class:`~tnrbm.errors.InvalidRegionError` naming ``name``, the text and this syntax: other digits
+    (``'٣'``, ``'８'``: Python's ``int`` reads them, tnrbm does not), negative indices (indices count from
+    0; Python's counting from the end is not used), steps (``0:8:2``), empty items (``'0,,3'``,
+    ``'0,'``), empty ranges (``'4:4'``), indices or ranges past ``n - 1``, repeated indices (also
+    overlapping ranges). Ranges are checked before they are expanded.
+
+    Examples
+    --------
+    >>> parse_region_text("0:3, 7", 10)
+    (0, 1, 2, 7)
+    >>> parse_region_text("", 10), parse_region_text("8:", 10)
+    ((), (8, 9))
+    >>> try:
+    ...     parse_region_text("-1", 10)
+    ... except InvalidRegionError as err:
+    ...     print(str(err)[:61])
+    region '-1' has '-1': indices count from 0, Python's negative
+    """
+    if not isinstance(text, str):
+        raise InvalidRegionError(f"{name} must be a string of {REGION_SYNTAX}; got {short_repr(text)}")
+    if not text.strip(" \t\n\r\f\v"):  # ASCII blanks only, as around the items
+        return ()
+    out: list[int] = []
+    for part in text.split(","):
+        out.extend(_region_text_part(part, text, n, name, what))
+    if len(set(out)) != len(out):
+        dup = sorted(x for x, c in Counter(out).items() if c > 1)
+        raise _region_text_error(text, n, name, what, f"repeats the indices {short_repr(dup)}; give each index once")
+    return tuple(sorted(out))
 
 
 def _region_items(region: Any, n: int, name: str, what: str) -> list:
@@ -436,8 +550,8 @@ def _region_items(region: Any, n: int, name: str, what: str) -> list:
     kind = None
     if isinstance(region, Mapping):
         kind = "a dict (it would be read as its keys; pass list(region) for the keys)"
-    elif isinstance(region, (str, bytes, bytearray)):
-        kind = "a string"
+    elif isinstance(region, (bytes, bytearray)):
+        kind = "bytes (decode them to a str such as '0:16')"
     elif scalar_array or not isinstance(region, (Iterable, np.ndarray)):
         kind = f"a single {type(region).__name__}, not a collection"
     if kind is not None:
@@ -454,30 +568,42 @@ def _region_items(region: Any, n: int, name: str, what: str) -> list:
         raise InvalidRegionError(f"{name} must be {_region_forms(n, what)}; iterating it failed: {err}") from None
 
 
-def check_region(region: Any, n: int, name: str = "region", what: str = "visible") -> tuple[int, ...]:
-    """A boundary region: a non-empty collection of distinct indices in ``[0, n)``, returned sorted.
+def check_region(
+    region: Any, n: int, name: str = "region", what: str = "visible", allow_empty: bool = False
+) -> tuple[int, ...]:
+    """A boundary region: a collection of distinct indices in ``[0, n)``, returned sorted.
 
-    Accepted: a list, tuple, range, set, iterator or integer numpy array of Python or numpy integers.
-    Refused with :class:`~tnrbm.errors.InvalidRegionError` naming ``name``, the value and these forms:
-    a dict (it is not read as its keys), a string (the command line's ``'0:16'`` syntax is
-    :func:`tnrbm.specs.parse_region`), a single number, bools, floats (also ``2.0``), repeated or
-    out-of-range indices, more than ``n`` items (so an endless iterator stops after ``n + 1``).
+    Accepted: a list, tuple, range, set, iterator or integer numpy array of Python or numpy integers, or
+    a string in the one region syntax of tnrbm, the command line's (:func:`parse_region_text`: ``'0:16'``,
+    ``'0,3,5'``, ``'0:8,32:40'``). Refused with :class:`~tnrbm.errors.InvalidRegionError` naming
+    ``name``, the value and these forms: a dict (it is not read as its keys), bytes, a single number,
+    bools, floats (also ``2.0``), repeated or out-of-range indices (negative ones too: indices count from
+    0), more than ``n`` items (so an endless iterator stops after ``n + 1``), and the empty region
+    unless ``allow_empty`` (legal where a quantity is defined for it: the entropy of a pure state is 0).
 
     Examples
     --------
-    >>> check_region(range(2), 4)
-    (0, 1)
+    >>> check_region(range(2), 4), check_region("0:2", 4), check_region("", 4, allow_empty=True)
+    ((0, 1), (0, 1), ())
     >>> try:
     ...     check_region({0: "a", 1: "b"}, 4)
     ... except InvalidRegionError as err:
     ...     print(str(err)[:40])
     region must be a list, tuple, range, set
     """
-    items = _region_items(region, n, name, what)
-    if len(items) == 0:
+    if isinstance(region, str):
+        out = list(parse_region_text(region, n, name, what))
+    else:
+        out = _region_indices(_region_items(region, n, name, what), region, n, name, what)
+    if not out and not check_bool(allow_empty, "allow_empty"):
         raise InvalidRegionError(
-            f"{name} must hold at least one {what} index; got an empty region {short_repr(region)}"
+            f"{name} must hold at least one {what} index here; got an empty region {short_repr(region)}"
         )
+    return tuple(sorted(out))
+
+
+def _region_indices(items: list, region: Any, n: int, name: str, what: str) -> list[int]:
+    """``items`` as distinct ints in ``[0, n)``, or the named error."""
     out = []
     for x in items:
         if isinstance(x, (bool, np.bool_)) or not isinstance(x, (numbers.Integral, np.integer)):
@@ -486,12 +612,15 @@ def check_region(region: Any, n: int, name: str = "region", what: str = "visible
                 f"got {short_repr(x)} in {short_repr(region)}"
             )
         if not 0 <= int(x) < n:
-            raise InvalidRegionError(f"{name} indices must lie in [0, {n}) (the {what} units); got {int(x)}")
+            raise InvalidRegionError(
+                f"{name} indices must lie in [0, {n}) (the {what} units, counted from 0; negative Python-style "
+                f"indices are not used); got {int(x)}"
+            )
         out.append(int(x))
     if len(set(out)) != len(out):
         dup = sorted(x for x, c in Counter(out).items() if c > 1)
         raise InvalidRegionError(f"{name} must not repeat indices; got {dup} more than once")
-    return tuple(sorted(out))
+    return out
 
 
 def check_disjoint(regions: dict[str, Any], n: int) -> dict[str, tuple[int, ...]]:

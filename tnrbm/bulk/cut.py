@@ -257,15 +257,15 @@ def min_cut(network: BoltzmannNetwork, region: Iterable[int], flow: str = "dinic
     (4, 2.772589)
     >>> min_cut(chain, range(6, 12)).size
     4
-    >>> min_cut(chain, range(12)).size  # the whole boundary
-    0
+    >>> min_cut(chain, range(12)).size, min_cut(chain, []).size  # the whole boundary, the empty region
+    (0, 0)
     """
     if is_netket_object(network):
         network = as_network(network)
     check_network(network)
     solve = flow if callable(flow) else FLOWS.get(flow)
     n = network.n_visible
-    region_t = check_region(region, n)
+    region_t = check_region(region, n, allow_empty=True)
     check_bookkeeping(network, "min_cut")
     in_region = np.zeros(n, dtype=bool)
     in_region[np.asarray(region_t, dtype=np.int64)] = True
@@ -273,7 +273,7 @@ def min_cut(network: BoltzmannNetwork, region: Iterable[int], flow: str = "dinic
     off = unit_offsets(network)
     n_units = int(off[-1])
     adj = unit_adjacency(network)
-    if complement:
+    if complement and region_t:  # an empty region, or the whole boundary: nothing to cut (m = 0)
         cap, source, sink, _ = _flow_graph(network, region_t, adj)
         size, reach = solve(cap, source, sink)
         reach = np.asarray(reach, dtype=bool)

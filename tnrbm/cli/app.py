@@ -17,15 +17,17 @@ tnrbm, version ...
 from __future__ import annotations
 
 import importlib
+import os
+import re
 import sys
 from collections.abc import Sequence
 from typing import Any
 
 import click
 
-from ..errors import TnrbmError
+from ..errors import MemoryLimitError, TnrbmError
 
-__all__ = ["COMMANDS", "LazyGroup", "cli", "main"]
+__all__ = ["COMMANDS", "SIGINT_EXIT", "LazyGroup", "cli", "main"]
 
 _PKG = "tnrbm.cli.commands"
 
@@ -135,6 +137,68 @@ def _one_line(text: str) -> str:
     return " ".join(text.split())
 
 
+#: the exit code of a command stopped by SIGINT (Ctrl-C): 128 + 2, as a shell reports it
+SIGINT_EXIT = 130
+_NUMBER_OPTION = re.compile(r"-[0-9.:,]")
+_PY_LIMIT = re.compile(r"max_memory=(?:'([^']*)'|([0-9.]+ ?[A-Za-z]+))")
+
+
+def _command_of(args: Sequence[str]) -> click.Command | None:
+    """The command ``args`` runs (the first word that names one; None for a group such as ``rg``)."""
+    for arg in args:
+        if not arg.startswith("-"):
+            command = cli.get_command(None, arg) if arg in cli.lazy_commands or arg in cli.commands else None
+            return None if isinstance(command, click.Group) else command
+    return None
+
+
+def _negative_number(err: click.NoSuchOption, args: Sequence[str]) -> str | None:
+    """The message for a negative number that click read as an option (``tnrbm entropy MODEL -1``)."""
+    takes_region = any(p.name == "region" for p in getattr(_command_of(args), "params", ()))
+    if not (takes_region and _NUMBER_OPTION.match(err.option_name)):
+        return None
+    typed = next((a for a in args if a.startswith(err.option_name)), err.option_name)
+    return (
+        f"region {typed!r} is refused (it is read as neither an option nor a region): visible indices lie in "
+        "[0, N) and count from 0, Python's negative indices (from the end) are not used; write a region like 0:16, "
+        "0,3,5, 0:8,32:40, 56: or '' (the empty region)"
+    )
+
+
+def _memory_message(err: MemoryLimitError, args: Sequence[str]) -> str:
+    """A memory refusal in the command line's words: ``--max-memory SIZE`` where the command takes it."""
+    text = str(err)
+    params = getattr(_command_of(args), "params", ())
+    if any(getattr(p, "name", None) == "max_memory" for p in params):
+        return _PY_LIMIT.sub(lambda m: f"--max-memory {m.group(1) or m.group(2).replace(' ', '')}", text)
+    if _PY_LIMIT.search(text) is None:  # the message names no Python parameter (a model too big to build)
+        return text
+    return f"{text} (this command takes no --max-memory: its limit is a quarter of the available memory)"
+
+
+def _run(args: list[str]) -> Any:
+    """``cli`` on ``args`` as click's ``main(standalone_mode=False)`` runs it, but with Ctrl-C left to :func:`main`.
+
+    Click turns a KeyboardInterrupt into ``Abort`` after a blank line on stderr; here it propagates, so
+    that :func:`main` prints one line and exits with :data:`SIGINT_EXIT`. Shell completion
+    (``_TNRBM_COMPLETE``) and ``--help``/``--version`` (click's ``Exit``) behave as with click's main.
+    """
+    cli._main_shell_completion({}, "tnrbm")
+    try:
+        with cli.make_context("tnrbm", args) as ctx:
+            return cli.invoke(ctx)
+    except click.exceptions.Exit as err:
+        return err.exit_code
+
+
+def _silence_stdout() -> None:
+    """Point stdout at the null device, so that flushing it at exit raises no second BrokenPipeError."""
+    try:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    except (OSError, ValueError):  # a stdout without a descriptor (captured): nothing to flush there
+        pass
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; an error prints as one line ``error: ...`` and gives a non-zero exit code.
 
@@ -147,7 +211,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     -------
     int
         0 on success, 2 for a usage error (unknown command or option, bad option value), 1 for any
-        other error. With ``--debug`` (anywhere before ``--``) errors raise with their traceback instead.
+        other error (a bad region or model spec, a memory refusal: its way out is spelled as the command
+        line's ``--max-memory``), :data:`SIGINT_EXIT` (130) when interrupted by SIGINT (Ctrl-C), with
+        the one line ``error: interrupted (SIGINT)``. With ``--debug`` (anywhere before ``--``) errors
+        raise with their traceback instead.
 
     Examples
     --------
@@ -159,19 +226,34 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not args:  # a bare ``tnrbm``: the help, as ``tnrbm --help`` prints it
         args = ["--help"]
     try:
-        code = cli.main(args=args, prog_name="tnrbm", standalone_mode=False)
+        code = _run(args)
+    except KeyboardInterrupt:
+        if debug:
+            raise
+        if sys.stderr.isatty():  # end the line the terminal's ^C echo is on
+            click.echo("", err=True)
+        click.echo("error: interrupted (SIGINT); nothing more was computed or written", err=True)
+        return SIGINT_EXIT
     except click.exceptions.Abort:
         click.echo("error: aborted", err=True)
+        return 1
+    except BrokenPipeError:  # the reader of stdout left (``tnrbm ... | head``): stop quietly, as click does
+        _silence_stdout()
         return 1
     except click.ClickException as err:
         if debug:
             raise
+        negative = _negative_number(err, args) if isinstance(err, click.NoSuchOption) else None
+        if negative is not None:
+            click.echo(f"error: {negative}", err=True)
+            return 1
         click.echo(f"error: {_one_line(err.format_message())}", err=True)
         return err.exit_code
     except TnrbmError as err:
         if debug:
             raise
-        click.echo(f"error: {_one_line(str(err))}", err=True)
+        text = _memory_message(err, args) if isinstance(err, MemoryLimitError) else str(err)
+        click.echo(f"error: {_one_line(text)}", err=True)
         return 1
     except (OSError, ValueError, MemoryError, KeyError, TypeError) as err:
         if debug:

@@ -20,6 +20,8 @@ from typing import Any
 
 import click
 
+from .parsing import output_file
+
 __all__ = ["JSON_OPTION", "max_memory_option", "plot_option"]
 
 #: ``--json``: print the payload as JSON instead of tables (the parameter ``as_json``)
@@ -27,8 +29,12 @@ JSON_OPTION = click.option("--json", "as_json", is_flag=True, help="Machine-read
 
 
 def plot_option(what: str) -> Callable[[Any], Any]:
-    """``--plot PATH``: write ``what`` to this PNG (the parameter ``plot_path``; no file when not given)."""
-    return click.option("--plot", "plot_path", default=None, help=f"Write {what} to this PNG.")
+    """``--plot PATH``: write ``what`` to this PNG (the parameter ``plot_path``; no file when not given).
+
+    The path is checked before any work (:func:`tnrbm.cli.parsing.output_file`): a folder, a device or a
+    missing folder is refused at once.
+    """
+    return click.option("--plot", "plot_path", default=None, callback=output_file, help=f"Write {what} to this PNG.")
 
 
 def max_memory_option(help: str) -> Callable[[Any], Any]:  # noqa: A002 - click's own keyword

@@ -385,7 +385,8 @@ def check_sites(n: int) -> None:
     """``n`` must be at most :data:`MAX_SITES` for a matrix or operator (2**n basis states)."""
     if n > MAX_SITES:
         raise InvalidParameterError(
-            f"n must be at most {MAX_SITES} for a matrix or operator (2**n basis states); got n={n}"
+            f"n must be at most {MAX_SITES} for a matrix or operator (2**n basis states); got n={n} (raise "
+            "tnrbm.ed.pauli.MAX_SITES for more: memory is still checked against max_memory)"
         )
 
 

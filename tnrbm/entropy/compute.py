@@ -59,7 +59,9 @@ def entanglement(
         pair (converted by :func:`tnrbm.interop.as_network`), or a state vector of length ``2**N`` in
         kron order (normalized here).
     region
-        The visible units of A (any subset, contiguous or not).
+        The visible units of A (any subset, contiguous or not): a collection of ints or a string such as
+        ``'0:8'`` or ``'0,3,5'`` (:func:`tnrbm.validation.check_region`). The empty region and the whole
+        system are legal: a pure state has S = 0 there (``m = 0``, ``saturation`` 1).
     method
         A name in :func:`~tnrbm.entropy.methods.method_names` (the registry
         :data:`~tnrbm.entropy.methods.METHODS`; :func:`~tnrbm.entropy.methods.register_method` adds one).
@@ -138,7 +140,8 @@ def entanglement(
     problem.backend, problem.parallel, problem.progress = backend, parallel, progress
     problem.seed = check_seed(seed)
     if is_trivial(problem):
-        trivial = {"trivial": "the region is the whole system of a pure state"}
+        whole = "the whole system" if problem.region else "empty"
+        trivial = {"trivial": f"the region is {whole}: S = 0 for a pure state"}
         return _result(problem, "cut" if method == "auto" else method, np.array([1.0]), orders, base, t0, extra=trivial)
     plan, costs = _choose(problem, method)
     _log_plan(problem, plan, costs)
@@ -164,9 +167,9 @@ def make_problem(
         if surface is not None:
             raise InvalidParameterError("surface is only used with a network and method='cut'; got a state vector")
         psi, n = as_state_vector(state)
-        return Problem(None, psi, n, check_region(region, n), None, False, limit, slicing)
+        return Problem(None, psi, n, check_region(region, n, allow_empty=True), None, False, limit, slicing)
     n = state.n_visible
-    region_t = check_region(region, n)
+    region_t = check_region(region, n, allow_empty=True)
     check_bookkeeping(state, "entanglement")
     if surface is not None and method not in ("cut", "auto"):
         raise InvalidParameterError(f"surface is only used with method='cut'; got method={method!r}")
@@ -178,9 +181,9 @@ _problem = make_problem  # the name before 0.3 (private)
 
 
 def is_trivial(problem: Problem) -> bool:
-    """Whether the region is the whole system of a network given no surface (a pure state: S = 0, nothing
-    to plan or contract)."""
-    return problem.network is not None and len(problem.region) == problem.n and not problem.surface_given
+    """Whether the region is empty or the whole system of a network given no surface (a pure state: S = 0,
+    nothing to plan or contract)."""
+    return problem.network is not None and len(problem.region) in (0, problem.n) and not problem.surface_given
 
 
 def plan_methods(problem: Problem, names: Any, shortcut: bool = False) -> tuple[dict, dict, dict]:

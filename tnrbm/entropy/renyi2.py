@@ -181,7 +181,7 @@ def purity(
 
 def _from_grams(problem: Any, base: float | None, t0: float) -> PurityResult:
     m = problem.cut.size
-    if len(problem.region) == problem.n:  # the whole system of a pure state
+    if len(problem.region) in (0, problem.n):  # empty, or the whole system of a pure state: Tr rho_A^2 = 1
         return _result(1.0, base, "cut", problem.region, problem.cut, t0, 0.0, {}, seed=problem.seed)
     itemsize = gram_itemsize(problem.network)
     held = SPECTRUM_ARRAYS_HELD if diagonal_gram(problem) else PURITY_ARRAYS_HELD

@@ -79,11 +79,15 @@ class EntanglementResult:
 
     @property
     def saturation(self) -> float | None:
-        """``S / bound`` (None without a cut; nan for a zero bound)."""
+        """``S / bound`` (None without a cut); 1 for a zero bound, where S = 0 attains it.
+
+        A cut of ``m = 0`` units (the empty region, the whole system, a region not coupled to the rest)
+        forces ``S = 0``: the bound is met exactly, so the saturation is 1 (never nan).
+        """
         b = self.bound
         if b is None:
             return None
-        return self.entropy / b if b > 0 else float("nan")
+        return self.entropy / b if b > 0 else 1.0
 
     @property
     def m(self) -> int | None:

@@ -43,6 +43,7 @@ def check_model_size(n_units: float, n_edges: float, what: str) -> None:
         f"{what} ({as_float(n_units):.3g} units, {as_float(n_edges):.3g} couplings)",
         None,
         "use fewer spins, hidden units or couplings",
+        option=None,
     )
 
 

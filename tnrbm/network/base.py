@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from typing import Any
 
@@ -122,6 +123,7 @@ def _check_size(couplings: Sequence[Any]) -> None:
         "the coupling matrices and biases of this network",
         None,
         "use fewer units (row pointers and biases grow with the number of units, even without couplings)",
+        option=None,
     )
 
 
@@ -148,7 +150,8 @@ def check_bookkeeping(network: BoltzmannNetwork, what: str) -> None:
     raise InvalidParameterError(
         f"{what} walks every one of the {units} units of this network (about {units * SECONDS_PER_UNIT:.0f} s), "
         f"more than the {MAX_BOOKKEEPING_UNITS} units it is started for; {isolated} units have no coupling at all: "
-        "drop them (an uncoupled spin is an unentangled product factor, an uncoupled hidden unit a constant)"
+        "drop them (an uncoupled spin is an unentangled product factor, an uncoupled hidden unit a constant), "
+        "or raise tnrbm.network.base.MAX_BOOKKEEPING_UNITS to wait that long"
     )
 
 
@@ -340,7 +343,8 @@ class BoltzmannNetwork:
         itemsize = 16 if self.is_complex else 8
         units = n + sum(self.layer_sizes[1:])
         per_unit = CHUNK_BYTES_PER_UNIT if self.is_complex else REAL_CHUNK_BYTES_PER_UNIT
-        return itemsize * 2.0**n + per_unit * min(2.0**n, DENSE_CHUNK) * units
+        states = math.inf if n >= 1024 else 2.0**n  # 2.0**1024 overflows: the vector is unbounded then
+        return itemsize * states + per_unit * min(states, DENSE_CHUNK) * units
 
     def _to_dense(self, normalize: bool) -> np.ndarray:
         n = self.n_visible

@@ -144,7 +144,7 @@ class SpinHamiltonian:
             raise InvalidParameterError(
                 f"terms must be a mapping {{(i, j, ...): K_S}} (an int key is a field); got {type(terms).__name__}"
             )
-        check_memory(8.0 * as_float(n), f"the positions of n={n} spins", None, "use fewer spins")
+        check_memory(8.0 * as_float(n), f"the positions of n={n} spins", None, "use fewer spins", option=None)
         self.n = int(n)
         self.terms = _check_terms(self.n, terms)
         self.constant = check_real(constant, "constant")

@@ -8,7 +8,7 @@ from ...io import save as save_network
 from ...specs import parse_model
 from ..formatting import emit_json
 from ..options import JSON_OPTION
-from ..parsing import parse_region
+from ..parsing import output_file, parse_region
 from ..plots import save_plot
 
 __all__ = ["draw", "save"]
@@ -31,7 +31,9 @@ def save(model: str, path: str, as_json: bool) -> None:
 @click.command()
 @click.argument("model")
 @click.option("--region", default=None, help="Region to highlight, with its minimal surface.")
-@click.option("--out", "out_path", default="bulk.png", show_default=True, help="PNG file to write.")
+@click.option(
+    "--out", "out_path", default="bulk.png", show_default=True, callback=output_file, help="PNG file to write."
+)
 def draw(model: str, region: str | None, out_path: str) -> None:
     """Draw MODEL as a bulk: boundary at the bottom, depth upward, the minimal surface of REGION marked."""
     net = parse_model(model)

@@ -74,7 +74,7 @@ def spectrum(
         lev = entanglement_levels(res)
         payload = {"model": model, "entropy": res.entropy, "m": None if res.cut is None else res.cut.size}
     else:
-        chosen = None if sites is None else parse_region(sites, net.n_visible)
+        chosen = None if sites is None else parse_region(sites, net.n_visible, name="--sites")
         res = symmetry_resolved(net, reg, sectors, sites=chosen, base=base, max_memory=limit, check=check)
         lev = entanglement_levels(res)
         payload = {"model": model, **res.to_dict()}
