@@ -19,7 +19,7 @@ import tnrbm
 ROOT = Path(tnrbm.__file__).resolve().parent
 
 LAYERS = [
-    ["errors", "_lazy", "_deprecated", "_version", "registry"],
+    ["errors", "_lazy", "_deprecated", "_version", "registry", "_numerics"],
     ["validation"],
     ["exact", "contract"],
     ["network"],

@@ -55,7 +55,7 @@ from ._deprecated import forward
 from .contract import blas_threads
 from .ed import as_operator, fidelity, state_vector
 from .errors import InvalidParameterError
-from .network import RBM, all_configurations, check_configurations
+from .network import RBM, all_configurations, check_configurations, log_sum_hidden
 from .validation import (
     check_bool,
     check_choice,
@@ -191,15 +191,8 @@ class _Parametrization:
         wd = np.zeros((self.n, self.m), dtype=self.dtype)
         wd[self.rows, self.cols] = params[self.n + self.m :]
         theta = v @ wd + b
-        if self.hidden == "spin":
-            s = np.where(theta.real >= 0, 1.0, -1.0)
-            t = s * theta
-            log_factor = t + np.log1p(np.exp(-2.0 * t))
-            d_theta = np.tanh(theta)
-        else:
-            pos = theta.real > 0
-            log_factor = np.where(pos, theta, 0.0) + np.log1p(np.exp(np.where(pos, -theta, theta)))
-            d_theta = 1.0 / (1.0 + np.exp(-theta))
+        log_factor = log_sum_hidden(theta, self.hidden)
+        d_theta = np.tanh(theta) if self.hidden == "spin" else 1.0 / (1.0 + np.exp(-theta))
         log_psi = v @ a + log_factor.sum(axis=1)
         psi = np.exp(log_psi - log_psi.real.max())
         psi = psi / np.linalg.norm(psi)

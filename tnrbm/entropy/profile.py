@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -11,6 +10,7 @@ from typing import Any
 import numpy as np
 
 from .._deprecated import forward_attribute
+from .._numerics import log_in_base
 from ..contract import SMALL_ARRAY, blas_threads
 from ..interop import as_network, is_netket_object
 from ..network import BoltzmannNetwork
@@ -91,8 +91,7 @@ class EntanglementProfile:
     @property
     def bounds(self) -> np.ndarray:
         """``c ln 2`` at each cut, in the profile's units."""
-        ln2 = math.log(2.0) if self.base is None else math.log(2.0) / math.log(self.base)
-        return self.separator_sizes * ln2
+        return self.separator_sizes * log_in_base(2.0, self.base)
 
 
 def entanglement_profile(

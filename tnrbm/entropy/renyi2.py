@@ -19,6 +19,7 @@ from typing import Any
 
 import numpy as np
 
+from .._numerics import nats_per_unit
 from ..contract import check_seed
 from ..errors import InvalidParameterError, MemoryLimitError
 from ..interop import is_netket_object
@@ -235,7 +236,7 @@ def _result(
     flops: float = 0.0,
     seed: int | None = None,
 ) -> PurityResult:
-    ln_base = 1.0 if base is None else math.log(base)
+    ln_base = nats_per_unit(base)
     s2 = max(-math.log(value), 0.0) / ln_base + 0.0
     seconds = time.perf_counter() - t0
     return PurityResult(value, s2, base, method, region, cut, seconds, float(memory), extra, float(flops), seed)

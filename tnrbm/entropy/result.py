@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from .spectrum import log_in_base
+from .._numerics import log_in_base
 
 __all__ = ["EntanglementResult", "InformationResult"]
 

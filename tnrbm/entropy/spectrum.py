@@ -7,20 +7,10 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from .._numerics import log_in_base, nats_per_unit
 from ..validation import as_float
 
 __all__ = ["entropies_from_spectrum", "log_in_base", "renyi_entropy"]
-
-
-def log_in_base(x: float, base: float | None) -> float:
-    """``ln x`` (base None) or ``log_base x``.
-
-    Examples
-    --------
-    >>> log_in_base(8.0, 2)
-    3.0
-    """
-    return math.log(x) if base is None else math.log(x) / math.log(base)
 
 
 def renyi_entropy(p: np.ndarray, alpha: float, tol: float = 0.0) -> float:
@@ -61,7 +51,7 @@ def entropies_from_spectrum(
     (1.0, 1.0, 1.0)
     """
     p = np.asarray(p, dtype=float)
-    ln_base = 1.0 if base is None else math.log(base)
+    ln_base = nats_per_unit(base)
     nz = p[p > 0]
     s = float(-np.sum(nz * np.log(nz))) / ln_base
     out = {a: renyi_entropy(p, as_float(a), tol) / ln_base + 0.0 for a in renyi}  # + 0.0 turns -0.0 into 0.0

@@ -28,6 +28,7 @@ from typing import Any
 import numpy as np
 import scipy.linalg
 
+from .._numerics import nats_per_unit
 from ..bulk import min_cut
 from ..errors import InvalidParameterError, InvalidRegionError, NumericalError
 from ..interop import as_network, is_netket_object
@@ -576,7 +577,7 @@ def _run(state: Any, region: tuple, charge: Charge, method: str, limit: int, che
 def _result(
     out: dict, charge: Charge, region: tuple, n: int, orders: tuple, base: Any, asym: Any, extra: dict, t0: float
 ) -> SymmetryResult:
-    ln_base = 1.0 if base is None else math.log(base)
+    ln_base = nats_per_unit(base)
     p, spectra = out["p"], [np.asarray(s, dtype=float) for s in out["spectra"]]
     number, config, sq = split_entropy(p, spectra, ln_base)
     sector_renyi = {

@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 
+from .._numerics import log1p_exp, log_2cosh
 from ..errors import InvalidParameterError
 from ..validation import check_bool, check_choice, check_memory
 from .geometry import Geometry, as_geometry
@@ -157,13 +158,7 @@ def log_sum_hidden(theta: np.ndarray, hidden: str) -> np.ndarray:
 
     ``log(2 cosh theta)`` for spin units, ``log(1 + exp theta)`` for binary units.
     """
-    if hidden == "spin":
-        s = np.where(theta.real >= 0, 1.0, -1.0)
-        t = s * theta  # cosh is even: Re t >= 0
-        return t + np.log1p(np.exp(-2.0 * t))  # log(e^t + e^-t)
-    pos = theta.real > 0
-    t = np.where(pos, -theta, theta)  # Re t <= 0
-    return np.where(pos, theta, 0.0) + np.log1p(np.exp(t))
+    return log_2cosh(theta) if hidden == "spin" else log1p_exp(theta)
 
 
 class BoltzmannNetwork:

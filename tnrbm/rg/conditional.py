@@ -27,6 +27,7 @@ from typing import Any
 
 import numpy as np
 
+from .._numerics import log_sum_exp
 from ..errors import InvalidParameterError
 from ..validation import check_choice, check_int, check_memory, check_nonnegative
 from .blocking import block_configurations
@@ -246,11 +247,8 @@ def block_conditional(geometry: RSMIGeometry, env: Any, max_memory: Any = None) 
     for start in range(0, e.shape[0], chunk):
         f = e[start : start + chunk] @ geometry.field_matrix.T
         logw = geometry.internal[None, :] + f @ configs.T
-        top = logw.max(axis=1, keepdims=True)
-        w = np.exp(logw - top)
-        tot = w.sum(axis=1)
-        log_z[start : start + chunk] = top[:, 0] + np.log(tot)
-        p_v[start : start + chunk] = w.reshape(w.shape[0], n_v, -1).sum(axis=2) / tot[:, None]
+        log_z[start : start + chunk] = lz = log_sum_exp(logw, axis=1)
+        p_v[start : start + chunk] = np.exp(logw - lz[:, None]).reshape(logw.shape[0], n_v, -1).sum(axis=2)
     return p_v, log_z
 
 
@@ -284,11 +282,8 @@ def _ring_conditional(geometry: RSMIGeometry, e: np.ndarray, max_memory: Any) ->
         f = e[start : start + chunk] @ geometry.field_matrix.T  # (n, |V| + R)
         ring_fields = f[:, None, n_vis:] + from_v[None, :, :]
         logw = geometry.internal[None, :] + f[:, :n_vis] @ configs.T + _ring_log_z(ring_fields, geometry.coupling)
-        top = logw.max(axis=1, keepdims=True)
-        w = np.exp(logw - top)
-        tot = w.sum(axis=1)
-        log_z[start : start + chunk] = top[:, 0] + np.log(tot)
-        p_v[start : start + chunk] = w / tot[:, None]
+        log_z[start : start + chunk] = lz = log_sum_exp(logw, axis=1)
+        p_v[start : start + chunk] = np.exp(logw - lz[:, None])
     return p_v, log_z
 
 

@@ -31,6 +31,7 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 
+from .._numerics import LN2
 from ..errors import InvalidParameterError
 from ..network import RBM, check_configurations
 from ..validation import (
@@ -310,7 +311,7 @@ class SpinHamiltonian:
         rows = np.concatenate([sites[:, 0], sites[:, 1]])
         data = np.concatenate([wj, np.copysign(wj, ks)])
         w = sp.csr_array((data, (rows, np.concatenate([bonds, bonds]))), shape=(self.n, len(ks)))
-        offset = -self.constant - math.fsum(np.abs(ks).tolist()) - len(ks) * math.log(2.0)
+        offset = -self.constant - math.fsum(np.abs(ks).tolist()) - len(ks) * LN2
         fields = np.zeros(self.n)
         for (i,), h in self.couplings_of_order(1).items():
             fields[i] = h

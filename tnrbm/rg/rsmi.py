@@ -43,6 +43,7 @@ from typing import Any
 
 import numpy as np
 
+from .._numerics import LN2
 from ..errors import InvalidParameterError
 from ..validation import check_int, check_nonnegative, check_positive, rng_from_seed
 from .blocking import BlockRule, block_configurations, canonical_sign, rbm_rule
@@ -369,7 +370,7 @@ def chain_decimation_information(coupling: float, block: int, buffer: int, n: in
     d1, d2 = check_int(buffer, "buffer", minimum=0) + 1, check_int(block, "block", minimum=1) + buffer
     a, c = t**d1, t**d2
     g = a * c if n is None else (t ** (d1 + d2) + t ** (n - d1 - d2)) / (1 + t**n)
-    out = math.log(2.0)
+    out = LN2
     for sign in (1, -1):
         out -= (1 + sign * g) / 2 * float(binary_entropy((1 + a) * (1 + sign * c) / (2 * (1 + sign * a * c))))
     return out

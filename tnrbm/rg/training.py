@@ -32,7 +32,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import InvalidParameterError
-from ..network import RBM, all_configurations, check_configurations
+from ..network import RBM, all_configurations, check_configurations, log_sum_hidden
 from ..validation import check_memory, check_nonnegative, rng_from_seed
 
 __all__ = ["train_rbm", "TrainResult", "greedy_stack", "hidden_mean", "sample_hidden", "MAX_EXACT", "METHODS"]
@@ -107,12 +107,7 @@ def _stats(
 
 
 def _log_psi(w: np.ndarray, a: np.ndarray, b: np.ndarray, v: np.ndarray, hidden: str) -> np.ndarray:
-    theta = v @ w + b
-    if hidden == "spin":
-        lc = np.abs(theta) + np.log1p(np.exp(-2 * np.abs(theta)))
-    else:
-        lc = np.maximum(theta, 0) + np.log1p(np.exp(-np.abs(theta)))
-    return v @ a + lc.sum(axis=1)
+    return v @ a + log_sum_hidden(v @ w + b, hidden).sum(axis=1)
 
 
 def _check_training(data: Any, n_hidden: Any, mask: Any, method: str) -> tuple[np.ndarray, np.ndarray]:
