@@ -231,3 +231,56 @@ def test_import_tnrbm_loads_no_heavy_library():
     code = "import sys, tnrbm; print(sorted(m for m in ('numpy','scipy','quimb','cotengra','networkx','matplotlib') if m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True)
     assert out.stdout.strip() == "[]"
+
+
+#: the package doors that convert NetKet objects (tnrbm.interop.netket_door) on their public names
+NETKET_DOORS = {"tnrbm.bulk", "tnrbm.entropy", "tnrbm.ed"}
+
+
+def _interop_importers() -> set[str]:
+    return {
+        module
+        for module, path in MODULES.items()
+        if _package(module) not in SHIMS and module != "tnrbm.interop"
+        for name, _, _ in _imports(module, path)
+        if name == "tnrbm.interop" or name.startswith("tnrbm.interop.")
+    }
+
+
+def test_netket_enters_only_through_the_package_doors():
+    """Only the package doors import tnrbm.interop: the modules behind them never see a NetKet object."""
+    importers = _interop_importers()
+    assert importers <= NETKET_DOORS, (
+        f"modules importing tnrbm.interop behind the doors: {sorted(importers - NETKET_DOORS)}"
+    )
+    assert importers == NETKET_DOORS  # each door is still in use (the set is not stale)
+
+
+def test_the_door_check_sees_a_planted_interop_import(tmp_path, monkeypatch):
+    """The check above would fail on a core module that imports interop (relative or absolute)."""
+    for text in (
+        "from ..interop import as_network\n",
+        "import tnrbm.interop\n",
+        "from tnrbm.interop import is_netket_object\n",
+    ):
+        planted = tmp_path / "planted.py"
+        planted.write_text(text)
+        monkeypatch.setitem(MODULES, "tnrbm.entropy.planted", planted)
+        assert "tnrbm.entropy.planted" in _interop_importers()
+
+
+def test_the_public_names_of_the_doors_accept_netket_and_the_modules_behind_do_not_convert():
+    """Every door wraps its public name (functools.wraps keeps the signature and the docstring), and
+    the function behind it is the module's own."""
+    from tnrbm import bulk, ed, entropy
+    from tnrbm.bulk import cut
+    from tnrbm.ed import solve
+    from tnrbm.entropy import compute
+
+    for door, inner in (
+        (bulk.min_cut, cut.min_cut),
+        (entropy.entanglement, compute.entanglement),
+        (ed.ground_state, solve.ground_state),
+    ):
+        assert door is not inner and door.__wrapped__ is inner and door.__doc__ == inner.__doc__
+    assert tnrbm.entanglement is entropy.entanglement and tnrbm.min_cut is bulk.min_cut

@@ -54,9 +54,11 @@ True
 
 from __future__ import annotations
 
+import functools
+import inspect
 import sys
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar, cast
 
 import numpy as np
 import scipy.sparse as sp
@@ -73,7 +75,10 @@ __all__ = [
     "as_network",
     "is_netket_object",
     "as_sparse_operator",
+    "netket_door",
 ]
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 _ALLOWED_HILBERT = "nk.hilbert.Spin(0.5, N) without total_sz or constraint, or nk.hilbert.Qubit(N)"
 
@@ -549,3 +554,55 @@ def as_sparse_operator(op: Any, n: int | None = None, *, max_memory: float | Non
         rev = np.arange(2**size)[::-1]
         mat = sp.csr_array(mat[rev][:, rev])
     return mat
+
+
+#: how :func:`netket_door` converts each kind of argument
+_CONVERTERS: dict[str, Callable[[Any], Any]] = {"network": as_network, "operator": as_sparse_operator}
+
+
+def netket_door(**arguments: str) -> Callable[[F], F]:
+    """The one door through which NetKet objects enter tnrbm: a decorator for a public entry point that
+    converts the named arguments when (and only when) they are NetKet objects (:func:`is_netket_object`).
+
+    ``arguments`` maps a parameter name to ``"network"`` (a variational state or ``(model, params)``
+    pair becomes an :class:`~tnrbm.RBM`, :func:`as_network`) or ``"operator"`` (a NetKet operator
+    becomes its sparse matrix in tnrbm's kron order, :func:`as_sparse_operator`). Everything else passes
+    through untouched, so the modules behind the door never see NetKet. The package doors
+    (``tnrbm.bulk``, ``tnrbm.entropy``, ``tnrbm.ed``) apply it to their public names; no other module
+    imports :mod:`tnrbm.interop` (``tests/test_architecture.py``). A keyword renamed with
+    :func:`tnrbm._deprecated.renamed_keywords` is converted under its old name too.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> @netket_door(state="network")
+    ... def n_spins(state):
+    ...     return state.n_visible
+    >>> n_spins(as_network({"kernel": np.ones((3, 2))})), n_spins.__name__
+    (3, 'n_spins')
+    """
+    for name, kind in arguments.items():
+        if kind not in _CONVERTERS:
+            raise InvalidParameterError(f"netket_door: {name}={kind!r} must be one of {sorted(_CONVERTERS)}")
+
+    def wrap(func: F) -> F:
+        params = list(inspect.signature(func).parameters)
+        old = {o: n for o, n in getattr(func, "renamed_keywords", {}).items() if n in arguments}
+        where = {name: params.index(name) for name in arguments}
+
+        @functools.wraps(func)
+        def door(*args: Any, **kwargs: Any) -> Any:
+            if "netket" in sys.modules:  # without NetKet loaded no NetKet object exists: nothing to do
+                args_l = list(args)
+                for name, kind in arguments.items():
+                    if where[name] < len(args_l) and is_netket_object(args_l[where[name]]):
+                        args_l[where[name]] = _CONVERTERS[kind](args_l[where[name]])
+                for key in kwargs.keys() & (set(arguments) | set(old)):
+                    if is_netket_object(kwargs[key]):
+                        kwargs[key] = _CONVERTERS[arguments[old.get(key, key)]](kwargs[key])
+                args = tuple(args_l)
+            return func(*args, **kwargs)
+
+        return cast(F, door)
+
+    return wrap

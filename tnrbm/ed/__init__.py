@@ -32,6 +32,7 @@ from __future__ import annotations
 from typing import Any
 
 from .._deprecated import forward
+from ..interop import netket_door
 from .hamiltonians import (
     HAMILTONIANS,
     cluster_hamiltonian,
@@ -55,6 +56,13 @@ from .solve import (
     ground_state_memory,
     state_vector,
 )
+
+# the NetKet door: operators (and states) from NetKet are converted here, never inside the modules
+as_operator = netket_door(H="operator")(as_operator)
+ground_state = netket_door(H="operator")(ground_state)
+ground_state_memory = netket_door(H="operator")(ground_state_memory)
+expectation = netket_door(state="network", operator="operator")(expectation)
+energy = netket_door(network="network", H="operator")(energy)
 
 __all__ = [
     "PauliSum",

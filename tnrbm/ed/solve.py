@@ -12,7 +12,6 @@ import scipy.sparse.linalg as spla
 
 from ..contract.threads import SMALL_ARRAY, blas_threads
 from ..errors import InvalidParameterError
-from ..interop import as_sparse_operator, is_netket_object
 from ..network import BoltzmannNetwork
 from ..validation import check_int, check_nonnegative, rng_from_seed
 from .pauli import PauliSum, check_ed_memory, check_sites
@@ -85,8 +84,6 @@ def as_operator(H: Any) -> Any:  # noqa: N803
     """
     if isinstance(H, PauliSum):
         return H.to_operator()
-    if is_netket_object(H):
-        H = as_sparse_operator(H)  # noqa: N806
     if sp.issparse(H) or isinstance(H, spla.LinearOperator):
         op = H
     else:

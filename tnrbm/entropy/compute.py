@@ -16,7 +16,6 @@ import numpy as np
 from ..bulk import FLOWS, cut_from_surface, min_cut
 from ..contract import check_seed
 from ..errors import InvalidParameterError, MemoryLimitError
-from ..interop import as_network, is_netket_object
 from ..network import BoltzmannNetwork
 from ..network.base import check_bookkeeping
 from ..validation import check_base, check_choice, check_region, check_renyi, memory_limit
@@ -158,8 +157,6 @@ def make_problem(
     checked, the cut found with the max-flow solver ``flow`` (``limit`` in bytes)."""
     if not callable(flow):
         FLOWS.get(flow)  # an unknown solver is refused for state vectors too
-    if is_netket_object(state):
-        state = as_network(state)
     if not isinstance(state, BoltzmannNetwork):
         if surface is not None:
             raise InvalidParameterError("surface is only used with a network and method='cut'; got a state vector")

@@ -12,7 +12,6 @@ import numpy as np
 from .._deprecated import forward_attribute
 from .._numerics import log_in_base
 from ..contract import SMALL_ARRAY, blas_threads
-from ..interop import as_network, is_netket_object
 from ..network import BoltzmannNetwork
 from ..tn.mps import mps_arrays, plan_mps, profile_spectra
 from ..validation import check_base, check_renyi
@@ -133,8 +132,6 @@ def entanglement_profile(
     [1.0, 1.0, 1.0]
     """
     t0 = time.perf_counter()
-    if is_netket_object(network):
-        network = as_network(network)
     orders = check_renyi(renyi)
     base = check_base(base)
     plan = plan_mps(network, order)

@@ -22,7 +22,6 @@ import numpy as np
 from .._numerics import nats_per_unit
 from ..contract import check_seed
 from ..errors import InvalidParameterError, MemoryLimitError
-from ..interop import is_netket_object
 from ..network import BoltzmannNetwork
 from ..validation import check_base, check_choice, check_memory, format_limit, memory_limit
 from .blocks import streamed_purity
@@ -148,7 +147,7 @@ def purity(
     base = check_base(base)
     limit = memory_limit(max_memory)
     seed = check_seed(seed)
-    network = isinstance(state, BoltzmannNetwork) or is_netket_object(state)
+    network = isinstance(state, BoltzmannNetwork)
     refused: MemoryLimitError | None = None
     if method == "cut" and not network:
         raise InvalidParameterError("method='cut' needs an RBM or a DBM (it contracts the network); got a state vector")

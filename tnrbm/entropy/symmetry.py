@@ -31,7 +31,6 @@ import scipy.linalg
 from .._numerics import nats_per_unit
 from ..bulk import min_cut
 from ..errors import InvalidParameterError, InvalidRegionError, NumericalError
-from ..interop import as_network, is_netket_object
 from ..network import BoltzmannNetwork
 from ..network.charges import Charge, as_charge
 from ..network.projected import ProjectedRBM
@@ -512,8 +511,6 @@ def symmetry_resolved(
     orders, base, tol = check_renyi(renyi), check_base(base), as_float(tol)
     method = check_choice(method, "method", ("auto", "cut", "dense"))
     limit = memory_limit(max_memory)
-    if is_netket_object(state):
-        state = as_network(state)
     if isinstance(state, ProjectedRBM):
         charge = _projection_charge(state, symmetry, sites)
         n = state.n_visible
