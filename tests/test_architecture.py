@@ -8,6 +8,7 @@ below it, never a layer above; the deprecated flat modules (``tnrbm.tensor``, ``
 from __future__ import annotations
 
 import ast
+import inspect
 from pathlib import Path
 
 import networkx as nx
@@ -282,5 +283,5 @@ def test_the_public_names_of_the_doors_accept_netket_and_the_modules_behind_do_n
         (entropy.entanglement, compute.entanglement),
         (ed.ground_state, solve.ground_state),
     ):
-        assert door is not inner and door.__wrapped__ is inner and door.__doc__ == inner.__doc__
+        assert door is not inner and inspect.unwrap(door) is inspect.unwrap(inner) and door.__doc__ == inner.__doc__
     assert tnrbm.entanglement is entropy.entanglement and tnrbm.min_cut is bulk.min_cut

@@ -100,3 +100,41 @@ def test_the_cli_profile_rows_read_no_deprecated_name():
     for row in rows:
         p = np.linalg.svd(psi.reshape(2 ** row["cut"], -1), compute_uv=False) ** 2
         assert row["schmidt_rank"] == int((p / p.sum() > 1e-14).sum())
+
+
+def test_renamed_keywords_warn_with_both_names_and_give_the_same_result():
+    """Old keyword names (H, network, op, alpha, memory_limit) still work through _deprecated.renamed_keywords."""
+    from tnrbm import ed
+    from tnrbm.entropy import renyi_entropy
+
+    h = ed.tfim(4)
+    ref = np.linalg.eigvalsh(h.toarray())[0]  # dense diagonalization: an independent reference
+    with pytest.warns(DeprecationWarning, match=r"the keyword H of ground_state is renamed hamiltonian") as caught:
+        old = ed.ground_state(H=h).energy
+    assert caught[0].filename == __file__
+    assert old == pytest.approx(ref, abs=1e-10) and ed.ground_state(hamiltonian=h).energy == pytest.approx(
+        ref, abs=1e-10
+    )
+    psi = np.linalg.eigh(h.toarray())[1][:, 0]
+    with pytest.warns(DeprecationWarning, match="network of energy is renamed state"):
+        assert ed.energy(network=psi, hamiltonian=h) == pytest.approx(ref, abs=1e-10)
+    p = np.array([0.5, 0.25, 0.25])
+    with pytest.warns(DeprecationWarning, match="alpha of renyi_entropy is renamed order"):
+        assert renyi_entropy(p, alpha=2) == pytest.approx(-np.log(np.sum(p**2)), rel=1e-14)
+    with pytest.raises(tnrbm.errors.InvalidParameterError, match="both H= and hamiltonian="):
+        ed.ground_state(H=h, hamiltonian=h)
+
+
+def test_renamed_keywords_decorator_alone():
+    from tnrbm._deprecated import REMOVED_IN, renamed_keywords
+
+    @renamed_keywords(old="new")
+    def f(x, new=0):
+        return x + new
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        assert f(1, old=2) == 3 and f(1, new=2) == 3 and f(1, 2) == 3
+    assert len(caught) == 1 and caught[0].category is DeprecationWarning
+    assert f"removed in tnrbm {REMOVED_IN}" in str(caught[0].message) and caught[0].filename == __file__
+    assert f.renamed_keywords == {"old": "new"} and f.__name__ == "f"

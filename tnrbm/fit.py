@@ -51,7 +51,7 @@ import numpy as np
 import scipy.linalg as sla
 import scipy.sparse as sp
 
-from ._deprecated import forward
+from ._deprecated import forward, renamed_keywords
 from .contract import blas_threads
 from .ed import as_operator, fidelity, state_vector
 from .errors import InvalidParameterError
@@ -355,7 +355,7 @@ def _reporter(progress: Any, steps: int, label: str) -> Iterator[Callable[[int, 
         bar.close()
 
 
-def _netket_sparse(H: Any, n: int) -> sp.csr_array:  # noqa: N803
+def _netket_sparse(hamiltonian: Any, n: int) -> sp.csr_array:
     """The sparse matrix of a NetKet operator on ``nk.hilbert.Spin(1/2, n)``, in tnrbm's kron order.
 
     NetKet's Pauli operators have the same matrix in both orderings of ``Spin`` (basis index 0 is the
@@ -363,22 +363,22 @@ def _netket_sparse(H: Any, n: int) -> sp.csr_array:  # noqa: N803
     and that is tnrbm's order (``v = +1`` first), so the sparse form is used as it is."""
     import netket as nk  # optional; already imported when H is a NetKet operator
 
-    hilbert: Any = getattr(H, "hilbert", None)
+    hilbert: Any = getattr(hamiltonian, "hilbert", None)
     ok = isinstance(hilbert, nk.hilbert.Spin) and hilbert.local_size == 2 and not hilbert.constrained
     if not ok or hilbert.size != n:
         raise InvalidParameterError(
             f"H is a NetKet operator on {hilbert!r}; the fit needs an unconstrained nk.hilbert.Spin(s=1/2, N={n}) "
             f"(N = rbm.n_visible)"
         )
-    matrix = sp.csr_array(H.to_sparse())
+    matrix = sp.csr_array(hamiltonian.to_sparse())
     return matrix
 
 
-def _hamiltonian(H: Any, n: int) -> Any:  # noqa: N803
-    """``H`` as an operator of size ``2**n``: PauliSum, sparse, LinearOperator, array or NetKet operator."""
-    if hasattr(H, "to_sparse") and type(H).__module__.startswith("netket"):
-        H = _netket_sparse(H, n)  # noqa: N806
-    op = as_operator(H)
+def _hamiltonian(hamiltonian: Any, n: int) -> Any:
+    """``hamiltonian`` as an operator of size ``2**n``: PauliSum, sparse, LinearOperator, array or NetKet operator."""
+    if hasattr(hamiltonian, "to_sparse") and type(hamiltonian).__module__.startswith("netket"):
+        hamiltonian = _netket_sparse(hamiltonian, n)  # noqa: N806
+    op = as_operator(hamiltonian)
     if op.shape[0] != 2**n:
         raise InvalidParameterError(f"H must have size 2**{n} = {2**n}; got shape {op.shape}")
     return op
@@ -433,9 +433,10 @@ def _run(
     return point, res
 
 
+@renamed_keywords(H="hamiltonian")
 def variational_ground_state(
     rbm: RBM,
-    H: Any,  # noqa: N803
+    hamiltonian: Any,
     steps: int = 300,
     method: str = "sr",
     learning_rate: float = 0.1,
@@ -453,7 +454,7 @@ def variational_ground_state(
     ----------
     rbm
         The starting network; its connectivity and hidden convention are kept.
-    H
+    hamiltonian
         The Hamiltonian: a :class:`~tnrbm.ed.PauliSum`, scipy sparse matrix, ``LinearOperator``, dense
         array of size ``2**N``, or a NetKet operator on ``nk.hilbert.Spin(1/2, N)`` (its
         ``to_sparse()`` form). Mind the sign: NetKet's ``nk.operator.Ising(hilbert, graph, h, J)`` is
@@ -503,7 +504,7 @@ def variational_ground_state(
     par, steps, options = _prepare(
         rbm, steps, seed, noise, {**options, "step_control": step_control}, complex_parameters
     )
-    op = _hamiltonian(H, par.n)
+    op = _hamiltonian(hamiltonian, par.n)
     point, res = _run(par, _energy_objective(par, op), steps, options, progress, "variational ground state", t0)
     res.energy = float(res.history[-1])
     res.fidelity = None if reference is None else fidelity(point.psi, reference)

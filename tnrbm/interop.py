@@ -63,6 +63,7 @@ from typing import Any, TypeVar, cast
 import numpy as np
 import scipy.sparse as sp
 
+from ._deprecated import renamed_keywords
 from .errors import InvalidParameterError
 from .network import RBM, BoltzmannNetwork
 from .validation import check_memory
@@ -496,7 +497,8 @@ def as_network(obj: Any, *, hilbert: Any = None) -> BoltzmannNetwork:
     raise InvalidParameterError(f"cannot make a tnrbm network of a {type(obj).__name__}; {hint}")
 
 
-def as_sparse_operator(op: Any, n: int | None = None, *, max_memory: float | None = None) -> sp.csr_array:
+@renamed_keywords(op="operator")
+def as_sparse_operator(operator: Any, n: int | None = None, *, max_memory: float | None = None) -> sp.csr_array:
     """A NetKet operator as a scipy sparse matrix in tnrbm's kron order.
 
     The Hilbert space must be ``nk.hilbert.Spin(0.5, N)`` (either ordering) or ``nk.hilbert.Qubit(N)``,
@@ -507,7 +509,7 @@ def as_sparse_operator(op: Any, n: int | None = None, *, max_memory: float | Non
 
     Parameters
     ----------
-    op
+    operator
         Anything with ``.hilbert`` and ``.to_sparse()`` (``nk.operator.LocalOperator``, ``Ising``,
         ``Heisenberg``, ``PauliStrings``, ...).
     n
@@ -526,16 +528,16 @@ def as_sparse_operator(op: Any, n: int | None = None, *, max_memory: float | Non
     >>> tnrbm.interop.as_sparse_operator(np.eye(2))
     Traceback (most recent call last):
     ...
-    tnrbm.errors.InvalidParameterError: op must be a NetKet operator (with .hilbert and .to_sparse()); got ndarray
+    tnrbm.errors.InvalidParameterError: operator must be a NetKet operator (with .hilbert and .to_sparse()); got ndarray
     """
-    if not (hasattr(op, "hilbert") and callable(getattr(op, "to_sparse", None))):
+    if not (hasattr(operator, "hilbert") and callable(getattr(operator, "to_sparse", None))):
         raise InvalidParameterError(
-            f"op must be a NetKet operator (with .hilbert and .to_sparse()); got {type(op).__name__}"
+            f"operator must be a NetKet operator (with .hilbert and .to_sparse()); got {type(operator).__name__}"
         )
-    _, size, inverted = _check_hilbert(op.hilbert, "op.hilbert")
+    _, size, inverted = _check_hilbert(operator.hilbert, "operator.hilbert")
     if n is not None and (isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n != size):
-        raise InvalidParameterError(f"op acts on {size} spins ({op.hilbert!r}) but n={n!r} was asked for")
-    conn = getattr(op, "max_conn_size", None)
+        raise InvalidParameterError(f"operator acts on {size} spins ({operator.hilbert!r}) but n={n!r} was asked for")
+    conn = getattr(operator, "max_conn_size", None)
     conn = int(conn) if isinstance(conn, (int, np.integer)) and conn > 0 else size + 1
     # NetKet's to_sparse holds all_states (2**N x N), the connected states x' (nnz x N, up to 8 B each),
     # the elements and their basis numbers (16 + 8 B); then the CSR and our float64/complex128 copy
@@ -544,11 +546,11 @@ def as_sparse_operator(op: Any, n: int | None = None, *, max_memory: float | Non
     nnz = 2.0**size * conn
     check_memory(
         2.0**size * size * 8 + nnz * (8 * size + 24 + 40),
-        f"the sparse matrix of {type(op).__name__} on {size} spins",
+        f"the sparse matrix of {type(operator).__name__} on {size} spins",
         max_memory,
         "use fewer spins, or NetKet's own matrix-free tools",
     )
-    mat = sp.csr_array(op.to_sparse())
+    mat = sp.csr_array(operator.to_sparse())
     mat = mat.astype(np.complex128 if np.iscomplexobj(mat.data) else np.float64)
     if inverted:  # NetKet's basis index k is tnrbm's 2**N - 1 - k
         rev = np.arange(2**size)[::-1]
@@ -569,8 +571,9 @@ def netket_door(**arguments: str) -> Callable[[F], F]:
     becomes its sparse matrix in tnrbm's kron order, :func:`as_sparse_operator`). Everything else passes
     through untouched, so the modules behind the door never see NetKet. The package doors
     (``tnrbm.bulk``, ``tnrbm.entropy``, ``tnrbm.ed``) apply it to their public names; no other module
-    imports :mod:`tnrbm.interop` (``tests/test_architecture.py``). A keyword renamed with
-    :func:`tnrbm._deprecated.renamed_keywords` is converted under its old name too.
+    imports :mod:`tnrbm.interop` (``tests/test_architecture.py``). A function whose keywords were renamed
+    (:func:`tnrbm._deprecated.renamed_keywords`) keeps the renaming outermost, so an old keyword is
+    converted too and warns at the caller's line.
 
     Examples
     --------
@@ -586,8 +589,10 @@ def netket_door(**arguments: str) -> Callable[[F], F]:
             raise InvalidParameterError(f"netket_door: {name}={kind!r} must be one of {sorted(_CONVERTERS)}")
 
     def wrap(func: F) -> F:
+        renames = getattr(func, "renamed_keywords", None)
+        if renames:  # the door goes inside the renaming, so the old keyword warns at the caller's line
+            return renamed_keywords(**renames)(wrap(func.__wrapped__))  # type: ignore[attr-defined]
         params = list(inspect.signature(func).parameters)
-        old = {o: n for o, n in getattr(func, "renamed_keywords", {}).items() if n in arguments}
         where = {name: params.index(name) for name in arguments}
 
         @functools.wraps(func)
@@ -597,9 +602,9 @@ def netket_door(**arguments: str) -> Callable[[F], F]:
                 for name, kind in arguments.items():
                     if where[name] < len(args_l) and is_netket_object(args_l[where[name]]):
                         args_l[where[name]] = _CONVERTERS[kind](args_l[where[name]])
-                for key in kwargs.keys() & (set(arguments) | set(old)):
+                for key in kwargs.keys() & arguments.keys():
                     if is_netket_object(kwargs[key]):
-                        kwargs[key] = _CONVERTERS[arguments[old.get(key, key)]](kwargs[key])
+                        kwargs[key] = _CONVERTERS[arguments[key]](kwargs[key])
                 args = tuple(args_l)
             return func(*args, **kwargs)
 

@@ -58,11 +58,11 @@ from .solve import (
 )
 
 # the NetKet door: operators (and states) from NetKet are converted here, never inside the modules
-as_operator = netket_door(H="operator")(as_operator)
-ground_state = netket_door(H="operator")(ground_state)
-ground_state_memory = netket_door(H="operator")(ground_state_memory)
+as_operator = netket_door(operator="operator")(as_operator)
+ground_state = netket_door(hamiltonian="operator")(ground_state)
+ground_state_memory = netket_door(hamiltonian="operator")(ground_state_memory)
 expectation = netket_door(state="network", operator="operator")(expectation)
-energy = netket_door(network="network", H="operator")(energy)
+energy = netket_door(state="network", hamiltonian="operator")(energy)
 
 __all__ = [
     "PauliSum",

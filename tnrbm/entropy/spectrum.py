@@ -7,13 +7,15 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from .._deprecated import renamed_keywords
 from .._numerics import log_in_base, nats_per_unit
 from ..validation import as_float
 
 __all__ = ["entropies_from_spectrum", "log_in_base", "renyi_entropy"]
 
 
-def renyi_entropy(p: np.ndarray, alpha: float, tol: float = 0.0) -> float:
+@renamed_keywords(alpha="order")
+def renyi_entropy(p: np.ndarray, order: float, tol: float = 0.0) -> float:
     """``S_alpha = ln(sum p**alpha) / (1 - alpha)`` in nats, without overflow or underflow for any order.
 
     Written as ``alpha/(1-alpha) ln p_max + ln(sum (p/p_max)**alpha)/(1-alpha)``: every term stays finite,
@@ -28,13 +30,13 @@ def renyi_entropy(p: np.ndarray, alpha: float, tol: float = 0.0) -> float:
     """
     p = np.asarray(p, dtype=float)
     pmax = float(p.max())
-    if math.isinf(alpha):
+    if math.isinf(order):
         return -math.log(pmax)
-    if alpha == 0:
+    if order == 0:
         return math.log(int(np.count_nonzero(p > tol)))
     nz = p[p > 0]
-    rest = math.log(float(np.sum((nz / pmax) ** alpha)))
-    return (alpha / (1.0 - alpha)) * math.log(pmax) + rest / (1.0 - alpha)
+    rest = math.log(float(np.sum((nz / pmax) ** order)))
+    return (order / (1.0 - order)) * math.log(pmax) + rest / (1.0 - order)
 
 
 def entropies_from_spectrum(
