@@ -66,7 +66,7 @@ import scipy.sparse as sp
 from ._deprecated import renamed_keywords
 from .errors import InvalidParameterError
 from .network import RBM, BoltzmannNetwork
-from .validation import check_memory
+from .validation import MaxMemory, check_memory
 
 __all__ = [
     "from_netket",
@@ -498,7 +498,7 @@ def as_network(obj: Any, *, hilbert: Any = None) -> BoltzmannNetwork:
 
 
 @renamed_keywords(op="operator")
-def as_sparse_operator(operator: Any, n: int | None = None, *, max_memory: float | None = None) -> sp.csr_array:
+def as_sparse_operator(operator: Any, n: int | None = None, *, max_memory: MaxMemory = None) -> sp.csr_array:
     """A NetKet operator as a scipy sparse matrix in tnrbm's kron order.
 
     The Hilbert space must be ``nk.hilbert.Spin(0.5, N)`` (either ordering) or ``nk.hilbert.Qubit(N)``,

@@ -27,6 +27,7 @@ from typing import Any
 
 from .._deprecated import renamed_keywords
 from ..errors import InvalidParameterError
+from ..validation import MaxMemory
 
 __all__ = ["PARALLEL_CHOICES", "run_jobs", "make_progress", "dask_client", "cluster"]
 
@@ -72,7 +73,7 @@ def _is_dask_client(obj: Any) -> bool:
 
 
 @renamed_keywords(memory_limit="max_memory")
-def dask_client(n_workers: int = 2, max_memory: Any = None, processes: bool = False) -> Any:
+def dask_client(n_workers: int = 2, max_memory: MaxMemory = None, processes: bool = False) -> Any:
     """A ``dask.distributed.Client`` on a new ``LocalCluster`` of ``n_workers`` one-thread workers.
 
     ``max_memory`` per worker (dask's form, e.g. ``"4GiB"``); None: no limit for in-process workers

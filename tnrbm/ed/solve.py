@@ -14,7 +14,7 @@ from .._deprecated import renamed_keywords
 from ..contract.threads import SMALL_ARRAY, blas_threads
 from ..errors import InvalidParameterError
 from ..network import BoltzmannNetwork
-from ..validation import check_int, check_nonnegative, rng_from_seed
+from ..validation import MaxMemory, check_int, check_nonnegative, rng_from_seed
 from .pauli import PauliSum, check_ed_memory, check_sites
 
 __all__ = [
@@ -237,7 +237,7 @@ def ground_state(
     seed: int = 0,
     dense_below: int = 256,
     ncv: int | None = None,
-    max_memory: float | None = None,
+    max_memory: MaxMemory = None,
 ) -> GroundStateResult:
     """The ``k`` lowest eigenpairs of a Hermitian Hamiltonian by Lanczos (scipy ``eigsh``).
 

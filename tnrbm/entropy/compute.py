@@ -18,7 +18,7 @@ from ..contract import check_seed
 from ..errors import InvalidParameterError, MemoryLimitError
 from ..network import BoltzmannNetwork
 from ..network.base import check_bookkeeping
-from ..validation import check_base, check_choice, check_region, check_renyi, memory_limit
+from ..validation import MaxMemory, check_base, check_choice, check_region, check_renyi, memory_limit
 from .dense import as_state_vector
 from .methods import METHODS, NotApplicableError, Plan, Problem, auto_methods, check_plan_memory, method_names
 from .result import EntanglementResult
@@ -40,7 +40,7 @@ def entanglement(
     method: str = "auto",
     renyi: Any = (2,),
     base: float | None = None,
-    max_memory: int | str | None = None,
+    max_memory: MaxMemory = None,
     surface: Any = None,
     slicing: bool | str = False,
     backend: str | None = None,

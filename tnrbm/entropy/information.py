@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..network import BoltzmannNetwork
-from ..validation import check_disjoint
+from ..validation import MaxMemory, check_disjoint
 from .compute import entanglement
 from .dense import as_state_vector
 from .result import InformationResult
@@ -14,7 +14,12 @@ __all__ = ["mutual_information", "tripartite_information"]
 
 
 def _combination(
-    state: Any, regions: dict[str, tuple[int, ...]], signs: dict[str, int], method: str, base: Any, max_memory: Any
+    state: Any,
+    regions: dict[str, tuple[int, ...]],
+    signs: dict[str, int],
+    method: str,
+    base: Any,
+    max_memory: MaxMemory,
 ) -> InformationResult:
     results = {}
     for name in signs:
@@ -38,7 +43,7 @@ def mutual_information(
     region_b: Any,
     method: str = "auto",
     base: float | None = None,
-    max_memory: float | None = None,
+    max_memory: MaxMemory = None,
 ) -> InformationResult:
     """The exact mutual information ``I(A:B) = S_A + S_B - S_AB`` of two disjoint regions.
 
@@ -74,7 +79,7 @@ def tripartite_information(
     region_c: Any,
     method: str = "auto",
     base: float | None = None,
-    max_memory: float | None = None,
+    max_memory: MaxMemory = None,
 ) -> InformationResult:
     """The exact tripartite information ``I3 = S_A + S_B + S_C - S_AB - S_AC - S_BC + S_ABC``.
 

@@ -84,7 +84,7 @@ class Problem:
     region: tuple
     cut: Any
     surface_given: bool
-    max_memory: int
+    max_memory: int  # the limit in bytes (resolved from the caller's MaxMemory)
     slicing: bool = False
     backend: Any = None
     parallel: Any = None

@@ -14,7 +14,7 @@ from .._numerics import log_in_base
 from ..contract import SMALL_ARRAY, blas_threads
 from ..network import BoltzmannNetwork
 from ..tn.mps import mps_arrays, plan_mps, profile_spectra
-from ..validation import check_base, check_renyi
+from ..validation import MaxMemory, check_base, check_renyi
 from .spectrum import entropies_from_spectrum
 
 __all__ = ["EntanglementProfile", "entanglement_profile"]
@@ -98,7 +98,7 @@ def entanglement_profile(
     renyi: Any = (2,),
     base: float | None = None,
     order: Sequence[int] | None = None,
-    max_memory: int | str | None = None,
+    max_memory: MaxMemory = None,
 ) -> EntanglementProfile:
     """The entanglement entropy at every cut of a chain, from one sweep of the exact MPS.
 

@@ -23,7 +23,7 @@ from .._numerics import nats_per_unit
 from ..contract import check_seed
 from ..errors import InvalidParameterError, MemoryLimitError
 from ..network import BoltzmannNetwork
-from ..validation import check_base, check_choice, check_memory, format_limit, memory_limit
+from ..validation import MaxMemory, check_base, check_choice, check_memory, format_limit, memory_limit
 from .blocks import streamed_purity
 from .compute import entanglement, make_problem
 from .cut import _contract_grams, diagonal_gram, gram_blocker, gram_itemsize, gram_memory, gram_threads, plan_grams
@@ -101,7 +101,7 @@ def purity(
     region: Any,
     method: str = "auto",
     base: float | None = None,
-    max_memory: int | str | None = None,
+    max_memory: MaxMemory = None,
     surface: Any = None,
     slicing: bool | str = False,
     backend: str | None = None,

@@ -34,7 +34,16 @@ from ..errors import InvalidParameterError, InvalidRegionError, NumericalError
 from ..network import BoltzmannNetwork
 from ..network.charges import Charge, as_charge
 from ..network.projected import ProjectedRBM
-from ..validation import as_float, check_base, check_choice, check_memory, check_region, check_renyi, memory_limit
+from ..validation import (
+    MaxMemory,
+    as_float,
+    check_base,
+    check_choice,
+    check_memory,
+    check_region,
+    check_renyi,
+    memory_limit,
+)
 from .cut import gram_networks, gram_threads, plan_grams
 from .dense import as_state_vector
 from .grams import GRAM_ARRAYS_HELD, LAPACK_WORK, spectrum_from_grams
@@ -265,7 +274,12 @@ class _SectorGrams:
 
 
 def twisted_grams(
-    network: BoltzmannNetwork, region: Any, alphas: Any, symmetry: Any = "u1", sites: Any = None, max_memory: Any = None
+    network: BoltzmannNetwork,
+    region: Any,
+    alphas: Any,
+    symmetry: Any = "u1",
+    sites: Any = None,
+    max_memory: MaxMemory = None,
 ) -> tuple[list[np.ndarray], np.ndarray]:
     """``([G_A(alpha) for alpha in alphas], G_B)`` through the minimal cut of ``region``, the ``G_A(alpha)``
     on one common scale (``G_B`` on its own).
@@ -458,7 +472,7 @@ def symmetry_resolved(
     renyi: Any = (2,),
     base: float | None = None,
     method: str = "auto",
-    max_memory: Any = None,
+    max_memory: MaxMemory = None,
     check: str = "state",
     tol: float = 1e-8,
     strict: bool = False,

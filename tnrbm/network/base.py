@@ -10,7 +10,7 @@ import scipy.sparse as sp
 
 from .._numerics import log1p_exp, log_2cosh
 from ..errors import InvalidParameterError
-from ..validation import check_bool, check_choice, check_memory
+from ..validation import MaxMemory, check_bool, check_choice, check_memory
 from .geometry import Geometry, as_geometry
 
 __all__ = [
@@ -306,7 +306,7 @@ class BoltzmannNetwork:
         """``psi(v) = exp(log_amplitude(v))`` (may overflow for big networks: prefer logs)."""
         return np.exp(self.log_amplitude(v))
 
-    def to_dense(self, normalize: bool = True, max_memory: float | None = None) -> np.ndarray:
+    def to_dense(self, normalize: bool = True, max_memory: MaxMemory = None) -> np.ndarray:
         """The state vector in kron order (site 0 most significant, spin +1 = index 0).
 
         Parameters

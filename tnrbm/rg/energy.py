@@ -35,7 +35,7 @@ import numpy as np
 
 from ..errors import InvalidConfigurationError, InvalidParameterError
 from ..network import RBM, BoltzmannNetwork, TermBuilder, chain_positions, check_configurations, log_sum_hidden
-from ..validation import check_bool, check_real, memory_limit
+from ..validation import MaxMemory, check_bool, check_real, memory_limit
 from ._contract import log_contract
 
 __all__ = [
@@ -133,7 +133,7 @@ def energy(network: BoltzmannNetwork, v: Any, *hidden: Any) -> np.ndarray:
     return -np.asarray(out, dtype=np.float64)
 
 
-def log_partition(network: BoltzmannNetwork, max_memory: float | None = None, slicing: bool = False) -> float:
+def log_partition(network: BoltzmannNetwork, max_memory: MaxMemory = None, slicing: bool = False) -> float:
     """``log Z = log sum_{v, h} exp(-E(v, h))`` by exact tensor-network contraction.
 
     Hidden units are summed out into bond tensors on their neighbours, visible and hidden indices are
@@ -172,7 +172,7 @@ def log_partition(network: BoltzmannNetwork, max_memory: float | None = None, sl
     return log_contract([(t.real, i) for t, i in terms], exponent, keys, max_memory, "log Z of the network", slicing)
 
 
-def free_energy(network: BoltzmannNetwork, max_memory: float | None = None) -> float:
+def free_energy(network: BoltzmannNetwork, max_memory: MaxMemory = None) -> float:
     """``F = -log Z``: the paper's ``F^v`` of the visible marginal, equal to ``F^h`` of the hidden one.
 
     Examples

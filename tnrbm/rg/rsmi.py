@@ -45,7 +45,7 @@ import numpy as np
 
 from .._numerics import LN2
 from ..errors import InvalidParameterError
-from ..validation import check_int, check_nonnegative, check_positive, rng_from_seed
+from ..validation import MaxMemory, check_int, check_nonnegative, check_positive, rng_from_seed
 from .blocking import BlockRule, block_configurations, canonical_sign, rbm_rule
 from .conditional import (
     MAX_BLOCK_BUFFER,
@@ -237,7 +237,7 @@ def environment_conditionals(
     thin: int = 2,
     seed: Any = None,
     samples: Any = None,
-    max_memory: Any = None,
+    max_memory: MaxMemory = None,
 ) -> np.ndarray:
     """``p(v | e)`` of the block, ``(n_samples, positions, 2**|V|)``, for Swendsen-Wang environments.
 
@@ -281,7 +281,7 @@ def rsmi_estimate(
     n_bins: int = 20,
     seed: Any = None,
     samples: Any = None,
-    max_memory: Any = None,
+    max_memory: MaxMemory = None,
 ) -> RSMIResult:
     """Monte Carlo ``I(H : E)`` with exact conditionals: environments from Swendsen-Wang, ``p(h | e)`` exact.
 
@@ -327,7 +327,7 @@ def rsmi_estimate(
 
 
 def rsmi_exact(
-    shape: Any, coupling: float, rule: BlockRule, buffer: int = 1, max_memory: Any = None, method: str = "auto"
+    shape: Any, coupling: float, rule: BlockRule, buffer: int = 1, max_memory: MaxMemory = None, method: str = "auto"
 ) -> RSMIResult:
     """``I(H : E)`` exactly: the estimator's sums with every environment weighted by its exact ``p(e)``.
 

@@ -33,7 +33,7 @@ import numpy as np
 
 from ..errors import InvalidParameterError
 from ..network import RBM, all_configurations, check_configurations, log_sum_hidden
-from ..validation import check_memory, check_nonnegative, rng_from_seed
+from ..validation import MaxMemory, check_memory, check_nonnegative, rng_from_seed
 
 __all__ = ["train_rbm", "TrainResult", "greedy_stack", "hidden_mean", "sample_hidden", "MAX_EXACT", "METHODS"]
 
@@ -149,7 +149,7 @@ def train_rbm(
     tie: Any = None,
     seed: Any = None,
     progress: bool = False,
-    max_memory: float | None = None,
+    max_memory: MaxMemory = None,
 ) -> TrainResult:
     """Fit an RBM to spin samples by gradient ascent on the log-likelihood (Adam steps).
 

@@ -29,13 +29,12 @@ True
 from __future__ import annotations
 
 import math
-from typing import Any
 
 import numpy as np
 
 from .._numerics import LN2, log_2cosh, log_cosh, log_sum_exp
 from ..errors import InvalidParameterError
-from ..validation import as_float, check_bool, check_int, check_memory, check_real, memory_limit
+from ..validation import MaxMemory, as_float, check_bool, check_int, check_memory, check_real, memory_limit
 
 __all__ = ["ising_chain_log_partition", "ising_torus_log_partition", "seam_orbits", "transfer_memory"]
 
@@ -76,7 +75,7 @@ def _bits(states: np.ndarray, size: int) -> np.ndarray:
     return (states[:, None] >> shifts) & 1
 
 
-def seam_orbits(size: int, flip: bool = True, max_memory: Any = None) -> tuple[np.ndarray, np.ndarray]:
+def seam_orbits(size: int, flip: bool = True, max_memory: MaxMemory = None) -> tuple[np.ndarray, np.ndarray]:
     """One representative per orbit of the row states under translation, reflection (and global flip).
 
     A row state is an integer of ``size`` bits, site 0 the most significant, bit 0 = spin +1.
@@ -208,7 +207,7 @@ def _batch_log_traces(row: _RowTransfer, reps: np.ndarray, rows: int) -> np.ndar
 
 
 def ising_torus_log_partition(
-    size: int, coupling: float, field: float = 0.0, rows: int | None = None, max_memory: Any = None
+    size: int, coupling: float, field: float = 0.0, rows: int | None = None, max_memory: MaxMemory = None
 ) -> float:
     """``ln Z`` of the Ising model on a torus of ``rows`` rows of ``size`` spins, exactly (transfer matrix).
 
