@@ -52,7 +52,7 @@ from .methods import (
 )
 from .profile import EntanglementProfile, entanglement_profile
 from .renyi2 import PurityResult, purity
-from .result import EntanglementResult, InformationResult
+from .result import EntanglementResult, InformationResult, RegionResult, Result
 from .sectors import SymmetryResult
 from .spectrum import entropies_from_spectrum, renyi_entropy
 from .symmetry import SymmetryWarning, charged_moment_from_grams, symmetry_resolved
@@ -81,6 +81,8 @@ __all__ = [
     "Plan",
     "Problem",
     "PurityResult",
+    "RegionResult",
+    "Result",
     "Rates",
     "calibrate",
     "machine_rates",

@@ -133,9 +133,8 @@ def entanglement(
     base = check_base(base)
     if not (isinstance(slicing, (bool, np.bool_)) or (isinstance(slicing, str) and slicing in ("inner", "outer"))):
         raise InvalidParameterError(f"slicing must be True, False, 'inner' or 'outer'; got {slicing!r}")
-    problem = make_problem(state, region, method, memory_limit(max_memory), surface, slicing, flow=flow)
-    problem.backend, problem.parallel, problem.progress = backend, parallel, progress
-    problem.seed = check_seed(seed)
+    options = {"backend": backend, "parallel": parallel, "progress": progress, "seed": check_seed(seed)}
+    problem = make_problem(state, region, method, memory_limit(max_memory), surface, slicing, flow=flow, **options)
     if is_trivial(problem):
         trivial = {"trivial": "the region is the whole system of a pure state"}
         return _result(problem, "cut" if method == "auto" else method, np.array([1.0]), orders, base, t0, extra=trivial)
@@ -145,30 +144,38 @@ def entanglement(
     extra: dict[str, Any] = {**plan.extra, **{k: v for k, v in run_extra.items() if k != "clipped"}}
     if costs:
         extra["costs"] = costs
-    res = _result(problem, plan.method, np.sort(p)[::-1], orders, base, t0, plan=plan, extra=extra)
-    res.clipped = float(run_extra.get("clipped", 0.0))
-    return res
+    clipped = float(run_extra.get("clipped", 0.0))
+    return _result(problem, plan.method, np.sort(p)[::-1], orders, base, t0, plan=plan, extra=extra, clipped=clipped)
 
 
 def make_problem(
-    state: Any, region: Any, method: str, limit: int, surface: Any, slicing: Any, flow: Any = "dinic"
+    state: Any,
+    region: Any,
+    method: str,
+    limit: int,
+    surface: Any,
+    slicing: Any,
+    flow: Any = "dinic",
+    **options: Any,
 ) -> Problem:
     """The :class:`~tnrbm.entropy.methods.Problem` of ``state`` and ``region``: the state, region and surface
-    checked, the cut found with the max-flow solver ``flow`` (``limit`` in bytes)."""
+    checked, the cut found with the max-flow solver ``flow`` (``limit`` in bytes); ``options`` are the
+    rest of its fields (``backend``, ``parallel``, ``progress``, ``seed``), set here once: a problem is
+    frozen."""
     if not callable(flow):
         FLOWS.get(flow)  # an unknown solver is refused for state vectors too
     if not isinstance(state, BoltzmannNetwork):
         if surface is not None:
             raise InvalidParameterError("surface is only used with a network and method='cut'; got a state vector")
         psi, n = as_state_vector(state)
-        return Problem(None, psi, n, check_region(region, n), None, False, limit, slicing)
+        return Problem(None, psi, n, check_region(region, n), None, False, limit, slicing, **options)
     n = state.n_visible
     region_t = check_region(region, n)
     check_bookkeeping(state, "entanglement")
     if surface is not None and method not in ("cut", "auto"):
         raise InvalidParameterError(f"surface is only used with method='cut'; got method={method!r}")
     cut = min_cut(state, region_t, flow=flow) if surface is None else cut_from_surface(state, region_t, surface)
-    return Problem(state, None, n, region_t, cut, surface is not None, limit, slicing)
+    return Problem(state, None, n, region_t, cut, surface is not None, limit, slicing, **options)
 
 
 _problem = make_problem  # the name before 0.3 (private)
@@ -256,6 +263,7 @@ def _result(
     t0: float,
     plan: Any = None,
     extra: Any = None,
+    clipped: float = 0.0,
 ) -> EntanglementResult:
     s, r = entropies_from_spectrum(p, orders, base, tol=1e-12)
     return EntanglementResult(
@@ -272,4 +280,5 @@ def _result(
         seconds=time.perf_counter() - t0,
         extra=extra or {},
         seed=problem.seed,
+        clipped=clipped,
     )

@@ -160,8 +160,9 @@ def estimate(
     """
     check_choice(method, "method", method_names())
     limit = memory_limit(max_memory)
-    problem = make_problem(state, region, method, limit, surface, slicing, flow=flow)
-    problem.parallel, problem.seed = parallel, check_seed(seed)
+    problem = make_problem(
+        state, region, method, limit, surface, slicing, flow=flow, parallel=parallel, seed=check_seed(seed)
+    )
     cut = problem.cut
     common: dict[str, Any] = {
         "region": problem.region,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from ..network import BoltzmannNetwork
@@ -21,6 +22,7 @@ def _combination(
     base: Any,
     max_memory: MaxMemory,
 ) -> InformationResult:
+    t0 = time.perf_counter()
     results = {}
     for name in signs:
         region = tuple(sorted(i for part in name for i in regions[part]))
@@ -28,7 +30,17 @@ def _combination(
     value = sum(sign * results[k].entropy for k, sign in signs.items())
     bounds = [(sign, results[k].bound) for k, sign in signs.items()]  # a bound is None without a cut
     cut_value = sum(s * b for s, b in bounds if b is not None) if all(b is not None for _, b in bounds) else None
-    return InformationResult(value=float(value), cut_value=cut_value, entropies=results, base=base)
+    parts = list(results.values())
+    return InformationResult(
+        float(value),
+        cut_value,
+        results,
+        method="+".join(dict.fromkeys(r.method for r in parts)),
+        base=base,
+        seconds=time.perf_counter() - t0,
+        flops=sum(r.flops or 0.0 for r in parts),
+        memory=max(r.memory or 0.0 for r in parts),
+    )
 
 
 def _size(state: Any) -> int:

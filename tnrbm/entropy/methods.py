@@ -46,7 +46,7 @@ __all__ = [
 FLOPS_RATE = 1.0e10
 
 
-@dataclass
+@dataclass(frozen=True)
 class Problem:
     """One entanglement computation to plan: a network (or a normalized state vector) and a region.
 

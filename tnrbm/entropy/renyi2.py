@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import math
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -29,6 +29,7 @@ from .compute import entanglement, make_problem
 from .cut import _contract_grams, diagonal_gram, gram_blocker, gram_itemsize, gram_memory, gram_threads, plan_grams
 from .grams import PURITY_ARRAYS_HELD, SPECTRUM_ARRAYS_HELD, purity_from_grams
 from .methods import METHODS
+from .result import RegionResult
 
 __all__ = ["PurityResult", "purity", "purity_methods", "PURITY_METHODS"]
 
@@ -48,8 +49,8 @@ def purity_methods() -> tuple[str, ...]:
     return PURITY_METHODS + tuple(k for k in METHODS.names() if k not in PURITY_METHODS)
 
 
-@dataclass
-class PurityResult:
+@dataclass(frozen=True)
+class PurityResult(RegionResult):
     """``Tr rho_A^2`` of a region and its Renyi-2 entropy.
 
     Attributes
@@ -77,23 +78,16 @@ class PurityResult:
         ``G_A G_B^T`` when no Gram is diagonal; for ``"spectrum:..."``, the entanglement plan's.
     seed : int or None
         The seed of the contraction path search.
+
+    With ``n_visible``, ``m``, ``bound`` and ``trivial_bound`` of :class:`~tnrbm.entropy.result.RegionResult`,
+    as :class:`~tnrbm.entropy.EntanglementResult` has them. Frozen.
     """
 
     purity: float
     renyi2: float
-    base: float | None
-    method: str
-    region: tuple
-    cut: Any
-    seconds: float
-    memory: float = 0.0
-    extra: dict = field(default_factory=dict)
-    flops: float = 0.0
-    seed: int | None = None
 
     def __repr__(self) -> str:
-        m = None if self.cut is None else self.cut.size
-        return f"PurityResult(purity={self.purity:.12g}, renyi2={self.renyi2:.12g}, method={self.method!r}, m={m})"
+        return f"PurityResult(purity={self.purity:.12g}, renyi2={self.renyi2:.12g}, method={self.method!r}, m={self.m})"
 
 
 def purity(
@@ -152,9 +146,8 @@ def purity(
     if method == "cut" and not network:
         raise InvalidParameterError("method='cut' needs an RBM or a DBM (it contracts the network); got a state vector")
     if method in ("auto", "cut") and network:  # a state vector goes to the spectrum once, unchecked here
-        problem = make_problem(state, region, "cut", limit, surface, slicing, flow=flow)
-        problem.backend, problem.parallel, problem.progress = backend, parallel, progress
-        problem.seed = seed
+        options = {"backend": backend, "parallel": parallel, "progress": progress, "seed": seed}
+        problem = make_problem(state, region, "cut", limit, surface, slicing, flow=flow, **options)
         try:
             return _from_grams(problem, base, t0)
         except MemoryLimitError as err:
@@ -174,15 +167,14 @@ def purity(
     value = float(np.sum(res.spectrum**2))
     extra = {"entanglement_method": res.method}
     memory = 0.0 if res.memory is None else res.memory
-    out = _result(value, base, f"spectrum:{res.method}", res.region, res.cut, t0, memory, extra)
-    out.flops, out.seed = float(res.flops or 0.0), seed
-    return out
+    where = (res.region, res.cut, res.n_visible)
+    return _result(value, base, f"spectrum:{res.method}", where, t0, memory, extra, float(res.flops or 0.0), seed)
 
 
 def _from_grams(problem: Any, base: float | None, t0: float) -> PurityResult:
     m = problem.cut.size
     if len(problem.region) == problem.n:  # the whole system of a pure state
-        return _result(1.0, base, "cut", problem.region, problem.cut, t0, 0.0, {}, seed=problem.seed)
+        return _result(1.0, base, "cut", _where(problem), t0, 0.0, {}, seed=problem.seed)
     itemsize = gram_itemsize(problem.network)
     held = SPECTRUM_ARRAYS_HELD if diagonal_gram(problem) else PURITY_ARRAYS_HELD
     try:
@@ -204,14 +196,14 @@ def _from_grams(problem: Any, base: float | None, t0: float) -> PurityResult:
         except MemoryLimitError as streamed:
             raise _refusal([whole, streamed], ["whole", "streamed in blocks"]) from whole
         flops = float(extra.get("flops", 0.0))
-        return _result(value, base, "cut", problem.region, problem.cut, t0, extra["memory"], extra, flops, problem.seed)
+        return _result(value, base, "cut", _where(problem), t0, extra["memory"], extra, flops, problem.seed)
     t1 = time.perf_counter()
     with gram_threads(plans, m):
         gram_a, gram_b = _contract_grams(plans, networks, problem)
         value = purity_from_grams(gram_a, gram_b, overwrite=True)
     extra = {"contract_seconds": time.perf_counter() - t1, "n_slices": [pl.n_slices for pl in plans]}
     flops = sum(pl.flops for pl in plans) + (0.0 if diagonal_gram(problem) else 8.0**m)
-    return _result(value, base, "cut", problem.region, problem.cut, t0, memory, extra, flops, problem.seed)
+    return _result(value, base, "cut", _where(problem), t0, memory, extra, flops, problem.seed)
 
 
 def _refusal(errors: list[MemoryLimitError], routes: list[str]) -> MemoryLimitError:
@@ -223,12 +215,16 @@ def _refusal(errors: list[MemoryLimitError], routes: list[str]) -> MemoryLimitEr
     return MemoryLimitError(f"{lead}{reasons}", needed=needed, limit=errors[0].limit)
 
 
+def _where(problem: Any) -> tuple[tuple, Any, int]:
+    """``(region, cut, n_visible)`` of a problem."""
+    return problem.region, problem.cut, problem.n
+
+
 def _result(
     value: float,
     base: Any,
     method: str,
-    region: tuple,
-    cut: Any,
+    where: tuple[tuple, Any, int | None],
     t0: float,
     memory: float,
     extra: dict,
@@ -238,4 +234,18 @@ def _result(
     ln_base = nats_per_unit(base)
     s2 = max(-math.log(value), 0.0) / ln_base + 0.0
     seconds = time.perf_counter() - t0
-    return PurityResult(value, s2, base, method, region, cut, seconds, float(memory), extra, float(flops), seed)
+    region, cut, n_visible = where
+    return PurityResult(
+        value,
+        s2,
+        method=method,
+        base=base,
+        seconds=seconds,
+        flops=float(flops),
+        memory=float(memory),
+        seed=seed,
+        extra=extra,
+        region=region,
+        n_visible=n_visible,
+        cut=cut,
+    )
