@@ -119,7 +119,7 @@ def test_renamed_keywords_warn_with_both_names_and_give_the_same_result():
     with pytest.warns(DeprecationWarning, match="network of energy is renamed state"):
         assert ed.energy(network=psi, hamiltonian=h) == pytest.approx(ref, abs=1e-10)
     p = np.array([0.5, 0.25, 0.25])
-    with pytest.warns(DeprecationWarning, match="alpha of renyi_entropy is renamed order"):
+    with pytest.warns(DeprecationWarning, match="alpha of renyi_entropy is renamed renyi_order"):
         assert renyi_entropy(p, alpha=2) == pytest.approx(-np.log(np.sum(p**2)), rel=1e-14)
     with pytest.raises(tnrbm.errors.InvalidParameterError, match="both H= and hamiltonian="):
         ed.ground_state(H=h, hamiltonian=h)

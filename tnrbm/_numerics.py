@@ -7,7 +7,7 @@ Row 0 of the layers (numpy and the standard library only), so every package may 
 from __future__ import annotations
 
 import math
-from typing import Any, overload
+from typing import Any
 
 import numpy as np
 
@@ -41,6 +41,11 @@ def log_in_base(x: float, base: float | None) -> float:
     return math.log(x) / nats_per_unit(base)
 
 
+def _unwrap(out: np.ndarray) -> Any:
+    """A 0-d result as a numpy scalar, an array as it is."""
+    return out[()] if out.ndim == 0 else out
+
+
 def _log1p(w: np.ndarray) -> np.ndarray:
     """``log1p`` that keeps the relative precision of tiny complex ``w`` (numpy's complex ``log1p``
     rounds ``1 + w`` first and loses ``Re w`` below 1e-16): three terms of the series for ``|w| < 1e-5``."""
@@ -49,10 +54,6 @@ def _log1p(w: np.ndarray) -> np.ndarray:
     return np.where(np.abs(w) < 1e-5, w * (1.0 - w * (0.5 - w / 3.0)), np.log1p(w))
 
 
-@overload
-def log_2cosh(x: float) -> float: ...
-@overload
-def log_2cosh(x: np.ndarray) -> np.ndarray: ...
 def log_2cosh(x: Any) -> Any:
     """``ln(2 cosh x) = ln(e^x + e^-x)``, stable for any real or complex ``x``.
 
@@ -69,13 +70,9 @@ def log_2cosh(x: Any) -> Any:
     x = np.asarray(x)
     t = np.where(x.real >= 0, x, -x)
     out = t + _log1p(np.exp(-2.0 * t))
-    return out[()] if out.ndim == 0 else out
+    return _unwrap(out)
 
 
-@overload
-def log_cosh(x: float) -> float: ...
-@overload
-def log_cosh(x: np.ndarray) -> np.ndarray: ...
 def log_cosh(x: Any) -> Any:
     """``ln cosh x``, stable and accurate for any real or complex ``x``.
 
@@ -94,13 +91,9 @@ def log_cosh(x: Any) -> Any:
     with np.errstate(over="ignore", invalid="ignore"):  # the branch np.where drops may overflow
         small = np.log1p(2.0 * np.sinh(0.5 * x) ** 2)
     out = np.where(np.abs(x) < 1.0, small, log_2cosh(x) - LN2)
-    return out[()] if out.ndim == 0 else out
+    return _unwrap(out)
 
 
-@overload
-def log1p_exp(x: float) -> float: ...
-@overload
-def log1p_exp(x: np.ndarray) -> np.ndarray: ...
 def log1p_exp(x: Any) -> Any:
     """``ln(1 + e^x)`` (softplus: a binary hidden unit's ``sum_{h=0,1} e^(h x)``), stable for real or
     complex ``x``: ``x + log1p(e^-x)`` where ``Re x > 0``, ``log1p(e^x)`` elsewhere.
@@ -113,7 +106,7 @@ def log1p_exp(x: Any) -> Any:
     x = np.asarray(x)
     pos = x.real > 0
     out = np.where(pos, x, 0.0) + _log1p(np.exp(np.where(pos, -x, x)))
-    return out[()] if out.ndim == 0 else out
+    return _unwrap(out)
 
 
 def log_sum_exp(x: Any, axis: int | None = None) -> Any:
@@ -133,4 +126,4 @@ def log_sum_exp(x: Any, axis: int | None = None) -> Any:
     with np.errstate(divide="ignore"):  # every term -inf: log 0 = -inf, as asked
         out = np.log(np.sum(np.exp(x - top), axis=axis, keepdims=True)) + top
     out = np.squeeze(out, axis=axis) if axis is not None else out.reshape(())
-    return out[()] if out.ndim == 0 else out
+    return _unwrap(out)

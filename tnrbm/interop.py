@@ -77,6 +77,8 @@ __all__ = [
     "is_netket_object",
     "as_sparse_operator",
     "netket_door",
+    "open_doors",
+    "DOOR_PARAMETERS",
 ]
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -611,3 +613,29 @@ def netket_door(**arguments: str) -> Callable[[F], F]:
         return cast(F, door)
 
     return wrap
+
+
+#: how :func:`open_doors` converts a parameter, by its name (the vocabulary of docs/conventions.md)
+DOOR_PARAMETERS = {"state": "network", "network": "network", "hamiltonian": "operator", "operator": "operator"}
+
+
+def open_doors(namespace: dict[str, Any], names: str) -> None:
+    """Put each public function named in ``names`` (separated by spaces) of a package's ``namespace``
+    (its ``globals()``) behind :func:`netket_door`, converting the parameters whose names say what they
+    take (:data:`DOOR_PARAMETERS`: ``state`` and ``network`` become networks, ``hamiltonian`` and
+    ``operator`` sparse matrices). The one call in ``tnrbm.bulk``, ``tnrbm.entropy`` and ``tnrbm.ed``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> space = {"n_spins": lambda network: network.n_visible}
+    >>> open_doors(space, "n_spins")
+    >>> space["n_spins"](as_network({"kernel": np.ones((3, 2))}))
+    3
+    """
+    for name in names.split():
+        func = namespace[name]
+        kinds = {p: DOOR_PARAMETERS[p] for p in inspect.signature(func).parameters if p in DOOR_PARAMETERS}
+        if not kinds:
+            raise InvalidParameterError(f"open_doors: {name} has no parameter named one of {sorted(DOOR_PARAMETERS)}")
+        namespace[name] = netket_door(**kinds)(func)

@@ -12,7 +12,7 @@ separator), :mod:`~tnrbm.bulk.surfaces` (every minimal cut, the two-region trans
 
 from __future__ import annotations
 
-from ..interop import netket_door
+from ..interop import open_doors
 from .cut import FLOWS, Cut, min_cut, register_flow, split_flow_graph
 from .graph import bulk_graph, unit_positions
 from .information import cut_mutual_information, cut_tripartite_information
@@ -20,11 +20,7 @@ from .surface import cut_from_surface
 from .surfaces import MinimalSurfaces, minimal_surfaces, two_region_transition
 
 # the NetKet door: states from NetKet are converted here, never inside the modules
-min_cut = netket_door(network="network")(min_cut)
-bulk_graph = netket_door(network="network")(bulk_graph)
-cut_mutual_information = netket_door(network="network")(cut_mutual_information)
-cut_tripartite_information = netket_door(network="network")(cut_tripartite_information)
-minimal_surfaces = netket_door(network="network")(minimal_surfaces)
+open_doors(globals(), "min_cut bulk_graph cut_mutual_information cut_tripartite_information minimal_surfaces")
 
 __all__ = [
     "Cut",

@@ -32,7 +32,7 @@ from __future__ import annotations
 from typing import Any
 
 from .._deprecated import forward
-from ..interop import netket_door
+from ..interop import open_doors
 from .hamiltonians import (
     HAMILTONIANS,
     cluster_hamiltonian,
@@ -58,11 +58,7 @@ from .solve import (
 )
 
 # the NetKet door: operators (and states) from NetKet are converted here, never inside the modules
-as_operator = netket_door(operator="operator")(as_operator)
-ground_state = netket_door(hamiltonian="operator")(ground_state)
-ground_state_memory = netket_door(hamiltonian="operator")(ground_state_memory)
-expectation = netket_door(state="network", operator="operator")(expectation)
-energy = netket_door(state="network", hamiltonian="operator")(energy)
+open_doors(globals(), "as_operator ground_state ground_state_memory expectation energy")
 
 __all__ = [
     "PauliSum",

@@ -30,7 +30,7 @@ certified bounds on every entropy (:mod:`~tnrbm.entropy.topk`, :mod:`~tnrbm.entr
 
 from __future__ import annotations
 
-from ..interop import netket_door
+from ..interop import open_doors
 from ..validation import check_base, check_region
 from . import cut, dense, mps
 from .batch import entanglement_many
@@ -59,15 +59,11 @@ from .symmetry import SymmetryWarning, charged_moment_from_grams, symmetry_resol
 from .topk import TopSchmidtResult, top_schmidt
 
 # the NetKet door: states from NetKet are converted here, never inside the modules
-entanglement = netket_door(state="network")(entanglement)
-entanglement_many = netket_door(state="network")(entanglement_many)
-entanglement_profile = netket_door(network="network")(entanglement_profile)
-estimate = netket_door(state="network")(estimate)
-mutual_information = netket_door(state="network")(mutual_information)
-tripartite_information = netket_door(state="network")(tripartite_information)
-purity = netket_door(state="network")(purity)
-symmetry_resolved = netket_door(state="network")(symmetry_resolved)
-top_schmidt = netket_door(state="network")(top_schmidt)
+open_doors(
+    globals(),
+    "entanglement entanglement_many entanglement_profile estimate mutual_information tripartite_information purity "
+    "symmetry_resolved top_schmidt",
+)
 
 __all__ = [
     "EntanglementLevels",

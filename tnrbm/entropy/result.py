@@ -93,7 +93,7 @@ class EntanglementResult(RegionResult):
     entropy : float
         Von Neumann entropy ``S_A = -sum p ln p`` (in units of ``base``; nats by default).
     renyi : dict
-        ``order -> S_order = ln(sum p**order) / (1 - order)``; ``order = inf`` is the min-entropy.
+        ``q -> S_q = ln(sum p**q) / (1 - q)`` for each Renyi order ``q``; ``q = inf`` is the min-entropy.
     spectrum : numpy.ndarray
         Schmidt probabilities ``p`` (eigenvalues of rho_A), descending, summing to 1.
     clipped : float

@@ -14,12 +14,12 @@ from ..validation import as_float
 __all__ = ["entropies_from_spectrum", "log_in_base", "renyi_entropy"]
 
 
-@renamed_keywords(alpha="order")
-def renyi_entropy(p: np.ndarray, order: float, tol: float = 0.0) -> float:
-    """``S_alpha = ln(sum p**alpha) / (1 - alpha)`` in nats, without overflow or underflow for any order.
+@renamed_keywords(alpha="renyi_order")
+def renyi_entropy(p: np.ndarray, renyi_order: float, tol: float = 0.0) -> float:
+    """``S_q = ln(sum p**q) / (1 - q)`` (``q = renyi_order``) in nats, without overflow or underflow for any order.
 
-    Written as ``alpha/(1-alpha) ln p_max + ln(sum (p/p_max)**alpha)/(1-alpha)``: every term stays finite,
-    and huge orders reach the min-entropy ``-ln p_max`` (``alpha = inf``). ``alpha = 0`` counts the
+    Written as ``q/(1-q) ln p_max + ln(sum (p/p_max)**q)/(1-q)``: every term stays finite,
+    and huge orders reach the min-entropy ``-ln p_max`` (``q = inf``). ``q = 0`` counts the
     probabilities above ``tol``.
 
     Examples
@@ -30,13 +30,13 @@ def renyi_entropy(p: np.ndarray, order: float, tol: float = 0.0) -> float:
     """
     p = np.asarray(p, dtype=float)
     pmax = float(p.max())
-    if math.isinf(order):
+    if math.isinf(renyi_order):
         return -math.log(pmax)
-    if order == 0:
+    if renyi_order == 0:
         return math.log(int(np.count_nonzero(p > tol)))
     nz = p[p > 0]
-    rest = math.log(float(np.sum((nz / pmax) ** order)))
-    return (order / (1.0 - order)) * math.log(pmax) + rest / (1.0 - order)
+    rest = math.log(float(np.sum((nz / pmax) ** renyi_order)))
+    return (renyi_order / (1.0 - renyi_order)) * math.log(pmax) + rest / (1.0 - renyi_order)
 
 
 def entropies_from_spectrum(
