@@ -167,7 +167,7 @@ def purity(
     value = float(np.sum(res.spectrum**2))
     extra = {"entanglement_method": res.method}
     memory = 0.0 if res.memory is None else res.memory
-    where = (res.region, res.cut, res.n_visible)
+    where = {"region": res.region, "cut": res.cut, "n_visible": res.n_visible}
     return _result(value, base, f"spectrum:{res.method}", where, t0, memory, extra, float(res.flops or 0.0), seed)
 
 
@@ -215,16 +215,16 @@ def _refusal(errors: list[MemoryLimitError], routes: list[str]) -> MemoryLimitEr
     return MemoryLimitError(f"{lead}{reasons}", needed=needed, limit=errors[0].limit)
 
 
-def _where(problem: Any) -> tuple[tuple, Any, int]:
-    """``(region, cut, n_visible)`` of a problem."""
-    return problem.region, problem.cut, problem.n
+def _where(problem: Any) -> dict[str, Any]:
+    """The region fields of a :class:`PurityResult` (``region``, ``cut``, ``n_visible``) of a problem."""
+    return {"region": problem.region, "cut": problem.cut, "n_visible": problem.n}
 
 
 def _result(
     value: float,
     base: Any,
     method: str,
-    where: tuple[tuple, Any, int | None],
+    where: dict[str, Any],
     t0: float,
     memory: float,
     extra: dict,
@@ -233,19 +233,5 @@ def _result(
 ) -> PurityResult:
     ln_base = nats_per_unit(base)
     s2 = max(-math.log(value), 0.0) / ln_base + 0.0
-    seconds = time.perf_counter() - t0
-    region, cut, n_visible = where
-    return PurityResult(
-        value,
-        s2,
-        method=method,
-        base=base,
-        seconds=seconds,
-        flops=float(flops),
-        memory=float(memory),
-        seed=seed,
-        extra=extra,
-        region=region,
-        n_visible=n_visible,
-        cut=cut,
-    )
+    shared = {"method": method, "base": base, "seconds": time.perf_counter() - t0, "seed": seed, "extra": extra}
+    return PurityResult(value, s2, flops=float(flops), memory=float(memory), **shared, **where)
