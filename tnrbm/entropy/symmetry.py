@@ -28,6 +28,7 @@ from typing import Any
 import numpy as np
 import scipy.linalg
 
+from .._deprecated import renamed_keywords
 from .._numerics import nats_per_unit
 from ..bulk import min_cut
 from ..errors import InvalidParameterError, InvalidRegionError, NumericalError
@@ -114,8 +115,9 @@ def twisted_arrays(
     return out
 
 
+@renamed_keywords(n="renyi_order")
 def charged_moment_from_grams(
-    gram_a: np.ndarray, gram_a_twisted: np.ndarray, gram_b: np.ndarray, n: int = 1
+    gram_a: np.ndarray, gram_a_twisted: np.ndarray, gram_b: np.ndarray, renyi_order: int = 1
 ) -> complex:
     """``Tr rho_A^n U_alpha = Tr[(G G_A)^{n-1} G G_A(alpha)] / Tr[G G_A]^n`` with ``G = G_B^T``.
 
@@ -128,19 +130,19 @@ def charged_moment_from_grams(
     >>> x, y = rng.normal(size=(4, 3)), rng.normal(size=(8, 3))
     >>> u = np.diag([1, -1, -1, 1])  # Z on both spins of A
     >>> rho = (x @ y.T) @ (x @ y.T).T
-    >>> z = charged_moment_from_grams(x.T @ x, x.T @ u @ x, y.T @ y, n=2)
+    >>> z = charged_moment_from_grams(x.T @ x, x.T @ u @ x, y.T @ y, renyi_order=2)
     >>> bool(np.isclose(z, np.trace(rho @ rho @ u) / np.trace(rho) ** 2))
     True
     """
-    n = int(n)
-    if n < 1:
-        raise InvalidParameterError(f"n must be an integer >= 1; got {n}")
+    renyi_order = int(renyi_order)
+    if renyi_order < 1:
+        raise InvalidParameterError(f"renyi_order must be an integer >= 1; got {renyi_order}")
     g = np.asarray(gram_b).T
     ga = np.asarray(gram_a)
     norm = np.trace(g @ ga)
     mat = g @ np.asarray(gram_a_twisted)
     step = g @ ga / norm
-    for _ in range(n - 1):
+    for _ in range(renyi_order - 1):
         mat = step @ mat
     return complex(np.trace(mat) / norm)
 
@@ -293,7 +295,7 @@ def twisted_grams(
     >>> import numpy as np, tnrbm
     >>> ghz = tnrbm.states.ghz(6)
     >>> (g0, g1), gb = twisted_grams(ghz, [0, 1, 2], [0.0, np.pi], "z2")
-    >>> round(abs(charged_moment_from_grams(g0, g1, gb, n=1)), 12)  # <F_A> = 0
+    >>> round(abs(charged_moment_from_grams(g0, g1, gb, renyi_order=1)), 12)  # <F_A> = 0
     0.0
     """
     region = check_region(region, network.n_visible)
