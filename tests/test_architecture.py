@@ -285,3 +285,19 @@ def test_the_public_names_of_the_doors_accept_netket_and_the_modules_behind_do_n
     ):
         assert door is not inner and inspect.unwrap(door) is inspect.unwrap(inner) and door.__doc__ == inner.__doc__
     assert tnrbm.entanglement is entropy.entanglement and tnrbm.min_cut is bulk.min_cut
+
+
+def test_every_public_function_of_the_doors_that_takes_a_state_or_an_operator_is_behind_the_door():
+    """A new public function of bulk, entropy or ed whose parameter is named state/network/hamiltonian/
+    operator (the vocabulary the door reads) must be listed in its package's open_doors call."""
+    from tnrbm import bulk, ed, entropy
+    from tnrbm.interop import DOOR_PARAMETERS
+
+    missing = []
+    for pkg in (bulk, entropy, ed):
+        for name in pkg.__all__:
+            obj = getattr(pkg, name)
+            takes = set(inspect.signature(obj).parameters) & set(DOOR_PARAMETERS) if inspect.isfunction(obj) else set()
+            if takes and sorted(getattr(obj, "netket_door", {})) != sorted(takes):
+                missing.append(f"{pkg.__name__}.{name} ({sorted(takes)})")
+    assert not missing, f"public functions outside the NetKet door: {missing}"

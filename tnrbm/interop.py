@@ -610,6 +610,7 @@ def netket_door(**arguments: str) -> Callable[[F], F]:
                 args = tuple(args_l)
             return func(*args, **kwargs)
 
+        door.netket_door = dict(arguments)  # type: ignore[attr-defined]  # what it converts (kept by wraps)
         return cast(F, door)
 
     return wrap

@@ -20,7 +20,11 @@ from .surface import cut_from_surface
 from .surfaces import MinimalSurfaces, minimal_surfaces, two_region_transition
 
 # the NetKet door: states from NetKet are converted here, never inside the modules
-open_doors(globals(), "min_cut bulk_graph cut_mutual_information cut_tripartite_information minimal_surfaces")
+open_doors(
+    globals(),
+    "min_cut bulk_graph cut_mutual_information cut_tripartite_information minimal_surfaces cut_from_surface "
+    "split_flow_graph two_region_transition unit_positions",
+)
 
 __all__ = [
     "Cut",

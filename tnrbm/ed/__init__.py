@@ -58,7 +58,7 @@ from .solve import (
 )
 
 # the NetKet door: operators (and states) from NetKet are converted here, never inside the modules
-open_doors(globals(), "as_operator ground_state ground_state_memory expectation energy")
+open_doors(globals(), "as_operator check_hamiltonian ground_state ground_state_memory expectation energy state_vector")
 
 __all__ = [
     "PauliSum",
