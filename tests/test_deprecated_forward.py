@@ -138,3 +138,45 @@ def test_renamed_keywords_decorator_alone():
     assert len(caught) == 1 and caught[0].category is DeprecationWarning
     assert f"removed in tnrbm {REMOVED_IN}" in str(caught[0].message) and caught[0].filename == __file__
     assert f.renamed_keywords == {"old": "new"} and f.__name__ == "f"
+
+
+def _renamed_cases():
+    from tnrbm import ed, rg
+    from tnrbm.entropy import charged_moment_from_grams, renyi_entropy, symmetry_resolved
+    from tnrbm.interop import as_sparse_operator  # noqa: F401 - needs NetKet to run, listed by name below
+
+    h = ed.tfim(3)
+    psi = np.linalg.eigh(h.toarray())[1][:, 0]
+    rbm = tnrbm.RBM([[0.5, -0.3], [0.2, 0.1]])
+    hs = np.array([[1.0, -1.0], [1.0, 1.0]])
+    res = symmetry_resolved(tnrbm.states.ghz(4), [0, 1], "z2")
+    g = np.eye(2)
+    return [
+        (ed.ground_state, (), {"H": h}, {"hamiltonian": h}, lambda r: r.energy),
+        (ed.ground_state_memory, (), {"H": h}, {"hamiltonian": h}, lambda r: [b for _, b in r]),
+        (ed.energy, (), {"network": psi, "H": h}, {"state": psi, "hamiltonian": h}, None),
+        (ed.as_operator, (), {"H": h}, {"operator": h}, lambda r: r.toarray()),
+        (ed.check_hamiltonian, (), {"op": h}, {"operator": h}, None),
+        (renyi_entropy, (np.array([0.5, 0.5]),), {"alpha": 3}, {"renyi_order": 3}, None),
+        (charged_moment_from_grams, (g, g, g), {"n": 2}, {"renyi_order": 2}, None),
+        (res.charged_moment, (), {"n": 2, "alpha": 0.5}, {"renyi_order": 2, "flux": 0.5}, None),
+        (rg.hamiltonian_hidden, (), {"network": rbm, "h": hs}, {"rbm": rbm, "h": hs}, None),
+        (rg.log_marginal_hidden, (), {"network": rbm, "h": hs}, {"rbm": rbm, "h": hs}, None),
+    ]
+
+
+def test_every_renamed_keyword_still_works_with_a_warning():
+    """The old keywords give what the new ones give, with one DeprecationWarning each at the caller's line."""
+    for func, args, old, new, view in _renamed_cases():
+        view = view or (lambda r: r)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            got = view(func(*args, **old))
+        renamed = [k for k in old if k not in new]
+        assert len(caught) == len(renamed) and all(c.category is DeprecationWarning for c in caught), func
+        assert all(c.filename == __file__ and f"keyword {k} " in str(c.message) for c, k in zip(caught, renamed))
+        want = view(func(*args, **new))
+        if want is None:
+            assert got is None
+        else:
+            np.testing.assert_array_equal(np.asarray(got), np.asarray(want))

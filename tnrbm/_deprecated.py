@@ -116,7 +116,7 @@ def renamed_keywords(**renames: str) -> Callable[[F], F]:
 
         @functools.wraps(func)
         def renamed(*args: Any, **kwargs: Any) -> Any:
-            for old in renames.keys() & kwargs.keys():
+            for old in [k for k in renames if k in kwargs]:  # in the order of the decorator
                 new = renames[old]
                 if new in kwargs:
                     raise InvalidParameterError(
