@@ -31,6 +31,11 @@ Hilbert spaces are that, and both convert exactly; anything else (``Spin(1)``, `
 :func:`netket_log_offset` returns the constant for either. :func:`as_sparse_operator` maps a NetKet
 operator by the same basis correspondence, so energies and fidelities agree with NetKet's.
 
+The door: the public functions of ``tnrbm.bulk``, ``tnrbm.entropy`` and ``tnrbm.ed`` take NetKet objects
+because their packages put them behind :func:`netket_door` (:func:`open_doors`, by parameter name:
+``state``/``network`` -> :func:`as_network`, ``hamiltonian``/``operator`` -> :func:`as_sparse_operator`);
+the modules behind those doors never import this one.
+
 ``nk.models.RBMSymm`` uses a symmetrized kernel ``K`` of shape ``(F, 1, N)`` (``F`` features), a bias
 of shape ``(F,)`` and a single visible bias ``(1,)``; with the permutation array ``perm = np.asarray(
 symmetries)`` of shape ``(G, N)`` it is the RBM with ``M = F * G`` hidden units
