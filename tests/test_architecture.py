@@ -15,6 +15,7 @@ module-level table (``"tnrbm.ed.levels:ed_levels"``). A forward to no module fai
 from __future__ import annotations
 
 import ast
+import inspect
 import re
 from collections.abc import Collection, Mapping
 from pathlib import Path
@@ -28,7 +29,7 @@ import tnrbm
 ROOT = Path(tnrbm.__file__).resolve().parent
 
 LAYERS = [
-    ["errors", "_lazy", "_deprecated", "_version", "registry"],
+    ["errors", "_lazy", "_deprecated", "_version", "registry", "_numerics"],
     ["validation"],
     ["exact", "contract"],
     ["network"],
@@ -415,3 +416,73 @@ def test_command_modules_load_matplotlib_only_when_a_figure_is_drawn(tmp_path):
         [sys.executable, "-c", code, str(tmp_path / "x.png")], capture_output=True, text=True, timeout=120, check=True
     )
     assert out.stdout.split("\n")[:3] == ["[]", "[]", "['matplotlib', 'matplotlib.figure', 'tnrbm.plot']"]
+
+
+#: the package doors that convert NetKet objects (tnrbm.interop.netket_door) on their public names, and the
+#: top-level package, whose lazy table names interop's own public functions (from_netket, to_netket)
+NETKET_DOORS = {"tnrbm", "tnrbm.bulk", "tnrbm.entropy", "tnrbm.ed"}
+
+
+def _interop_importers() -> set[str]:
+    return {
+        module
+        for module, path in MODULES.items()
+        if _package(module) not in SHIMS and module != "tnrbm.interop"
+        for name, _, _, _ in _imports(module, path.read_text(), path.name == "__init__.py")
+        if name == "tnrbm.interop" or name.startswith("tnrbm.interop.")
+    }
+
+
+def test_netket_enters_only_through_the_package_doors():
+    """Only the package doors import tnrbm.interop: the modules behind them never see a NetKet object."""
+    importers = _interop_importers()
+    assert importers <= NETKET_DOORS, (
+        f"modules importing tnrbm.interop behind the doors: {sorted(importers - NETKET_DOORS)}"
+    )
+    assert importers == NETKET_DOORS  # each door is still in use (the set is not stale)
+
+
+def test_the_door_check_sees_a_planted_interop_import(tmp_path, monkeypatch):
+    """The check above would fail on a core module that imports interop (relative or absolute)."""
+    for text in (
+        "from ..interop import as_network\n",
+        "import tnrbm.interop\n",
+        "from tnrbm.interop import is_netket_object\n",
+    ):
+        planted = tmp_path / "planted.py"
+        planted.write_text(text)
+        monkeypatch.setitem(MODULES, "tnrbm.entropy.planted", planted)
+        assert "tnrbm.entropy.planted" in _interop_importers()
+
+
+def test_the_public_names_of_the_doors_accept_netket_and_the_modules_behind_do_not_convert():
+    """Every door wraps its public name (functools.wraps keeps the signature and the docstring), and
+    the function behind it is the module's own."""
+    from tnrbm import bulk, ed, entropy
+    from tnrbm.bulk import cut
+    from tnrbm.ed import solve
+    from tnrbm.entropy import compute
+
+    for door, inner in (
+        (bulk.min_cut, cut.min_cut),
+        (entropy.entanglement, compute.entanglement),
+        (ed.ground_state, solve.ground_state),
+    ):
+        assert door is not inner and inspect.unwrap(door) is inspect.unwrap(inner) and door.__doc__ == inner.__doc__
+    assert tnrbm.entanglement is entropy.entanglement and tnrbm.min_cut is bulk.min_cut
+
+
+def test_every_public_function_of_the_doors_that_takes_a_state_or_an_operator_is_behind_the_door():
+    """A new public function of bulk, entropy or ed whose parameter is named state/network/hamiltonian/
+    operator (the vocabulary the door reads) must be listed in its package's open_doors call."""
+    from tnrbm import bulk, ed, entropy
+    from tnrbm.interop import DOOR_PARAMETERS
+
+    missing = []
+    for pkg in (bulk, entropy, ed):
+        for name in pkg.__all__:
+            obj = getattr(pkg, name)
+            takes = set(inspect.signature(obj).parameters) & set(DOOR_PARAMETERS) if inspect.isfunction(obj) else set()
+            if takes and sorted(getattr(obj, "netket_door", {})) != sorted(takes):
+                missing.append(f"{pkg.__name__}.{name} ({sorted(takes)})")
+    assert not missing, f"public functions outside the NetKet door: {missing}"

@@ -56,8 +56,7 @@ def test_a_cut_through_hidden_units_is_refused_with_both_reasons():
 def test_one_block_when_the_streamed_gram_fits():
     """An unsliced plan is one block: streamed_purity with memory to spare equals the SVD and the whole route."""
     net = tnrbm.models.local_lattice((4, 3), periodic=False, seed=5)
-    problem = make_problem(net, range(6), "cut", memory_limit("1GiB"), None, False)
-    problem.backend, problem.parallel, problem.progress = None, None, None
+    problem = make_problem(net, range(6), "cut", memory_limit("1GiB"), None, False, backend=None, parallel=None)
     value, extra = streamed_purity(problem)
     assert extra["n_blocks"] == 1 and extra["sliced_outputs"] == []
     assert value == pytest.approx(_svd_purity(net, range(6)), rel=1e-11)

@@ -86,3 +86,29 @@ def test_cli_purity_matches_svd(capsys):
     assert payload["region"] == [0, 2, 3] and payload["method"] == "cut"
     assert main(["purity", spec, "0:9"]) != 0  # a region past the spins: one line, non-zero exit
     assert "region" in capsys.readouterr().err
+
+
+def test_results_share_their_fields_and_are_frozen():
+    """EntanglementResult, PurityResult and InformationResult share method/base/seconds/flops/memory/seed
+    (and region/n_visible/cut/m/bound for one region); none can be changed after it is made."""
+    import dataclasses
+
+    from tnrbm.entropy import RegionResult, Result
+
+    net = tnrbm.models.local_chain(10, radius=1, periodic=False, seed=3)
+    ent = tnrbm.entanglement(net, range(5), method="cut")
+    pur = tnrbm.purity(net, range(5))
+    info = tnrbm.mutual_information(net, range(3), range(6, 10), method="dense")
+    assert isinstance(ent, RegionResult) and isinstance(pur, RegionResult) and isinstance(info, Result)
+    cut = tnrbm.min_cut(net, range(5))  # the same surface, found again
+    for res in (ent, pur):
+        assert res.m == cut.size == 2 and res.n_visible == 10 and res.region == tuple(range(5))
+        assert res.bound == pytest.approx(cut.size * np.log(2), rel=1e-15)
+        assert res.seconds > 0 and res.flops > 0 and res.memory > 0
+    psi = net.to_dense()  # the purity of the dense reduced density matrix, by hand
+    rho = psi.reshape(2**5, -1) @ psi.reshape(2**5, -1).conj().T
+    assert pur.purity == pytest.approx(float(np.trace(rho @ rho).real), rel=1e-10)
+    assert info.method == "dense" and info.seconds > 0 and info.memory == max(r.memory for r in info.entropies.values())
+    for res, name in ((ent, "entropy"), (pur, "purity"), (info, "value"), (ent, "seconds"), (info, "method")):
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            setattr(res, name, 0.0)

@@ -325,9 +325,9 @@ CASES = {
     "pauli_sum": (ed.pauli_sum, dict(n=2, terms=[(1.0, "ZZ", (0, 1))]), {"n": lambda x: _is_int(x, 2), "terms": ANY}),
     "ed_ground_state": (
         ed.ground_state,
-        dict(H=H4),
+        dict(hamiltonian=H4),
         {
-            "H": ANY,
+            "hamiltonian": ANY,
             "k": lambda x: _is_int(x, 1, 15),
             "tol": lambda x: _is_real(x, 0),
             "seed": _is_seed,
@@ -362,7 +362,7 @@ _ALIASES = {
     "weights": ("weights", "network"),
     "shape": ("shape",),
     "amplitudes": ("amplitudes",),
-    "H": ("H", "operator"),
+    "hamiltonian": ("H", "hamiltonian", "operator"),
     "items": ("geometry",),
 }
 

@@ -365,7 +365,7 @@ def test_size_mismatch_and_unknown_objects_are_refused() -> None:
         tnrbm.interop.as_network("rbm.npz")
     with pytest.raises(InvalidParameterError, match="cannot make a tnrbm network of a int"):
         tnrbm.interop.as_network(3)
-    with pytest.raises(InvalidParameterError, match="op must be a NetKet operator"):
+    with pytest.raises(InvalidParameterError, match="operator must be a NetKet operator"):
         tnrbm.interop.as_sparse_operator(np.eye(4))
 
 
@@ -552,7 +552,7 @@ def test_netket_operator_expectation_matches_netket(nk, kind: str) -> None:
 def test_as_sparse_operator_checks_size_and_memory(nk) -> None:
     hi = nk.hilbert.Spin(0.5, 4)
     op = nk.operator.Ising(hi, nk.graph.Chain(4), h=1.0)
-    with pytest.raises(InvalidParameterError, match=r"op acts on 4 spins .* but n=5 was asked for"):
+    with pytest.raises(InvalidParameterError, match=r"operator acts on 4 spins .* but n=5 was asked for"):
         tnrbm.interop.as_sparse_operator(op, 5)
     with pytest.raises(tnrbm.errors.MemoryLimitError, match="the sparse matrix of IsingJax on 4 spins needs about"):
         tnrbm.interop.as_sparse_operator(op, max_memory=1000)

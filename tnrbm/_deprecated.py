@@ -1,24 +1,30 @@
 """The one deprecation mechanism of tnrbm: every old name (a module path of the flat layout, a renamed
-function, a renamed attribute) resolves to its new home through :func:`forward` and warns once per call
-site with a :class:`DeprecationWarning` that names the new place and the release that removes it."""
+function, a renamed attribute, a renamed keyword argument) resolves to its new home through :func:`forward`
+(:func:`forward_attribute`, :func:`renamed_keywords`) and warns once per call site with a
+:class:`DeprecationWarning` that names the new place and the release that removes it."""
 
 from __future__ import annotations
 
+import functools
 import importlib
 import warnings
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import Any, TypeVar, cast
 
-__all__ = ["forward", "forward_attribute", "REMOVED_IN"]
+from .errors import InvalidParameterError
+
+__all__ = ["forward", "forward_attribute", "renamed_keywords", "REMOVED_IN"]
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 #: the release that removes every deprecated name
 REMOVED_IN = "0.3"
 
 
-def _warn(old: str, new: str, why: str | None, stacklevel: int) -> None:
-    note = f" ({why})" if why else ""
+def _warn(old: str, new: str, why: str | None, stacklevel: int, verb: str = "moved to", how: str | None = None) -> None:
+    note = f" ({why or how})" if (why or how) else ""
     warnings.warn(
-        f"{old} moved to {new}{note}; the old name will be removed in tnrbm {REMOVED_IN}",
+        f"{old} {verb} {new}{note}; the old name will be removed in tnrbm {REMOVED_IN}",
         DeprecationWarning,
         stacklevel=stacklevel + 1,
     )
@@ -82,3 +88,52 @@ def forward_attribute(owner: str, old: str, new: str, why: str | None = None) ->
 
     get.__doc__ = f"Deprecated name of :attr:`{new}`" + (f" ({why})." if why else ".")
     return property(get)
+
+
+def renamed_keywords(**renames: str) -> Callable[[F], F]:
+    """A decorator for a function whose keyword arguments were renamed: ``renamed_keywords(old="new")``.
+
+    Passing ``old=value`` warns as :func:`forward` does (a :class:`DeprecationWarning` naming the function,
+    the old and the new keyword and the removal release, at the caller's line) and calls the function with
+    ``new=value``; passing both is an :class:`~tnrbm.errors.InvalidParameterError`. Positional calls are
+    untouched. The wrapper keeps the signature and the docstring (``functools.wraps``) and lists the
+    renames in its ``renamed_keywords`` attribute.
+
+    Examples
+    --------
+    >>> import warnings
+    >>> @renamed_keywords(H="hamiltonian")
+    ... def energy(hamiltonian):
+    ...     return hamiltonian
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     energy(H=-1.0), str(caught[0].message)[:54]
+    (-1.0, 'the keyword H of energy is renamed hamiltonian (energy')
+    """
+
+    def wrap(func: F) -> F:
+        name = func.__qualname__
+
+        @functools.wraps(func)
+        def renamed(*args: Any, **kwargs: Any) -> Any:
+            for old in [k for k in renames if k in kwargs]:  # in the order of the decorator
+                new = renames[old]
+                if new in kwargs:
+                    raise InvalidParameterError(
+                        f"{name} got both {old}= and {new}=; pass only {new}= ({old} is its old name)"
+                    )
+                _warn(
+                    f"the keyword {old} of {name}",
+                    f"{new}",
+                    None,
+                    stacklevel=2,
+                    verb="is renamed",
+                    how=f"{name}({new}=...)",
+                )
+                kwargs[new] = kwargs.pop(old)
+            return func(*args, **kwargs)
+
+        renamed.renamed_keywords = dict(renames)  # type: ignore[attr-defined]
+        return cast(F, renamed)
+
+    return wrap

@@ -51,7 +51,7 @@ import numpy as np
 import scipy.linalg as sla
 import scipy.sparse as sp
 
-from ._deprecated import forward
+from ._deprecated import forward, renamed_keywords
 from .bulk import min_cut
 from .contract import blas_threads
 from .ed import as_operator, fidelity, state_vector, tfim
@@ -59,7 +59,7 @@ from .ed import ground_state as eigensolver_ground_state
 from .entropy import entanglement
 from .errors import InvalidParameterError
 from .models import random_rbm
-from .network import RBM, all_configurations, check_configurations
+from .network import RBM, all_configurations, check_configurations, log_sum_hidden
 from .validation import (
     check_bool,
     check_choice,
@@ -197,15 +197,8 @@ class _Parametrization:
         wd = np.zeros((self.n, self.m), dtype=self.dtype)
         wd[self.rows, self.cols] = params[self.n + self.m :]
         theta = v @ wd + b
-        if self.hidden == "spin":
-            s = np.where(theta.real >= 0, 1.0, -1.0)
-            t = s * theta
-            log_factor = t + np.log1p(np.exp(-2.0 * t))
-            d_theta = np.tanh(theta)
-        else:
-            pos = theta.real > 0
-            log_factor = np.where(pos, theta, 0.0) + np.log1p(np.exp(np.where(pos, -theta, theta)))
-            d_theta = 1.0 / (1.0 + np.exp(-theta))
+        log_factor = log_sum_hidden(theta, self.hidden)
+        d_theta = np.tanh(theta) if self.hidden == "spin" else 1.0 / (1.0 + np.exp(-theta))
         log_psi = v @ a + log_factor.sum(axis=1)
         psi = np.exp(log_psi - log_psi.real.max())
         psi = psi / np.linalg.norm(psi)
@@ -368,7 +361,7 @@ def _reporter(progress: Any, steps: int, label: str) -> Iterator[Callable[[int, 
         bar.close()
 
 
-def _netket_sparse(H: Any, n: int) -> sp.csr_array:  # noqa: N803
+def _netket_sparse(hamiltonian: Any, n: int) -> sp.csr_array:
     """The sparse matrix of a NetKet operator on ``nk.hilbert.Spin(1/2, n)``, in tnrbm's kron order.
 
     NetKet's Pauli operators have the same matrix in both orderings of ``Spin`` (basis index 0 is the
@@ -376,22 +369,22 @@ def _netket_sparse(H: Any, n: int) -> sp.csr_array:  # noqa: N803
     and that is tnrbm's order (``v = +1`` first), so the sparse form is used as it is."""
     import netket as nk  # optional; already imported when H is a NetKet operator
 
-    hilbert: Any = getattr(H, "hilbert", None)
+    hilbert: Any = getattr(hamiltonian, "hilbert", None)
     ok = isinstance(hilbert, nk.hilbert.Spin) and hilbert.local_size == 2 and not hilbert.constrained
     if not ok or hilbert.size != n:
         raise InvalidParameterError(
             f"H is a NetKet operator on {hilbert!r}; the fit needs an unconstrained nk.hilbert.Spin(s=1/2, N={n}) "
             f"(N = rbm.n_visible)"
         )
-    matrix = sp.csr_array(H.to_sparse())
+    matrix = sp.csr_array(hamiltonian.to_sparse())
     return matrix
 
 
-def _hamiltonian(H: Any, n: int) -> Any:  # noqa: N803
-    """``H`` as an operator of size ``2**n``: PauliSum, sparse, LinearOperator, array or NetKet operator."""
-    if hasattr(H, "to_sparse") and type(H).__module__.startswith("netket"):
-        H = _netket_sparse(H, n)  # noqa: N806
-    op = as_operator(H)
+def _hamiltonian(hamiltonian: Any, n: int) -> Any:
+    """``hamiltonian`` as an operator of size ``2**n``: PauliSum, sparse, LinearOperator, array or NetKet operator."""
+    if hasattr(hamiltonian, "to_sparse") and type(hamiltonian).__module__.startswith("netket"):
+        hamiltonian = _netket_sparse(hamiltonian, n)  # noqa: N806
+    op = as_operator(hamiltonian)
     if op.shape[0] != 2**n:
         raise InvalidParameterError(f"H must have size 2**{n} = {2**n}; got shape {op.shape}")
     return op
@@ -446,9 +439,10 @@ def _run(
     return point, res
 
 
+@renamed_keywords(H="hamiltonian")
 def variational_ground_state(
     rbm: RBM,
-    H: Any,  # noqa: N803
+    hamiltonian: Any,
     steps: int = 300,
     method: str = "sr",
     learning_rate: float = 0.1,
@@ -466,7 +460,7 @@ def variational_ground_state(
     ----------
     rbm
         The starting network; its connectivity and hidden convention are kept.
-    H
+    hamiltonian
         The Hamiltonian: a :class:`~tnrbm.ed.PauliSum`, scipy sparse matrix, ``LinearOperator``, dense
         array of size ``2**N``, or a NetKet operator on ``nk.hilbert.Spin(1/2, N)`` (its
         ``to_sparse()`` form). Mind the sign: NetKet's ``nk.operator.Ising(hilbert, graph, h, J)`` is
@@ -516,7 +510,7 @@ def variational_ground_state(
     par, steps, options = _prepare(
         rbm, steps, seed, noise, {**options, "step_control": step_control}, complex_parameters
     )
-    op = _hamiltonian(H, par.n)
+    op = _hamiltonian(hamiltonian, par.n)
     point, res = _run(par, _energy_objective(par, op), steps, options, progress, "variational ground state", t0)
     res.energy = float(res.history[-1])
     res.fidelity = None if reference is None else fidelity(point.psi, reference)

@@ -31,6 +31,11 @@ Hilbert spaces are that, and both convert exactly; anything else (``Spin(1)``, `
 :func:`netket_log_offset` returns the constant for either. :func:`as_sparse_operator` maps a NetKet
 operator by the same basis correspondence, so energies and fidelities agree with NetKet's.
 
+The door: the public functions of ``tnrbm.bulk``, ``tnrbm.entropy`` and ``tnrbm.ed`` take NetKet objects
+because their packages put them behind :func:`netket_door` (:func:`open_doors`, by parameter name:
+``state``/``network`` -> :func:`as_network`, ``hamiltonian``/``operator`` -> :func:`as_sparse_operator`);
+the modules behind those doors never import this one.
+
 ``nk.models.RBMSymm`` uses a symmetrized kernel ``K`` of shape ``(F, 1, N)`` (``F`` features), a bias
 of shape ``(F,)`` and a single visible bias ``(1,)``; with the permutation array ``perm = np.asarray(
 symmetries)`` of shape ``(G, N)`` it is the RBM with ``M = F * G`` hidden units
@@ -54,16 +59,19 @@ True
 
 from __future__ import annotations
 
+import functools
+import inspect
 import sys
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar, cast
 
 import numpy as np
 import scipy.sparse as sp
 
+from ._deprecated import renamed_keywords
 from .errors import InvalidParameterError
 from .network import RBM, BoltzmannNetwork
-from .validation import check_memory
+from .validation import MaxMemory, check_memory
 
 __all__ = [
     "from_netket",
@@ -73,7 +81,12 @@ __all__ = [
     "as_network",
     "is_netket_object",
     "as_sparse_operator",
+    "netket_door",
+    "open_doors",
+    "DOOR_PARAMETERS",
 ]
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 _ALLOWED_HILBERT = "nk.hilbert.Spin(0.5, N) without total_sz or constraint, or nk.hilbert.Qubit(N)"
 
@@ -491,7 +504,8 @@ def as_network(obj: Any, *, hilbert: Any = None) -> BoltzmannNetwork:
     raise InvalidParameterError(f"cannot make a tnrbm network of a {type(obj).__name__}; {hint}")
 
 
-def as_sparse_operator(op: Any, n: int | None = None, *, max_memory: float | None = None) -> sp.csr_array:
+@renamed_keywords(op="operator")
+def as_sparse_operator(operator: Any, n: int | None = None, *, max_memory: MaxMemory = None) -> sp.csr_array:
     """A NetKet operator as a scipy sparse matrix in tnrbm's kron order.
 
     The Hilbert space must be ``nk.hilbert.Spin(0.5, N)`` (either ordering) or ``nk.hilbert.Qubit(N)``,
@@ -502,7 +516,7 @@ def as_sparse_operator(op: Any, n: int | None = None, *, max_memory: float | Non
 
     Parameters
     ----------
-    op
+    operator
         Anything with ``.hilbert`` and ``.to_sparse()`` (``nk.operator.LocalOperator``, ``Ising``,
         ``Heisenberg``, ``PauliStrings``, ...).
     n
@@ -521,16 +535,16 @@ def as_sparse_operator(op: Any, n: int | None = None, *, max_memory: float | Non
     >>> tnrbm.interop.as_sparse_operator(np.eye(2))
     Traceback (most recent call last):
     ...
-    tnrbm.errors.InvalidParameterError: op must be a NetKet operator (with .hilbert and .to_sparse()); got ndarray
+    tnrbm.errors.InvalidParameterError: operator must be a NetKet operator (with .hilbert and .to_sparse()); got ndarray
     """
-    if not (hasattr(op, "hilbert") and callable(getattr(op, "to_sparse", None))):
+    if not (hasattr(operator, "hilbert") and callable(getattr(operator, "to_sparse", None))):
         raise InvalidParameterError(
-            f"op must be a NetKet operator (with .hilbert and .to_sparse()); got {type(op).__name__}"
+            f"operator must be a NetKet operator (with .hilbert and .to_sparse()); got {type(operator).__name__}"
         )
-    _, size, inverted = _check_hilbert(op.hilbert, "op.hilbert")
+    _, size, inverted = _check_hilbert(operator.hilbert, "operator.hilbert")
     if n is not None and (isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n != size):
-        raise InvalidParameterError(f"op acts on {size} spins ({op.hilbert!r}) but n={n!r} was asked for")
-    conn = getattr(op, "max_conn_size", None)
+        raise InvalidParameterError(f"operator acts on {size} spins ({operator.hilbert!r}) but n={n!r} was asked for")
+    conn = getattr(operator, "max_conn_size", None)
     conn = int(conn) if isinstance(conn, (int, np.integer)) and conn > 0 else size + 1
     # NetKet's to_sparse holds all_states (2**N x N), the connected states x' (nnz x N, up to 8 B each),
     # the elements and their basis numbers (16 + 8 B); then the CSR and our float64/complex128 copy
@@ -539,13 +553,95 @@ def as_sparse_operator(op: Any, n: int | None = None, *, max_memory: float | Non
     nnz = 2.0**size * conn
     check_memory(
         2.0**size * size * 8 + nnz * (8 * size + 24 + 40),
-        f"the sparse matrix of {type(op).__name__} on {size} spins",
+        f"the sparse matrix of {type(operator).__name__} on {size} spins",
         max_memory,
         "use fewer spins, or NetKet's own matrix-free tools",
     )
-    mat = sp.csr_array(op.to_sparse())
+    mat = sp.csr_array(operator.to_sparse())
     mat = mat.astype(np.complex128 if np.iscomplexobj(mat.data) else np.float64)
     if inverted:  # NetKet's basis index k is tnrbm's 2**N - 1 - k
         rev = np.arange(2**size)[::-1]
         mat = sp.csr_array(mat[rev][:, rev])
     return mat
+
+
+#: how :func:`netket_door` converts each kind of argument
+_CONVERTERS: dict[str, Callable[[Any], Any]] = {"network": as_network, "operator": as_sparse_operator}
+
+
+def netket_door(**arguments: str) -> Callable[[F], F]:
+    """The one door through which NetKet objects enter tnrbm: a decorator for a public entry point that
+    converts the named arguments when (and only when) they are NetKet objects (:func:`is_netket_object`).
+
+    ``arguments`` maps a parameter name to ``"network"`` (a variational state or ``(model, params)``
+    pair becomes an :class:`~tnrbm.RBM`, :func:`as_network`) or ``"operator"`` (a NetKet operator
+    becomes its sparse matrix in tnrbm's kron order, :func:`as_sparse_operator`). Everything else passes
+    through untouched, so the modules behind the door never see NetKet. The package doors
+    (``tnrbm.bulk``, ``tnrbm.entropy``, ``tnrbm.ed``) apply it to their public names; no other module
+    imports :mod:`tnrbm.interop` (``tests/test_architecture.py``). A function whose keywords were renamed
+    (:func:`tnrbm._deprecated.renamed_keywords`) keeps the renaming outermost, so an old keyword is
+    converted too and warns at the caller's line.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> @netket_door(state="network")
+    ... def n_spins(state):
+    ...     return state.n_visible
+    >>> n_spins(as_network({"kernel": np.ones((3, 2))})), n_spins.__name__
+    (3, 'n_spins')
+    """
+    for name, kind in arguments.items():
+        if kind not in _CONVERTERS:
+            raise InvalidParameterError(f"netket_door: {name}={kind!r} must be one of {sorted(_CONVERTERS)}")
+
+    def wrap(func: F) -> F:
+        renames = getattr(func, "renamed_keywords", None)
+        if renames:  # the door goes inside the renaming, so the old keyword warns at the caller's line
+            return renamed_keywords(**renames)(wrap(func.__wrapped__))  # type: ignore[attr-defined]
+        params = list(inspect.signature(func).parameters)
+        where = {name: params.index(name) for name in arguments}
+
+        @functools.wraps(func)
+        def door(*args: Any, **kwargs: Any) -> Any:
+            if "netket" in sys.modules:  # without NetKet loaded no NetKet object exists: nothing to do
+                args_l = list(args)
+                for name, kind in arguments.items():
+                    if where[name] < len(args_l) and is_netket_object(args_l[where[name]]):
+                        args_l[where[name]] = _CONVERTERS[kind](args_l[where[name]])
+                for key in kwargs.keys() & arguments.keys():
+                    if is_netket_object(kwargs[key]):
+                        kwargs[key] = _CONVERTERS[arguments[key]](kwargs[key])
+                args = tuple(args_l)
+            return func(*args, **kwargs)
+
+        door.netket_door = dict(arguments)  # type: ignore[attr-defined]  # what it converts (kept by wraps)
+        return cast(F, door)
+
+    return wrap
+
+
+#: how :func:`open_doors` converts a parameter, by its name (the vocabulary of docs/conventions.md)
+DOOR_PARAMETERS = {"state": "network", "network": "network", "hamiltonian": "operator", "operator": "operator"}
+
+
+def open_doors(namespace: dict[str, Any], names: str) -> None:
+    """Put each public function named in ``names`` (separated by spaces) of a package's ``namespace``
+    (its ``globals()``) behind :func:`netket_door`, converting the parameters whose names say what they
+    take (:data:`DOOR_PARAMETERS`: ``state`` and ``network`` become networks, ``hamiltonian`` and
+    ``operator`` sparse matrices). The one call in ``tnrbm.bulk``, ``tnrbm.entropy`` and ``tnrbm.ed``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> space = {"n_spins": lambda network: network.n_visible}
+    >>> open_doors(space, "n_spins")
+    >>> space["n_spins"](as_network({"kernel": np.ones((3, 2))}))
+    3
+    """
+    for name in names.split():
+        func = namespace[name]
+        kinds = {p: DOOR_PARAMETERS[p] for p in inspect.signature(func).parameters if p in DOOR_PARAMETERS}
+        if not kinds:
+            raise InvalidParameterError(f"open_doors: {name} has no parameter named one of {sorted(DOOR_PARAMETERS)}")
+        namespace[name] = netket_door(**kinds)(func)

@@ -47,7 +47,7 @@ from ._version import __version__
 from .errors import FileFormatError, InvalidParameterError, TnrbmError
 from .network import DBM, HIDDEN_CONVENTIONS, RBM, BoltzmannNetwork
 from .network.geometry import check_geometry_value, from_json_object
-from .validation import check_memory, check_path, memory_limit, open_regular_file, write_atomically
+from .validation import MaxMemory, check_memory, check_path, memory_limit, open_regular_file, write_atomically
 
 __all__ = ["save", "load", "read_metadata", "SCHEMA", "SCHEMA_VERSION", "SPIN_ORDERING", "NETKET_NOTE"]
 
@@ -265,7 +265,7 @@ def _read_members(target: str, zf: zipfile.ZipFile, size: int, limit: int) -> di
     return arrays
 
 
-def _open_npz(path: str | os.PathLike, max_memory: Any = None) -> tuple[str, dict[str, np.ndarray]]:
+def _open_npz(path: str | os.PathLike, max_memory: MaxMemory = None) -> tuple[str, dict[str, np.ndarray]]:
     """Every array of the npz at ``path``, read without pickles, or :class:`FileFormatError`."""
     target = check_path(path, action="load")
     limit = memory_limit(max_memory)
@@ -419,7 +419,7 @@ def _read_bias(target: str, arrays: dict, meta: dict, layer: int, expected: set)
     return bias
 
 
-def load(path: str | os.PathLike, max_memory: int | str | None = None) -> RBM | DBM:
+def load(path: str | os.PathLike, max_memory: MaxMemory = None) -> RBM | DBM:
     """Load a network saved by :func:`save`.
 
     No pickle is ever read and no code in the file ever runs. Before any array is allocated, the
@@ -496,7 +496,7 @@ def load(path: str | os.PathLike, max_memory: int | str | None = None) -> RBM | 
     return network
 
 
-def read_metadata(path: str | os.PathLike, max_memory: int | str | None = None) -> dict:
+def read_metadata(path: str | os.PathLike, max_memory: MaxMemory = None) -> dict:
     """The JSON metadata of a saved model (schema, kind, hidden convention, sizes, notes, geometry).
 
     Checks the file and the schema like :func:`load` (``max_memory`` as there) but does not build the

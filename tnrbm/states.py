@@ -121,6 +121,13 @@ def _pair_projector(n: int, pairs: list[tuple[int, int]]) -> sp.csr_array:
     return sp.csr_array((np.array(data), (rows, cols)), shape=(n, len(pairs)))
 
 
+def _paired_chain(n: int, pairs: list[tuple[int, int]]) -> RBM:
+    """The open chain of ``n`` spins whose ``pairs`` are locked together (:func:`_pair_projector`)."""
+    rbm = RBM(_pair_projector(n, pairs), hidden="spin")
+    rbm.geometry = {"kind": "chain", "n": n, "periodic": False}
+    return rbm
+
+
 def ghz(n: int) -> RBM:
     """The GHZ state ``(|up...up> + |down...down>) / sqrt 2`` on ``n >= 2`` spins.
 
@@ -142,9 +149,7 @@ def ghz(n: int) -> RBM:
     [8.0, 0.0, 8.0]
     """
     n = _check_n(n, "n", 2)
-    rbm = RBM(_pair_projector(n, [(i, i + 1) for i in range(n - 1)]), hidden="spin")
-    rbm.geometry = {"kind": "chain", "n": n, "periodic": False}
-    return rbm
+    return _paired_chain(n, [(i, i + 1) for i in range(n - 1)])
 
 
 def ghz_stabilizers(n: int) -> list[tuple[str, tuple[int, ...]]]:
@@ -301,9 +306,7 @@ def volume_law(n: int) -> RBM:
     n = _check_n(n, "n", 2)
     if n % 2:
         raise InvalidParameterError(f"n must be even (sites pair as (k, k + n/2)); got n={n}")
-    rbm = RBM(_pair_projector(n, [(k, k + n // 2) for k in range(n // 2)]), hidden="spin")
-    rbm.geometry = {"kind": "chain", "n": n, "periodic": False}
-    return rbm
+    return _paired_chain(n, [(k, k + n // 2) for k in range(n // 2)])
 
 
 def volume_law_stabilizers(n: int) -> list[tuple[str, tuple[int, ...]]]:

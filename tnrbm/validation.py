@@ -38,13 +38,14 @@ import sys
 import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import Any, BinaryIO, overload
+from typing import Any, BinaryIO, TypeAlias, overload
 
 import numpy as np
 
 from .errors import FileFormatError, InvalidParameterError, InvalidPathError, InvalidRegionError, MemoryLimitError
 
 __all__ = [
+    "MaxMemory",
     "SAFE_FRACTION",
     "available_memory",
     "default_max_memory",
@@ -81,6 +82,10 @@ __all__ = [
 
 #: fraction of the available memory a single computation may take by default
 SAFE_FRACTION = 0.25
+
+#: a memory limit as every function takes it: bytes (int or float), a size string (``"4GiB"``, ``"512MB"``),
+#: or None for :func:`default_max_memory` (a quarter of the available memory)
+MaxMemory: TypeAlias = int | float | str | None
 
 _UNITS = {
     "": 1,
@@ -178,7 +183,7 @@ def parse_memory(value: Any, name: str = "max_memory") -> int | None:
     return int(nbytes)
 
 
-def memory_limit(max_memory: Any, name: str = "max_memory") -> int:
+def memory_limit(max_memory: MaxMemory, name: str = "max_memory") -> int:
     """The limit in bytes that ``max_memory`` stands for (None: :func:`default_max_memory`).
 
     Examples
@@ -191,7 +196,7 @@ def memory_limit(max_memory: Any, name: str = "max_memory") -> int:
 
 
 def check_memory(
-    nbytes: float, what: str, max_memory: Any, way_out: str, detail: str = "", option: str | None = "max_memory"
+    nbytes: float, what: str, max_memory: MaxMemory, way_out: str, detail: str = "", option: str | None = "max_memory"
 ) -> None:
     """Refuse with :class:`~tnrbm.errors.MemoryLimitError` when ``nbytes`` exceeds ``max_memory``.
 

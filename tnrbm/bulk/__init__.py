@@ -12,11 +12,19 @@ separator), :mod:`~tnrbm.bulk.surfaces` (every minimal cut, the two-region trans
 
 from __future__ import annotations
 
+from ..interop import open_doors
 from .cut import FLOWS, Cut, min_cut, register_flow, split_flow_graph
 from .graph import bulk_graph, unit_positions
 from .information import cut_mutual_information, cut_tripartite_information
 from .surface import cut_from_surface
 from .surfaces import MinimalSurfaces, minimal_surfaces, two_region_transition
+
+# the NetKet door: states from NetKet are converted here, never inside the modules
+open_doors(
+    globals(),
+    "min_cut bulk_graph cut_mutual_information cut_tripartite_information minimal_surfaces cut_from_surface "
+    "split_flow_graph two_region_transition unit_positions",
+)
 
 __all__ = [
     "Cut",

@@ -32,7 +32,6 @@ from networkx.algorithms import flow as nxflow
 from scipy.sparse import csgraph
 
 from ..errors import MinCutError
-from ..interop import as_network, is_netket_object
 from ..network import BoltzmannNetwork, Unit
 from ..network.base import check_bookkeeping
 from ..registry import Registry, check_callable
@@ -260,8 +259,6 @@ def min_cut(network: BoltzmannNetwork, region: Iterable[int], flow: str = "dinic
     >>> min_cut(chain, range(12)).size, min_cut(chain, []).size  # the whole boundary, the empty region
     (0, 0)
     """
-    if is_netket_object(network):
-        network = as_network(network)
     check_network(network)
     solve = flow if callable(flow) else FLOWS.get(flow)
     n = network.n_visible

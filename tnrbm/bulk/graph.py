@@ -10,13 +10,12 @@ import networkx as nx
 import numpy as np
 import scipy.sparse as sp
 
+from .._numerics import LN2
 from ..errors import InvalidParameterError
 from ..network import BoltzmannNetwork, Unit
 from ..validation import check_bool
 
 __all__ = ["LN2", "bulk_graph", "unit_positions", "unit_adjacency", "unit_offsets", "check_network"]
-
-LN2 = math.log(2.0)
 
 
 def unit_offsets(network: BoltzmannNetwork) -> np.ndarray:

@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable
 
+from .._numerics import log_in_base
 from ..network import BoltzmannNetwork
 from ..validation import check_base, check_disjoint
 from .cut import min_cut
-from .graph import LN2, check_network
+from .graph import check_network
 
 __all__ = ["cut_mutual_information", "cut_tripartite_information"]
 
 
 def _ln2_in(base: float | None) -> float:
-    base = check_base(base)
-    return LN2 if base is None else LN2 / math.log(base)
+    return log_in_base(2.0, check_base(base))
 
 
 def cut_mutual_information(

@@ -25,7 +25,9 @@ import os
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
+from .._deprecated import renamed_keywords
 from ..errors import InvalidParameterError
+from ..validation import MaxMemory
 
 __all__ = ["PARALLEL_CHOICES", "run_jobs", "make_progress", "dask_client", "cluster"]
 
@@ -70,16 +72,17 @@ def _is_dask_client(obj: Any) -> bool:
     return type(obj).__name__ == "Client" and type(obj).__module__.startswith("distributed")
 
 
-def dask_client(n_workers: int = 2, memory_limit: Any = None, processes: bool = False) -> Any:
+@renamed_keywords(memory_limit="max_memory")
+def dask_client(n_workers: int = 2, max_memory: MaxMemory = None, processes: bool = False) -> Any:
     """A ``dask.distributed.Client`` on a new ``LocalCluster`` of ``n_workers`` one-thread workers.
 
-    ``memory_limit`` per worker (dask's form, e.g. ``"4GiB"``); None: no limit for in-process workers
+    ``max_memory`` per worker (dask's form, e.g. ``"4GiB"``); None: no limit for in-process workers
     (``processes=False``: dask would compare the limit with the memory of this whole process) and
     dask's ``"auto"`` share for worker processes. Close it (``client.close(); client.cluster.close()``)
     when done.
     """
-    if memory_limit is None:
-        memory_limit = "auto" if processes else 0
+    if max_memory is None:
+        max_memory = "auto" if processes else 0
     try:
         from dask.distributed import Client, LocalCluster  # optional dependency
     except ImportError as err:
@@ -90,7 +93,7 @@ def dask_client(n_workers: int = 2, memory_limit: Any = None, processes: bool = 
         n_workers=n_workers,
         threads_per_worker=1,
         processes=processes,
-        memory_limit=memory_limit,
+        memory_limit=max_memory,
         dashboard_address=":0",
     )
     return Client(cluster)

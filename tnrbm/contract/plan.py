@@ -33,7 +33,7 @@ import cotengra as ctg
 import numpy as np
 
 from ..errors import InvalidParameterError, MemoryLimitError
-from ..validation import format_bytes, memory_limit
+from ..validation import MaxMemory, format_bytes, memory_limit
 from .backends import get_backend
 from .executors import run_jobs
 from .paths import PathCache, check_seed, find_tree, tree_sizes
@@ -300,7 +300,7 @@ def plan_contraction(
     size_dict: dict,
     optimize: Any = None,
     itemsize: int = 16,
-    max_memory: Any = None,
+    max_memory: MaxMemory = None,
     what: str = "the contraction",
     way_out: str = "use a smaller region",
     slicing: bool | str = False,

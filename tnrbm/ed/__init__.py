@@ -32,6 +32,7 @@ from __future__ import annotations
 from typing import Any
 
 from .._deprecated import forward
+from ..interop import open_doors
 from .hamiltonians import (
     HAMILTONIANS,
     cluster_hamiltonian,
@@ -55,6 +56,9 @@ from .solve import (
     ground_state_memory,
     state_vector,
 )
+
+# the NetKet door: operators (and states) from NetKet are converted here, never inside the modules
+open_doors(globals(), "as_operator check_hamiltonian ground_state ground_state_memory expectation energy state_vector")
 
 __all__ = [
     "PauliSum",

@@ -12,7 +12,7 @@ from typing import Any
 
 from ..errors import InvalidParameterError
 from ..registry import Registry, check_callable
-from ..validation import check_bool, check_int, check_real
+from ..validation import MaxMemory, check_bool, check_int, check_real
 from .pauli import check_form, check_pauli_size, pauli_sum
 
 __all__ = [
@@ -32,7 +32,7 @@ def _n(value: Any, name: str = "n", minimum: int = 1) -> int:
     return check_int(value, name, minimum=minimum)
 
 
-def _prepare(n: int, form: str, periodic: Any, terms_per_site: float, max_memory: Any) -> bool:
+def _prepare(n: int, form: str, periodic: Any, terms_per_site: float, max_memory: MaxMemory) -> bool:
     """Check ``form`` and ``periodic`` and refuse, before any term is built, a Hamiltonian too big for ``form``."""
     check_form(form)
     periodic = check_bool(periodic, "periodic")
@@ -54,7 +54,7 @@ def tfim(
     h: float = 1.0,
     periodic: bool = True,
     form: str = "sparse",
-    max_memory: float | None = None,
+    max_memory: MaxMemory = None,
 ) -> Any:
     """The transverse-field Ising chain ``H = -J sum_i Z_i Z_{i+1} - h sum_i X_i``.
 
@@ -93,7 +93,7 @@ def tfim_lattice(
     h: float = 1.0,
     periodic: bool = True,
     form: str = "sparse",
-    max_memory: float | None = None,
+    max_memory: MaxMemory = None,
 ) -> Any:
     """The transverse-field Ising model on a square lattice ``shape = (Lx, Ly)``.
 
@@ -138,7 +138,7 @@ def heisenberg(
     delta: float = 1.0,
     periodic: bool = True,
     form: str = "sparse",
-    max_memory: float | None = None,
+    max_memory: MaxMemory = None,
 ) -> Any:
     """The XXZ chain ``H = J sum_i (S^x S^x + S^y S^y + delta S^z S^z)`` with ``S = sigma / 2``.
 
@@ -160,7 +160,7 @@ def heisenberg(
     return pauli_sum(n, terms).as_form(form, max_memory)
 
 
-def cluster_hamiltonian(n: int, periodic: bool = True, form: str = "sparse", max_memory: Any = None) -> Any:
+def cluster_hamiltonian(n: int, periodic: bool = True, form: str = "sparse", max_memory: MaxMemory = None) -> Any:
     """The cluster-state Hamiltonian ``H = -sum_i Z_{i-1} X_i Z_{i+1}``.
 
     On an open chain the end terms are ``X_0 Z_1`` and ``Z_{n-2} X_{n-1}``, so the ground state is
@@ -250,7 +250,7 @@ def toric_code_hamiltonian(
     L: int,  # noqa: N803
     sector_field: float = 0.0,
     form: str = "sparse",
-    max_memory: float | None = None,
+    max_memory: MaxMemory = None,
 ) -> Any:
     """Kitaev's toric code on an ``L x L`` torus: ``H = -sum_v A_v - sum_p B_p`` (``2 L**2`` qubits).
 

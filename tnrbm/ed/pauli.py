@@ -39,6 +39,7 @@ import scipy.sparse.linalg as spla
 
 from ..errors import InvalidParameterError
 from ..validation import (
+    MaxMemory,
     check_choice,
     check_int,
     check_memory,
@@ -160,7 +161,7 @@ class PauliSum:
             out += ph * (1 - 2 * parity.astype(np.int8))
         return out
 
-    def diagonal(self, max_memory: float | None = None) -> np.ndarray:
+    def diagonal(self, max_memory: MaxMemory = None) -> np.ndarray:
         """The diagonal of the matrix (the strings made of I and Z only), computed in chunks."""
         check_sites(self.n)
         dim = 2**self.n
@@ -214,7 +215,7 @@ class PauliSum:
         sparse = 1.5 * entries + (dim + 1.0) * idx + work
         return sparse + (float(dim) * dim * item if form == "dense" else 0.0)
 
-    def to_sparse(self, max_memory: float | None = None) -> sp.csr_array:
+    def to_sparse(self, max_memory: MaxMemory = None) -> sp.csr_array:
         """The matrix as a CSR array, built row by row: row ``r`` holds column ``r ^ x`` per flip mask ``x``.
 
         Examples
@@ -261,7 +262,7 @@ class PauliSum:
         mat.sort_indices()
         return mat
 
-    def to_operator(self, max_memory: float | None = None) -> spla.LinearOperator:
+    def to_operator(self, max_memory: MaxMemory = None) -> spla.LinearOperator:
         """A matrix-free ``LinearOperator`` (Hermitian): memory of a few vectors, no matrix.
 
         Examples
@@ -320,7 +321,7 @@ class PauliSum:
         dtype = np.result_type(self.dtype, np.float64)
         return spla.LinearOperator((dim, dim), matvec=matvec, rmatvec=matvec, dtype=dtype)
 
-    def to_dense(self, max_memory: float | None = None) -> np.ndarray:
+    def to_dense(self, max_memory: MaxMemory = None) -> np.ndarray:
         """The matrix as a dense array (refused past ``max_memory``)."""
         check_sites(self.n)
         check_ed_memory(
@@ -334,7 +335,7 @@ class PauliSum:
         )
         return self.to_sparse(max_memory).toarray()
 
-    def as_form(self, form: str, max_memory: float | None = None) -> Any:
+    def as_form(self, form: str, max_memory: MaxMemory = None) -> Any:
         """This Hamiltonian in one of :data:`FORMS`."""
         check_form(form)
         if form == "pauli":
@@ -390,7 +391,9 @@ def check_sites(n: int) -> None:
         )
 
 
-def check_ed_memory(parts: list[tuple[str, float]], max_memory: Any, way_out: str, head: str | None = None) -> float:
+def check_ed_memory(
+    parts: list[tuple[str, float]], max_memory: MaxMemory, way_out: str, head: str | None = None
+) -> float:
     """Refuse with :class:`~tnrbm.errors.MemoryLimitError` when the ``(what, bytes)`` parts exceed ``max_memory``.
 
     The message names ``head`` (default: the one part's ``what``), lists the parts with the largest
@@ -417,7 +420,7 @@ def check_ed_memory(parts: list[tuple[str, float]], max_memory: Any, way_out: st
     return total
 
 
-def check_pauli_size(n: int, n_terms: float, form: str = "pauli", max_memory: Any = None) -> None:
+def check_pauli_size(n: int, n_terms: float, form: str = "pauli", max_memory: MaxMemory = None) -> None:
     """Refuse, before any term is built, a Hamiltonian too big for ``form``: more than :data:`MAX_SITES` sites
     for a matrix or operator, more than :data:`MAX_PAULI_SITES` or more memory than allowed for a Pauli sum.
 

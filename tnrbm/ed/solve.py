@@ -10,11 +10,11 @@ import numpy as np
 import scipy.sparse as sp
 import scipy.sparse.linalg as spla
 
+from .._deprecated import renamed_keywords
 from ..contract.threads import SMALL_ARRAY, blas_threads
 from ..errors import InvalidParameterError
-from ..interop import as_sparse_operator, is_netket_object
 from ..network import BoltzmannNetwork
-from ..validation import check_int, check_nonnegative, rng_from_seed
+from ..validation import MaxMemory, check_int, check_nonnegative, rng_from_seed
 from .pauli import PauliSum, check_ed_memory, check_sites
 
 __all__ = [
@@ -70,8 +70,9 @@ class GroundStateResult:
         return self.vectors[:, 0]
 
 
-def as_operator(H: Any) -> Any:  # noqa: N803
-    """``H`` as something with ``@`` and ``shape``: a PauliSum becomes a matrix-free operator.
+@renamed_keywords(H="operator")
+def as_operator(operator: Any) -> Any:
+    """``operator`` as something with ``@`` and ``shape``: a PauliSum becomes a matrix-free operator.
 
     Accepts a :class:`PauliSum`, a scipy sparse matrix, a ``LinearOperator``, a square numpy array, or a
     NetKet operator (its sparse form in tnrbm's kron order, :func:`tnrbm.interop.as_sparse_operator`;
@@ -83,21 +84,19 @@ def as_operator(H: Any) -> Any:  # noqa: N803
     >>> ed.as_operator(ed.tfim(3, form="pauli")).shape
     (8, 8)
     """
-    if isinstance(H, PauliSum):
-        return H.to_operator()
-    if is_netket_object(H):
-        H = as_sparse_operator(H)  # noqa: N806
-    if sp.issparse(H) or isinstance(H, spla.LinearOperator):
-        op = H
+    if isinstance(operator, PauliSum):
+        return operator.to_operator()
+    if sp.issparse(operator) or isinstance(operator, spla.LinearOperator):
+        op = operator
     else:
         try:
-            op = np.asarray(H)
+            op = np.asarray(operator)
         except (TypeError, ValueError):
             op = None
         if op is None or not np.issubdtype(op.dtype, np.number) or op.ndim != 2:
             raise InvalidParameterError(
                 "H must be a PauliSum, a scipy sparse matrix, a LinearOperator or a square array; "
-                f"got {type(H).__name__}"
+                f"got {type(operator).__name__}"
             )
     shape = op.shape
     if len(shape) != 2 or shape[0] != shape[1] or shape[0] < 2 or shape[0] & (shape[0] - 1):
@@ -121,7 +120,8 @@ def _fix_phase(vecs: np.ndarray) -> np.ndarray:
 HERMITIAN_RTOL = 1e-9
 
 
-def check_hamiltonian(op: Any, name: str = "H") -> None:
+@renamed_keywords(op="operator")
+def check_hamiltonian(operator: Any, name: str = "H") -> None:
     """Refuse a matrix or operator that is not finite or not Hermitian, with two products ``H @ x``.
 
     For random ``x, y`` (fixed seed, no zero entries) ``H @ x`` is finite exactly when every entry of H
@@ -138,14 +138,14 @@ def check_hamiltonian(op: Any, name: str = "H") -> None:
     ...     print(str(err)[:50])
     H must be Hermitian (ground_state's eigensolvers a
     """
-    dim = op.shape[0]
+    dim = operator.shape[0]
     probe = np.random.default_rng(0x5EED)
-    cplx = np.issubdtype(np.dtype(op.dtype or np.float64), np.complexfloating)
+    cplx = np.issubdtype(np.dtype(operator.dtype or np.float64), np.complexfloating)
     x, y = (probe.uniform(0.5, 1.5, size=dim) * probe.choice((-1.0, 1.0), size=dim) for _ in range(2))
     if cplx:
         x, y = x * np.exp(2j * np.pi * probe.random(dim)), y * np.exp(2j * np.pi * probe.random(dim))
     with np.errstate(all="ignore"):
-        hx, hy = np.asarray(op @ x).reshape(-1), np.asarray(op @ y).reshape(-1)
+        hx, hy = np.asarray(operator @ x).reshape(-1), np.asarray(operator @ y).reshape(-1)
         finite = bool(np.all(np.isfinite(hx)) and np.all(np.isfinite(hy)))
         if finite:
             gap = abs(np.vdot(y, hx) - np.vdot(hy, x))
@@ -173,8 +173,9 @@ def _itemsize(dtype: Any) -> int:
     return 16 if np.issubdtype(np.dtype(dtype or np.float64), np.complexfloating) else 8
 
 
+@renamed_keywords(H="hamiltonian")
 def ground_state_memory(
-    H: Any,  # noqa: N803
+    hamiltonian: Any,
     k: int = 1,
     dense_below: int = 256,
     ncv: int | None = None,
@@ -197,11 +198,11 @@ def ground_state_memory(
     >>> round(sum(b for _, b in parts) / 2**20)
     262
     """
-    if isinstance(H, PauliSum):
-        check_sites(H.n)
-        dim, dtype = 2**H.n, H.dtype
+    if isinstance(hamiltonian, PauliSum):
+        check_sites(hamiltonian.n)
+        dim, dtype = 2**hamiltonian.n, hamiltonian.dtype
     else:
-        op = as_operator(H)
+        op = as_operator(hamiltonian)
         dim, dtype = op.shape[0], op.dtype
     k = check_int(k, "k", minimum=1)
     dense_below = check_int(dense_below, "dense_below", minimum=0)
@@ -211,13 +212,16 @@ def ground_state_memory(
     item = _itemsize(dtype)
     parts = []
     dense = dim < dense_below
-    if isinstance(H, PauliSum):
+    if isinstance(hamiltonian, PauliSum):
         form = "sparse" if dense else "operator"
         parts.append(
-            (f"the matrix-free operator ({dim} basis states)" if not dense else "the sparse matrix", H.memory(form))
+            (
+                f"the matrix-free operator ({dim} basis states)" if not dense else "the sparse matrix",
+                hamiltonian.memory(form),
+            )
         )
     if dense:
-        extra = (8.0 + 2 * item) if isinstance(H, spla.LinearOperator) else 0.0
+        extra = (8.0 + 2 * item) if isinstance(hamiltonian, spla.LinearOperator) else 0.0
         parts.append((f"the dense eigensolver ({dim} x {dim})", (6.0 * item + extra) * dim * dim))
     else:
         vectors = float(ncv + 8 + 2 * k) * item * dim + 4.0 * item * ncv * (ncv + 8)
@@ -225,20 +229,21 @@ def ground_state_memory(
     return parts
 
 
+@renamed_keywords(H="hamiltonian")
 def ground_state(
-    H: Any,  # noqa: N803
+    hamiltonian: Any,
     k: int = 1,
     tol: float = 0.0,
     seed: int = 0,
     dense_below: int = 256,
     ncv: int | None = None,
-    max_memory: float | None = None,
+    max_memory: MaxMemory = None,
 ) -> GroundStateResult:
     """The ``k`` lowest eigenpairs of a Hermitian Hamiltonian by Lanczos (scipy ``eigsh``).
 
     Parameters
     ----------
-    H
+    hamiltonian
         A :class:`PauliSum` (run matrix-free), a scipy sparse matrix, a ``LinearOperator`` or a
         dense array, Hermitian and finite (checked with two products, :func:`check_hamiltonian`).
     k
@@ -272,7 +277,7 @@ def ground_state(
     """
     tol = check_nonnegative(tol, "tol")
     rng = rng_from_seed(seed)
-    src = H if isinstance(H, PauliSum) else as_operator(H)  # a NetKet operator becomes its sparse matrix once
+    src = hamiltonian if isinstance(hamiltonian, PauliSum) else as_operator(hamiltonian)
     parts = ground_state_memory(src, k, dense_below, ncv)
     dim = 2**src.n if isinstance(src, PauliSum) else src.shape[0]
     memory = check_ed_memory(
@@ -385,7 +390,8 @@ def expectation(state: Any, operator: Any) -> complex | float:
     return val.real if abs(val.imag) <= 1e-12 * max(1.0, abs(val)) else val
 
 
-def energy(network: Any, H: Any) -> float:  # noqa: N803
+@renamed_keywords(network="state", H="hamiltonian")
+def energy(state: Any, hamiltonian: Any) -> float:
     """The exact energy ``<psi|H|psi> / <psi|psi>`` of a network (small n: uses ``to_dense``) or vector.
 
     Examples
@@ -394,7 +400,7 @@ def energy(network: Any, H: Any) -> float:  # noqa: N803
     >>> round(ed.energy(states.cluster(6), ed.cluster_hamiltonian(6)), 12)
     -6.0
     """
-    val = expectation(network, H)
+    val = expectation(state, hamiltonian)
     if isinstance(val, complex):
         raise InvalidParameterError(f"H must be Hermitian; <psi|H|psi> = {val} is not real")
     return float(val)

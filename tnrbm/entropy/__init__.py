@@ -30,6 +30,7 @@ certified bounds on every entropy (:mod:`~tnrbm.entropy.topk`, :mod:`~tnrbm.entr
 
 from __future__ import annotations
 
+from ..interop import open_doors
 from ..validation import check_base, check_region
 from . import cut, dense, mps
 from .batch import entanglement_many
@@ -51,11 +52,18 @@ from .methods import (
 )
 from .profile import EntanglementProfile, entanglement_profile
 from .renyi2 import PurityResult, purity
-from .result import EntanglementResult, InformationResult
+from .result import EntanglementResult, InformationResult, RegionResult, Result
 from .sectors import SymmetryResult
 from .spectrum import entropies_from_spectrum, renyi_entropy
 from .symmetry import SymmetryWarning, charged_moment_from_grams, symmetry_resolved
 from .topk import TopSchmidtResult, top_schmidt
+
+# the NetKet door: states from NetKet are converted here, never inside the modules
+open_doors(
+    globals(),
+    "entanglement entanglement_many entanglement_profile estimate mutual_information tripartite_information purity "
+    "symmetry_resolved top_schmidt",
+)
 
 __all__ = [
     "EntanglementLevels",
@@ -69,6 +77,8 @@ __all__ = [
     "Plan",
     "Problem",
     "PurityResult",
+    "RegionResult",
+    "Result",
     "Rates",
     "calibrate",
     "machine_rates",

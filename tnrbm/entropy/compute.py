@@ -16,10 +16,9 @@ import numpy as np
 from ..bulk import FLOWS, cut_from_surface, min_cut
 from ..contract import check_seed
 from ..errors import InvalidParameterError, MemoryLimitError
-from ..interop import as_network, is_netket_object
 from ..network import BoltzmannNetwork
 from ..network.base import check_bookkeeping
-from ..validation import check_base, check_choice, check_region, check_renyi, memory_limit
+from ..validation import MaxMemory, check_base, check_choice, check_region, check_renyi, memory_limit
 from .dense import as_state_vector
 from .methods import METHODS, NotApplicableError, Plan, Problem, auto_methods, check_plan_memory, method_names
 from .result import EntanglementResult
@@ -41,7 +40,7 @@ def entanglement(
     method: str = "auto",
     renyi: Any = (2,),
     base: float | None = None,
-    max_memory: int | str | None = None,
+    max_memory: MaxMemory = None,
     surface: Any = None,
     slicing: bool | str = False,
     backend: str | None = None,
@@ -136,9 +135,8 @@ def entanglement(
     base = check_base(base)
     if not (isinstance(slicing, (bool, np.bool_)) or (isinstance(slicing, str) and slicing in ("inner", "outer"))):
         raise InvalidParameterError(f"slicing must be True, False, 'inner' or 'outer'; got {slicing!r}")
-    problem = make_problem(state, region, method, memory_limit(max_memory), surface, slicing, flow=flow)
-    problem.backend, problem.parallel, problem.progress = backend, parallel, progress
-    problem.seed = check_seed(seed)
+    options = {"backend": backend, "parallel": parallel, "progress": progress, "seed": check_seed(seed)}
+    problem = make_problem(state, region, method, memory_limit(max_memory), surface, slicing, flow=flow, **options)
     if is_trivial(problem):
         whole = "the whole system" if problem.region else "empty"
         trivial = {"trivial": f"the region is {whole}: S = 0 for a pure state"}
@@ -149,32 +147,38 @@ def entanglement(
     extra: dict[str, Any] = {**plan.extra, **{k: v for k, v in run_extra.items() if k != "clipped"}}
     if costs:
         extra["costs"] = costs
-    res = _result(problem, plan.method, np.sort(p)[::-1], orders, base, t0, plan=plan, extra=extra)
-    res.clipped = float(run_extra.get("clipped", 0.0))
-    return res
+    clipped = float(run_extra.get("clipped", 0.0))
+    return _result(problem, plan.method, np.sort(p)[::-1], orders, base, t0, plan=plan, extra=extra, clipped=clipped)
 
 
 def make_problem(
-    state: Any, region: Any, method: str, limit: int, surface: Any, slicing: Any, flow: Any = "dinic"
+    state: Any,
+    region: Any,
+    method: str,
+    limit: int,
+    surface: Any,
+    slicing: Any,
+    flow: Any = "dinic",
+    **options: Any,
 ) -> Problem:
     """The :class:`~tnrbm.entropy.methods.Problem` of ``state`` and ``region``: the state, region and surface
-    checked, the cut found with the max-flow solver ``flow`` (``limit`` in bytes)."""
+    checked, the cut found with the max-flow solver ``flow`` (``limit`` in bytes); ``options`` are the
+    rest of its fields (``backend``, ``parallel``, ``progress``, ``seed``), set here once: a problem is
+    frozen."""
     if not callable(flow):
         FLOWS.get(flow)  # an unknown solver is refused for state vectors too
-    if is_netket_object(state):
-        state = as_network(state)
     if not isinstance(state, BoltzmannNetwork):
         if surface is not None:
             raise InvalidParameterError("surface is only used with a network and method='cut'; got a state vector")
         psi, n = as_state_vector(state)
-        return Problem(None, psi, n, check_region(region, n, allow_empty=True), None, False, limit, slicing)
+        return Problem(None, psi, n, check_region(region, n, allow_empty=True), None, False, limit, slicing, **options)
     n = state.n_visible
     region_t = check_region(region, n, allow_empty=True)
     check_bookkeeping(state, "entanglement")
     if surface is not None and method not in ("cut", "auto"):
         raise InvalidParameterError(f"surface is only used with method='cut'; got method={method!r}")
     cut = min_cut(state, region_t, flow=flow) if surface is None else cut_from_surface(state, region_t, surface)
-    return Problem(state, None, n, region_t, cut, surface is not None, limit, slicing)
+    return Problem(state, None, n, region_t, cut, surface is not None, limit, slicing, **options)
 
 
 _problem = make_problem  # the name before 0.3 (private)
@@ -262,6 +266,7 @@ def _result(
     t0: float,
     plan: Any = None,
     extra: Any = None,
+    clipped: float = 0.0,
 ) -> EntanglementResult:
     s, r = entropies_from_spectrum(p, orders, base, tol=1e-12)
     return EntanglementResult(
@@ -278,4 +283,5 @@ def _result(
         seconds=time.perf_counter() - t0,
         extra=extra or {},
         seed=problem.seed,
+        clipped=clipped,
     )

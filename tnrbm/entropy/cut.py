@@ -20,7 +20,7 @@ from ..bulk import Cut
 from ..contract import SMALL_ARRAY, ContractionPlan, blas_threads, get_backend, plan_contraction, run_jobs
 from ..network import BoltzmannNetwork, TermBuilder, Unit, chain_positions
 from ..network.local import Term, absorb_vectors
-from ..validation import check_memory, format_bytes, memory_limit
+from ..validation import MaxMemory, check_memory, format_bytes, memory_limit
 from .calibration import contraction_seconds, machine_rates, spectrum_flops, spectrum_seconds
 from .grams import LAPACK_WORK, SPECTRUM_ARRAYS_HELD, spectrum_from_grams
 from .methods import NotApplicableError, Plan, Problem, register_method
@@ -108,7 +108,7 @@ def plan_grams(
     network: BoltzmannNetwork,
     region: tuple[int, ...],
     cut: Cut,
-    max_memory: object,
+    max_memory: MaxMemory,
     slicing: bool = False,
     arrays_held: int = SPECTRUM_ARRAYS_HELD,
     seed: int | None = None,

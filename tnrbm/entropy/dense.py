@@ -11,7 +11,7 @@ import scipy.linalg
 from ..contract import SMALL_ARRAY, blas_threads
 from ..errors import InvalidParameterError
 from ..validation import check_memory
-from .methods import NotApplicableError, Plan, Problem, numpy_backend, register_method
+from .methods import NotApplicableError, Plan, Problem, register_method, require_numpy_and_minimal_cut
 
 __all__ = ["dense_spectrum", "as_state_vector", "dense_cost", "pow2", "svd_memory", "DENSE_WORK"]
 
@@ -98,13 +98,7 @@ def as_state_vector(state: Any) -> tuple[np.ndarray, int]:
 
 def _plan_dense(problem: Problem) -> Plan:
     n, region = problem.n, problem.region
-    if not numpy_backend(problem.backend):
-        raise NotApplicableError(
-            f"method='dense' runs on numpy only; got backend={problem.backend!r}: use method='cut' (it runs on "
-            "that backend) or backend='numpy'"
-        )
-    if problem.surface_given:
-        raise NotApplicableError("method='dense' does not condition on a surface; use method='cut'")
+    require_numpy_and_minimal_cut(problem, "dense")
     psi, network = problem.psi, problem.network
     if psi is not None:
         itemsize, n_edges, n_hidden, forming = psi.itemsize, 0, 0, 0.0

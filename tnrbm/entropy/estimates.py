@@ -21,7 +21,7 @@ from typing import Any
 from ..contract import check_seed
 from ..errors import MemoryLimitError
 from ..network import BoltzmannNetwork
-from ..validation import check_choice, format_bytes, memory_limit
+from ..validation import MaxMemory, check_choice, format_bytes, memory_limit
 from .compute import is_trivial, make_problem, pick_method, plan_methods
 from .methods import FLOPS_RATE, METHODS, NotApplicableError, Plan, auto_methods, method_names
 
@@ -96,7 +96,7 @@ class Estimate:
     m: int | None
     method: str | None
     methods: dict
-    max_memory: int
+    max_memory: int  # the limit in bytes the estimate was checked against
     not_applicable: dict = field(default_factory=dict)
     seed: int = 0
     trivial: bool = False
@@ -120,7 +120,7 @@ def estimate(
     state: BoltzmannNetwork | Any,
     region: Any,
     method: str = "auto",
-    max_memory: int | str | None = None,
+    max_memory: MaxMemory = None,
     surface: Any = None,
     slicing: bool | str = False,
     parallel: Any = None,
@@ -160,8 +160,9 @@ def estimate(
     """
     check_choice(method, "method", method_names())
     limit = memory_limit(max_memory)
-    problem = make_problem(state, region, method, limit, surface, slicing, flow=flow)
-    problem.parallel, problem.seed = parallel, check_seed(seed)
+    problem = make_problem(
+        state, region, method, limit, surface, slicing, flow=flow, parallel=parallel, seed=check_seed(seed)
+    )
     cut = problem.cut
     common: dict[str, Any] = {
         "region": problem.region,

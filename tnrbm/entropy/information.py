@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from ..network import BoltzmannNetwork
-from ..validation import check_disjoint
+from ..validation import MaxMemory, check_disjoint
 from .compute import entanglement
 from .dense import as_state_vector
 from .result import InformationResult
@@ -14,8 +15,14 @@ __all__ = ["mutual_information", "tripartite_information"]
 
 
 def _combination(
-    state: Any, regions: dict[str, tuple[int, ...]], signs: dict[str, int], method: str, base: Any, max_memory: Any
+    state: Any,
+    regions: dict[str, tuple[int, ...]],
+    signs: dict[str, int],
+    method: str,
+    base: Any,
+    max_memory: MaxMemory,
 ) -> InformationResult:
+    t0 = time.perf_counter()
     results = {}
     for name in signs:
         region = tuple(sorted(i for part in name for i in regions[part]))
@@ -23,7 +30,17 @@ def _combination(
     value = sum(sign * results[k].entropy for k, sign in signs.items())
     bounds = [(sign, results[k].bound) for k, sign in signs.items()]  # a bound is None without a cut
     cut_value = sum(s * b for s, b in bounds if b is not None) if all(b is not None for _, b in bounds) else None
-    return InformationResult(value=float(value), cut_value=cut_value, entropies=results, base=base)
+    parts = list(results.values())
+    return InformationResult(
+        float(value),
+        cut_value,
+        results,
+        method="+".join(dict.fromkeys(r.method for r in parts)),
+        base=base,
+        seconds=time.perf_counter() - t0,
+        flops=sum(r.flops or 0.0 for r in parts),
+        memory=max(r.memory or 0.0 for r in parts),
+    )
 
 
 def _size(state: Any) -> int:
@@ -38,7 +55,7 @@ def mutual_information(
     region_b: Any,
     method: str = "auto",
     base: float | None = None,
-    max_memory: float | None = None,
+    max_memory: MaxMemory = None,
 ) -> InformationResult:
     """The exact mutual information ``I(A:B) = S_A + S_B - S_AB`` of two disjoint regions.
 
@@ -74,7 +91,7 @@ def tripartite_information(
     region_c: Any,
     method: str = "auto",
     base: float | None = None,
-    max_memory: float | None = None,
+    max_memory: MaxMemory = None,
 ) -> InformationResult:
     """The exact tripartite information ``I3 = S_A + S_B + S_C - S_AB - S_AC - S_BC + S_ABC``.
 

@@ -39,6 +39,7 @@ __all__ = [
     "auto_methods",
     "method_names",
     "numpy_backend",
+    "require_numpy_and_minimal_cut",
 ]
 
 #: cost units (flops + overhead) per second, for a plan that gives no time of its own (:attr:`Plan.seconds`):
@@ -46,7 +47,7 @@ __all__ = [
 FLOPS_RATE = 1.0e10
 
 
-@dataclass
+@dataclass(frozen=True)
 class Problem:
     """One entanglement computation to plan: a network (or a normalized state vector) and a region.
 
@@ -84,7 +85,7 @@ class Problem:
     region: tuple
     cut: Any
     surface_given: bool
-    max_memory: int
+    max_memory: int  # the limit in bytes (resolved from the caller's MaxMemory)
     slicing: bool = False
     backend: Any = None
     parallel: Any = None
@@ -236,6 +237,29 @@ def numpy_backend(backend: Any) -> bool:
     (True, True, False)
     """
     return backend is None or getattr(backend, "name", backend) == "numpy"
+
+
+def require_numpy_and_minimal_cut(problem: Problem, method: str) -> None:
+    """Refuse (:class:`NotApplicableError`) a problem on a backend other than numpy, or with a surface the
+    user chose, for a method (``"dense"``, ``"mps"``) that runs on numpy only and does not condition on
+    a surface.
+
+    Examples
+    --------
+    >>> problem = Problem(None, None, 1, (0,), None, True, 2**20)
+    >>> try:
+    ...     require_numpy_and_minimal_cut(problem, "mps")
+    ... except NotApplicableError as err:
+    ...     print(err)
+    method='mps' does not condition on a surface; use method='cut'
+    """
+    if not numpy_backend(problem.backend):
+        raise NotApplicableError(
+            f"method={method!r} runs on numpy only; got backend={problem.backend!r}: use method='cut' (it runs on "
+            "that backend) or backend='numpy'"
+        )
+    if problem.surface_given:
+        raise NotApplicableError(f"method={method!r} does not condition on a surface; use method='cut'")
 
 
 def unregister_method(name: str) -> Planner:

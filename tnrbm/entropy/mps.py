@@ -11,7 +11,7 @@ from ..contract import SMALL_ARRAY, blas_threads
 from ..network import BoltzmannNetwork
 from ..tn.mps import plan_mps, streamed_bond_spectrum
 from ..validation import check_memory
-from .methods import NotApplicableError, Plan, Problem, numpy_backend, register_method
+from .methods import NotApplicableError, Plan, Problem, register_method, require_numpy_and_minimal_cut
 
 __all__ = ["mps_order"]
 
@@ -50,13 +50,7 @@ def mps_order(network: BoltzmannNetwork, region: tuple[int, ...]) -> tuple[tuple
 def _plan_mps(problem: Problem) -> Plan:
     if problem.network is None:
         raise NotApplicableError("method='mps' needs an RBM or a DBM (it builds the network's MPS); got a state vector")
-    if not numpy_backend(problem.backend):
-        raise NotApplicableError(
-            f"method='mps' runs on numpy only; got backend={problem.backend!r}: use method='cut' (it runs on "
-            "that backend) or backend='numpy'"
-        )
-    if problem.surface_given:
-        raise NotApplicableError("method='mps' does not condition on a surface; use method='cut'")
+    require_numpy_and_minimal_cut(problem, "mps")
     network = problem.network
     order, k = mps_order(network, problem.region)
     plan = plan_mps(network, order)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -11,11 +10,11 @@ from typing import Any
 import numpy as np
 
 from .._deprecated import forward_attribute
+from .._numerics import log_in_base
 from ..contract import SMALL_ARRAY, blas_threads
-from ..interop import as_network, is_netket_object
 from ..network import BoltzmannNetwork
 from ..tn.mps import mps_arrays, plan_mps, profile_spectra
-from ..validation import check_base, check_renyi
+from ..validation import MaxMemory, check_base, check_renyi
 from .spectrum import entropies_from_spectrum
 
 __all__ = ["EntanglementProfile", "entanglement_profile"]
@@ -91,8 +90,7 @@ class EntanglementProfile:
     @property
     def bounds(self) -> np.ndarray:
         """``c ln 2`` at each cut, in the profile's units."""
-        ln2 = math.log(2.0) if self.base is None else math.log(2.0) / math.log(self.base)
-        return self.separator_sizes * ln2
+        return self.separator_sizes * log_in_base(2.0, self.base)
 
 
 def entanglement_profile(
@@ -100,7 +98,7 @@ def entanglement_profile(
     renyi: Any = (2,),
     base: float | None = None,
     order: Sequence[int] | None = None,
-    max_memory: int | str | None = None,
+    max_memory: MaxMemory = None,
 ) -> EntanglementProfile:
     """The entanglement entropy at every cut of a chain, from one sweep of the exact MPS.
 
@@ -134,8 +132,6 @@ def entanglement_profile(
     [1.0, 1.0, 1.0]
     """
     t0 = time.perf_counter()
-    if is_netket_object(network):
-        network = as_network(network)
     orders = check_renyi(renyi)
     base = check_base(base)
     plan = plan_mps(network, order)

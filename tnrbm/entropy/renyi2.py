@@ -14,21 +14,22 @@ from __future__ import annotations
 
 import math
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
+from .._numerics import nats_per_unit
 from ..contract import check_seed
 from ..errors import InvalidParameterError, MemoryLimitError
-from ..interop import is_netket_object
 from ..network import BoltzmannNetwork
-from ..validation import check_base, check_choice, check_memory, format_limit, memory_limit
+from ..validation import MaxMemory, check_base, check_choice, check_memory, format_limit, memory_limit
 from .blocks import streamed_purity
 from .compute import entanglement, make_problem
 from .cut import _contract_grams, diagonal_gram, gram_blocker, gram_itemsize, gram_memory, gram_threads, plan_grams
 from .grams import PURITY_ARRAYS_HELD, SPECTRUM_ARRAYS_HELD, purity_from_grams
 from .methods import METHODS
+from .result import RegionResult
 
 __all__ = ["PurityResult", "purity", "purity_methods", "PURITY_METHODS"]
 
@@ -48,8 +49,8 @@ def purity_methods() -> tuple[str, ...]:
     return PURITY_METHODS + tuple(k for k in METHODS.names() if k not in PURITY_METHODS)
 
 
-@dataclass
-class PurityResult:
+@dataclass(frozen=True)
+class PurityResult(RegionResult):
     """``Tr rho_A^2`` of a region and its Renyi-2 entropy.
 
     Attributes
@@ -77,23 +78,16 @@ class PurityResult:
         ``G_A G_B^T`` when no Gram is diagonal; for ``"spectrum:..."``, the entanglement plan's.
     seed : int or None
         The seed of the contraction path search.
+
+    With ``n_visible``, ``m``, ``bound`` and ``trivial_bound`` of :class:`~tnrbm.entropy.result.RegionResult`,
+    as :class:`~tnrbm.entropy.EntanglementResult` has them. Frozen.
     """
 
     purity: float
     renyi2: float
-    base: float | None
-    method: str
-    region: tuple
-    cut: Any
-    seconds: float
-    memory: float = 0.0
-    extra: dict = field(default_factory=dict)
-    flops: float = 0.0
-    seed: int | None = None
 
     def __repr__(self) -> str:
-        m = None if self.cut is None else self.cut.size
-        return f"PurityResult(purity={self.purity:.12g}, renyi2={self.renyi2:.12g}, method={self.method!r}, m={m})"
+        return f"PurityResult(purity={self.purity:.12g}, renyi2={self.renyi2:.12g}, method={self.method!r}, m={self.m})"
 
 
 def purity(
@@ -101,7 +95,7 @@ def purity(
     region: Any,
     method: str = "auto",
     base: float | None = None,
-    max_memory: int | str | None = None,
+    max_memory: MaxMemory = None,
     surface: Any = None,
     slicing: bool | str = False,
     backend: str | None = None,
@@ -147,14 +141,13 @@ def purity(
     base = check_base(base)
     limit = memory_limit(max_memory)
     seed = check_seed(seed)
-    network = isinstance(state, BoltzmannNetwork) or is_netket_object(state)
+    network = isinstance(state, BoltzmannNetwork)
     refused: MemoryLimitError | None = None
     if method == "cut" and not network:
         raise InvalidParameterError("method='cut' needs an RBM or a DBM (it contracts the network); got a state vector")
     if method in ("auto", "cut") and network:  # a state vector goes to the spectrum once, unchecked here
-        problem = make_problem(state, region, "cut", limit, surface, slicing, flow=flow)
-        problem.backend, problem.parallel, problem.progress = backend, parallel, progress
-        problem.seed = seed
+        options = {"backend": backend, "parallel": parallel, "progress": progress, "seed": seed}
+        problem = make_problem(state, region, "cut", limit, surface, slicing, flow=flow, **options)
         try:
             return _from_grams(problem, base, t0)
         except MemoryLimitError as err:
@@ -174,15 +167,14 @@ def purity(
     value = float(np.sum(res.spectrum**2))
     extra = {"entanglement_method": res.method}
     memory = 0.0 if res.memory is None else res.memory
-    out = _result(value, base, f"spectrum:{res.method}", res.region, res.cut, t0, memory, extra)
-    out.flops, out.seed = float(res.flops or 0.0), seed
-    return out
+    where = {"region": res.region, "cut": res.cut, "n_visible": res.n_visible}
+    return _result(value, base, f"spectrum:{res.method}", where, t0, memory, extra, float(res.flops or 0.0), seed)
 
 
 def _from_grams(problem: Any, base: float | None, t0: float) -> PurityResult:
     m = problem.cut.size
     if len(problem.region) in (0, problem.n):  # empty, or the whole system of a pure state: Tr rho_A^2 = 1
-        return _result(1.0, base, "cut", problem.region, problem.cut, t0, 0.0, {}, seed=problem.seed)
+        return _result(1.0, base, "cut", _where(problem), t0, 0.0, {}, seed=problem.seed)
     itemsize = gram_itemsize(problem.network)
     held = SPECTRUM_ARRAYS_HELD if diagonal_gram(problem) else PURITY_ARRAYS_HELD
     try:
@@ -204,14 +196,14 @@ def _from_grams(problem: Any, base: float | None, t0: float) -> PurityResult:
         except MemoryLimitError as streamed:
             raise _refusal([whole, streamed], ["whole", "streamed in blocks"]) from whole
         flops = float(extra.get("flops", 0.0))
-        return _result(value, base, "cut", problem.region, problem.cut, t0, extra["memory"], extra, flops, problem.seed)
+        return _result(value, base, "cut", _where(problem), t0, extra["memory"], extra, flops, problem.seed)
     t1 = time.perf_counter()
     with gram_threads(plans, m):
         gram_a, gram_b = _contract_grams(plans, networks, problem)
         value = purity_from_grams(gram_a, gram_b, overwrite=True)
     extra = {"contract_seconds": time.perf_counter() - t1, "n_slices": [pl.n_slices for pl in plans]}
     flops = sum(pl.flops for pl in plans) + (0.0 if diagonal_gram(problem) else 8.0**m)
-    return _result(value, base, "cut", problem.region, problem.cut, t0, memory, extra, flops, problem.seed)
+    return _result(value, base, "cut", _where(problem), t0, memory, extra, flops, problem.seed)
 
 
 def _refusal(errors: list[MemoryLimitError], routes: list[str]) -> MemoryLimitError:
@@ -223,19 +215,23 @@ def _refusal(errors: list[MemoryLimitError], routes: list[str]) -> MemoryLimitEr
     return MemoryLimitError(f"{lead}{reasons}", needed=needed, limit=errors[0].limit)
 
 
+def _where(problem: Any) -> dict[str, Any]:
+    """The region fields of a :class:`PurityResult` (``region``, ``cut``, ``n_visible``) of a problem."""
+    return {"region": problem.region, "cut": problem.cut, "n_visible": problem.n}
+
+
 def _result(
     value: float,
     base: Any,
     method: str,
-    region: tuple,
-    cut: Any,
+    where: dict[str, Any],
     t0: float,
     memory: float,
     extra: dict,
     flops: float = 0.0,
     seed: int | None = None,
 ) -> PurityResult:
-    ln_base = 1.0 if base is None else math.log(base)
+    ln_base = nats_per_unit(base)
     s2 = max(-math.log(value), 0.0) / ln_base + 0.0
-    seconds = time.perf_counter() - t0
-    return PurityResult(value, s2, base, method, region, cut, seconds, float(memory), extra, float(flops), seed)
+    shared = {"method": method, "base": base, "seconds": time.perf_counter() - t0, "seed": seed, "extra": extra}
+    return PurityResult(value, s2, flops=float(flops), memory=float(memory), **shared, **where)

@@ -7,75 +7,108 @@ from typing import Any
 
 import numpy as np
 
-from .spectrum import log_in_base
+from .._numerics import log_in_base
 
-__all__ = ["EntanglementResult", "InformationResult"]
+__all__ = ["Result", "RegionResult", "EntanglementResult", "InformationResult"]
 
 
-@dataclass
-class EntanglementResult:
-    """The entanglement of ``region`` in a pure state.
+@dataclass(frozen=True, kw_only=True)
+class Result:
+    """What every entanglement result shares (:class:`EntanglementResult`, :class:`PurityResult`,
+    :class:`InformationResult`): frozen, these fields keyword-only with defaults.
+
+    Attributes
+    ----------
+    method : str
+        How it was computed (``"dense"``, ``"cut"``, ``"mps"``, ``"spectrum:<method>"``; for a
+        combination of entropies the methods of its parts joined by ``"+"``).
+    base : float or None
+        The logarithm base of the entropies (None: natural).
+    seconds : float
+        Wall time.
+    flops, memory : float or None
+        Multiply-adds of the plan(s) that ran and their estimated peak bytes (None: not estimated).
+    seed : int or None
+        The seed of the contraction path search (None for results made without one).
+    extra : dict
+        Method details.
+    """
+
+    method: str = ""
+    base: float | None = None
+    seconds: float = 0.0
+    flops: float | None = None
+    memory: float | None = None
+    seed: int | None = None
+    extra: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True, kw_only=True)
+class RegionResult(Result):
+    """A :class:`Result` about one region ``A`` of ``n_visible`` spins, with its minimal cut.
+
+    Attributes
+    ----------
+    region : tuple of int
+        The visible units of A.
+    n_visible : int or None
+        Number of spins N.
+    cut : tnrbm.bulk.Cut or None
+        The minimal cut of the region (its ``size`` m, ``bound`` m ln 2 and ``surface``); given for every
+        network (whatever the method), None for a state vector.
+    """
+
+    region: tuple = ()
+    n_visible: int | None = None
+    cut: Any = None
+
+    @property
+    def m(self) -> int | None:
+        """``m``, the size of the minimal cut (None without a cut)."""
+        return None if self.cut is None else self.cut.m
+
+    @property
+    def bound(self) -> float | None:
+        """The cut bound ``m ln 2`` in the result's units (None without a cut); it bounds every Renyi
+        entropy, ``S_2`` included."""
+        if self.cut is None:
+            return None
+        return self.cut.size * log_in_base(2.0, self.base)
+
+    @property
+    def trivial_bound(self) -> float | None:
+        """``min(|A|, |B|) ln 2`` in the result's units (None when ``n_visible`` is unknown)."""
+        if self.n_visible is None:
+            return None
+        return min(len(self.region), self.n_visible - len(self.region)) * log_in_base(2.0, self.base)
+
+
+@dataclass(frozen=True)
+class EntanglementResult(RegionResult):
+    """The entanglement of ``region`` in a pure state (the fields of :class:`RegionResult` and
+    :class:`Result`, and:)
 
     Attributes
     ----------
     entropy : float
         Von Neumann entropy ``S_A = -sum p ln p`` (in units of ``base``; nats by default).
     renyi : dict
-        ``alpha -> S_alpha = ln(sum p**alpha) / (1 - alpha)``; ``alpha = inf`` is the min-entropy.
+        ``q -> S_q = ln(sum p**q) / (1 - q)`` for each Renyi order ``q``; ``q = inf`` is the min-entropy.
     spectrum : numpy.ndarray
         Schmidt probabilities ``p`` (eigenvalues of rho_A), descending, summing to 1.
-    method : str
-        How it was computed: ``"dense"``, ``"cut"`` or ``"mps"``.
-    region : tuple of int
-        The visible units of A.
-    n_visible : int
-        Number of spins N.
-    cut : tnrbm.bulk.Cut or None
-        The minimal cut of the region (its ``size`` m, ``bound`` m ln 2 and ``surface``); given for every
-        network (whatever the method), None for a state vector.
-    base : float or None
-        The logarithm base of the entropies (None: natural).
-    flops, memory : float or None
-        Multiply-adds of the plan that ran (its contractions and spectrum) and its estimated peak bytes.
-    seconds : float
-        Wall time.
     clipped : float
         The size of the most negative eigenvalue of rho_A (rounding, relative to the trace) that was
         set to zero.
-    extra : dict
-        Method details: path and contraction seconds, tensor counts, slices, the estimated seconds ``"auto"``
-        compared (``"costs"``), the estimated stages (``"estimated"``), the MPS site order.
-    seed : int or None
-        The seed of the contraction path search (None for results made without one).
+
+    ``method`` is ``"dense"``, ``"cut"`` or ``"mps"``; ``extra`` holds path and contraction seconds,
+    tensor counts, slices, the estimated seconds ``"auto"`` compared (``"costs"``), the estimated stages
+    (``"estimated"``), the MPS site order. The result is frozen.
     """
 
     entropy: float
     renyi: dict
     spectrum: np.ndarray
-    method: str
-    region: tuple
-    n_visible: int
-    cut: Any = None
-    base: float | None = None
-    flops: float | None = None
-    memory: float | None = None
-    seconds: float = 0.0
     clipped: float = 0.0
-    extra: dict = field(default_factory=dict)
-    seed: int | None = None
-
-    @property
-    def trivial_bound(self) -> float:
-        """``min(|A|, |B|) ln 2`` in the result's units."""
-        k = min(len(self.region), self.n_visible - len(self.region))
-        return k * log_in_base(2.0, self.base)
-
-    @property
-    def bound(self) -> float | None:
-        """The cut bound ``m ln 2`` in the result's units (None without a cut)."""
-        if self.cut is None:
-            return None
-        return self.cut.size * log_in_base(2.0, self.base)
 
     @property
     def saturation(self) -> float | None:
@@ -88,11 +121,6 @@ class EntanglementResult:
         if b is None:
             return None
         return self.entropy / b if b > 0 else 1.0
-
-    @property
-    def m(self) -> int | None:
-        """``m``, the size of the minimal cut (None without a cut)."""
-        return None if self.cut is None else self.cut.m
 
     def to_dict(self, max_spectrum: int | None = 64) -> dict:
         """A JSON-ready summary; the spectrum keeps its ``max_spectrum`` largest values (None: all).
@@ -160,8 +188,8 @@ def _region_text(region: tuple) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
-@dataclass
-class InformationResult:
+@dataclass(frozen=True)
+class InformationResult(Result):
     """An information quantity built from exact entropies, with its cut (bound) counterpart.
 
     Attributes
@@ -173,10 +201,12 @@ class InformationResult:
         subadditivity; the exact entropies need not obey monogamy (a GHZ state has ``I3 = +ln 2``).
     entropies : dict
         ``"A"``, ``"B"``, ``"AB"``, ... -> :class:`EntanglementResult`.
-    base : float or None
+
+    With the fields of :class:`Result`: ``method`` joins the methods of the entropies (``"dense"``,
+    ``"cut+mps"``), ``seconds`` is the wall time of the whole combination, ``flops`` the sum and
+    ``memory`` the largest of its parts. Frozen.
     """
 
     value: float
     cut_value: float | None
     entropies: dict
-    base: float | None = None

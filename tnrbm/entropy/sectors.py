@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from .._deprecated import renamed_keywords
 from ..errors import InvalidParameterError
 from ..validation import as_float, check_int
 from .spectrum import entropies_from_spectrum
@@ -103,7 +104,8 @@ class SymmetryResult:
         parts = [p * s for p, s in zip(self.probabilities, self.spectra) if s.size]
         return np.sort(np.concatenate(parts))[::-1] if parts else np.zeros(0)
 
-    def charged_moment(self, n: float, alpha: float) -> complex:
+    @renamed_keywords(n="renyi_order", alpha="flux")
+    def charged_moment(self, renyi_order: float, flux: float) -> complex:
         """``Z_n(alpha) = Tr rho_A^n e^{i alpha Q_A}`` (``U_alpha = F_A`` at ``alpha = pi`` for ``"z2"``).
 
         ``Z_n(alpha) = sum_q e^{i alpha q} p(q)^n sum_lambda lambda^n`` (sector ``q`` of Z2 is 0 for
@@ -116,13 +118,15 @@ class SymmetryResult:
         >>> np.round(res.charged_moment(2, np.pi), 12)  # p(+) = p(-) = 1/2
         np.complex128(0j)
         """
-        n, alpha = as_float(n), as_float(alpha)
-        if not (math.isfinite(n) and n > 0 and math.isfinite(alpha)):
-            raise InvalidParameterError(f"n must be a finite number > 0 and alpha finite; got n={n}, alpha={alpha}")
+        renyi_order, flux = as_float(renyi_order), as_float(flux)
+        if not (math.isfinite(renyi_order) and renyi_order > 0 and math.isfinite(flux)):
+            raise InvalidParameterError(
+                f"renyi_order must be a finite number > 0 and flux finite; got renyi_order={renyi_order}, flux={flux}"
+            )
         out = 0.0 + 0.0j
         for q, (p, s) in enumerate(zip(self.probabilities, self.spectra)):
             if s.size and p > 0:
-                out += np.exp(1j * alpha * q) * p**n * float(np.sum(s[s > 0] ** n))
+                out += np.exp(1j * flux * q) * p**renyi_order * float(np.sum(s[s > 0] ** renyi_order))
         return complex(out)
 
     def sector_probability(self, q: int) -> float:

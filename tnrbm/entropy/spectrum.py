@@ -7,27 +7,19 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from .._deprecated import renamed_keywords
+from .._numerics import log_in_base, nats_per_unit
 from ..validation import as_float
 
 __all__ = ["entropies_from_spectrum", "log_in_base", "renyi_entropy"]
 
 
-def log_in_base(x: float, base: float | None) -> float:
-    """``ln x`` (base None) or ``log_base x``.
+@renamed_keywords(alpha="renyi_order")
+def renyi_entropy(p: np.ndarray, renyi_order: float, tol: float = 0.0) -> float:
+    """``S_q = ln(sum p**q) / (1 - q)`` (``q = renyi_order``) in nats, without overflow or underflow for any order.
 
-    Examples
-    --------
-    >>> log_in_base(8.0, 2)
-    3.0
-    """
-    return math.log(x) if base is None else math.log(x) / math.log(base)
-
-
-def renyi_entropy(p: np.ndarray, alpha: float, tol: float = 0.0) -> float:
-    """``S_alpha = ln(sum p**alpha) / (1 - alpha)`` in nats, without overflow or underflow for any order.
-
-    Written as ``alpha/(1-alpha) ln p_max + ln(sum (p/p_max)**alpha)/(1-alpha)``: every term stays finite,
-    and huge orders reach the min-entropy ``-ln p_max`` (``alpha = inf``). ``alpha = 0`` counts the
+    Written as ``q/(1-q) ln p_max + ln(sum (p/p_max)**q)/(1-q)``: every term stays finite,
+    and huge orders reach the min-entropy ``-ln p_max`` (``q = inf``). ``q = 0`` counts the
     probabilities above ``tol``.
 
     Examples
@@ -38,13 +30,13 @@ def renyi_entropy(p: np.ndarray, alpha: float, tol: float = 0.0) -> float:
     """
     p = np.asarray(p, dtype=float)
     pmax = float(p.max())
-    if math.isinf(alpha):
+    if math.isinf(renyi_order):
         return -math.log(pmax)
-    if alpha == 0:
+    if renyi_order == 0:
         return math.log(int(np.count_nonzero(p > tol)))
     nz = p[p > 0]
-    rest = math.log(float(np.sum((nz / pmax) ** alpha)))
-    return (alpha / (1.0 - alpha)) * math.log(pmax) + rest / (1.0 - alpha)
+    rest = math.log(float(np.sum((nz / pmax) ** renyi_order)))
+    return (renyi_order / (1.0 - renyi_order)) * math.log(pmax) + rest / (1.0 - renyi_order)
 
 
 def entropies_from_spectrum(
@@ -61,7 +53,7 @@ def entropies_from_spectrum(
     (1.0, 1.0, 1.0)
     """
     p = np.asarray(p, dtype=float)
-    ln_base = 1.0 if base is None else math.log(base)
+    ln_base = nats_per_unit(base)
     nz = p[p > 0]
     s = float(-np.sum(nz * np.log(nz))) / ln_base
     out = {a: renyi_entropy(p, as_float(a), tol) / ln_base + 0.0 for a in renyi}  # + 0.0 turns -0.0 into 0.0

@@ -28,13 +28,23 @@ from typing import Any
 import numpy as np
 import scipy.linalg
 
+from .._deprecated import renamed_keywords
+from .._numerics import nats_per_unit
 from ..bulk import min_cut
 from ..errors import InvalidParameterError, InvalidRegionError, NumericalError
-from ..interop import as_network, is_netket_object
 from ..network import BoltzmannNetwork
 from ..network.charges import Charge, as_charge
 from ..network.projected import ProjectedRBM
-from ..validation import as_float, check_base, check_choice, check_memory, check_region, check_renyi, memory_limit
+from ..validation import (
+    MaxMemory,
+    as_float,
+    check_base,
+    check_choice,
+    check_memory,
+    check_region,
+    check_renyi,
+    memory_limit,
+)
 from .cut import gram_networks, gram_threads, plan_grams
 from .dense import as_state_vector
 from .grams import GRAM_ARRAYS_HELD, LAPACK_WORK, spectrum_from_grams
@@ -105,8 +115,9 @@ def twisted_arrays(
     return out
 
 
+@renamed_keywords(n="renyi_order")
 def charged_moment_from_grams(
-    gram_a: np.ndarray, gram_a_twisted: np.ndarray, gram_b: np.ndarray, n: int = 1
+    gram_a: np.ndarray, gram_a_twisted: np.ndarray, gram_b: np.ndarray, renyi_order: int = 1
 ) -> complex:
     """``Tr rho_A^n U_alpha = Tr[(G G_A)^{n-1} G G_A(alpha)] / Tr[G G_A]^n`` with ``G = G_B^T``.
 
@@ -119,19 +130,19 @@ def charged_moment_from_grams(
     >>> x, y = rng.normal(size=(4, 3)), rng.normal(size=(8, 3))
     >>> u = np.diag([1, -1, -1, 1])  # Z on both spins of A
     >>> rho = (x @ y.T) @ (x @ y.T).T
-    >>> z = charged_moment_from_grams(x.T @ x, x.T @ u @ x, y.T @ y, n=2)
+    >>> z = charged_moment_from_grams(x.T @ x, x.T @ u @ x, y.T @ y, renyi_order=2)
     >>> bool(np.isclose(z, np.trace(rho @ rho @ u) / np.trace(rho) ** 2))
     True
     """
-    n = int(n)
-    if n < 1:
-        raise InvalidParameterError(f"n must be an integer >= 1; got {n}")
+    renyi_order = int(renyi_order)
+    if renyi_order < 1:
+        raise InvalidParameterError(f"renyi_order must be an integer >= 1; got {renyi_order}")
     g = np.asarray(gram_b).T
     ga = np.asarray(gram_a)
     norm = np.trace(g @ ga)
     mat = g @ np.asarray(gram_a_twisted)
     step = g @ ga / norm
-    for _ in range(n - 1):
+    for _ in range(renyi_order - 1):
         mat = step @ mat
     return complex(np.trace(mat) / norm)
 
@@ -265,7 +276,12 @@ class _SectorGrams:
 
 
 def twisted_grams(
-    network: BoltzmannNetwork, region: Any, alphas: Any, symmetry: Any = "u1", sites: Any = None, max_memory: Any = None
+    network: BoltzmannNetwork,
+    region: Any,
+    alphas: Any,
+    symmetry: Any = "u1",
+    sites: Any = None,
+    max_memory: MaxMemory = None,
 ) -> tuple[list[np.ndarray], np.ndarray]:
     """``([G_A(alpha) for alpha in alphas], G_B)`` through the minimal cut of ``region``, the ``G_A(alpha)``
     on one common scale (``G_B`` on its own).
@@ -279,7 +295,7 @@ def twisted_grams(
     >>> import numpy as np, tnrbm
     >>> ghz = tnrbm.states.ghz(6)
     >>> (g0, g1), gb = twisted_grams(ghz, [0, 1, 2], [0.0, np.pi], "z2")
-    >>> round(abs(charged_moment_from_grams(g0, g1, gb, n=1)), 12)  # <F_A> = 0
+    >>> round(abs(charged_moment_from_grams(g0, g1, gb, renyi_order=1)), 12)  # <F_A> = 0
     0.0
     """
     region = check_region(region, network.n_visible)
@@ -458,7 +474,7 @@ def symmetry_resolved(
     renyi: Any = (2,),
     base: float | None = None,
     method: str = "auto",
-    max_memory: Any = None,
+    max_memory: MaxMemory = None,
     check: str = "state",
     tol: float = 1e-8,
     strict: bool = False,
@@ -511,8 +527,6 @@ def symmetry_resolved(
     orders, base, tol = check_renyi(renyi), check_base(base), as_float(tol)
     method = check_choice(method, "method", ("auto", "cut", "dense"))
     limit = memory_limit(max_memory)
-    if is_netket_object(state):
-        state = as_network(state)
     if isinstance(state, ProjectedRBM):
         charge = _projection_charge(state, symmetry, sites)
         n = state.n_visible
@@ -576,7 +590,7 @@ def _run(state: Any, region: tuple, charge: Charge, method: str, limit: int, che
 def _result(
     out: dict, charge: Charge, region: tuple, n: int, orders: tuple, base: Any, asym: Any, extra: dict, t0: float
 ) -> SymmetryResult:
-    ln_base = 1.0 if base is None else math.log(base)
+    ln_base = nats_per_unit(base)
     p, spectra = out["p"], [np.asarray(s, dtype=float) for s in out["spectra"]]
     number, config, sq = split_entropy(p, spectra, ln_base)
     sector_renyi = {

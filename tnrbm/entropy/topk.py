@@ -263,10 +263,9 @@ def top_schmidt(
     max_iter = check_int(max_iter, "max_iter", minimum=1)
     rng = rng_from_seed(seed)
     limit = memory_limit(max_memory)
-    problem = make_problem(state, region, "cut", limit, surface, False)
+    problem = make_problem(state, region, "cut", limit, surface, False, backend=backend, parallel=parallel)
     if problem.network is None:
         raise InvalidParameterError("top_schmidt needs an RBM or a DBM (it streams the Gram matrix of a cut)")
-    problem.backend, problem.parallel = backend, parallel
     m = problem.cut.size
     if diagonal_side(problem) is None:
         raise InvalidParameterError(

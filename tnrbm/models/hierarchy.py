@@ -19,8 +19,8 @@ import numpy as np
 
 from ..errors import InvalidParameterError
 from ..network import DBM
-from ..validation import as_float, check_bool, check_int, check_nonnegative, rng_from_seed
-from .random import _draw, _sparse_weights, check_model_size
+from ..validation import as_float, check_bool, check_int, rng_from_seed
+from .random import _draw, _sparse_weights, check_model_size, check_scales
 
 __all__ = ["correlation_length", "hierarchical", "hierarchical_layer_sizes", "ir_depth"]
 
@@ -171,10 +171,8 @@ def hierarchical(
     n = check_int(n, "n", 1)
     branching = check_int(branching, "branching", 2)
     overlap = check_int(overlap, "overlap", 0)
-    scale = check_nonnegative(scale, "scale")
-    bias_scale = scale if bias_scale is None else check_nonnegative(bias_scale, "bias_scale")
+    scale, bias_scale, complex = check_scales(scale, bias_scale, complex)  # noqa: A001
     periodic = check_bool(periodic, "periodic")
-    complex = check_bool(complex, "complex")  # noqa: A001
     tower = hierarchical_layer_sizes(n, branching)
     full = len(tower) - 1
     xi = None

@@ -13,8 +13,8 @@ import numpy as np
 
 from ..errors import InvalidParameterError
 from ..network import RBM
-from ..validation import check_bool, check_int, check_nonnegative, rng_from_seed
-from .random import _draw, _sparse_weights, check_model_size
+from ..validation import check_bool, check_int, rng_from_seed
+from .random import _draw, _sparse_weights, check_model_size, check_scales
 
 __all__ = ["local_chain", "local_lattice"]
 
@@ -47,10 +47,8 @@ def local_chain(
     n = check_int(n, "n", 1)
     alpha = check_int(alpha, "alpha", 1)
     radius = check_int(radius, "radius", 0)
-    scale = check_nonnegative(scale, "scale")
-    bias_scale = scale if bias_scale is None else check_nonnegative(bias_scale, "bias_scale")
+    scale, bias_scale, complex = check_scales(scale, bias_scale, complex)  # noqa: A001
     periodic = check_bool(periodic, "periodic")
-    complex = check_bool(complex, "complex")  # noqa: A001
     if periodic and 2 * radius + 1 > n:
         raise InvalidParameterError(
             f"radius must satisfy 2 * radius + 1 <= n on a periodic chain (a hidden unit would see a spin "
@@ -105,10 +103,8 @@ def local_lattice(
     lx, ly = (check_int(x, "shape", 1) for x in shape)
     alpha = check_int(alpha, "alpha", 1)
     radius = check_int(radius, "radius", 0)
-    scale = check_nonnegative(scale, "scale")
-    bias_scale = scale if bias_scale is None else check_nonnegative(bias_scale, "bias_scale")
+    scale, bias_scale, complex = check_scales(scale, bias_scale, complex)  # noqa: A001
     periodic = check_bool(periodic, "periodic")
-    complex = check_bool(complex, "complex")  # noqa: A001
     if periodic and 2 * radius + 1 > min(lx, ly):
         raise InvalidParameterError(
             f"radius must satisfy 2 * radius + 1 <= min(shape) on a periodic lattice; got radius={radius}, "

@@ -83,6 +83,20 @@ def _sample_pairs(rng: np.random.Generator, n_in: int, n_out: int, density: floa
     return flat // n_out, flat % n_out
 
 
+def check_scales(scale: Any, bias_scale: Any, complex_: Any) -> tuple[float, float, bool]:
+    """The drawing options every model takes, checked: ``scale``, ``bias_scale`` (None: ``scale``) and
+    ``complex``.
+
+    Examples
+    --------
+    >>> check_scales(0.5, None, False)
+    (0.5, 0.5, False)
+    """
+    scale = check_nonnegative(scale, "scale")
+    bias_scale = scale if bias_scale is None else check_nonnegative(bias_scale, "bias_scale")
+    return scale, bias_scale, check_bool(complex_, "complex")
+
+
 def random_rbm(
     n_visible: int,
     n_hidden: int,
@@ -103,10 +117,8 @@ def random_rbm(
     """
     n_visible = check_int(n_visible, "n_visible", 1)
     n_hidden = check_int(n_hidden, "n_hidden", 0)
-    scale = check_nonnegative(scale, "scale")
-    bias_scale = scale if bias_scale is None else check_nonnegative(bias_scale, "bias_scale")
+    scale, bias_scale, complex = check_scales(scale, bias_scale, complex)  # noqa: A001
     density = check_fraction(density, "density")
-    complex = check_bool(complex, "complex")  # noqa: A001
     check_model_size(n_visible + n_hidden, density * as_float(n_visible * n_hidden), "random_rbm")
     rng = rng_from_seed(seed)
     rows, cols = _sample_pairs(rng, n_visible, n_hidden, density)
@@ -140,10 +152,8 @@ def random_dbm(
             f"layer_sizes must be a list [n_visible, n_1, ...] of at least two sizes; got {layer_sizes!r}"
         )
     sizes = [check_int(n, f"layer_sizes[{k}]", 1) for k, n in enumerate(layer_sizes)]
-    scale = check_nonnegative(scale, "scale")
-    bias_scale = scale if bias_scale is None else check_nonnegative(bias_scale, "bias_scale")
+    scale, bias_scale, complex = check_scales(scale, bias_scale, complex)  # noqa: A001
     density = check_fraction(density, "density")
-    complex = check_bool(complex, "complex")  # noqa: A001
     check_model_size(sum(sizes), density * as_float(sum(a * b for a, b in zip(sizes[:-1], sizes[1:]))), "random_dbm")
     rng = rng_from_seed(seed)
     weights = []

@@ -9,8 +9,9 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 
+from .._numerics import log1p_exp, log_2cosh
 from ..errors import InvalidParameterError
-from ..validation import check_bool, check_choice, check_memory
+from ..validation import MaxMemory, check_bool, check_choice, check_memory
 from .geometry import Geometry, as_geometry
 
 __all__ = [
@@ -160,13 +161,7 @@ def log_sum_hidden(theta: np.ndarray, hidden: str) -> np.ndarray:
 
     ``log(2 cosh theta)`` for spin units, ``log(1 + exp theta)`` for binary units.
     """
-    if hidden == "spin":
-        s = np.where(theta.real >= 0, 1.0, -1.0)
-        t = s * theta  # cosh is even: Re t >= 0
-        return t + np.log1p(np.exp(-2.0 * t))  # log(e^t + e^-t)
-    pos = theta.real > 0
-    t = np.where(pos, -theta, theta)  # Re t <= 0
-    return np.where(pos, theta, 0.0) + np.log1p(np.exp(t))
+    return log_2cosh(theta) if hidden == "spin" else log1p_exp(theta)
 
 
 class BoltzmannNetwork:
@@ -314,7 +309,7 @@ class BoltzmannNetwork:
         """``psi(v) = exp(log_amplitude(v))`` (may overflow for big networks: prefer logs)."""
         return np.exp(self.log_amplitude(v))
 
-    def to_dense(self, normalize: bool = True, max_memory: float | None = None) -> np.ndarray:
+    def to_dense(self, normalize: bool = True, max_memory: MaxMemory = None) -> np.ndarray:
         """The state vector in kron order (site 0 most significant, spin +1 = index 0).
 
         Parameters

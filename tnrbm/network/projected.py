@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import InvalidParameterError
-from ..validation import check_int, check_memory
+from ..validation import MaxMemory, check_int, check_memory
 from .charges import Charge, as_charge
 from .configurations import check_configurations
 from .rbm import RBM
@@ -110,7 +110,7 @@ class ProjectedRBM:
         conf = check_configurations(v, self.n_visible)
         return np.asarray(sum(c * t.amplitude(conf) for c, t in self.terms()))
 
-    def to_dense(self, normalize: bool = True, max_memory: Any = None) -> np.ndarray:
+    def to_dense(self, normalize: bool = True, max_memory: MaxMemory = None) -> np.ndarray:
         """The state vector ``P_Q psi`` in kron order (see :meth:`tnrbm.RBM.to_dense`).
 
         Raises :class:`~tnrbm.errors.InvalidParameterError` when ``normalize`` and the projection vanishes.

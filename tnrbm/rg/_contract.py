@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from typing import Any
 
 import numpy as np
 from cotengra.pathfinders.path_basic import ssa_to_linear
@@ -18,7 +17,7 @@ from cotengra.pathfinders.path_basic import ssa_to_linear
 from ..contract import ContractionPlan, plan_contraction, sequential_path
 from ..errors import MemoryLimitError
 from ..network.local import Term, absorb_vectors
-from ..validation import format_bytes, memory_limit
+from ..validation import MaxMemory, format_bytes, memory_limit
 
 __all__ = ["log_contract", "plan_log_contract"]
 
@@ -38,7 +37,7 @@ def _absorbed(inputs: Sequence[tuple]) -> list[bool]:
 def plan_log_contract(
     inputs: Sequence[tuple],
     keys: Sequence[float] | None,
-    max_memory: Any,
+    max_memory: MaxMemory,
     what: str,
     slicing: bool = False,
     sweep: bool = False,
@@ -85,7 +84,7 @@ def log_contract(
     terms: Sequence[Term],
     exponent: float = 0.0,
     keys: Sequence[float] | None = None,
-    max_memory: float | None = None,
+    max_memory: MaxMemory = None,
     what: str = "the partition function",
     slicing: bool = False,
     sweep: bool = False,

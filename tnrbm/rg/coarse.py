@@ -31,7 +31,7 @@ import numpy as np
 
 from ..errors import InvalidParameterError
 from ..network import RBM, all_configurations, check_configurations, log_sum_hidden
-from ..validation import check_int, check_memory
+from ..validation import MaxMemory, check_int, check_memory
 from .energy import check_real_network, energy, hamiltonian_hidden, log_partition
 from .hamiltonian import SpinHamiltonian
 
@@ -98,7 +98,7 @@ def moebius(values: Any) -> np.ndarray:
     return _transform(values, np.array([[1.0, 0.0], [-1.0, 1.0]]))
 
 
-def hidden_configurations(rbm: RBM, max_memory: float | None = None) -> np.ndarray:
+def hidden_configurations(rbm: RBM, max_memory: MaxMemory = None) -> np.ndarray:
     """Every configuration of the RBM's hidden units in kron order, in its hidden values.
 
     Examples
@@ -122,7 +122,7 @@ def _subset(mask: int, m: int) -> tuple[int, ...]:
     return tuple(j for j in range(m) if (mask >> (m - 1 - j)) & 1)
 
 
-def coarse_couplings(rbm: RBM, max_order: int | None = None, max_memory: float | None = None) -> dict:
+def coarse_couplings(rbm: RBM, max_order: int | None = None, max_memory: MaxMemory = None) -> dict:
     """Every coupling ``K~_S`` of ``-H^RBM(h) = sum_S K~_S prod_{j in S} h_j`` (paper eq. 9).
 
     Parameters
@@ -258,7 +258,7 @@ def mehta_schwab_transform(hamiltonian: SpinHamiltonian, rbm: RBM) -> Callable[[
 
 
 def hamiltonian_rg(
-    hamiltonian: SpinHamiltonian, transform: Callable, h: Any, max_memory: float | None = None
+    hamiltonian: SpinHamiltonian, transform: Callable, h: Any, max_memory: MaxMemory = None
 ) -> np.ndarray:
     """``H^RG(h) = -log Tr_v exp(T(v, h) - H(v))`` (paper eq. 11) by summing over all visible spins.
 
@@ -313,7 +313,7 @@ def normalization_defect(hamiltonian: SpinHamiltonian, rbm: RBM, v: Any) -> np.n
     return net.log_amplitude(conf) + hamiltonian.energy(conf)
 
 
-def free_energy_difference(hamiltonian: SpinHamiltonian, rbm: RBM, max_memory: float | None = None) -> float:
+def free_energy_difference(hamiltonian: SpinHamiltonian, rbm: RBM, max_memory: MaxMemory = None) -> float:
     """``Delta F = F^h - F^v`` (paper eq. 12) for ``T = -E + H``: ``log Tr_v exp(-H) - log Z_RBM``.
 
     Both partition functions are exact contractions, so this holds at any size the contraction

@@ -27,8 +27,9 @@ from typing import Any
 
 import numpy as np
 
+from .._numerics import log_sum_exp
 from ..errors import InvalidParameterError
-from ..validation import check_choice, check_int, check_memory, check_nonnegative
+from ..validation import MaxMemory, check_choice, check_int, check_memory, check_nonnegative
 from .blocking import block_configurations
 from .sampling import lattice_bonds
 
@@ -206,7 +207,7 @@ def _build_geometry(
     return RSMIGeometry(dims, k, b, w, v, bb, env, configs, internal, fields, how, ring_coupling)
 
 
-def block_conditional(geometry: RSMIGeometry, env: Any, max_memory: Any = None) -> tuple[np.ndarray, np.ndarray]:
+def block_conditional(geometry: RSMIGeometry, env: Any, max_memory: MaxMemory = None) -> tuple[np.ndarray, np.ndarray]:
     """``p(v | e)`` of the block for each environment, and ``log Z_{V u B}(e)``.
 
     Parameters
@@ -246,11 +247,8 @@ def block_conditional(geometry: RSMIGeometry, env: Any, max_memory: Any = None) 
     for start in range(0, e.shape[0], chunk):
         f = e[start : start + chunk] @ geometry.field_matrix.T
         logw = geometry.internal[None, :] + f @ configs.T
-        top = logw.max(axis=1, keepdims=True)
-        w = np.exp(logw - top)
-        tot = w.sum(axis=1)
-        log_z[start : start + chunk] = top[:, 0] + np.log(tot)
-        p_v[start : start + chunk] = w.reshape(w.shape[0], n_v, -1).sum(axis=2) / tot[:, None]
+        log_z[start : start + chunk] = lz = log_sum_exp(logw, axis=1)
+        p_v[start : start + chunk] = np.exp(logw - lz[:, None]).reshape(logw.shape[0], n_v, -1).sum(axis=2)
     return p_v, log_z
 
 
@@ -268,7 +266,7 @@ def _ring_log_z(fields: np.ndarray, coupling: float) -> np.ndarray:
     return logs + np.log(m[..., 0, 0] + m[..., 1, 1])
 
 
-def _ring_conditional(geometry: RSMIGeometry, e: np.ndarray, max_memory: Any) -> tuple[np.ndarray, np.ndarray]:
+def _ring_conditional(geometry: RSMIGeometry, e: np.ndarray, max_memory: MaxMemory) -> tuple[np.ndarray, np.ndarray]:
     n_v = geometry.configs.shape[0]
     n_ring = geometry.buffer_sites.size
     chunk = max(1, int(2**21 // (n_v * n_ring)))
@@ -284,15 +282,12 @@ def _ring_conditional(geometry: RSMIGeometry, e: np.ndarray, max_memory: Any) ->
         f = e[start : start + chunk] @ geometry.field_matrix.T  # (n, |V| + R)
         ring_fields = f[:, None, n_vis:] + from_v[None, :, :]
         logw = geometry.internal[None, :] + f[:, :n_vis] @ configs.T + _ring_log_z(ring_fields, geometry.coupling)
-        top = logw.max(axis=1, keepdims=True)
-        w = np.exp(logw - top)
-        tot = w.sum(axis=1)
-        log_z[start : start + chunk] = top[:, 0] + np.log(tot)
-        p_v[start : start + chunk] = w / tot[:, None]
+        log_z[start : start + chunk] = lz = log_sum_exp(logw, axis=1)
+        p_v[start : start + chunk] = np.exp(logw - lz[:, None])
     return p_v, log_z
 
 
-def exact_environment(geometry: RSMIGeometry, max_memory: Any = None) -> tuple[np.ndarray, np.ndarray]:
+def exact_environment(geometry: RSMIGeometry, max_memory: MaxMemory = None) -> tuple[np.ndarray, np.ndarray]:
     """Every environment configuration ``(2**|E|, |E|)`` and its exact probability ``p(e)``.
 
     ``log p(e) = K sum_<ij in E> e_i e_j + log Z_{V u B}(e) - log Z``.

@@ -31,11 +31,12 @@ from dataclasses import dataclass, field
 import numpy as np
 import scipy.sparse as sp
 
+from .._numerics import log_cosh
 from ..errors import InvalidParameterError
 from ..network import RBM, log_sum_hidden
 from ..validation import as_float, check_int, check_memory, check_real
 from .hamiltonian import SpinHamiltonian, ising_chain
-from .transfer import _log_cosh, _log_sinh, ising_chain_log_partition
+from .transfer import _log_sinh, ising_chain_log_partition
 
 __all__ = [
     "decimation_step",
@@ -80,7 +81,7 @@ def decimation_step(coupling: float, field: float = 0.0) -> tuple[float, float, 
     lpp, lmm, lpm = _lc(2 * k + b), _lc(2 * k - b), _lc(b)
     # K' = (1/4) ln(1 + sinh^2 2K / cosh^2 B) and B' = B + atanh(tanh 2K tanh B): no difference of
     # nearly equal logarithms, so K' and B' keep their relative precision as the flow goes to 0
-    r = 2.0 * (_log_sinh(2.0 * k) - _log_cosh(b))
+    r = 2.0 * (_log_sinh(2.0 * k) - float(log_cosh(b)))
     k1 = 0.25 * (r + math.log1p(math.exp(-r)) if r > 0.0 else math.log1p(math.exp(r)))
     t = math.tanh(2.0 * k) * math.tanh(b)
     b1 = b + (math.atanh(t) if abs(t) < 0.5 else 0.5 * (lpp - lmm))

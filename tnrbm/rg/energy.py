@@ -33,9 +33,10 @@ from typing import Any
 
 import numpy as np
 
+from .._deprecated import renamed_keywords
 from ..errors import InvalidConfigurationError, InvalidParameterError
 from ..network import RBM, BoltzmannNetwork, TermBuilder, chain_positions, check_configurations, log_sum_hidden
-from ..validation import check_bool, check_real, memory_limit
+from ..validation import MaxMemory, check_bool, check_real, memory_limit
 from ._contract import log_contract
 
 __all__ = [
@@ -133,7 +134,7 @@ def energy(network: BoltzmannNetwork, v: Any, *hidden: Any) -> np.ndarray:
     return -np.asarray(out, dtype=np.float64)
 
 
-def log_partition(network: BoltzmannNetwork, max_memory: float | None = None, slicing: bool = False) -> float:
+def log_partition(network: BoltzmannNetwork, max_memory: MaxMemory = None, slicing: bool = False) -> float:
     """``log Z = log sum_{v, h} exp(-E(v, h))`` by exact tensor-network contraction.
 
     Hidden units are summed out into bond tensors on their neighbours, visible and hidden indices are
@@ -172,7 +173,7 @@ def log_partition(network: BoltzmannNetwork, max_memory: float | None = None, sl
     return log_contract([(t.real, i) for t, i in terms], exponent, keys, max_memory, "log Z of the network", slicing)
 
 
-def free_energy(network: BoltzmannNetwork, max_memory: float | None = None) -> float:
+def free_energy(network: BoltzmannNetwork, max_memory: MaxMemory = None) -> float:
     """``F = -log Z``: the paper's ``F^v`` of the visible marginal, equal to ``F^h`` of the hidden one.
 
     Examples
@@ -221,7 +222,8 @@ def _rbm_hidden_logweight(rbm: RBM, h: np.ndarray) -> np.ndarray:
     return out.reshape(h.shape[:-1])
 
 
-def hamiltonian_hidden(network: RBM, h: Any) -> np.ndarray:
+@renamed_keywords(network="rbm")
+def hamiltonian_hidden(rbm: RBM, h: Any) -> np.ndarray:
     """``H^RBM(h) = -log sum_v exp(-E(v, h)) = -b . h - sum_i log(2 cosh(a_i + (W h)_i))`` (paper eq. 16).
 
     Examples
@@ -232,13 +234,14 @@ def hamiltonian_hidden(network: RBM, h: Any) -> np.ndarray:
     >>> bool(np.isclose(dh, np.log(np.cosh(1.0))))
     True
     """
-    net = check_real_network(network)
+    net = check_real_network(rbm, "rbm")
     if not isinstance(net, RBM):
-        raise InvalidParameterError(f"network must be an RBM for H^RBM(h); got {type(net).__name__}")
+        raise InvalidParameterError(f"rbm must be an RBM for H^RBM(h); got {type(net).__name__}")
     return -_rbm_hidden_logweight(net, check_hidden(h, net))
 
 
-def log_marginal_hidden(network: RBM, h: Any, log_z: float | None = None) -> np.ndarray:
+@renamed_keywords(network="rbm")
+def log_marginal_hidden(rbm: RBM, h: Any, log_z: float | None = None) -> np.ndarray:
     """``log p(h) = -H^RBM(h) - log Z`` of an RBM's hidden units (visible spins summed in closed form).
 
     Examples
@@ -249,9 +252,9 @@ def log_marginal_hidden(network: RBM, h: Any, log_z: float | None = None) -> np.
     >>> bool(np.isclose(np.exp(log_marginal_hidden(rbm, hs)).sum(), 1.0))
     True
     """
-    net = check_real_network(network)
+    net = check_real_network(rbm, "rbm")
     if not isinstance(net, RBM):
-        raise InvalidParameterError(f"network must be an RBM for the hidden marginal; got {type(net).__name__}")
+        raise InvalidParameterError(f"rbm must be an RBM for the hidden marginal; got {type(net).__name__}")
     arr = check_hidden(h, net)
     lz = log_partition(net) if log_z is None else check_real(log_z, "log_z")
     return _rbm_hidden_logweight(net, arr) - lz

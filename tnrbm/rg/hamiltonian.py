@@ -31,9 +31,11 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 
+from .._numerics import LN2
 from ..errors import InvalidParameterError
 from ..network import RBM, check_configurations
 from ..validation import (
+    MaxMemory,
     as_float,
     check_bool,
     check_choice,
@@ -182,7 +184,7 @@ class SpinHamiltonian:
         return out
 
     def log_partition(
-        self, max_memory: float | None = None, slicing: bool = False, sweep: bool = False, method: str = "auto"
+        self, max_memory: MaxMemory = None, slicing: bool = False, sweep: bool = False, method: str = "auto"
     ) -> float:
         """``log Tr_v exp(-H(v))``, exactly and overflow-free.
 
@@ -252,7 +254,7 @@ class SpinHamiltonian:
         free = self.n - len({i for sites in self.terms for i in sites})
         return 16.0 * (sum(sizes) + 2.0 * free) + max(sizes, default=0.0)
 
-    def _contract_log_partition(self, max_memory: float | None, slicing: bool, sweep: bool) -> float:
+    def _contract_log_partition(self, max_memory: MaxMemory, slicing: bool, sweep: bool) -> float:
         free = sorted(set(range(self.n)) - {i for s in self.terms for i in s})
         inputs = [tuple(f"s{i}" for i in sites) for sites in self.terms] + [(f"s{i}",) for i in free]
         keys = [float(np.mean(self.positions[list(sites)])) for sites in self.terms]
@@ -310,7 +312,7 @@ class SpinHamiltonian:
         rows = np.concatenate([sites[:, 0], sites[:, 1]])
         data = np.concatenate([wj, np.copysign(wj, ks)])
         w = sp.csr_array((data, (rows, np.concatenate([bonds, bonds]))), shape=(self.n, len(ks)))
-        offset = -self.constant - math.fsum(np.abs(ks).tolist()) - len(ks) * math.log(2.0)
+        offset = -self.constant - math.fsum(np.abs(ks).tolist()) - len(ks) * LN2
         fields = np.zeros(self.n)
         for (i,), h in self.couplings_of_order(1).items():
             fields[i] = h

@@ -43,8 +43,9 @@ from typing import Any
 
 import numpy as np
 
+from .._numerics import LN2
 from ..errors import InvalidParameterError
-from ..validation import check_int, check_nonnegative, check_positive, rng_from_seed
+from ..validation import MaxMemory, check_int, check_nonnegative, check_positive, rng_from_seed
 from .blocking import BlockRule, block_configurations, canonical_sign, rbm_rule
 from .conditional import (
     MAX_BLOCK_BUFFER,
@@ -236,7 +237,7 @@ def environment_conditionals(
     thin: int = 2,
     seed: Any = None,
     samples: Any = None,
-    max_memory: Any = None,
+    max_memory: MaxMemory = None,
 ) -> np.ndarray:
     """``p(v | e)`` of the block, ``(n_samples, positions, 2**|V|)``, for Swendsen-Wang environments.
 
@@ -280,7 +281,7 @@ def rsmi_estimate(
     n_bins: int = 20,
     seed: Any = None,
     samples: Any = None,
-    max_memory: Any = None,
+    max_memory: MaxMemory = None,
 ) -> RSMIResult:
     """Monte Carlo ``I(H : E)`` with exact conditionals: environments from Swendsen-Wang, ``p(h | e)`` exact.
 
@@ -326,7 +327,7 @@ def rsmi_estimate(
 
 
 def rsmi_exact(
-    shape: Any, coupling: float, rule: BlockRule, buffer: int = 1, max_memory: Any = None, method: str = "auto"
+    shape: Any, coupling: float, rule: BlockRule, buffer: int = 1, max_memory: MaxMemory = None, method: str = "auto"
 ) -> RSMIResult:
     """``I(H : E)`` exactly: the estimator's sums with every environment weighted by its exact ``p(e)``.
 
@@ -369,7 +370,7 @@ def chain_decimation_information(coupling: float, block: int, buffer: int, n: in
     d1, d2 = check_int(buffer, "buffer", minimum=0) + 1, check_int(block, "block", minimum=1) + buffer
     a, c = t**d1, t**d2
     g = a * c if n is None else (t ** (d1 + d2) + t ** (n - d1 - d2)) / (1 + t**n)
-    out = math.log(2.0)
+    out = LN2
     for sign in (1, -1):
         out -= (1 + sign * g) / 2 * float(binary_entropy((1 + a) * (1 + sign * c) / (2 * (1 + sign * a * c))))
     return out

@@ -26,7 +26,7 @@ import scipy.sparse as sp
 from scipy.sparse.csgraph import connected_components
 
 from ..errors import InvalidParameterError
-from ..validation import as_float, check_bool, check_int, check_memory, rng_from_seed
+from ..validation import MaxMemory, as_float, check_bool, check_int, check_memory, rng_from_seed
 
 __all__ = ["swendsen_wang", "SampleResult", "lattice_bonds", "block_estimate", "sweep_memory", "CRITICAL_COUPLING"]
 
@@ -115,7 +115,7 @@ def swendsen_wang(
     thin: int = 1,
     keep_samples: bool = False,
     seed: Any = None,
-    max_memory: float | None = None,
+    max_memory: MaxMemory = None,
 ) -> SampleResult:
     """Sample the periodic ferromagnetic Ising model with Swendsen-Wang cluster updates.
 

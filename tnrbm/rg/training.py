@@ -32,8 +32,8 @@ from typing import Any
 import numpy as np
 
 from ..errors import InvalidParameterError
-from ..network import RBM, all_configurations, check_configurations
-from ..validation import check_memory, check_nonnegative, rng_from_seed
+from ..network import RBM, all_configurations, check_configurations, log_sum_hidden
+from ..validation import MaxMemory, check_memory, check_nonnegative, rng_from_seed
 
 __all__ = ["train_rbm", "TrainResult", "greedy_stack", "hidden_mean", "sample_hidden", "MAX_EXACT", "METHODS"]
 
@@ -107,12 +107,7 @@ def _stats(
 
 
 def _log_psi(w: np.ndarray, a: np.ndarray, b: np.ndarray, v: np.ndarray, hidden: str) -> np.ndarray:
-    theta = v @ w + b
-    if hidden == "spin":
-        lc = np.abs(theta) + np.log1p(np.exp(-2 * np.abs(theta)))
-    else:
-        lc = np.maximum(theta, 0) + np.log1p(np.exp(-np.abs(theta)))
-    return v @ a + lc.sum(axis=1)
+    return v @ a + log_sum_hidden(v @ w + b, hidden).sum(axis=1)
 
 
 def _check_training(data: Any, n_hidden: Any, mask: Any, method: str) -> tuple[np.ndarray, np.ndarray]:
@@ -154,7 +149,7 @@ def train_rbm(
     tie: Any = None,
     seed: Any = None,
     progress: bool = False,
-    max_memory: float | None = None,
+    max_memory: MaxMemory = None,
 ) -> TrainResult:
     """Fit an RBM to spin samples by gradient ascent on the log-likelihood (Adam steps).
 

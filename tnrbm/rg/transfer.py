@@ -29,12 +29,12 @@ True
 from __future__ import annotations
 
 import math
-from typing import Any
 
 import numpy as np
 
+from .._numerics import LN2, log_2cosh, log_cosh, log_sum_exp
 from ..errors import InvalidParameterError
-from ..validation import as_float, check_bool, check_int, check_memory, check_real, memory_limit
+from ..validation import MaxMemory, as_float, check_bool, check_int, check_memory, check_real, memory_limit
 
 __all__ = ["ising_chain_log_partition", "ising_torus_log_partition", "seam_orbits", "transfer_memory"]
 
@@ -43,7 +43,6 @@ GROUP = 4
 #: entries of one batch (vectors x 2^L) that keep a batch in cache
 _CACHE_ENTRIES = 2**20
 _MAX_BATCH = 256
-_LN2 = math.log(2.0)
 _WAY_OUT = "use a smaller torus side (the row holds 2^size states) or a larger max_memory"
 #: largest span (in nats) of one transfer step's weights for an antiferromagnet: past it (measured: from about
 #: 748, float64's smallest subnormal) the frustrated paths that carry Z underflow
@@ -76,7 +75,7 @@ def _bits(states: np.ndarray, size: int) -> np.ndarray:
     return (states[:, None] >> shifts) & 1
 
 
-def seam_orbits(size: int, flip: bool = True, max_memory: Any = None) -> tuple[np.ndarray, np.ndarray]:
+def seam_orbits(size: int, flip: bool = True, max_memory: MaxMemory = None) -> tuple[np.ndarray, np.ndarray]:
     """One representative per orbit of the row states under translation, reflection (and global flip).
 
     A row state is an integer of ``size`` bits, site 0 the most significant, bit 0 = spin +1.
@@ -207,15 +206,8 @@ def _batch_log_traces(row: _RowTransfer, reps: np.ndarray, rows: int) -> np.ndar
         return 2.0 * log_norm + np.log(total)
 
 
-def _log_sum_exp(x: np.ndarray) -> float:
-    top = float(np.max(x))
-    if top == -math.inf:
-        return top
-    return top + math.log(float(np.sum(np.exp(x - top))))
-
-
 def ising_torus_log_partition(
-    size: int, coupling: float, field: float = 0.0, rows: int | None = None, max_memory: Any = None
+    size: int, coupling: float, field: float = 0.0, rows: int | None = None, max_memory: MaxMemory = None
 ) -> float:
     """``ln Z`` of the Ising model on a torus of ``rows`` rows of ``size`` spins, exactly (transfer matrix).
 
@@ -296,7 +288,7 @@ def ising_torus_log_partition(
     logs = np.empty(len(reps))
     for lo in range(0, len(reps), batch):
         logs[lo : lo + batch] = _batch_log_traces(row, reps[lo : lo + batch], rows)
-    return rows * row.log_scale + _log_sum_exp(logs + np.log(counts))
+    return rows * row.log_scale + float(log_sum_exp(logs + np.log(counts)))
 
 
 # ------------------------------------------------------------------------------------------- the chain
@@ -308,12 +300,7 @@ def _logaddexp(a: float, b: float) -> float:
 
 def _log1mexp(x: float) -> float:
     """``ln(1 - e^x)`` for ``x < 0``, accurate near 0 and far from it (Maechler's switch at ``-ln 2``)."""
-    return math.log(-math.expm1(x)) if x > -_LN2 else math.log1p(-math.exp(x))
-
-
-def _log_cosh(x: float) -> float:
-    a = abs(x)
-    return math.log(math.cosh(a)) if a < 20.0 else a - _LN2 + math.log1p(math.exp(-2.0 * a))
+    return math.log(-math.expm1(x)) if x > -LN2 else math.log1p(-math.exp(x))
 
 
 def _log_sinh(x: float) -> float:
@@ -321,7 +308,7 @@ def _log_sinh(x: float) -> float:
     a = abs(x)
     if a == 0.0:
         return -math.inf
-    return math.log(math.sinh(a)) if a < 20.0 else a - _LN2 + math.log1p(-math.exp(-2.0 * a))
+    return math.log(math.sinh(a)) if a < 20.0 else a - LN2 + math.log1p(-math.exp(-2.0 * a))
 
 
 def _chain_eigenvalues(coupling: float, field: float) -> tuple[float, float]:
@@ -333,7 +320,7 @@ def _chain_eigenvalues(coupling: float, field: float) -> tuple[float, float]:
     """
     k, ak = coupling, abs(coupling)
     root = 0.5 * _logaddexp(2.0 * (k - ak) + 2.0 * _log_sinh(field), -2.0 * (k + ak))
-    log_x = _logaddexp(k - ak + _log_cosh(field), root)
+    log_x = _logaddexp(k - ak + float(log_cosh(field)), root)
     log_ratio = -math.inf if k == 0.0 else _log1mexp(-4.0 * ak) - 2.0 * log_x
     return ak + log_x, log_ratio
 
@@ -424,7 +411,7 @@ def ising_chain_log_partition(n: int, coupling: float, field: float = 0.0, perio
         return _open_chain_log_partition(n, coupling, field)
     log_plus, log_ratio = _chain_eigenvalues(coupling, field)
     if coupling < 0.0 and n % 2:
-        log_trace = coupling + _LN2 + _log_cosh(field)  # ln(lambda_+ + lambda_-) = ln Tr T = ln(2 e^K cosh h)
+        log_trace = coupling + float(log_2cosh(field))  # ln(lambda_+ + lambda_-) = ln Tr T = ln(2 e^K cosh h)
         geometric = math.log(n) if log_ratio == 0.0 else _log1mexp(n * log_ratio) - _log1mexp(log_ratio)
         return log_trace + (n - 1) * log_plus + geometric
     return n * log_plus + math.log1p(math.exp(n * log_ratio))

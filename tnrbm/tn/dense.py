@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from .._lazy import lazy_module
 from ..contract import plan_contraction
 from ..network import BoltzmannNetwork, physical_inds
-from ..validation import check_bool, check_memory
+from ..validation import MaxMemory, check_bool, check_memory
 from .forms import to_tensor_network
 
 if TYPE_CHECKING:  # the annotations name quimb's classes; at run time quimb loads on first use
@@ -24,7 +24,7 @@ __all__ = ["contract_dense", "contract_network"]
 def contract_network(
     tn: qtn.TensorNetwork,
     output_inds: Sequence[str],
-    max_memory: Any = None,
+    max_memory: MaxMemory = None,
     what: str = "the contraction",
 ) -> tuple[np.ndarray, float]:
     """Contract a (hyper-index) network to its ``output_inds``, in that order, with a planned, cached path.
@@ -57,7 +57,7 @@ def contract_network(
 
 
 def contract_dense(
-    network: BoltzmannNetwork, normalize: bool = True, form: str = "factor", max_memory: Any = None
+    network: BoltzmannNetwork, normalize: bool = True, form: str = "factor", max_memory: MaxMemory = None
 ) -> np.ndarray:
     """The state vector by contracting a tensor-network form of ``network`` (kron order).
 

@@ -41,7 +41,7 @@ from .._lazy import lazy_module
 from ..contract import find_tree
 from ..errors import InvalidParameterError, NumericalError
 from ..network import BoltzmannNetwork, TermBuilder, chain_positions
-from ..validation import check_bool, check_memory
+from ..validation import MaxMemory, check_bool, check_memory
 
 if TYPE_CHECKING:  # the annotations name quimb's classes; at run time quimb loads on first use
     import quimb.tensor as qtn
@@ -305,7 +305,7 @@ def _canonical_tree(inputs: tuple, output: tuple) -> ctg.ContractionTree:
     return find_tree(list(inputs), output, size_dict)[0]
 
 
-def mps_arrays(plan: MPSPlan, max_memory: float | str | None = None) -> tuple[list[np.ndarray], float]:
+def mps_arrays(plan: MPSPlan, max_memory: MaxMemory = None) -> tuple[list[np.ndarray], float]:
     """Contract each site's tensors into an array of shape ``(D_left, 2, D_right)``.
 
     Returns the arrays (each scaled to largest magnitude about 1) and the total log10 scale: the state
@@ -362,7 +362,7 @@ def _left_canonical(arrays: list[np.ndarray]) -> tuple[list[np.ndarray], float]:
 def exact_mps(
     network: BoltzmannNetwork,
     order: Sequence[int] | None = None,
-    max_memory: float | str | None = None,
+    max_memory: MaxMemory = None,
     normalize: bool = False,
 ) -> qtn.MatrixProductState:
     """The exact (untruncated) :class:`quimb.tensor.MatrixProductState` of a network.
@@ -484,7 +484,7 @@ def _site_arrays(plan: MPSPlan, sites: Iterable[int]) -> Iterator[np.ndarray]:
         del mantissa  # not held while the next site is contracted
 
 
-def streamed_bond_spectrum(plan: MPSPlan, cut: int, max_memory: float | str | None = None) -> np.ndarray:
+def streamed_bond_spectrum(plan: MPSPlan, cut: int, max_memory: MaxMemory = None) -> np.ndarray:
     """Schmidt probabilities between the first ``cut`` sites and the rest, building each site array
     only when a sweep reaches it (peak memory :attr:`MPSPlan.stream_memory`: a few site arrays, not the MPS).
 
