@@ -15,6 +15,7 @@ from ...bulk import min_cut
 from ...errors import InvalidPathError
 from ...validation import write_atomically
 from ..formatting import emit_json, table, to_json
+from ..options import RenamedOption
 from ..plots import save_plot
 from ..reports import entropy_rows
 
@@ -100,14 +101,22 @@ _SECTIONS = [
 
 
 @click.command()
-@click.option("--out", "out_dir", default="tnrbm-report", show_default=True, help="Folder for the report and pictures.")
+@click.option(
+    "--out-dir",
+    "out_dir",
+    cls=RenamedOption,
+    old_names=("--out",),
+    default="tnrbm-report",
+    show_default=True,
+    help="Folder for the report and pictures (made if missing).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON instead of tables.")
 def demo(out_dir: str, as_json: bool) -> None:
     """Run the main job on built-in networks: entropies, bounds, minimal cuts, pictures (about 10 s)."""
     t0 = time.perf_counter()
     out = Path(out_dir)
     if out.exists() and not out.is_dir():
-        raise InvalidPathError(f"--out must be a folder (made if missing); got {out_dir!r}, which is a file")
+        raise InvalidPathError(f"--out-dir must be a folder (made if missing); got {out_dir!r}, which is a file")
     out.mkdir(parents=True, exist_ok=True)
     report: dict[str, Any] = {"sections": []}
     for spec, title, build, regions in _SECTIONS:
@@ -118,7 +127,9 @@ def demo(out_dir: str, as_json: bool) -> None:
     report["sections"].append(_hierarchical_section(out, as_json))
     report["seconds"] = time.perf_counter() - t0
     path = out / "report.json"
-    write_atomically(path, lambda fh: fh.write(to_json(report).encode()), name="--out", action="write the report to")
+    write_atomically(
+        path, lambda fh: fh.write(to_json(report).encode()), name="--out-dir", action="write the report to"
+    )
     if as_json:
         emit_json(report)
     else:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 from typing import Any
 
 import click
@@ -22,6 +23,9 @@ from ..reports import PYTHON_RENYI, cut_payload, entropy_payload, profile_rows
 __all__ = ["cut", "entropy", "profile", "purity"]
 
 _RENYI_DEFAULT = ",".join(f"{a:g}" for a in PYTHON_RENYI) or "none"
+#: the Renyi orders of Python's entanglement_profile (its default), the default of ``profile --renyi``
+_PROFILE_PYTHON = tuple(inspect.signature(entanglement_profile).parameters["renyi"].default)
+_PROFILE_RENYI = ",".join(f"{a:g}" for a in _PROFILE_PYTHON) or "none"
 _BASE_HELP = "Logarithm base of the entropies and bounds: 2 for bits; default nats (natural log)."
 _FLOW_OPTION = click.option(
     "--flow",
@@ -167,12 +171,15 @@ def purity(
 @click.option("--base", type=float, default=None, help=_BASE_HELP)
 @JSON_OPTION
 @_FLOW_OPTION
-def cut(model: str, region: str, base: float | None, as_json: bool, flow: str) -> None:
+@plot_option("the bulk with the region and its minimal cut")
+def cut(model: str, region: str, base: float | None, as_json: bool, flow: str, plot_path: str | None) -> None:
     """Minimal cut (Ryu-Takayanagi surface) of REGION in MODEL: m, the bound m ln 2, the surface."""
     check_base(base)
     net = parse_model(model)
     reg = parse_region(region, net.n_visible)
     payload = cut_payload(net, reg, model, base=base, flow=flow)
+    if plot_path:
+        save_plot("bulk", (net, reg), plot_path)
     if as_json:
         emit_json(payload)
         return
@@ -192,12 +199,19 @@ def cut(model: str, region: str, base: float | None, as_json: bool, flow: str) -
 @click.command()
 @click.argument("model")
 @click.option("--base", type=float, default=None, help=_BASE_HELP)
+@click.option(
+    "--renyi",
+    default=_PROFILE_RENYI,
+    show_default=True,
+    help="Renyi orders, comma-separated ('0.5,2,inf'; 'none'); the default is Python's "
+    f"tnrbm.entanglement_profile(renyi={_PROFILE_PYTHON!r}).",
+)
 @JSON_OPTION
 @plot_option("entropy against cut position")
-def profile(model: str, base: float | None, as_json: bool, plot_path: str | None) -> None:
+def profile(model: str, base: float | None, renyi: str, as_json: bool, plot_path: str | None) -> None:
     """Entanglement entropy at every cut of a chain (one MPS sweep), with the cut bounds."""
     net = parse_model(model)
-    prof = entanglement_profile(net, base=base)
+    prof = entanglement_profile(net, base=base, renyi=parse_renyi(renyi))
     rows = profile_rows(net, prof)
     if plot_path:
         save_plot("profile", (prof, [r["m"] for r in rows]), plot_path)

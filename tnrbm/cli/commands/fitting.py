@@ -7,7 +7,7 @@ import click
 from ...fit import fit_report
 from ...io import save as save_network
 from ..formatting import emit_json, table
-from ..options import JSON_OPTION, plot_option
+from ..options import JSON_OPTION, plot_option, size_option
 from ..plots import save_plot
 from ..progress import progress_bar
 
@@ -15,7 +15,7 @@ __all__ = ["fit"]
 
 
 @click.command()
-@click.option("--n", "n", type=int, default=10, show_default=True, help="Number of spins of the TFIM chain.")
+@size_option("Number of spins of the TFIM chain.", 10, old_names=("--n",), dest="n")
 @click.option("--h", "h", type=float, default=1.0, show_default=True, help="Transverse field.")
 @click.option("--alpha", type=int, default=1, show_default=True, help="Hidden units per spin.")
 @click.option("--steps", type=int, default=300, show_default=True, help="Optimization steps.")

@@ -6,7 +6,7 @@ with ``--json``; ``--plot PATH`` saves a picture (matplotlib, Agg).
 Examples
 --------
 >>> from click.testing import CliRunner
->>> out = CliRunner().invoke(rg, ["flow", "--coupling", "1", "--steps", "2", "--json"])
+>>> out = CliRunner().invoke(rg, ["flow", "--coupling", "1", "--levels", "2", "--json"])
 >>> import json; [round(x, 6) for x in json.loads(out.output)["coupling"]]
 [1.0, 0.662501, 0.350061]
 """
@@ -23,7 +23,7 @@ import numpy as np
 from ..._lazy import lazy_module
 from ...rg import coarse, decimation, hamiltonian, sampling, training
 from ...rg.energy import log_partition
-from ..options import JSON_OPTION
+from ..options import JSON_OPTION, levels_option, plot_option, size_option
 from ._rg_tables import emit as _emit
 from ._rg_tables import save_plot as _save_plot
 from .rg_learned import mcrg, rsmi
@@ -42,9 +42,9 @@ def rg() -> None:
 @rg.command()
 @click.option("--coupling", "-K", type=float, default=1.0, show_default=True, help="Initial coupling K.")
 @click.option("--field", "-B", type=float, default=0.0, show_default=True, help="Initial field B.")
-@click.option("--steps", type=int, default=4, show_default=True, help="Decimation steps (depth).")
+@levels_option("Decimation steps (RG levels, bulk depth).", 4, old_names=("--steps",), dest="steps")
 @JSON_OPTION
-@click.option("--plot", "plot_path", type=click.Path(dir_okay=False), default=None, help="Save the flow picture.")
+@plot_option("the flow")
 def flow(coupling: float, field: float, steps: int, as_json: bool, plot_path: str | None) -> None:
     """The exact decimation flow of the 1D Ising chain: (K, B, constant per spin) per RG step."""
     fl = decimation.decimation_flow(coupling, field, steps)
@@ -60,7 +60,7 @@ def flow(coupling: float, field: float, steps: int, as_json: bool, plot_path: st
 
 @rg.command()
 @click.option("--lattice", type=click.Choice(["chain", "torus"]), default="chain", show_default=True)
-@click.option("--size", type=int, default=1000, show_default=True, help="Chain length N, or torus side L.")
+@size_option("Linear size: chain length N, or torus side L.", 1000)
 @click.option("--coupling", "-K", type=float, default=0.5, show_default=True)
 @click.option(
     "--via",
@@ -121,13 +121,13 @@ def couplings(kept: int, coupling: float, field: float, as_json: bool) -> None:
 
 
 @rg.command()
-@click.option("--size", type=int, default=32, show_default=True, help="Side of the square torus.")
+@size_option("Side L of the square torus.", 32)
 @click.option("--coupling", "-K", type=float, default=sampling.CRITICAL_COUPLING, show_default=True)
 @click.option("--sweeps", type=int, default=500, show_default=True)
 @click.option("--chains", type=int, default=8, show_default=True)
 @click.option("--seed", type=int, default=0, show_default=True)
 @JSON_OPTION
-@click.option("--plot", "plot_path", type=click.Path(dir_okay=False), default=None, help="Save a histogram of m.")
+@plot_option("a histogram of the magnetization m")
 def sample(
     size: int, coupling: float, sweeps: int, chains: int, seed: int, as_json: bool, plot_path: str | None
 ) -> None:
@@ -163,12 +163,12 @@ def sample(
 
 
 @rg.command()
-@click.option("--n", "n_spins", type=int, default=8, show_default=True, help="Spins of the training chain.")
-@click.option("--steps", type=int, default=2, show_default=True, help="Decimation steps to learn, one RBM each.")
+@size_option("Spins of the training chain.", 8, old_names=("--n",), dest="n_spins")
+@levels_option("Decimation steps (RG levels) to learn, one RBM each.", 2, old_names=("--steps",), dest="steps")
 @click.option("--coupling", "-K", type=float, default=1.0, show_default=True, help="K_0 of the flow.")
 @click.option("--seed", type=int, default=0, show_default=True)
 @JSON_OPTION
-@click.option("--plot", "plot_path", type=click.Path(dir_okay=False), default=None, help="Save learned vs exact flow.")
+@plot_option("the learned against the exact flow")
 def learn(n_spins: int, steps: int, coupling: float, seed: int, as_json: bool, plot_path: str | None) -> None:
     """Train tied bond RBMs on chain samples at K_{l+1}; the learned weight is K_l and K~ of H^RBM is K_{l+1}."""
     exact = decimation.decimation_flow(coupling, steps=steps)["coupling"]

@@ -22,7 +22,7 @@ import numpy as np
 from ...rg import blocking, sampling
 from ...rg import mcrg as mcrg_module
 from ...rg import rsmi as rsmi_module
-from ..options import JSON_OPTION
+from ..options import JSON_OPTION, levels_option, plot_option, size_option
 from ..progress import progress_bar
 from ._rg_tables import emit as _emit
 from ._rg_tables import save_plot as _save
@@ -64,7 +64,7 @@ def _last_finite(y: np.ndarray, err: np.ndarray) -> tuple[float, float]:
 
 
 @click.command("rsmi")
-@click.option("--size", type=int, default=32, show_default=True, help="Side L of the torus.")
+@size_option("Side L of the torus.", 32)
 @click.option("--coupling", "-K", type=float, default=sampling.CRITICAL_COUPLING, show_default=True)
 @click.option("--rule", "rules", multiple=True, type=click.Choice(RULE_CHOICES), help="Repeat; default: both fixed.")
 @click.option("--block", type=int, default=2, show_default=True, help="Block side b.")
@@ -75,7 +75,7 @@ def _last_finite(y: np.ndarray, err: np.ndarray) -> tuple[float, float]:
 @click.option("--train-samples", "train", type=int, default=500, show_default=True, help="Samples for learned rules.")
 @click.option("--seed", type=int, default=0, show_default=True)
 @JSON_OPTION
-@click.option("--plot", "plot_path", type=click.Path(dir_okay=False), default=None, help="Bar chart of I(H:E).")
+@plot_option("a bar chart of I(H:E)")
 def rsmi(
     size: int, coupling: float, rules: tuple, block: int, buffer: int, samples: int, positions: int,
     exact: bool, train: int, seed: int, as_json: bool, plot_path: str | None,
@@ -109,17 +109,17 @@ def rsmi(
 
 
 @click.command("mcrg")
-@click.option("--size", type=int, default=64, show_default=True, help="Side L (a multiple of block**levels).")
+@size_option("Side L of the torus (a multiple of block**levels).", 64)
 @click.option("--coupling", "-K", type=float, default=sampling.CRITICAL_COUPLING, show_default=True)
 @click.option("--rule", "rules", multiple=True, type=click.Choice(RULE_CHOICES), help="Repeat; default: both fixed.")
 @click.option("--block", type=int, default=2, show_default=True)
-@click.option("--levels", type=int, default=3, show_default=True)
+@levels_option("Blocking steps (RG levels).", 3)
 @click.option("--samples", type=int, default=1000, show_default=True)
 @click.option("--thin", type=int, default=2, show_default=True, help="Sweeps between samples.")
 @click.option("--train-samples", "train", type=int, default=500, show_default=True, help="Samples for learned rules.")
 @click.option("--seed", type=int, default=0, show_default=True)
 @JSON_OPTION
-@click.option("--plot", "plot_path", type=click.Path(dir_okay=False), default=None, help="y_t and y_h per level.")
+@plot_option("y_t and y_h per level")
 def mcrg(
     size: int, coupling: float, rules: tuple, block: int, levels: int, samples: int, thin: int, seed: int,
     train: int, as_json: bool, plot_path: str | None,
