@@ -38,6 +38,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "cut": (f"{_PKG}.entanglement:cut", "Minimal cut (Ryu-Takayanagi surface) of REGION in MODEL."),
     "profile": (f"{_PKG}.entanglement:profile", "Entanglement entropy at every cut of a chain (one MPS sweep)."),
     "purity": (f"{_PKG}.entanglement:purity", "Purity Tr rho_A^2 and Renyi-2 entropy of REGION, without the spectrum."),
+    "information": (
+        f"{_PKG}.information:information",
+        "Mutual information I(A:B), or tripartite I3(A:B:C), of regions of MODEL, with the cut bounds.",
+    ),
     "topk": (
         f"{_PKG}.topk:topk",
         "The k largest Schmidt values of REGION past the Gram wall, with certified entropy bounds.",

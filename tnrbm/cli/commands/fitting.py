@@ -23,6 +23,9 @@ __all__ = ["fit"]
 @click.option("--seed", type=int, default=0, show_default=True)
 @click.option("--save", "save_path", default=None, help="Save the fitted RBM to this .npz file.")
 @plot_option("the energy history")
+@click.option(
+    "--relative", is_flag=True, help="With --plot: draw the relative energy error |E - E_0| / |E_0| on a log axis."
+)
 @JSON_OPTION
 def fit(
     n: int,
@@ -33,6 +36,7 @@ def fit(
     seed: int,
     save_path: str | None,
     plot_path: str | None,
+    relative: bool,
     as_json: bool,
 ) -> None:
     """Fit an RBM to the TFIM ground state (exact sums, stochastic reconfiguration); compare with ED."""
@@ -42,7 +46,8 @@ def fit(
         save_network(save_path, out["rbm"])
     if plot_path:
         title = f"RBM ($\\alpha = {alpha}$) fitted to the TFIM, $N = {n}$, $h = {h:g}$"
-        save_plot("history", (out["history"], out["summary"][0]["ed"], {"title": title}), plot_path, seed=seed)
+        options = {"title": title, "relative": relative}
+        save_plot("history", (out["history"], out["summary"][0]["ed"], options), plot_path, seed=seed)
     if as_json:
         emit_json({"summary": out["summary"], "cuts": out["cuts"]})
         return
