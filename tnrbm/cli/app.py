@@ -27,7 +27,7 @@ import click
 
 from ..errors import MemoryLimitError, TnrbmError
 
-__all__ = ["COMMANDS", "SIGINT_EXIT", "LazyGroup", "cli", "main"]
+__all__ = ["COMMANDS", "PROGRESS_KEY", "SIGINT_EXIT", "LazyGroup", "cli", "main"]
 
 _PKG = "tnrbm.cli.commands"
 
@@ -60,6 +60,9 @@ COMMANDS: dict[str, tuple[str, str]] = {
 }
 
 _DEBUG = "--debug"
+#: where ``tnrbm --progress`` (True) or ``--quiet`` (False) leave their choice: ``ctx.meta[PROGRESS_KEY]``,
+#: read by :func:`tnrbm.cli.progress.progress_shown` (absent: progress is drawn when stderr is a terminal)
+PROGRESS_KEY = "tnrbm.progress"
 
 
 class LazyGroup(click.Group):
@@ -127,13 +130,21 @@ def _debug_first(args: Sequence[str]) -> list[str]:
 )
 @click.version_option(package_name="tnrbm")
 @click.option(_DEBUG, is_flag=True, help="Show the full traceback on errors (also accepted after the command).")
-def cli(debug: bool) -> None:
+@click.option("--quiet", "-q", is_flag=True, help="No progress bars or spinners on stderr.")
+@click.option(
+    "--progress", is_flag=True, help="Progress bars on stderr even when it is not a terminal (default: only on one)."
+)
+@click.pass_context
+def cli(ctx: click.Context, debug: bool, quiet: bool, progress: bool) -> None:
     """tnrbm: RBM wavefunctions as exact tensor networks and holographic bulks.
 
     Models are saved .npz files or specs such as local-chain:n=64,alpha=1,radius=2,seed=0
     (tnrbm info lists the specs with their keys); regions are 0:16, 0,3,5 or 0:8,32:40
-    (half-open ranges). Entropies are in nats unless --base 2 (bits).
+    (half-open ranges). Entropies are in nats unless --base 2 (bits). Long commands draw a progress bar
+    on stderr when it is a terminal (--quiet: never; --progress: also into a pipe or file).
     """
+    if quiet or progress:
+        ctx.meta[PROGRESS_KEY] = progress and not quiet
 
 
 def _one_line(text: str) -> str:

@@ -21,9 +21,11 @@ from ...specs import MODEL_SPECS, model_names
 from ...validation import default_max_memory, format_bytes
 from ..formatting import emit_json, table
 from ..options import JSON_OPTION
+from ..progress import progress_bar
 
 __all__ = ["bench", "hamiltonian_parameters", "info", "spec_parameters"]
 
+_QUICK = '"--quick"'  # how a benchmark script that takes --quick declares it (argparse)
 _LIBRARIES = ("numpy", "scipy", "quimb", "cotengra", "networkx", "matplotlib", "click", "rich")
 _CONVENTIONS = {
     "visible": "spins v in {+1,-1}; dense vectors in kron order, site 0 most significant, +1 = index 0",
@@ -160,15 +162,38 @@ def _benchmarks_folder() -> Path:
     )
 
 
+def _run_script(script: Path, quick: bool) -> int:
+    """Run one benchmark script as ``python script [--quick]`` in this process; its exit status."""
+    argv = sys.argv
+    sys.argv = [str(script)] + (["--quick"] if quick else [])
+    try:
+        runpy.run_path(str(script), run_name="__main__")
+    except SystemExit as err:  # argparse's --help or a bad argument, sys.exit(...) at the end of a script
+        return err.code if isinstance(err.code, int) else (0 if err.code is None else 1)
+    finally:
+        sys.argv = argv
+    return 0
+
+
 @click.command()
-@click.option("--quick", is_flag=True, help="Small sizes only (about a minute).")
+@click.option(
+    "--quick",
+    is_flag=True,
+    help="Small sizes only, and only the scripts that take --quick (measured: BENCH_QUICK_TIME).",
+)
 def bench(quick: bool) -> None:
-    """Run the benchmarks in benchmarks/ (needs a source checkout)."""
-    for script in sorted(_benchmarks_folder().glob("bench_*.py")):
-        click.echo(f"== {script.name}")
-        argv = sys.argv
-        sys.argv = [str(script)] + (["--quick"] if quick else [])
-        try:
-            runpy.run_path(str(script), run_name="__main__")
-        finally:
-            sys.argv = argv
+    """Run the benchmarks in benchmarks/ (needs a source checkout); a progress bar on stderr counts the scripts."""
+    scripts = sorted(_benchmarks_folder().glob("bench_*.py"))
+    if quick:  # a script without --quick would run its full sizes (or refuse the option): not a quick run
+        skipped = [s.name for s in scripts if _QUICK not in s.read_text(encoding="utf-8")]
+        scripts = [s for s in scripts if s.name not in skipped]
+        click.echo(f"skipped (no --quick): {', '.join(skipped) or 'none'}")
+    failed = []
+    with progress_bar(len(scripts), f"benchmarks ({len(scripts)} scripts)", label="") as advance:
+        for step, script in enumerate(scripts):
+            click.echo(f"== {script.name}")
+            if _run_script(script, quick) != 0:
+                failed.append(script.name)
+            advance(step, 0.0)
+    if failed:
+        raise click.ClickException(f"benchmark scripts failed: {', '.join(failed)} (their output is above)")

@@ -17,6 +17,7 @@ from ...validation import write_atomically
 from ..formatting import emit_json, table, to_json
 from ..options import RenamedOption
 from ..plots import save_plot
+from ..progress import progress_bar
 from ..reports import entropy_rows
 
 __all__ = ["demo"]
@@ -119,12 +120,14 @@ def demo(out_dir: str, as_json: bool) -> None:
         raise InvalidPathError(f"--out-dir must be a folder (made if missing); got {out_dir!r}, which is a file")
     out.mkdir(parents=True, exist_ok=True)
     report: dict[str, Any] = {"sections": []}
-    for spec, title, build, regions in _SECTIONS:
-        rows = entropy_rows(build(), regions)
-        report["sections"].append({"model": spec, "rows": rows})
-        if not as_json:
-            _print_entropy_rows(title, rows)
-    report["sections"].append(_hierarchical_section(out, as_json))
+    with progress_bar(len(_SECTIONS) + 1, f"demo: {len(_SECTIONS) + 1} networks", label="") as advance:
+        for step, (spec, title, build, regions) in enumerate(_SECTIONS):
+            rows = entropy_rows(build(), regions)
+            report["sections"].append({"model": spec, "rows": rows})
+            if not as_json:
+                _print_entropy_rows(title, rows)
+            advance(step, 0.0)
+        report["sections"].append(_hierarchical_section(out, as_json))
     report["seconds"] = time.perf_counter() - t0
     path = out / "report.json"
     write_atomically(

@@ -40,7 +40,7 @@ def fit(
     as_json: bool,
 ) -> None:
     """Fit an RBM to the TFIM ground state (exact sums, stochastic reconfiguration); compare with ED."""
-    with progress_bar(steps, f"fitting RBM to TFIM n = {n}") as advance:
+    with progress_bar(steps + 1, f"fitting RBM to TFIM n = {n}") as advance:
         out = fit_report(n=n, h=h, alpha=alpha, steps=steps, learning_rate=learning_rate, seed=seed, progress=advance)
     if save_path:
         save_network(save_path, out["rbm"])

@@ -11,6 +11,8 @@ Examples
 
 from __future__ import annotations
 
+from typing import Any
+
 import click
 
 from ...entropy import method_names, mutual_information, tripartite_information
@@ -55,7 +57,7 @@ def information(
     net = parse_model(model)
     texts = {"A": region_a, "B": region_b} | ({} if region_c is None else {"C": region_c})
     regions = {k: parse_region(v, net.n_visible, name=f"region {k}") for k, v in texts.items()}
-    options = {"method": method, "base": base, "max_memory": parse_memory_option(max_memory)}
+    options: dict[str, Any] = {"method": method, "base": base, "max_memory": parse_memory_option(max_memory)}
     if region_c is None:
         res, quantity = mutual_information(net, regions["A"], regions["B"], **options), "I(A:B)"
     else:
@@ -64,7 +66,11 @@ def information(
         name: {"region": list(r.region), "entropy": r.entropy, "m": r.m, "bound": r.bound, "method": r.method}
         for name, r in res.entropies.items()
     }
-    payload = {"model": model, "quantity": quantity, "regions": {k: list(v) for k, v in regions.items()}}
+    payload: dict[str, Any] = {
+        "model": model,
+        "quantity": quantity,
+        "regions": {k: list(v) for k, v in regions.items()},
+    }
     payload.update(value=res.value, cut_value=res.cut_value, base=base, units=units(base).name, entropies=entropies)
     if as_json:
         emit_json(payload)

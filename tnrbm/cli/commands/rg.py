@@ -24,6 +24,7 @@ from ..._lazy import lazy_module
 from ...rg import coarse, decimation, hamiltonian, sampling, training
 from ...rg.energy import log_partition
 from ..options import JSON_OPTION, levels_option, plot_option, size_option
+from ..progress import progress_bar, spinner
 from ._rg_tables import emit as _emit
 from ._rg_tables import save_plot as _save_plot
 from .rg_learned import mcrg, rsmi
@@ -81,11 +82,12 @@ def logz(lattice: str, size: int, coupling: float, via: str, method: str, as_jso
     """Exact log Z of the Ising chain or torus (torus: row-to-row transfer matrix; chain: with the closed form)."""
     ham = hamiltonian.ising_chain(size, coupling) if lattice == "chain" else hamiltonian.ising_torus(size, coupling)
     t0 = time.perf_counter()
-    if via == "rbm":
-        rbm, offset = ham.to_rbm()
-        value = log_partition(rbm) + offset
-    else:
-        value = ham.log_partition(method=method)
+    with spinner(f"log Z of the Ising {lattice}, size {size}, via {via}"):
+        if via == "rbm":
+            rbm, offset = ham.to_rbm()
+            value = log_partition(rbm) + offset
+        else:
+            value = ham.log_partition(method=method)
     seconds = time.perf_counter() - t0
     ref = None
     if lattice == "chain":
@@ -133,7 +135,8 @@ def sample(
 ) -> None:
     """Swendsen-Wang sampling of the 2D Ising torus: energy per spin and |m| with error bars."""
     t0 = time.perf_counter()
-    res = sampling.swendsen_wang((size, size), coupling, n_sweeps=sweeps, n_chains=chains, seed=seed)
+    with spinner(f"Swendsen-Wang, L = {size}, {chains} chains x {sweeps} sweeps"):
+        res = sampling.swendsen_wang((size, size), coupling, n_sweeps=sweeps, n_chains=chains, seed=seed)
     seconds = time.perf_counter() - t0
     e, de = sampling.block_estimate(res.energy)
     m, dm = sampling.block_estimate(res.abs_magnetization)
@@ -175,26 +178,14 @@ def learn(n_spins: int, steps: int, coupling: float, seed: int, as_json: bool, p
     mask = np.zeros((n_spins, n_spins))
     for j in range(n_spins):
         mask[j, j] = mask[(j + 1) % n_spins, j] = 1
-    rows, learned_w, learned_k, errors = [], [], [], []
-    for level in range(steps):
-        res = sampling.swendsen_wang(
-            (n_spins,), exact[level + 1], n_sweeps=400, n_chains=100, burn_in=20, keep_samples=True, seed=seed + level
-        )
-        assert res.samples is not None  # keep_samples=True
-        tr = training.train_rbm(
-            res.samples.reshape(-1, n_spins),
-            mask=mask,
-            tie=np.zeros(mask.shape, int),
-            epochs=80,
-            learning_rate=0.05,
-            seed=seed,
-        )
-        w = float(np.abs(tr.rbm.W.toarray()[0, 0]))
-        kt = coarse.coarse_coupling(tr.rbm, [0, 1])
-        learned_w.append(w)
-        learned_k.append(kt)
-        errors.append(_sampling_errors(res.samples))
-        rows.append([level, exact[level], w, exact[level + 1], kt])
+    rows: list[list] = []
+    learned_w: list[float] = []
+    learned_k: list[float] = []
+    errors: list[tuple[float, float]] = []
+    with progress_bar(steps, f"learning {steps} decimation steps", label="K~") as advance:
+        for level in range(steps):
+            _learn_level(level, n_spins, exact, mask, seed, (rows, learned_w, learned_k, errors))
+            advance(level, learned_k[-1])
     payload = {"exact_flow": exact.tolist(), "learned_weight": learned_w, "learned_coupling": learned_k}
     _emit(
         payload,
@@ -212,6 +203,29 @@ def learn(n_spins: int, steps: int, coupling: float, seed: int, as_json: bool, p
         )  # fmt: skip
 
     _save_plot(plot_path, draw, seed=seed)
+
+
+def _learn_level(level: int, n_spins: int, exact: Any, mask: np.ndarray, seed: int, out: tuple) -> None:
+    """Learn decimation step ``level`` of ``rg learn``: append its table row, weight, K~ and errors to ``out``."""
+    rows, learned_w, learned_k, errors = out
+    res = sampling.swendsen_wang(
+        (n_spins,), exact[level + 1], n_sweeps=400, n_chains=100, burn_in=20, keep_samples=True, seed=seed + level
+    )
+    assert res.samples is not None  # keep_samples=True
+    tr = training.train_rbm(
+        res.samples.reshape(-1, n_spins),
+        mask=mask,
+        tie=np.zeros(mask.shape, int),
+        epochs=80,
+        learning_rate=0.05,
+        seed=seed,
+    )
+    w = float(np.abs(tr.rbm.W.toarray()[0, 0]))
+    kt = coarse.coarse_coupling(tr.rbm, [0, 1])
+    learned_w.append(w)
+    learned_k.append(kt)
+    errors.append(_sampling_errors(res.samples))
+    rows.append([level, exact[level], w, exact[level + 1], kt])
 
 
 def _sampling_errors(samples: Any) -> tuple[float, float]:

@@ -23,7 +23,7 @@ from ...rg import blocking, sampling
 from ...rg import mcrg as mcrg_module
 from ...rg import rsmi as rsmi_module
 from ..options import JSON_OPTION, levels_option, plot_option, size_option
-from ..progress import progress_bar
+from ..progress import progress_bar, spinner
 from ._rg_tables import emit as _emit
 from ._rg_tables import save_plot as _save
 
@@ -82,19 +82,8 @@ def rsmi(
 ) -> None:  # fmt: skip
     """I(H:E) of coarse-graining rules on the 2D Ising torus, with exact block conditionals."""
     built = _rules(rules, block, coupling, seed, train)
-    results = []
-    if exact:
-        results = [rsmi_module.rsmi_exact((size, size), coupling, r, buffer) for r in built]
-    else:
-        p_v = rsmi_module.environment_conditionals((size, size), coupling, block, buffer, samples, positions, seed=seed)
-        for r in built:
-            i, err, jk, hh, hc = rsmi_module.rsmi_from_conditionals(p_v @ r.p_up)
-            results.append(
-                rsmi_module.RSMIResult(
-                    r.name, coupling, (size, size), block, buffer, i, err, jk, hh, hc, p_v.shape[0], p_v.shape[1],
-                    "sampled", seed,
-                )
-            )  # fmt: skip
+    with spinner(f"I(H:E) of {len(built)} rules, L = {size}" + (", every environment" if exact else "")):
+        results = _rsmi_results(built, exact, size, coupling, block, buffer, samples, positions, seed)
     payload = {"results": [r.to_dict() for r in results], "filters": [r.to_dict() for r in built], "seed": seed}
     rows = [[r.rule, r.mutual_information, r.error, r.entropy, r.conditional_entropy] for r in results]
     title = f"I(H:E) in nats, L = {size}, K = {coupling:.6g}, {block}x{block} blocks, buffer {buffer}"
@@ -106,6 +95,26 @@ def rsmi(
         ax.set_ylabel("I(H:E) [nats]")
 
     _save(plot_path, draw)
+
+
+def _rsmi_results(
+    built: list, exact: bool, size: int, coupling: float, block: int, buffer: int, samples: int, positions: int,
+    seed: int,
+) -> list:  # fmt: skip
+    """The :class:`~tnrbm.rg.rsmi.RSMIResult` of each rule of ``rg rsmi``: exact, or from sampled environments."""
+    if exact:
+        return [rsmi_module.rsmi_exact((size, size), coupling, r, buffer) for r in built]
+    results = []
+    p_v = rsmi_module.environment_conditionals((size, size), coupling, block, buffer, samples, positions, seed=seed)
+    for r in built:
+        i, err, jk, hh, hc = rsmi_module.rsmi_from_conditionals(p_v @ r.p_up)
+        results.append(
+            rsmi_module.RSMIResult(
+                r.name, coupling, (size, size), block, buffer, i, err, jk, hh, hc, p_v.shape[0], p_v.shape[1],
+                "sampled", seed,
+            )
+        )  # fmt: skip
+    return results
 
 
 @click.command("mcrg")

@@ -13,6 +13,7 @@ from ...validation import check_base
 from ..formatting import emit_json, region_text, table, units
 from ..options import max_memory_option
 from ..parsing import parse_memory_option, parse_region, parse_renyi
+from ..progress import spinner
 
 __all__ = ["topk"]
 
@@ -48,7 +49,10 @@ def topk(
     net = parse_model(model)  # solver: --k, --oversample, --tol, --max-iter, --seed, as top_schmidt names them
     reg = parse_region(region, net.n_visible)
     orders, limit = parse_renyi(renyi), parse_memory_option(max_memory)
-    with cluster(n_workers=workers, scheduler=scheduler) as client:
+    with (
+        spinner(f"top {solver['k']} Schmidt values of {len(reg)} spins"),
+        cluster(n_workers=workers, scheduler=scheduler) as client,
+    ):
         res = top_schmidt(net, reg, renyi=orders, base=check_base(base), max_memory=limit, parallel=client, **solver)
     if as_json:
         emit_json({"model": model, **res.to_dict()})
