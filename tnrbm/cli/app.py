@@ -27,7 +27,7 @@ import click
 
 from ..errors import MemoryLimitError, TnrbmError
 
-__all__ = ["COMMANDS", "PROGRESS_KEY", "SIGINT_EXIT", "LazyGroup", "cli", "main"]
+__all__ = ["COMMANDS", "SIGINT_EXIT", "LazyGroup", "cli", "main"]
 
 _PKG = "tnrbm.cli.commands"
 
@@ -60,9 +60,6 @@ COMMANDS: dict[str, tuple[str, str]] = {
 }
 
 _DEBUG = "--debug"
-#: where ``tnrbm --progress`` (True) or ``--quiet`` (False) leave their choice: ``ctx.meta[PROGRESS_KEY]``,
-#: read by :func:`tnrbm.cli.progress.progress_shown` (absent: progress is drawn when stderr is a terminal)
-PROGRESS_KEY = "tnrbm.progress"
 
 
 class LazyGroup(click.Group):
@@ -134,8 +131,7 @@ def _debug_first(args: Sequence[str]) -> list[str]:
 @click.option(
     "--progress", is_flag=True, help="Progress bars on stderr even when it is not a terminal (default: only on one)."
 )
-@click.pass_context
-def cli(ctx: click.Context, debug: bool, quiet: bool, progress: bool) -> None:
+def cli(debug: bool, quiet: bool, progress: bool) -> None:
     """tnrbm: RBM wavefunctions as exact tensor networks and holographic bulks.
 
     Models are saved .npz files or specs such as local-chain:n=64,alpha=1,radius=2,seed=0
@@ -143,8 +139,6 @@ def cli(ctx: click.Context, debug: bool, quiet: bool, progress: bool) -> None:
     (half-open ranges). Entropies are in nats unless --base 2 (bits). Long commands draw a progress bar
     on stderr when it is a terminal (--quiet: never; --progress: also into a pipe or file).
     """
-    if quiet or progress:
-        ctx.meta[PROGRESS_KEY] = progress and not quiet
 
 
 def _one_line(text: str) -> str:

@@ -1,8 +1,9 @@
 """Progress bars and spinners on stderr, for the commands that run for seconds or minutes.
 
 Shown when stderr is a terminal; never in a pipe, a file or a test unless asked: ``tnrbm --progress ...``
-shows them anyway (as terminal text), ``tnrbm --quiet ...`` never. The choice of the global options lives in
-click's context (:data:`PROGRESS_KEY` in ``ctx.meta``); Python code (examples, benchmarks) passes ``show=``.
+shows them anyway (as terminal text), ``tnrbm --quiet ...`` never: they are read from the parameters of the
+root click context (the ``tnrbm`` group) of the running command; Python code (examples, benchmarks) passes
+``show=``.
 Nothing here writes to stdout: a command's JSON on stdout is the same with or without a bar.
 
 Examples
@@ -33,10 +34,9 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 
-from .app import PROGRESS_KEY
 from .formatting import console
 
-__all__ = ["PROGRESS_KEY", "progress_bar", "progress_shown", "spinner"]
+__all__ = ["progress_bar", "progress_shown", "spinner"]
 
 
 def progress_shown(show: bool | None = None) -> bool:
@@ -45,8 +45,8 @@ def progress_shown(show: bool | None = None) -> bool:
     Parameters
     ----------
     show
-        True or False forces the choice; None (default) reads the global options of the running ``tnrbm``
-        command (``ctx.meta[PROGRESS_KEY]``) and, when neither was given, whether stderr is a terminal.
+        True or False forces the choice; None (default) reads the global options ``--quiet`` (wins) and
+        ``--progress`` of the running ``tnrbm`` command and, when neither was given, whether stderr is a terminal.
 
     Examples
     --------
@@ -55,7 +55,9 @@ def progress_shown(show: bool | None = None) -> bool:
     """
     if show is None:
         ctx = click.get_current_context(silent=True)
-        show = None if ctx is None else ctx.meta.get(PROGRESS_KEY)
+        chosen = {} if ctx is None else ctx.find_root().params
+        if chosen.get("quiet") or chosen.get("progress"):
+            show = not chosen.get("quiet")
     return sys.stderr.isatty() if show is None else bool(show)
 
 
