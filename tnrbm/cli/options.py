@@ -28,7 +28,7 @@ Examples
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import click
@@ -37,10 +37,12 @@ from .._deprecated import REMOVED_IN
 from .parsing import output_file
 
 __all__ = [
+    "BASE_OPTION",
     "JSON_OPTION",
     "RenamedOption",
     "levels_option",
     "max_memory_option",
+    "method_option",
     "plot_option",
     "size_option",
 ]
@@ -115,41 +117,40 @@ def plot_option(what: str, default: str | None = None, old_names: tuple[str, ...
     )
 
 
-def size_option(
-    help: str,  # noqa: A002 - click's own keyword
-    default: int,
-    old_names: tuple[str, ...] = (),
-    dest: str = "size",
-) -> Callable[[Any], Any]:
-    """``--size``: the linear size (spins of a chain, side L of a torus), the parameter ``dest``.
-
-    ``old_names`` (``("--n",)`` where a command spelled it so) still work and warn (:class:`RenamedOption`).
-    """
+def _count_option(name: str, dest: str, text: str, default: int, old_names: tuple[str, ...]) -> Callable[[Any], Any]:
+    """An integer option ``name`` (parameter ``dest``, help ``text``, default shown) whose ``old_names`` warn."""
     return click.option(
-        "--size", dest, cls=RenamedOption, old_names=old_names, type=int, default=default, show_default=True, help=help
+        name, dest, cls=RenamedOption, old_names=old_names, type=int, default=default, show_default=True, help=text
     )
 
 
+def size_option(text: str, default: int, old_names: tuple[str, ...] = (), dest: str = "size") -> Callable[[Any], Any]:
+    """``--size``: the linear size (spins of a chain, side L of a torus), the parameter ``dest``, help ``text``.
+
+    ``old_names`` (``("--n",)`` where a command spelled it so) still work and warn (:class:`RenamedOption`).
+    """
+    return _count_option("--size", dest, text, default, old_names)
+
+
 def levels_option(
-    help: str,  # noqa: A002 - click's own keyword
-    default: int,
-    old_names: tuple[str, ...] = (),
-    dest: str = "levels",
+    text: str, default: int, old_names: tuple[str, ...] = (), dest: str = "levels"
 ) -> Callable[[Any], Any]:
     """``--levels``: the number of RG steps (decimation or blocking levels, bulk depth), the parameter ``dest``.
 
     ``old_names`` (``("--steps",)`` in ``rg flow`` and ``rg learn``) still work and warn.
     """
-    return click.option(
-        "--levels",
-        dest,
-        cls=RenamedOption,
-        old_names=old_names,
-        type=int,
-        default=default,
-        show_default=True,
-        help=help,
-    )
+    return _count_option("--levels", dest, text, default, old_names)
+
+
+def method_option(names: Sequence[str], text: str) -> Callable[[Any], Any]:
+    """``--method NAME``: one of ``names`` (default ``auto``, help ``text``), the parameter ``method``."""
+    return click.option("--method", type=click.Choice(list(names)), default="auto", show_default=True, help=text)
+
+
+#: ``--base``: the logarithm base of entropies and bounds (the parameter ``base``; None: nats)
+BASE_OPTION = click.option(
+    "--base", type=float, default=None, help="Logarithm base of the entropies and bounds: 2 for bits; default nats."
+)
 
 
 def max_memory_option(help: str) -> Callable[[Any], Any]:  # noqa: A002 - click's own keyword

@@ -19,7 +19,7 @@ from ...entropy import method_names, mutual_information, tripartite_information
 from ...specs import parse_model
 from ...validation import check_base
 from ..formatting import bound_label, emit_json, region_text, table, units
-from ..options import JSON_OPTION, max_memory_option
+from ..options import BASE_OPTION, JSON_OPTION, max_memory_option, method_option
 from ..parsing import parse_memory_option, parse_region
 
 __all__ = ["information"]
@@ -30,14 +30,8 @@ __all__ = ["information"]
 @click.argument("region_a", metavar="A")
 @click.argument("region_b", metavar="B")
 @click.argument("region_c", metavar="[C]", required=False, default=None)
-@click.option(
-    "--method",
-    type=click.Choice(method_names()),
-    default="auto",
-    show_default=True,
-    help="How to compute each entropy (as in tnrbm entropy).",
-)
-@click.option("--base", type=float, default=None, help="Logarithm base: 2 for bits; default nats (natural log).")
+@method_option(method_names(), "How to compute each entropy (as in tnrbm entropy).")
+@BASE_OPTION
 @max_memory_option("Largest array allowed for each entropy: bytes or a size such as 4GiB.")
 @JSON_OPTION
 def information(

@@ -23,7 +23,7 @@ import numpy as np
 from ..._lazy import lazy_module
 from ...rg import coarse, decimation, hamiltonian, sampling, training
 from ...rg.energy import log_partition
-from ..options import JSON_OPTION, levels_option, plot_option, size_option
+from ..options import JSON_OPTION, levels_option, method_option, plot_option, size_option
 from ..progress import progress_bar, spinner
 from ._rg_tables import emit as _emit
 from ._rg_tables import save_plot as _save_plot
@@ -70,12 +70,9 @@ def flow(coupling: float, field: float, steps: int, as_json: bool, plot_path: st
     show_default=True,
     help="Contract the Hamiltonian's bond tensors, or its exact RBM (one hidden unit per bond).",
 )
-@click.option(
-    "--method",
-    type=click.Choice(list(hamiltonian.LOG_PARTITION_METHODS)),
-    default="auto",
-    show_default=True,
-    help="With --via hamiltonian: auto (transfer matrix for the torus, contraction otherwise), contract, transfer.",
+@method_option(
+    hamiltonian.LOG_PARTITION_METHODS,
+    "With --via hamiltonian: auto (transfer matrix for the torus, contraction otherwise), contract, transfer.",
 )
 @JSON_OPTION
 def logz(lattice: str, size: int, coupling: float, via: str, method: str, as_json: bool) -> None:
