@@ -67,7 +67,7 @@ def test_base_two_gives_bits(capsys: pytest.CaptureFixture) -> None:
 
 
 def test_demo_writes_report(capsys: pytest.CaptureFixture, tmp_path) -> None:
-    code, out, err = run(capsys, "demo", "--out", str(tmp_path), "--json")
+    code, out, err = run(capsys, "demo", "--out-dir", str(tmp_path), "--json")
     assert code == 0, err
     report = json.loads((tmp_path / "report.json").read_text())
     assert report == json.loads(out)
@@ -119,7 +119,7 @@ def test_ed_json_against_free_fermions(capsys: pytest.CaptureFixture) -> None:
     n, h = 8, 0.7
     ks = (2 * np.arange(n) + 1) * np.pi / n
     e0 = -np.sum(np.sqrt(1 + h * h - 2 * h * np.cos(ks)))
-    code, out, err = run(capsys, "ed", "tfim", "--n", str(n), "--h", str(h), "--k", "1", "--json")
+    code, out, err = run(capsys, "ed", "tfim", "--size", str(n), "--h", str(h), "--k", "1", "--json")
     assert code == 0, err
     assert abs(json.loads(out)["levels"][0]["energy"] - e0) < 1e-9
 
@@ -361,7 +361,7 @@ def test_fit_json_against_free_fermions(capsys: pytest.CaptureFixture) -> None:
     n = 4
     ks = (2 * np.arange(n) + 1) * np.pi / n
     e0 = -np.sum(np.sqrt(2 - 2 * np.cos(ks)))  # periodic TFIM, J = h = 1, free fermions
-    code, out, err = run(capsys, "fit", "--n", str(n), "--steps", "30", "--json")
+    code, out, err = run(capsys, "fit", "--size", str(n), "--steps", "30", "--json")
     assert code == 0, err
     energy = json.loads(out)["summary"][0]
     assert abs(energy["ed"] - e0) < 1e-9
@@ -371,7 +371,7 @@ def test_fit_json_against_free_fermions(capsys: pytest.CaptureFixture) -> None:
 @pytest.mark.slow
 def test_demo_explains_its_columns_and_stays_under_a_minute(capsys: pytest.CaptureFixture, tmp_path) -> None:
     t0 = time.perf_counter()
-    code, out, err = run(capsys, "demo", "--out", str(tmp_path))
+    code, out, err = run(capsys, "demo", "--out-dir", str(tmp_path))
     seconds = time.perf_counter() - t0
     assert code == 0, err
     assert seconds < 60  # the README: "about a minute", install included

@@ -211,13 +211,13 @@ def _kron(ops):
 
 
 def test_cli_ed_refuses_with_the_combined_estimate_and_accepts_the_named_limit(capsys):
-    code = main(["ed", "tfim", "--n", "14", "--max-memory", "1MiB"])
+    code = main(["ed", "tfim", "--size", "14", "--max-memory", "1MiB"])
     err = capsys.readouterr().err
     assert code != 0
     assert re.search(r"needs about .* \(the sparse matrix \(14 qubits\) .*, the Lanczos vectors", err), err
     named = re.search(r"\(or --max-memory (\S+) or more\)", err).group(1)  # the command line's spelling
-    assert main(["ed", "tfim", "--n", "14", "--max-memory", named, "--json"]) == 0
+    assert main(["ed", "tfim", "--size", "14", "--max-memory", named, "--json"]) == 0
     levels = json.loads(capsys.readouterr().out)["levels"]
     assert levels[0]["error"] < 1e-9  # against the free-fermion energy
-    assert main(["ed", "tfim", "--n", "14", "--matrix-free", "--max-memory", "1MiB"]) != 0
+    assert main(["ed", "tfim", "--size", "14", "--matrix-free", "--max-memory", "1MiB"]) != 0
     assert "matrix-free operator" in capsys.readouterr().err

@@ -300,9 +300,9 @@ def test_plot_into_a_folder_is_refused_before_any_work(capsys, monkeypatch, tmp_
     assert sorted(p.name for p in tmp_path.iterdir()) == ["fifo.png"]  # nothing written next to them
 
 
-def test_draw_out_into_a_folder_is_refused(capsys: pytest.CaptureFixture, tmp_path):
-    line = one_line_error(capsys, "draw", SPEC, "--out", str(tmp_path))
-    assert "--out" in line and "directory" in line
+def test_draw_plot_into_a_folder_is_refused(capsys: pytest.CaptureFixture, tmp_path):
+    line = one_line_error(capsys, "draw", SPEC, "--plot", str(tmp_path))
+    assert "--plot" in line and "directory" in line
     assert list(tmp_path.iterdir()) == []
 
 

@@ -19,7 +19,7 @@ def run(args):
 
 
 def test_flow_json_and_plot(tmp_path):
-    out = json.loads(run(["flow", "-K", "1", "--steps", "4", "--json"]).stdout)
+    out = json.loads(run(["flow", "-K", "1", "--levels", "4", "--json"]).stdout)
     ref = [1.0]
     for _ in range(4):
         ref.append(math.atanh(math.tanh(ref[-1]) ** 2))
@@ -48,11 +48,11 @@ def test_sample_and_learn(tmp_path):
     out = json.loads(run(["sample", "--size", "8", "-K", "0.6", "--sweeps", "100", "--json"]).stdout)
     assert out["abs_m"] > 0.8
     pic = tmp_path / "learn.png"
-    out = json.loads(run(["learn", "--n", "6", "--steps", "1", "--json", "--plot", str(pic)]).stdout)
+    out = json.loads(run(["learn", "--size", "6", "--levels", "1", "--json", "--plot", str(pic)]).stdout)
     assert out["learned_coupling"][0] == pytest.approx(out["exact_flow"][1], abs=0.03)
     assert pic.exists()
 
 
 def test_bad_input_raises_tnrbm_error():
-    res = CliRunner().invoke(rg, ["flow", "--steps", "-1"])
+    res = CliRunner().invoke(rg, ["flow", "--levels", "-1"])
     assert isinstance(res.exception, InvalidParameterError)

@@ -38,6 +38,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "cut": (f"{_PKG}.entanglement:cut", "Minimal cut (Ryu-Takayanagi surface) of REGION in MODEL."),
     "profile": (f"{_PKG}.entanglement:profile", "Entanglement entropy at every cut of a chain (one MPS sweep)."),
     "purity": (f"{_PKG}.entanglement:purity", "Purity Tr rho_A^2 and Renyi-2 entropy of REGION, without the spectrum."),
+    "information": (
+        f"{_PKG}.information:information",
+        "Mutual information I(A:B), or tripartite I3(A:B:C), of regions of MODEL, with the cut bounds.",
+    ),
     "topk": (
         f"{_PKG}.topk:topk",
         "The k largest Schmidt values of REGION past the Gram wall, with certified entropy bounds.",
@@ -123,12 +127,17 @@ def _debug_first(args: Sequence[str]) -> list[str]:
 )
 @click.version_option(package_name="tnrbm")
 @click.option(_DEBUG, is_flag=True, help="Show the full traceback on errors (also accepted after the command).")
-def cli(debug: bool) -> None:
+@click.option("--quiet", "-q", is_flag=True, help="No progress bars or spinners on stderr.")
+@click.option(
+    "--progress", is_flag=True, help="Progress bars on stderr even when it is not a terminal (default: only on one)."
+)
+def cli(debug: bool, quiet: bool, progress: bool) -> None:
     """tnrbm: RBM wavefunctions as exact tensor networks and holographic bulks.
 
     Models are saved .npz files or specs such as local-chain:n=64,alpha=1,radius=2,seed=0
     (tnrbm info lists the specs with their keys); regions are 0:16, 0,3,5 or 0:8,32:40
-    (half-open ranges). Entropies are in nats unless --base 2 (bits).
+    (half-open ranges). Entropies are in nats unless --base 2 (bits). Long commands draw a progress bar
+    on stderr when it is a terminal (--quiet: never; --progress: also into a pipe or file).
     """
 
 

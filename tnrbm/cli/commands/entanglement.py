@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 from typing import Any
 
 import click
@@ -14,7 +15,7 @@ from ...entropy.renyi2 import purity_methods
 from ...specs import parse_model
 from ...validation import check_base
 from ..formatting import bound_label, emit_json, region_text, table, times_log2, units
-from ..options import JSON_OPTION, max_memory_option, plot_option
+from ..options import BASE_OPTION, JSON_OPTION, max_memory_option, method_option, plot_option
 from ..parsing import parse_memory_option, parse_region, parse_renyi
 from ..plots import save_plot
 from ..reports import PYTHON_RENYI, cut_payload, entropy_payload, profile_rows
@@ -22,7 +23,9 @@ from ..reports import PYTHON_RENYI, cut_payload, entropy_payload, profile_rows
 __all__ = ["cut", "entropy", "profile", "purity"]
 
 _RENYI_DEFAULT = ",".join(f"{a:g}" for a in PYTHON_RENYI) or "none"
-_BASE_HELP = "Logarithm base of the entropies and bounds: 2 for bits; default nats (natural log)."
+#: the Renyi orders of Python's entanglement_profile (its default), the default of ``profile --renyi``
+_PROFILE_PYTHON = tuple(inspect.signature(entanglement_profile).parameters["renyi"].default)
+_PROFILE_RENYI = ",".join(f"{a:g}" for a in _PROFILE_PYTHON) or "none"
 _FLOW_OPTION = click.option(
     "--flow",
     type=click.Choice(list(FLOWS.names())),
@@ -35,9 +38,7 @@ _FLOW_OPTION = click.option(
 @click.command()
 @click.argument("model")
 @click.argument("region")
-@click.option(
-    "--method", type=click.Choice(method_names()), default="auto", show_default=True, help="How to compute it."
-)
+@method_option(method_names(), "How to compute it.")
 @click.option(
     "--renyi",
     default=_RENYI_DEFAULT,
@@ -45,7 +46,7 @@ _FLOW_OPTION = click.option(
     help="Renyi orders, comma-separated ('0.5,2,inf'; 'none'); the default is Python's "
     f"tnrbm.entanglement(renyi={PYTHON_RENYI!r}).",
 )
-@click.option("--base", type=float, default=None, help=_BASE_HELP)
+@BASE_OPTION
 @max_memory_option(
     "Largest array allowed: bytes or a size such as 4GiB or 512MB (Python's max_memory); "
     "default a quarter of the available memory."
@@ -113,19 +114,15 @@ def entropy(
 @click.command()
 @click.argument("model")
 @click.argument("region")
-@click.option("--base", type=float, default=None, help=_BASE_HELP)
+@BASE_OPTION
 @max_memory_option("Largest array allowed: bytes or a size such as 4GiB.")
 @JSON_OPTION
 @click.option(
     "--workers", type=int, default=None, help="Contract the two Grams on a local dask cluster of N processes."
 )
 @click.option("--scheduler", default=None, help="Contract them on a running dask scheduler (tcp://host:8786).")
-@click.option(
-    "--method",
-    type=click.Choice(purity_methods()),
-    default="auto",
-    show_default=True,
-    help="cut: from the Gram matrices; spectrum or an entanglement method: from that Schmidt spectrum.",
+@method_option(
+    purity_methods(), "cut: from the Gram matrices; spectrum or an entanglement method: from that Schmidt spectrum."
 )
 @_FLOW_OPTION
 def purity(
@@ -164,15 +161,18 @@ def purity(
 @click.command()
 @click.argument("model")
 @click.argument("region")
-@click.option("--base", type=float, default=None, help=_BASE_HELP)
+@BASE_OPTION
 @JSON_OPTION
 @_FLOW_OPTION
-def cut(model: str, region: str, base: float | None, as_json: bool, flow: str) -> None:
+@plot_option("the bulk with the region and its minimal cut")
+def cut(model: str, region: str, base: float | None, as_json: bool, flow: str, plot_path: str | None) -> None:
     """Minimal cut (Ryu-Takayanagi surface) of REGION in MODEL: m, the bound m ln 2, the surface."""
     check_base(base)
     net = parse_model(model)
     reg = parse_region(region, net.n_visible)
     payload = cut_payload(net, reg, model, base=base, flow=flow)
+    if plot_path:
+        save_plot("bulk", (net, reg), plot_path)
     if as_json:
         emit_json(payload)
         return
@@ -191,13 +191,20 @@ def cut(model: str, region: str, base: float | None, as_json: bool, flow: str) -
 
 @click.command()
 @click.argument("model")
-@click.option("--base", type=float, default=None, help=_BASE_HELP)
+@BASE_OPTION
+@click.option(
+    "--renyi",
+    default=_PROFILE_RENYI,
+    show_default=True,
+    help="Renyi orders, comma-separated ('0.5,2,inf'; 'none'); the default is Python's "
+    f"tnrbm.entanglement_profile(renyi={_PROFILE_PYTHON!r}).",
+)
 @JSON_OPTION
 @plot_option("entropy against cut position")
-def profile(model: str, base: float | None, as_json: bool, plot_path: str | None) -> None:
+def profile(model: str, base: float | None, renyi: str, as_json: bool, plot_path: str | None) -> None:
     """Entanglement entropy at every cut of a chain (one MPS sweep), with the cut bounds."""
     net = parse_model(model)
-    prof = entanglement_profile(net, base=base)
+    prof = entanglement_profile(net, base=base, renyi=parse_renyi(renyi))
     rows = profile_rows(net, prof)
     if plot_path:
         save_plot("profile", (prof, [r["m"] for r in rows]), plot_path)

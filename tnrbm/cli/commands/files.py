@@ -7,8 +7,8 @@ import click
 from ...io import save as save_network
 from ...specs import parse_model
 from ..formatting import emit_json
-from ..options import JSON_OPTION
-from ..parsing import output_file, parse_region
+from ..options import JSON_OPTION, plot_option
+from ..parsing import parse_region
 from ..plots import save_plot
 
 __all__ = ["draw", "save"]
@@ -31,12 +31,10 @@ def save(model: str, path: str, as_json: bool) -> None:
 @click.command()
 @click.argument("model")
 @click.option("--region", default=None, help="Region to highlight, with its minimal surface.")
-@click.option(
-    "--out", "out_path", default="bulk.png", show_default=True, callback=output_file, help="PNG file to write."
-)
-def draw(model: str, region: str | None, out_path: str) -> None:
+@plot_option("the bulk", default="bulk.png", old_names=("--out",))
+def draw(model: str, region: str | None, plot_path: str) -> None:
     """Draw MODEL as a bulk: boundary at the bottom, depth upward, the minimal surface of REGION marked."""
     net = parse_model(model)
     reg = parse_region(region, net.n_visible) if region else None
-    save_plot("bulk", (net, reg), out_path)
-    click.echo(f"wrote {out_path}")
+    save_plot("bulk", (net, reg), plot_path)
+    click.echo(f"wrote {plot_path}")

@@ -7,7 +7,7 @@ import click
 from ...fit import fit_report
 from ...io import save as save_network
 from ..formatting import emit_json, table
-from ..options import JSON_OPTION, plot_option
+from ..options import JSON_OPTION, plot_option, size_option
 from ..plots import save_plot
 from ..progress import progress_bar
 
@@ -15,7 +15,7 @@ __all__ = ["fit"]
 
 
 @click.command()
-@click.option("--n", "n", type=int, default=10, show_default=True, help="Number of spins of the TFIM chain.")
+@size_option("Number of spins of the TFIM chain.", 10, old_names=("--n",), dest="n")
 @click.option("--h", "h", type=float, default=1.0, show_default=True, help="Transverse field.")
 @click.option("--alpha", type=int, default=1, show_default=True, help="Hidden units per spin.")
 @click.option("--steps", type=int, default=300, show_default=True, help="Optimization steps.")
@@ -23,6 +23,9 @@ __all__ = ["fit"]
 @click.option("--seed", type=int, default=0, show_default=True)
 @click.option("--save", "save_path", default=None, help="Save the fitted RBM to this .npz file.")
 @plot_option("the energy history")
+@click.option(
+    "--relative", is_flag=True, help="With --plot: draw the relative energy error |E - E_0| / |E_0| on a log axis."
+)
 @JSON_OPTION
 def fit(
     n: int,
@@ -33,16 +36,18 @@ def fit(
     seed: int,
     save_path: str | None,
     plot_path: str | None,
+    relative: bool,
     as_json: bool,
 ) -> None:
     """Fit an RBM to the TFIM ground state (exact sums, stochastic reconfiguration); compare with ED."""
-    with progress_bar(steps, f"fitting RBM to TFIM n = {n}") as advance:
+    with progress_bar(steps + 1, f"fitting RBM to TFIM n = {n}") as advance:
         out = fit_report(n=n, h=h, alpha=alpha, steps=steps, learning_rate=learning_rate, seed=seed, progress=advance)
     if save_path:
         save_network(save_path, out["rbm"])
     if plot_path:
         title = f"RBM ($\\alpha = {alpha}$) fitted to the TFIM, $N = {n}$, $h = {h:g}$"
-        save_plot("history", (out["history"], out["summary"][0]["ed"], {"title": title}), plot_path, seed=seed)
+        options = {"title": title, "relative": relative}
+        save_plot("history", (out["history"], out["summary"][0]["ed"], options), plot_path, seed=seed)
     if as_json:
         emit_json({"summary": out["summary"], "cuts": out["cuts"]})
         return

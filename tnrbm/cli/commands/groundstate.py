@@ -7,7 +7,7 @@ import click
 from ...ed import HAMILTONIANS
 from ...ed.levels import ed_levels
 from ..formatting import emit_json, table
-from ..options import JSON_OPTION, max_memory_option
+from ..options import JSON_OPTION, max_memory_option, size_option
 from ..parsing import parse_memory_option
 from ..progress import spinner
 
@@ -16,7 +16,7 @@ __all__ = ["ed"]
 
 @click.command()
 @click.argument("model", type=click.Choice(list(HAMILTONIANS)))
-@click.option("--n", "n", type=int, default=12, show_default=True, help="Number of spins (toric: L, 2 L^2 qubits).")
+@size_option("Linear size: spins of the chain (toric: side L, 2 L^2 qubits).", 12, old_names=("--n",), dest="n")
 @click.option("--k", "k", type=int, default=2, show_default=True, help="Number of lowest eigenvalues.")
 @click.option("--J", "J", type=float, default=1.0, show_default=True, help="Coupling.")  # noqa: N803
 @click.option("--h", "h", type=float, default=1.0, show_default=True, help="Transverse field (tfim).")

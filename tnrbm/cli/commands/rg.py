@@ -6,7 +6,7 @@ with ``--json``; ``--plot PATH`` saves a picture (matplotlib, Agg).
 Examples
 --------
 >>> from click.testing import CliRunner
->>> out = CliRunner().invoke(rg, ["flow", "--coupling", "1", "--steps", "2", "--json"])
+>>> out = CliRunner().invoke(rg, ["flow", "--coupling", "1", "--levels", "2", "--json"])
 >>> import json; [round(x, 6) for x in json.loads(out.output)["coupling"]]
 [1.0, 0.662501, 0.350061]
 """
@@ -23,7 +23,8 @@ import numpy as np
 from ..._lazy import lazy_module
 from ...rg import coarse, decimation, hamiltonian, sampling, training
 from ...rg.energy import log_partition
-from ..options import JSON_OPTION
+from ..options import JSON_OPTION, levels_option, method_option, plot_option, size_option
+from ..progress import progress_bar, spinner
 from ._rg_tables import emit as _emit
 from ._rg_tables import save_plot as _save_plot
 from .rg_learned import mcrg, rsmi
@@ -42,9 +43,9 @@ def rg() -> None:
 @rg.command()
 @click.option("--coupling", "-K", type=float, default=1.0, show_default=True, help="Initial coupling K.")
 @click.option("--field", "-B", type=float, default=0.0, show_default=True, help="Initial field B.")
-@click.option("--steps", type=int, default=4, show_default=True, help="Decimation steps (depth).")
+@levels_option("Decimation steps (RG levels, bulk depth).", 4, old_names=("--steps",), dest="steps")
 @JSON_OPTION
-@click.option("--plot", "plot_path", type=click.Path(dir_okay=False), default=None, help="Save the flow picture.")
+@plot_option("the flow")
 def flow(coupling: float, field: float, steps: int, as_json: bool, plot_path: str | None) -> None:
     """The exact decimation flow of the 1D Ising chain: (K, B, constant per spin) per RG step."""
     fl = decimation.decimation_flow(coupling, field, steps)
@@ -60,7 +61,7 @@ def flow(coupling: float, field: float, steps: int, as_json: bool, plot_path: st
 
 @rg.command()
 @click.option("--lattice", type=click.Choice(["chain", "torus"]), default="chain", show_default=True)
-@click.option("--size", type=int, default=1000, show_default=True, help="Chain length N, or torus side L.")
+@size_option("Linear size: chain length N, or torus side L.", 1000)
 @click.option("--coupling", "-K", type=float, default=0.5, show_default=True)
 @click.option(
     "--via",
@@ -69,23 +70,21 @@ def flow(coupling: float, field: float, steps: int, as_json: bool, plot_path: st
     show_default=True,
     help="Contract the Hamiltonian's bond tensors, or its exact RBM (one hidden unit per bond).",
 )
-@click.option(
-    "--method",
-    type=click.Choice(list(hamiltonian.LOG_PARTITION_METHODS)),
-    default="auto",
-    show_default=True,
-    help="With --via hamiltonian: auto (transfer matrix for the torus, contraction otherwise), contract, transfer.",
+@method_option(
+    hamiltonian.LOG_PARTITION_METHODS,
+    "With --via hamiltonian: auto (transfer matrix for the torus, contraction otherwise), contract, transfer.",
 )
 @JSON_OPTION
 def logz(lattice: str, size: int, coupling: float, via: str, method: str, as_json: bool) -> None:
     """Exact log Z of the Ising chain or torus (torus: row-to-row transfer matrix; chain: with the closed form)."""
     ham = hamiltonian.ising_chain(size, coupling) if lattice == "chain" else hamiltonian.ising_torus(size, coupling)
     t0 = time.perf_counter()
-    if via == "rbm":
-        rbm, offset = ham.to_rbm()
-        value = log_partition(rbm) + offset
-    else:
-        value = ham.log_partition(method=method)
+    with spinner(f"log Z of the Ising {lattice}, size {size}, via {via}"):
+        if via == "rbm":
+            rbm, offset = ham.to_rbm()
+            value = log_partition(rbm) + offset
+        else:
+            value = ham.log_partition(method=method)
     seconds = time.perf_counter() - t0
     ref = None
     if lattice == "chain":
@@ -121,19 +120,20 @@ def couplings(kept: int, coupling: float, field: float, as_json: bool) -> None:
 
 
 @rg.command()
-@click.option("--size", type=int, default=32, show_default=True, help="Side of the square torus.")
+@size_option("Side L of the square torus.", 32)
 @click.option("--coupling", "-K", type=float, default=sampling.CRITICAL_COUPLING, show_default=True)
 @click.option("--sweeps", type=int, default=500, show_default=True)
 @click.option("--chains", type=int, default=8, show_default=True)
 @click.option("--seed", type=int, default=0, show_default=True)
 @JSON_OPTION
-@click.option("--plot", "plot_path", type=click.Path(dir_okay=False), default=None, help="Save a histogram of m.")
+@plot_option("a histogram of the magnetization m")
 def sample(
     size: int, coupling: float, sweeps: int, chains: int, seed: int, as_json: bool, plot_path: str | None
 ) -> None:
     """Swendsen-Wang sampling of the 2D Ising torus: energy per spin and |m| with error bars."""
     t0 = time.perf_counter()
-    res = sampling.swendsen_wang((size, size), coupling, n_sweeps=sweeps, n_chains=chains, seed=seed)
+    with spinner(f"Swendsen-Wang, L = {size}, {chains} chains x {sweeps} sweeps"):
+        res = sampling.swendsen_wang((size, size), coupling, n_sweeps=sweeps, n_chains=chains, seed=seed)
     seconds = time.perf_counter() - t0
     e, de = sampling.block_estimate(res.energy)
     m, dm = sampling.block_estimate(res.abs_magnetization)
@@ -163,38 +163,26 @@ def sample(
 
 
 @rg.command()
-@click.option("--n", "n_spins", type=int, default=8, show_default=True, help="Spins of the training chain.")
-@click.option("--steps", type=int, default=2, show_default=True, help="Decimation steps to learn, one RBM each.")
+@size_option("Spins of the training chain.", 8, old_names=("--n",), dest="n_spins")
+@levels_option("Decimation steps (RG levels) to learn, one RBM each.", 2, old_names=("--steps",), dest="steps")
 @click.option("--coupling", "-K", type=float, default=1.0, show_default=True, help="K_0 of the flow.")
 @click.option("--seed", type=int, default=0, show_default=True)
 @JSON_OPTION
-@click.option("--plot", "plot_path", type=click.Path(dir_okay=False), default=None, help="Save learned vs exact flow.")
+@plot_option("the learned against the exact flow")
 def learn(n_spins: int, steps: int, coupling: float, seed: int, as_json: bool, plot_path: str | None) -> None:
     """Train tied bond RBMs on chain samples at K_{l+1}; the learned weight is K_l and K~ of H^RBM is K_{l+1}."""
     exact = decimation.decimation_flow(coupling, steps=steps)["coupling"]
     mask = np.zeros((n_spins, n_spins))
     for j in range(n_spins):
         mask[j, j] = mask[(j + 1) % n_spins, j] = 1
-    rows, learned_w, learned_k, errors = [], [], [], []
-    for level in range(steps):
-        res = sampling.swendsen_wang(
-            (n_spins,), exact[level + 1], n_sweeps=400, n_chains=100, burn_in=20, keep_samples=True, seed=seed + level
-        )
-        assert res.samples is not None  # keep_samples=True
-        tr = training.train_rbm(
-            res.samples.reshape(-1, n_spins),
-            mask=mask,
-            tie=np.zeros(mask.shape, int),
-            epochs=80,
-            learning_rate=0.05,
-            seed=seed,
-        )
-        w = float(np.abs(tr.rbm.W.toarray()[0, 0]))
-        kt = coarse.coarse_coupling(tr.rbm, [0, 1])
-        learned_w.append(w)
-        learned_k.append(kt)
-        errors.append(_sampling_errors(res.samples))
-        rows.append([level, exact[level], w, exact[level + 1], kt])
+    rows: list[list] = []
+    learned_w: list[float] = []
+    learned_k: list[float] = []
+    errors: list[tuple[float, float]] = []
+    with progress_bar(steps, f"learning {steps} decimation steps", label="K~") as advance:
+        for level in range(steps):
+            _learn_level(level, n_spins, exact, mask, seed, (rows, learned_w, learned_k, errors))
+            advance(level, learned_k[-1])
     payload = {"exact_flow": exact.tolist(), "learned_weight": learned_w, "learned_coupling": learned_k}
     _emit(
         payload,
@@ -212,6 +200,29 @@ def learn(n_spins: int, steps: int, coupling: float, seed: int, as_json: bool, p
         )  # fmt: skip
 
     _save_plot(plot_path, draw, seed=seed)
+
+
+def _learn_level(level: int, n_spins: int, exact: Any, mask: np.ndarray, seed: int, out: tuple) -> None:
+    """Learn decimation step ``level`` of ``rg learn``: append its table row, weight, K~ and errors to ``out``."""
+    rows, learned_w, learned_k, errors = out
+    res = sampling.swendsen_wang(
+        (n_spins,), exact[level + 1], n_sweeps=400, n_chains=100, burn_in=20, keep_samples=True, seed=seed + level
+    )
+    assert res.samples is not None  # keep_samples=True
+    tr = training.train_rbm(
+        res.samples.reshape(-1, n_spins),
+        mask=mask,
+        tie=np.zeros(mask.shape, int),
+        epochs=80,
+        learning_rate=0.05,
+        seed=seed,
+    )
+    w = float(np.abs(tr.rbm.W.toarray()[0, 0]))
+    kt = coarse.coarse_coupling(tr.rbm, [0, 1])
+    learned_w.append(w)
+    learned_k.append(kt)
+    errors.append(_sampling_errors(res.samples))
+    rows.append([level, exact[level], w, exact[level + 1], kt])
 
 
 def _sampling_errors(samples: Any) -> tuple[float, float]:

@@ -22,8 +22,8 @@ import numpy as np
 from ...rg import blocking, sampling
 from ...rg import mcrg as mcrg_module
 from ...rg import rsmi as rsmi_module
-from ..options import JSON_OPTION
-from ..progress import progress_bar
+from ..options import JSON_OPTION, levels_option, plot_option, size_option
+from ..progress import progress_bar, spinner
 from ._rg_tables import emit as _emit
 from ._rg_tables import save_plot as _save
 
@@ -64,7 +64,7 @@ def _last_finite(y: np.ndarray, err: np.ndarray) -> tuple[float, float]:
 
 
 @click.command("rsmi")
-@click.option("--size", type=int, default=32, show_default=True, help="Side L of the torus.")
+@size_option("Side L of the torus.", 32)
 @click.option("--coupling", "-K", type=float, default=sampling.CRITICAL_COUPLING, show_default=True)
 @click.option("--rule", "rules", multiple=True, type=click.Choice(RULE_CHOICES), help="Repeat; default: both fixed.")
 @click.option("--block", type=int, default=2, show_default=True, help="Block side b.")
@@ -75,26 +75,15 @@ def _last_finite(y: np.ndarray, err: np.ndarray) -> tuple[float, float]:
 @click.option("--train-samples", "train", type=int, default=500, show_default=True, help="Samples for learned rules.")
 @click.option("--seed", type=int, default=0, show_default=True)
 @JSON_OPTION
-@click.option("--plot", "plot_path", type=click.Path(dir_okay=False), default=None, help="Bar chart of I(H:E).")
+@plot_option("a bar chart of I(H:E)")
 def rsmi(
     size: int, coupling: float, rules: tuple, block: int, buffer: int, samples: int, positions: int,
     exact: bool, train: int, seed: int, as_json: bool, plot_path: str | None,
 ) -> None:  # fmt: skip
     """I(H:E) of coarse-graining rules on the 2D Ising torus, with exact block conditionals."""
     built = _rules(rules, block, coupling, seed, train)
-    results = []
-    if exact:
-        results = [rsmi_module.rsmi_exact((size, size), coupling, r, buffer) for r in built]
-    else:
-        p_v = rsmi_module.environment_conditionals((size, size), coupling, block, buffer, samples, positions, seed=seed)
-        for r in built:
-            i, err, jk, hh, hc = rsmi_module.rsmi_from_conditionals(p_v @ r.p_up)
-            results.append(
-                rsmi_module.RSMIResult(
-                    r.name, coupling, (size, size), block, buffer, i, err, jk, hh, hc, p_v.shape[0], p_v.shape[1],
-                    "sampled", seed,
-                )
-            )  # fmt: skip
+    with spinner(f"I(H:E) of {len(built)} rules, L = {size}" + (", every environment" if exact else "")):
+        results = _rsmi_results(built, exact, size, coupling, block, buffer, samples, positions, seed)
     payload = {"results": [r.to_dict() for r in results], "filters": [r.to_dict() for r in built], "seed": seed}
     rows = [[r.rule, r.mutual_information, r.error, r.entropy, r.conditional_entropy] for r in results]
     title = f"I(H:E) in nats, L = {size}, K = {coupling:.6g}, {block}x{block} blocks, buffer {buffer}"
@@ -108,18 +97,38 @@ def rsmi(
     _save(plot_path, draw)
 
 
+def _rsmi_results(
+    built: list, exact: bool, size: int, coupling: float, block: int, buffer: int, samples: int, positions: int,
+    seed: int,
+) -> list:  # fmt: skip
+    """The :class:`~tnrbm.rg.rsmi.RSMIResult` of each rule of ``rg rsmi``: exact, or from sampled environments."""
+    if exact:
+        return [rsmi_module.rsmi_exact((size, size), coupling, r, buffer) for r in built]
+    results = []
+    p_v = rsmi_module.environment_conditionals((size, size), coupling, block, buffer, samples, positions, seed=seed)
+    for r in built:
+        i, err, jk, hh, hc = rsmi_module.rsmi_from_conditionals(p_v @ r.p_up)
+        results.append(
+            rsmi_module.RSMIResult(
+                r.name, coupling, (size, size), block, buffer, i, err, jk, hh, hc, p_v.shape[0], p_v.shape[1],
+                "sampled", seed,
+            )
+        )  # fmt: skip
+    return results
+
+
 @click.command("mcrg")
-@click.option("--size", type=int, default=64, show_default=True, help="Side L (a multiple of block**levels).")
+@size_option("Side L of the torus (a multiple of block**levels).", 64)
 @click.option("--coupling", "-K", type=float, default=sampling.CRITICAL_COUPLING, show_default=True)
 @click.option("--rule", "rules", multiple=True, type=click.Choice(RULE_CHOICES), help="Repeat; default: both fixed.")
 @click.option("--block", type=int, default=2, show_default=True)
-@click.option("--levels", type=int, default=3, show_default=True)
+@levels_option("Blocking steps (RG levels).", 3)
 @click.option("--samples", type=int, default=1000, show_default=True)
 @click.option("--thin", type=int, default=2, show_default=True, help="Sweeps between samples.")
 @click.option("--train-samples", "train", type=int, default=500, show_default=True, help="Samples for learned rules.")
 @click.option("--seed", type=int, default=0, show_default=True)
 @JSON_OPTION
-@click.option("--plot", "plot_path", type=click.Path(dir_okay=False), default=None, help="y_t and y_h per level.")
+@plot_option("y_t and y_h per level")
 def mcrg(
     size: int, coupling: float, rules: tuple, block: int, levels: int, samples: int, thin: int, seed: int,
     train: int, as_json: bool, plot_path: str | None,

@@ -11,7 +11,7 @@ from ...network import SYMMETRIES
 from ...specs import parse_model
 from ...validation import check_base
 from ..formatting import emit_json, region_text, table, units
-from ..options import JSON_OPTION, max_memory_option, plot_option
+from ..options import BASE_OPTION, JSON_OPTION, max_memory_option, plot_option
 from ..parsing import parse_memory_option, parse_region
 from ..plots import save_plot
 
@@ -41,7 +41,7 @@ def _sector_rows(res: Any, lev: Any) -> list[list]:
 @click.option(
     "--sites", default=None, help="The spins the symmetry acts on, written like a region (0,2,4,6 or 0:8); default all."
 )
-@click.option("--base", type=float, default=None, help="Logarithm base of the entropies: 2 for bits; default nats.")
+@BASE_OPTION
 @max_memory_option("Largest array allowed: bytes or a size such as 4GiB.")
 @click.option(
     "--check",

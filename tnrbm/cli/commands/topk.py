@@ -11,8 +11,9 @@ from ...entropy import top_schmidt
 from ...specs import parse_model
 from ...validation import check_base
 from ..formatting import emit_json, region_text, table, units
-from ..options import max_memory_option
+from ..options import BASE_OPTION, max_memory_option
 from ..parsing import parse_memory_option, parse_region, parse_renyi
+from ..progress import spinner
 
 __all__ = ["topk"]
 
@@ -22,7 +23,7 @@ __all__ = ["topk"]
 @click.argument("region")
 @click.option("--k", "k", type=int, default=64, show_default=True, help="How many Schmidt values (k < 2**m).")
 @click.option("--renyi", default="2", show_default=True, help="Renyi orders to bound, comma-separated ('0.5,2,inf').")
-@click.option("--base", type=float, default=None, help="Logarithm base of the entropies: 2 for bits; default nats.")
+@BASE_OPTION
 @max_memory_option("Largest memory allowed: bytes or a size such as 16GiB.")
 @click.option("--oversample", type=int, default=None, help="Extra columns iterated (default max(8, k // 4)).")
 @click.option("--tol", type=float, default=1e-10, show_default=True, help="Relative residual to stop at.")
@@ -48,7 +49,10 @@ def topk(
     net = parse_model(model)  # solver: --k, --oversample, --tol, --max-iter, --seed, as top_schmidt names them
     reg = parse_region(region, net.n_visible)
     orders, limit = parse_renyi(renyi), parse_memory_option(max_memory)
-    with cluster(n_workers=workers, scheduler=scheduler) as client:
+    with (
+        spinner(f"top {solver['k']} Schmidt values of {len(reg)} spins"),
+        cluster(n_workers=workers, scheduler=scheduler) as client,
+    ):
         res = top_schmidt(net, reg, renyi=orders, base=check_base(base), max_memory=limit, parallel=client, **solver)
     if as_json:
         emit_json({"model": model, **res.to_dict()})
