@@ -1,0 +1,174 @@
+"""What every output of the command line records so that it can be regenerated: the seed, the model, the versions.
+
+One seed per run (:class:`RunSeed`, kept in the click context's ``meta``): the global ``tnrbm --seed N``,
+or a command's own ``--seed N`` (the two must agree when both are given), or else a fresh draw
+(:func:`tnrbm.specs.draw_seed`) made the first time the run needs randomness, printed on stderr as one
+line ``seed: N (rerun with tnrbm --seed N ...)``. It seeds every random draw of the run: the weights of
+a model spec that leaves out its ``seed`` (the spec then records ``seed=N``, :func:`load_model`), fits,
+samplers, the random start of ``topk``. A spec that writes its own ``seed=`` keeps it. A run that draws
+nothing random records ``"seed": null`` (unless ``--seed`` was given).
+
+:func:`stamp` adds the shared keys of the JSON schema (``tnrbm/cli/schema.json``): ``command``,
+``model``, ``seed``, ``versions``; :func:`figure_options` gives the same to a picture's metadata and
+:func:`file_provenance` to a saved ``.npz``.
+
+Examples
+--------
+>>> seed = RunSeed(given=5)
+>>> seed.get(), seed.value
+(5, 5)
+>>> sorted(versions())
+['cotengra', 'networkx', 'numpy', 'quimb', 'scipy', 'tnrbm']
+"""
+
+from __future__ import annotations
+
+import functools
+from importlib.metadata import PackageNotFoundError, version
+from typing import Any
+
+import click
+
+from .._version import __version__
+from ..network import BoltzmannNetwork
+from ..specs import canonical_spec, draw_seed, parse_model, unseeded
+from .app import SEED_META
+
+__all__ = [
+    "VERSION_PACKAGES",
+    "RunSeed",
+    "figure_options",
+    "file_provenance",
+    "load_model",
+    "run_seed",
+    "stamp",
+    "versions",
+]
+
+#: the libraries whose versions every output records (besides tnrbm)
+VERSION_PACKAGES = ("numpy", "scipy", "quimb", "cotengra", "networkx")
+_KEY = "tnrbm.run_seed"
+
+
+@functools.cache
+def versions() -> dict[str, str]:
+    """``{"tnrbm": ..., "numpy": ..., ...}``: the versions of tnrbm and :data:`VERSION_PACKAGES` (none imported)."""
+    out = {"tnrbm": __version__}
+    for name in VERSION_PACKAGES:
+        try:
+            out[name] = version(name)
+        except PackageNotFoundError:  # pragma: no cover - every one is a dependency
+            out[name] = "not installed"
+    return out
+
+
+class RunSeed:
+    """The one seed of a command-line run: given (``--seed``), or drawn and announced on first use.
+
+    Parameters
+    ----------
+    given
+        The seed of ``tnrbm --seed N`` (None: not given).
+    """
+
+    def __init__(self, given: int | None = None) -> None:
+        self.given = given
+        self.drawn: int | None = None
+
+    def combine(self, command_seed: int | None, option: str = "--seed") -> None:
+        """Take a command's own ``--seed``; refuse one that disagrees with the global ``tnrbm --seed``."""
+        if command_seed is None:
+            return
+        if self.given is not None and self.given != command_seed:
+            raise click.UsageError(
+                f"tnrbm --seed {self.given} and {option} {command_seed} disagree; give one seed (or the same twice)"
+            )
+        self.given = command_seed
+
+    @property
+    def value(self) -> int | None:
+        """The seed this run used or was given (None when it drew nothing random and none was given)."""
+        return self.given if self.given is not None else self.drawn
+
+    def get(self) -> int:
+        """The seed, drawn (and printed on stderr, once) when none was given."""
+        if self.given is not None:
+            return self.given
+        if self.drawn is None:
+            self.drawn = draw_seed()
+            click.echo(f"seed: {self.drawn} (rerun with tnrbm --seed {self.drawn} ...)", err=True)
+        return self.drawn
+
+
+def run_seed(command_seed: int | None = None) -> RunSeed:
+    """The run's :class:`RunSeed` (from the click context; a fresh one outside click), given ``command_seed``.
+
+    Examples
+    --------
+    >>> run_seed(3).get()
+    3
+    """
+    ctx = click.get_current_context(silent=True)
+    if ctx is None:
+        seed = RunSeed()
+    elif _KEY in ctx.meta:
+        seed = ctx.meta[_KEY]
+    else:
+        seed = ctx.meta[_KEY] = RunSeed(ctx.meta.get(SEED_META))
+    seed.combine(command_seed)
+    return seed
+
+
+def load_model(spec: str) -> tuple[BoltzmannNetwork, str]:
+    """``(network, canonical spec)``: an unseeded spec takes the run's seed (drawn if none was given).
+
+    Examples
+    --------
+    >>> net, spec = load_model("local-chain:n=6,radius=1,seed=2")
+    >>> spec, net.n_visible
+    ('local-chain:n=6,radius=1,seed=2', 6)
+    """
+    spec = spec.strip()
+    if unseeded(spec):
+        spec = canonical_spec(spec, seed=run_seed().get())
+    return parse_model(spec), spec
+
+
+def stamp(command: str, payload: dict, model: str | None = None) -> dict:
+    """``payload`` with the keys every JSON output shares: ``command``, ``model``, ``seed``, ``versions``.
+
+    ``seed`` is the run's (:class:`RunSeed`); a payload's own ``seed`` stays when the run has none.
+
+    Examples
+    --------
+    >>> out = stamp("cut", {"m": 2}, model="ghz:n=4")
+    >>> out["command"], out["model"], out["m"], out["seed"], out["versions"]["tnrbm"] == __version__
+    ('cut', 'ghz:n=4', 2, None, True)
+    """
+    seed = run_seed().value
+    if seed is None:
+        seed = payload.get("seed")
+    return {"command": command, "model": model, **payload, "seed": seed, "versions": versions()}
+
+
+def figure_options(model: str | None = None) -> dict[str, Any]:
+    """The ``seed=`` and ``metadata=`` of :func:`tnrbm.cli.plots.save_plot`: the run's seed, the model, versions.
+
+    Examples
+    --------
+    >>> opts = figure_options("ghz:n=4")
+    >>> opts["seed"], opts["metadata"]["model"], opts["metadata"]["numpy version"] == versions()["numpy"]
+    (None, 'ghz:n=4', True)
+    """
+    meta = {f"{name} version": v for name, v in versions().items() if name != "tnrbm"}
+    if model is not None:
+        meta["model"] = model
+    return {"seed": run_seed().value, "metadata": meta}
+
+
+def file_provenance(model: str | None) -> dict[str, Any]:
+    """The ``provenance=`` of :func:`tnrbm.io.save`: the model, the run's seed and the versions."""
+    out: dict[str, Any] = {"seed": run_seed().value, "versions": versions()}
+    if model is not None:
+        out["model"] = model
+    return out
