@@ -49,7 +49,16 @@ from .network import DBM, HIDDEN_CONVENTIONS, RBM, BoltzmannNetwork
 from .network.geometry import check_geometry_value, from_json_object
 from .validation import check_memory, check_path, memory_limit, open_regular_file, write_atomically
 
-__all__ = ["save", "load", "read_metadata", "SCHEMA", "SCHEMA_VERSION", "SPIN_ORDERING", "NETKET_NOTE", "PROVENANCE_KEYS"]
+__all__ = [
+    "save",
+    "load",
+    "read_metadata",
+    "SCHEMA",
+    "SCHEMA_VERSION",
+    "SPIN_ORDERING",
+    "NETKET_NOTE",
+    "PROVENANCE_KEYS",
+]
 
 #: schema name written into every file
 SCHEMA = "tnrbm.network"

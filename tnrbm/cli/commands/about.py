@@ -18,6 +18,7 @@ from ...specs import MODEL_SPECS, model_names
 from ...validation import default_max_memory, format_bytes
 from ..formatting import emit_json, table
 from ..options import JSON_OPTION
+from ..provenance import stamp
 
 __all__ = ["bench", "info", "spec_parameters"]
 
@@ -71,11 +72,11 @@ def spec_parameters() -> dict[str, dict[str, str]]:
 def info(as_json: bool) -> None:
     """Versions, conventions, the model specs with their keys and defaults (plug-ins' too), the entanglement
     methods, the memory limit."""
-    versions = {"tnrbm": __version__, "python": sys.version.split()[0]}
-    versions.update({name: _version(name) for name in _LIBRARIES})
+    shown = {"tnrbm": __version__, "python": sys.version.split()[0]}
+    shown.update({name: _version(name) for name in _LIBRARIES})
     specs = spec_parameters()
     payload = {
-        **versions,
+        "libraries": shown,
         "models": list(specs),
         "specs": specs,
         "methods": list(method_names()),
@@ -83,9 +84,9 @@ def info(as_json: bool) -> None:
         "conventions": _CONVENTIONS,
     }
     if as_json:
-        emit_json(payload)
+        emit_json(stamp("info", payload))
         return
-    rows = [[k, v] for k, v in versions.items()] + [["default_max_memory", payload["default_max_memory"]]]
+    rows = [[k, v] for k, v in shown.items()] + [["default_max_memory", payload["default_max_memory"]]]
     rows += [["entanglement methods (--method)", ", ".join(payload["methods"])]]
     table("tnrbm", ["item", "value"], rows + [[k, v] for k, v in _CONVENTIONS.items()])
     spec_rows = [[name, ", ".join(f"{k}={v}" for k, v in keys.items()) or "(no keys)"] for name, keys in specs.items()]
