@@ -361,7 +361,7 @@ def test_fit_json_against_free_fermions(capsys: pytest.CaptureFixture) -> None:
     n = 4
     ks = (2 * np.arange(n) + 1) * np.pi / n
     e0 = -np.sum(np.sqrt(2 - 2 * np.cos(ks)))  # periodic TFIM, J = h = 1, free fermions
-    code, out, err = run(capsys, "fit", "--n", str(n), "--steps", "30", "--json")
+    code, out, err = run(capsys, "fit", "--n", str(n), "--steps", "30", "--seed", "0", "--json")
     assert code == 0, err
     energy = json.loads(out)["summary"][0]
     assert abs(energy["ed"] - e0) < 1e-9

@@ -27,7 +27,7 @@ import click
 
 from ..errors import MemoryLimitError, TnrbmError
 
-__all__ = ["COMMANDS", "SEED_META", "SIGINT_EXIT", "LazyGroup", "cli", "main"]
+__all__ = ["COMMANDS", "SIGINT_EXIT", "LazyGroup", "cli", "main"]
 
 _PKG = "tnrbm.cli.commands"
 
@@ -56,8 +56,6 @@ COMMANDS: dict[str, tuple[str, str]] = {
 }
 
 _DEBUG = "--debug"
-#: the key of ``tnrbm --seed N`` in the click context's ``meta`` (read by :func:`tnrbm.cli.provenance.run_seed`)
-SEED_META = "tnrbm.seed"
 
 
 class LazyGroup(click.Group):
@@ -132,16 +130,14 @@ def _debug_first(args: Sequence[str]) -> list[str]:
     help="Seed every random draw of the run, specs without seed= included (default: a fresh seed, printed "
     "on stderr and recorded in the outputs). A command's own --seed must agree with it.",
 )
-@click.pass_context
-def cli(ctx: click.Context, debug: bool, seed: int | None) -> None:
+def cli(debug: bool, seed: int | None) -> None:
     """tnrbm: RBM wavefunctions as exact tensor networks and holographic bulks.
 
     Models are saved .npz files or specs such as local-chain:n=64,alpha=1,radius=2,seed=0
     (tnrbm info lists the specs with their keys); regions are 0:16, 0,3,5 or 0:8,32:40
     (half-open ranges). Entropies are in nats unless --base 2 (bits). A run that draws random
     numbers without a seed draws one, prints it and records it: rerun with tnrbm --seed N.
-    """
-    ctx.meta[SEED_META] = seed
+    """  # --seed is read from this context's params by tnrbm.cli.provenance.run_seed
 
 
 def _one_line(text: str) -> str:

@@ -32,7 +32,6 @@ import click
 from .._version import __version__
 from ..network import BoltzmannNetwork
 from ..specs import canonical_spec, draw_seed, parse_model, unseeded
-from .app import SEED_META
 
 __all__ = [
     "VERSION_PACKAGES",
@@ -74,6 +73,7 @@ class RunSeed:
     def __init__(self, given: int | None = None) -> None:
         self.given = given
         self.drawn: int | None = None
+        self._announced = False
 
     def combine(self, command_seed: int | None, option: str = "--seed") -> None:
         """Take a command's own ``--seed``; refuse one that disagrees with the global ``tnrbm --seed``."""
@@ -90,14 +90,22 @@ class RunSeed:
         """The seed this run used or was given (None when it drew nothing random and none was given)."""
         return self.given if self.given is not None else self.drawn
 
-    def get(self) -> int:
-        """The seed, drawn (and printed on stderr, once) when none was given."""
+    def get(self, announce: bool = True) -> int:
+        """The seed, drawn when none was given; a drawn seed is printed on stderr once (:meth:`announce`),
+        now or, with ``announce=False``, when the caller calls :meth:`announce` (after the model was built)."""
         if self.given is not None:
             return self.given
         if self.drawn is None:
             self.drawn = draw_seed()
-            click.echo(f"seed: {self.drawn} (rerun with tnrbm --seed {self.drawn} ...)", err=True)
+        if announce:
+            self.announce()
         return self.drawn
+
+    def announce(self) -> None:
+        """Print ``seed: N (rerun with tnrbm --seed N ...)`` on stderr, once, if the seed was drawn."""
+        if self.drawn is not None and not self._announced:
+            self._announced = True
+            click.echo(f"seed: {self.drawn} (rerun with tnrbm --seed {self.drawn} ...)", err=True)
 
 
 def run_seed(command_seed: int | None = None) -> RunSeed:
@@ -111,10 +119,10 @@ def run_seed(command_seed: int | None = None) -> RunSeed:
     ctx = click.get_current_context(silent=True)
     if ctx is None:
         seed = RunSeed()
-    elif _KEY in ctx.meta:
+    elif _KEY in ctx.meta:  # meta is shared by every context of the run
         seed = ctx.meta[_KEY]
-    else:
-        seed = ctx.meta[_KEY] = RunSeed(ctx.meta.get(SEED_META))
+    else:  # the global ``tnrbm --seed`` is a parameter of the root context (the group)
+        seed = ctx.meta[_KEY] = RunSeed(ctx.find_root().params.get("seed"))
     seed.combine(command_seed)
     return seed
 
@@ -128,10 +136,12 @@ def load_model(spec: str) -> tuple[BoltzmannNetwork, str]:
     >>> spec, net.n_visible
     ('local-chain:n=6,radius=1,seed=2', 6)
     """
-    spec = spec.strip()
+    spec, run = spec.strip(), run_seed()
     if unseeded(spec):
-        spec = canonical_spec(spec, seed=run_seed().get())
-    return parse_model(spec), spec
+        spec = canonical_spec(spec, seed=run.get(announce=False))
+    net = parse_model(spec)
+    run.announce()  # after the build: a spec refused by its builder prints one line, the error
+    return net, spec
 
 
 def stamp(command: str, payload: dict, model: str | None = None) -> dict:
