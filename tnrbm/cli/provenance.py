@@ -3,7 +3,7 @@
 One seed per run (:class:`RunSeed`, kept in the click context's ``meta``): the global ``tnrbm --seed N``,
 or a command's own ``--seed N`` (the two must agree when both are given), or else a fresh draw
 (:func:`tnrbm.specs.draw_seed`) made the first time the run needs randomness, printed on stderr as one
-line ``seed: N (rerun with tnrbm --seed N ...)``. It seeds every random draw of the run: the weights of
+line ``seed: N (rerun with tnrbm --seed N ...)`` when the command ends without an error. It seeds every random draw of the run: the weights of
 a model spec that leaves out its ``seed`` (the spec then records ``seed=N``, :func:`load_model`), fits,
 samplers, the random start of ``topk``. A spec that writes its own ``seed=`` keeps it. A run that draws
 nothing random records ``"seed": null`` (unless ``--seed`` was given).
@@ -24,6 +24,7 @@ Examples
 from __future__ import annotations
 
 import functools
+import sys
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
@@ -73,7 +74,6 @@ class RunSeed:
     def __init__(self, given: int | None = None) -> None:
         self.given = given
         self.drawn: int | None = None
-        self._announced = False
 
     def combine(self, command_seed: int | None, option: str = "--seed") -> None:
         """Take a command's own ``--seed``; refuse one that disagrees with the global ``tnrbm --seed``."""
@@ -90,21 +90,25 @@ class RunSeed:
         """The seed this run used or was given (None when it drew nothing random and none was given)."""
         return self.given if self.given is not None else self.drawn
 
-    def get(self, announce: bool = True) -> int:
-        """The seed, drawn when none was given; a drawn seed is printed on stderr once (:meth:`announce`),
-        now or, with ``announce=False``, when the caller calls :meth:`announce` (after the model was built)."""
+    def get(self) -> int:
+        """The seed, drawn when none was given.
+
+        A drawn seed is printed on stderr as ``seed: N (rerun with tnrbm --seed N ...)`` when the command
+        ends without an error (an error stays one line), or at once outside a click command.
+        """
         if self.given is not None:
             return self.given
         if self.drawn is None:
             self.drawn = draw_seed()
-        if announce:
-            self.announce()
+            ctx = click.get_current_context(silent=True)
+            if ctx is None:
+                self._announce()
+            else:
+                ctx.call_on_close(self._announce)
         return self.drawn
 
-    def announce(self) -> None:
-        """Print ``seed: N (rerun with tnrbm --seed N ...)`` on stderr, once, if the seed was drawn."""
-        if self.drawn is not None and not self._announced:
-            self._announced = True
+    def _announce(self) -> None:
+        if sys.exc_info()[0] is None:  # the context closes while an error propagates: say nothing
             click.echo(f"seed: {self.drawn} (rerun with tnrbm --seed {self.drawn} ...)", err=True)
 
 
@@ -136,12 +140,10 @@ def load_model(spec: str) -> tuple[BoltzmannNetwork, str]:
     >>> spec, net.n_visible
     ('local-chain:n=6,radius=1,seed=2', 6)
     """
-    spec, run = spec.strip(), run_seed()
+    spec = spec.strip()
     if unseeded(spec):
-        spec = canonical_spec(spec, seed=run.get(announce=False))
-    net = parse_model(spec)
-    run.announce()  # after the build: a spec refused by its builder prints one line, the error
-    return net, spec
+        spec = canonical_spec(spec, seed=run_seed().get())
+    return parse_model(spec), spec
 
 
 def stamp(command: str, payload: dict, model: str | None = None) -> dict:
