@@ -10,7 +10,7 @@ nothing random records ``"seed": null`` (unless ``--seed`` was given).
 
 :func:`stamp` adds the shared keys of the JSON schema (``tnrbm/cli/schema.json``): ``command``,
 ``model``, ``seed``, ``versions``; :func:`figure_options` gives the same to a picture's metadata and
-:func:`file_provenance` to a saved ``.npz``.
+:func:`file_provenance` to a saved ``.npz``. :func:`json_schema` is the schema of every output.
 
 Examples
 --------
@@ -24,7 +24,9 @@ Examples
 from __future__ import annotations
 
 import functools
+import json
 import sys
+from importlib import resources
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
@@ -39,6 +41,7 @@ __all__ = [
     "RunSeed",
     "figure_options",
     "file_provenance",
+    "json_schema",
     "load_model",
     "run_seed",
     "stamp",
@@ -161,6 +164,22 @@ def stamp(command: str, payload: dict, model: str | None = None) -> dict:
     if seed is None:
         seed = payload.get("seed")
     return {"command": command, "model": model, **payload, "seed": seed, "versions": versions()}
+
+
+def json_schema() -> dict[str, Any]:
+    """The JSON Schema (draft 2020-12) of every command's ``--json`` output: ``tnrbm/cli/schema.json``.
+
+    Shared pieces (``versions``, ``seed``, ``region``, ``renyi``, ...) are in ``$defs``, with one definition
+    per command (``entropy``, ``rg_sample``, ...), chosen by the output's ``command``; a key that the
+    command's definition does not name is refused (``unevaluatedProperties: false``).
+
+    Examples
+    --------
+    >>> schema = json_schema()
+    >>> schema["$schema"], "entropy" in schema["properties"]["command"]["enum"]
+    ('https://json-schema.org/draft/2020-12/schema', True)
+    """
+    return json.loads(resources.files(__package__).joinpath("schema.json").read_text(encoding="utf-8"))
 
 
 def figure_options(model: str | None = None) -> dict[str, Any]:
