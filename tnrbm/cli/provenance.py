@@ -152,7 +152,7 @@ def load_model(spec: str) -> tuple[BoltzmannNetwork, str]:
 def stamp(command: str, payload: dict, model: str | None = None) -> dict:
     """``payload`` with the keys every JSON output shares: ``command``, ``model``, ``seed``, ``versions``.
 
-    ``seed`` is the run's (:class:`RunSeed`); a payload's own ``seed`` stays when the run has none.
+    ``seed`` is the run's (:class:`RunSeed`): given, drawn, or None when the run drew nothing random.
 
     Examples
     --------
@@ -160,10 +160,7 @@ def stamp(command: str, payload: dict, model: str | None = None) -> dict:
     >>> out["command"], out["model"], out["m"], out["seed"], out["versions"]["tnrbm"] == __version__
     ('cut', 'ghz:n=4', 2, None, True)
     """
-    seed = run_seed().value
-    if seed is None:
-        seed = payload.get("seed")
-    return {"command": command, "model": model, **payload, "seed": seed, "versions": versions()}
+    return {"command": command, "model": model, **payload, "seed": run_seed().value, "versions": versions()}
 
 
 def json_schema() -> dict[str, Any]:

@@ -69,6 +69,7 @@ def entropy_payload(res: Any, model: str, full_spectrum: bool = False) -> dict:
     spectrum = [float(p) for p in res.spectrum]
     shown = spectrum if full_spectrum else spectrum[:SPECTRUM_LIMIT]
     payload = {"model": model, **res.to_dict(), **region_keys(res.region, res.n_visible)}
+    payload["path_seed"] = payload.pop("seed")  # the contraction path search's; "seed" is the run's
     payload.update(
         renyi=renyi_keys(res.renyi),
         spectrum=shown,
