@@ -55,7 +55,13 @@ _KEY = "tnrbm.run_seed"
 
 @functools.cache
 def versions() -> dict[str, str]:
-    """``{"tnrbm": ..., "numpy": ..., ...}``: the versions of tnrbm and :data:`VERSION_PACKAGES` (none imported)."""
+    """``{"tnrbm": ..., "numpy": ..., ...}``: the versions of tnrbm and :data:`VERSION_PACKAGES` (none imported).
+
+    Examples
+    --------
+    >>> versions()["tnrbm"] == __version__
+    True
+    """
     out = {"tnrbm": __version__}
     for name in VERSION_PACKAGES:
         try:
@@ -72,6 +78,12 @@ class RunSeed:
     ----------
     given
         The seed of ``tnrbm --seed N`` (None: not given).
+
+    Examples
+    --------
+    >>> seed = RunSeed()
+    >>> seed.value is None, seed.get() == seed.value, 0 <= seed.value < 2**32
+    (True, True, True)
     """
 
     def __init__(self, given: int | None = None) -> None:
@@ -195,7 +207,13 @@ def figure_options(model: str | None = None) -> dict[str, Any]:
 
 
 def file_provenance(model: str | None) -> dict[str, Any]:
-    """The ``provenance=`` of :func:`tnrbm.io.save`: the model, the run's seed and the versions."""
+    """The ``provenance=`` of :func:`tnrbm.io.save`: the model, the run's seed and the versions.
+
+    Examples
+    --------
+    >>> sorted(file_provenance("ghz:n=4"))
+    ['model', 'seed', 'versions']
+    """
     out: dict[str, Any] = {"seed": run_seed().value, "versions": versions()}
     if model is not None:
         out["model"] = model
