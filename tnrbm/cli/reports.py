@@ -68,7 +68,8 @@ def entropy_payload(res: Any, model: str, full_spectrum: bool = False) -> dict:
     """
     spectrum = [float(p) for p in res.spectrum]
     shown = spectrum if full_spectrum else spectrum[:SPECTRUM_LIMIT]
-    payload = {"model": model, **res.to_dict(), **region_keys(res.region, res.n_visible)}
+    payload = {"model": model, **region_keys(res.region, res.n_visible)}
+    payload.update((k, v) for k, v in res.to_dict().items() if k not in payload)
     payload["path_seed"] = payload.pop("seed")  # the contraction path search's; "seed" is the run's
     payload.update(
         renyi=renyi_keys(res.renyi),

@@ -99,7 +99,8 @@ def rsmi(
                     "sampled", seed,
                 )
             )  # fmt: skip
-    payload = {"results": [r.to_dict() for r in results], "filters": [r.to_dict() for r in built], "seed": seed}
+    payload = {"base": None, "units": "nats", "results": [r.to_dict() for r in results]}
+    payload["filters"] = [r.to_dict() for r in built]
     rows = [[r.rule, r.mutual_information, r.error, r.entropy, r.conditional_entropy] for r in results]
     title = f"I(H:E) in nats, L = {size}, K = {coupling:.6g}, {block}x{block} blocks, buffer {buffer}"
     _emit(stamp("rg rsmi", payload), as_json, title, ["rule", "I(H:E)", "err", "H(H)", "H(H|E)"], rows)
