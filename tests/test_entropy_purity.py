@@ -82,8 +82,8 @@ def test_cli_purity_matches_svd(capsys):
     net = tnrbm.models.local_chain(7, radius=1, complex=True, seed=3)
     ref = float(np.sum(svd_spectrum(brute_force_psi_of(net), [0, 2, 3], 7) ** 2))
     assert payload["purity"] == pytest.approx(ref, rel=1e-10)
-    assert payload["renyi2"] == pytest.approx(-math.log2(ref), abs=1e-10)
-    assert payload["region"] == [0, 2, 3] and payload["method"] == "cut"
+    assert payload["renyi"]["2"] == pytest.approx(-math.log2(ref), abs=1e-10)
+    assert payload["region"] == "0,2:4" and payload["method"] == "cut" and payload["units"] == "bits"
     assert main(["purity", spec, "0:9"]) != 0  # a region past the spins: one line, non-zero exit
     assert "region" in capsys.readouterr().err
 

@@ -45,10 +45,10 @@ def test_couplings_json_is_the_flow():
 
 
 def test_sample_and_learn(tmp_path):
-    out = json.loads(run(["sample", "--size", "8", "-K", "0.6", "--sweeps", "100", "--json"]).stdout)
+    out = json.loads(run(["sample", "--size", "8", "-K", "0.6", "--sweeps", "100", "--seed", "0", "--json"]).stdout)
     assert out["abs_m"] > 0.8
     pic = tmp_path / "learn.png"
-    out = json.loads(run(["learn", "--size", "6", "--levels", "1", "--json", "--plot", str(pic)]).stdout)
+    out = json.loads(run(["learn", "--size", "6", "--levels", "1", "--seed", "0", "--json", "--plot", str(pic)]).stdout)
     assert out["learned_coupling"][0] == pytest.approx(out["exact_flow"][1], abs=0.03)
     assert pic.exists()
 

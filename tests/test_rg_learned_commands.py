@@ -22,7 +22,9 @@ def test_rsmi_sampled_agrees_with_exact_enumeration(tmp_path):
     exact = json.loads(run(["rsmi", "--size", "5", "--exact", "--json"]).stdout)["results"]
     pic = tmp_path / "rsmi.png"
     sampled = json.loads(
-        run(["rsmi", "--size", "5", "--samples", "800", "--positions", "1", "--json", "--plot", str(pic)]).stdout
+        run(
+            ["rsmi", "--size", "5", "--samples", "800", "--positions", "1", "--seed", "0", "--json", "--plot", str(pic)]
+        ).stdout
     )["results"]
     for e, s in zip(exact, sampled):
         assert e["rule"] == s["rule"]
@@ -46,6 +48,8 @@ def test_mcrg_json_table_and_plot(tmp_path):
                 "600",
                 "--rule",
                 "majority",
+                "--seed",
+                "0",
                 "--json",
                 "--plot",
                 str(pic),
@@ -73,6 +77,8 @@ def test_learned_rules_from_the_command_line():
                 "rsmi",
                 "--train-samples",
                 "40",
+                "--seed",
+                "0",
                 "--json",
             ]
         ).stdout

@@ -49,7 +49,16 @@ from .network import DBM, HIDDEN_CONVENTIONS, RBM, BoltzmannNetwork
 from .network.geometry import check_geometry_value, from_json_object
 from .validation import MaxMemory, check_memory, check_path, memory_limit, open_regular_file, write_atomically
 
-__all__ = ["save", "load", "read_metadata", "SCHEMA", "SCHEMA_VERSION", "SPIN_ORDERING", "NETKET_NOTE"]
+__all__ = [
+    "save",
+    "load",
+    "read_metadata",
+    "SCHEMA",
+    "SCHEMA_VERSION",
+    "SPIN_ORDERING",
+    "NETKET_NOTE",
+    "PROVENANCE_KEYS",
+]
 
 #: schema name written into every file
 SCHEMA = "tnrbm.network"
@@ -71,7 +80,7 @@ _KINDS = {"RBM": RBM, "DBM": DBM}
 
 
 # --------------------------------------------------------------------------- save
-def save(path: str | os.PathLike, network: BoltzmannNetwork) -> None:
+def save(path: str | os.PathLike, network: BoltzmannNetwork, *, provenance: dict | None = None) -> None:
     """Save ``network`` (an :class:`~tnrbm.RBM` or :class:`~tnrbm.DBM`) to the ``.npz`` file ``path``.
 
     The file is written exactly at ``path`` (no suffix is added), through a temporary file in the
@@ -89,6 +98,10 @@ def save(path: str | os.PathLike, network: BoltzmannNetwork) -> None:
     network
         The network; its ``geometry`` (if any) must be JSON-safe: dicts with string keys, lists,
         tuples, strings, finite numbers, booleans, None, real numpy arrays.
+    provenance
+        Where the network came from, written into the metadata (the command line passes it): any of
+        ``"model"`` (the spec that builds it again, with its seed), ``"seed"`` (an int or None) and
+        ``"versions"`` (package name -> version string). Files without it load as before.
 
     Raises
     ------
@@ -127,6 +140,7 @@ def save(path: str | os.PathLike, network: BoltzmannNetwork) -> None:
         "geometry": geometry,
     }
     meta["tnrbm_version"] = __version__
+    meta.update(_checked_provenance(provenance))
     arrays: dict[str, np.ndarray] = {"metadata": np.array(json.dumps(meta, allow_nan=False))}
     for layer, mat in enumerate(network.couplings):
         coo = sp.coo_array(mat)
@@ -335,7 +349,30 @@ _META_OPTIONAL: dict[str, tuple[Any, str]] = {
     "netket_note": (lambda v: isinstance(v, str), "a string"),
     "tnrbm_version": (lambda v: isinstance(v, str), "a string"),
     "geometry": (lambda v: v is None or isinstance(v, dict), "a JSON object or null"),
+    "model": (lambda v: isinstance(v, str), "a string (the spec that builds the network)"),
+    "seed": (lambda v: v is None or (_is_int(v) and v >= 0), "null or an integer >= 0"),
+    "versions": (
+        lambda v: isinstance(v, dict) and all(isinstance(x, str) for x in v.values()),
+        "a JSON object of version strings",
+    ),
 }
+#: the keys of ``save(..., provenance=)``
+PROVENANCE_KEYS = ("model", "seed", "versions")
+
+
+def _checked_provenance(provenance: dict | None) -> dict:
+    """``provenance`` checked as :func:`load` checks it back (keys :data:`PROVENANCE_KEYS`)."""
+    if provenance is None:
+        return {}
+    if not isinstance(provenance, dict) or set(provenance) - set(PROVENANCE_KEYS):
+        raise InvalidParameterError(
+            f"provenance must be None or a dict with keys among {PROVENANCE_KEYS}; got {provenance!r}"
+        )
+    for key, value in provenance.items():
+        test, allowed = _META_OPTIONAL[key]
+        if not test(value):
+            raise InvalidParameterError(f"provenance[{key!r}] must be {allowed}; got {value!r}")
+    return dict(provenance)
 
 
 def _parse_metadata(target: str, arrays: dict[str, np.ndarray]) -> dict:
@@ -510,6 +547,10 @@ def read_metadata(path: str | os.PathLike, max_memory: MaxMemory = None) -> dict
     >>> meta = tnrbm.io.read_metadata(path)
     >>> meta["kind"], meta["layer_sizes"], meta["spin_ordering"]
     ('RBM', [3, 2], 'kron: site 0 most significant, +1 = index 0')
+    >>> tnrbm.io.save(path, tnrbm.models.local_chain(4, seed=5), provenance={"model": "local-chain:n=4,seed=5", "seed": 5})
+    >>> meta = tnrbm.io.read_metadata(path)
+    >>> meta["model"], meta["seed"]
+    ('local-chain:n=4,seed=5', 5)
     """
     target, arrays = _open_npz(path, max_memory)
     return _parse_metadata(target, arrays)

@@ -15,6 +15,7 @@ from __future__ import annotations
 import inspect
 import os
 import re
+import secrets
 import unicodedata
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -26,7 +27,17 @@ from .network import BoltzmannNetwork
 from .registry import Registry
 from .validation import check_int, check_region
 
-__all__ = ["MODEL_SPECS", "register_model", "model_keys", "parse_model", "parse_region", "model_names"]
+__all__ = [
+    "MODEL_SPECS",
+    "canonical_spec",
+    "draw_seed",
+    "register_model",
+    "model_keys",
+    "parse_model",
+    "parse_region",
+    "model_names",
+    "unseeded",
+]
 
 
 #: name -> builder of the built-in model specs (``NAME:key=value,...``); :func:`register_model` adds one
@@ -168,31 +179,8 @@ def _spec_items(spec: str, name: str, rest: str, params: Mapping[str, inspect.Pa
     return kwargs
 
 
-def parse_model(spec: str) -> BoltzmannNetwork:
-    """A network from a saved ``.npz`` file or a built-in ``NAME:key=value,...`` spec.
-
-    Values are ``true``/``false``, ``none``, integers and floats in the ASCII digits 0-9, shapes ``4x4``,
-    layer sizes ``8-4-2``, or text (``hidden=binary``). Refused with an
-    :class:`~tnrbm.errors.InvalidParameterError` that shows the form and the model's keys: an unknown
-    name or key, a key given twice (``n=8,n=9``), an empty item (``n=8,,``), an item without ``=``, a
-    value with other digits (``n=８``), a missing required key.
-
-    Examples
-    --------
-    >>> net = parse_model("local-chain:n=12,radius=1,seed=0")
-    >>> net.n_visible, net.n_hidden
-    (12, 12)
-    >>> try:
-    ...     parse_model("local-chain:n=8,n=9")
-    ... except InvalidParameterError as err:
-    ...     print(err)
-    model spec 'local-chain:n=8,n=9' gives the key 'n' twice; give each key once
-    """
-    if not isinstance(spec, str) or not spec.strip():
-        raise InvalidParameterError(f"model must be a file path or a spec {_FORM}; got {spec!r}")
-    spec = spec.strip()
-    if spec.endswith(".npz") or os.path.sep in spec or os.path.exists(spec):
-        return load(spec)
+def _resolve(spec: str) -> tuple[Callable[..., BoltzmannNetwork], dict[str, Any]]:
+    """The builder of a built-in ``NAME:key=value,...`` spec and its keyword arguments, every refusal made."""
     name, _, rest = spec.partition(":")
     builders = MODEL_SPECS
     if name not in builders:
@@ -212,6 +200,103 @@ def parse_model(spec: str) -> BoltzmannNetwork:
         raise InvalidParameterError(
             f"model spec {spec!r} needs the key(s) {', '.join(missing)}; {_keys_text(name, params)}"
         )
+    return builder, kwargs
+
+
+def _is_file(spec: str) -> bool:
+    return spec.endswith(".npz") or os.path.sep in spec or os.path.exists(spec)
+
+
+def _checked_spec(spec: Any) -> str:
+    if not isinstance(spec, str) or not spec.strip():
+        raise InvalidParameterError(f"model must be a file path or a spec {_FORM}; got {spec!r}")
+    return spec.strip()
+
+
+def unseeded(spec: str) -> bool:
+    """Whether the built-in spec ``spec`` draws random weights without a seed: its model takes a ``seed``
+    key and the spec leaves it out (or writes ``seed=none``). A saved file is never unseeded.
+
+    Examples
+    --------
+    >>> unseeded("local-chain:n=8"), unseeded("local-chain:n=8,seed=0"), unseeded("ghz:n=4")
+    (True, False, False)
+    """
+    spec = _checked_spec(spec)
+    if _is_file(spec):
+        return False
+    builder, kwargs = _resolve(spec)
+    return "seed" in inspect.signature(builder).parameters and kwargs.get("seed") is None
+
+
+def canonical_spec(spec: str, seed: int | None = None) -> str:
+    """``spec`` as it regenerates the same network: an unseeded spec (:func:`unseeded`) gets ``seed=SEED``.
+
+    The items are kept as written (stripped), a ``seed=none`` item is dropped and ``seed=SEED`` is
+    appended; ``seed`` defaults to a fresh draw (:func:`draw_seed`), so that ``parse_model(canonical_spec(s))``
+    builds a network that the returned string builds again. A seeded spec, a spec without a ``seed`` key
+    and a saved file come back unchanged (stripped): their own seed, if any, is the network's.
+
+    Examples
+    --------
+    >>> canonical_spec("local-chain:n=8, radius=2", seed=7)
+    'local-chain:n=8,radius=2,seed=7'
+    >>> canonical_spec("local-chain:n=8,seed=3", seed=7), canonical_spec("ghz:n=4", seed=7)
+    ('local-chain:n=8,seed=3', 'ghz:n=4')
+    >>> spec = canonical_spec("local-chain:n=8")
+    >>> import numpy as np
+    >>> bool(np.allclose(parse_model(spec).to_dense(), parse_model(spec).to_dense()))
+    True
+    """
+    spec = _checked_spec(spec)
+    if not unseeded(spec):
+        return spec
+    seed = draw_seed() if seed is None else check_int(seed, "seed", minimum=0)
+    name, _, rest = spec.partition(":")
+    items = [p.strip() for p in rest.split(",") if p.strip()]
+    items = [p for p in items if p.partition("=")[0].strip() != "seed"]
+    return f"{name}:{','.join([*items, f'seed={seed}'])}"
+
+
+def draw_seed() -> int:
+    """A fresh seed from the operating system's entropy: an int in [0, 2**32), short enough to read and retype.
+
+    Examples
+    --------
+    >>> 0 <= draw_seed() < 2**32
+    True
+    """
+    return secrets.randbits(32)
+
+
+def parse_model(spec: str) -> BoltzmannNetwork:
+    """A network from a saved ``.npz`` file or a built-in ``NAME:key=value,...`` spec.
+
+    Values are ``true``/``false``, ``none``, integers and floats in the ASCII digits 0-9, shapes ``4x4``,
+    layer sizes ``8-4-2``, or text (``hidden=binary``). Refused with an
+    :class:`~tnrbm.errors.InvalidParameterError` that shows the form and the model's keys: an unknown
+    name or key, a key given twice (``n=8,n=9``), an empty item (``n=8,,``), an item without ``=``, a
+    value with other digits (``n=８``), a missing required key.
+
+    A spec that leaves out its ``seed`` draws fresh weights on every call, as the model's Python builder
+    does with ``seed=None`` (``models.local_chain(8)``); to record the draw, build from
+    ``canonical_spec(spec)``, which appends a drawn ``seed=N`` (the command line does this and prints N).
+
+    Examples
+    --------
+    >>> net = parse_model("local-chain:n=12,radius=1,seed=0")
+    >>> net.n_visible, net.n_hidden
+    (12, 12)
+    >>> try:
+    ...     parse_model("local-chain:n=8,n=9")
+    ... except InvalidParameterError as err:
+    ...     print(err)
+    model spec 'local-chain:n=8,n=9' gives the key 'n' twice; give each key once
+    """
+    spec = _checked_spec(spec)
+    if _is_file(spec):
+        return load(spec)
+    builder, kwargs = _resolve(spec)
     try:
         return builder(**kwargs)
     except TypeError as err:

@@ -131,14 +131,22 @@ def _debug_first(args: Sequence[str]) -> list[str]:
 @click.option(
     "--progress", is_flag=True, help="Progress bars on stderr even when it is not a terminal (default: only on one)."
 )
-def cli(debug: bool, quiet: bool, progress: bool) -> None:
+@click.option(
+    "--seed",
+    type=click.IntRange(min=0),
+    default=None,
+    help="Seed every random draw of the run, specs without seed= included (default: a fresh seed, printed "
+    "on stderr and recorded in the outputs). A command's own --seed must agree with it.",
+)
+def cli(debug: bool, quiet: bool, progress: bool, seed: int | None) -> None:
     """tnrbm: RBM wavefunctions as exact tensor networks and holographic bulks.
 
     Models are saved .npz files or specs such as local-chain:n=64,alpha=1,radius=2,seed=0
     (tnrbm info lists the specs with their keys); regions are 0:16, 0,3,5 or 0:8,32:40
     (half-open ranges). Entropies are in nats unless --base 2 (bits). Long commands draw a progress bar
-    on stderr when it is a terminal (--quiet: never; --progress: also into a pipe or file).
-    """
+    on stderr when it is a terminal (--quiet: never; --progress: also into a pipe or file). A run that
+    draws random numbers without a seed draws one, prints it and records it: rerun with tnrbm --seed N.
+    """  # --quiet/--progress are read by tnrbm.cli.progress, --seed by tnrbm.cli.provenance.run_seed
 
 
 def _one_line(text: str) -> str:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 import math
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any, NamedTuple
 
 import click
@@ -29,7 +29,9 @@ __all__ = [
     "emit_json",
     "fmt",
     "json_default",
+    "region_keys",
     "region_text",
+    "renyi_keys",
     "table",
     "times_log2",
     "to_json",
@@ -174,6 +176,29 @@ def region_text(region: Sequence[int]) -> str:
     if start is not None:
         parts.append(f"{start}:{prev + 1}" if prev > start else str(start))
     return ",".join(parts)
+
+
+def region_keys(region: Sequence[int], n_visible: int) -> dict[str, Any]:
+    """A region as JSON: range text (read back by :func:`tnrbm.validation.parse_region_text`), size, N.
+
+    Examples
+    --------
+    >>> region_keys(range(512), 1024)
+    {'region': '0:512', 'region_size': 512, 'n_visible': 1024}
+    """
+    region = [int(i) for i in region]
+    return {"region": region_text(region), "region_size": len(region), "n_visible": int(n_visible)}
+
+
+def renyi_keys(renyi: Mapping[Any, Any]) -> dict[str, Any]:
+    """Renyi entropies keyed by their order as JSON writes it everywhere: ``"2"``, ``"0.5"``, ``"inf"``.
+
+    Examples
+    --------
+    >>> renyi_keys({2: 0.5, "0.5": 0.7, float("inf"): 0.1})
+    {'2': 0.5, '0.5': 0.7, 'inf': 0.1}
+    """
+    return {f"{float(k):g}": (None if v is None else float(v)) for k, v in renyi.items()}
 
 
 def json_default(obj: Any) -> Any:

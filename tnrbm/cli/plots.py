@@ -52,7 +52,12 @@ def _draw(kind: str, obj: Any, ax: Any) -> None:
 
 
 def save_plot(
-    kind: str, obj: Any, path: str, figsize: tuple[float, float] | None = None, seed: int | None = None
+    kind: str,
+    obj: Any,
+    path: str,
+    figsize: tuple[float, float] | None = None,
+    seed: int | None = None,
+    metadata: dict[str, Any] | None = None,
 ) -> None:
     """Draw ``obj`` as a picture of ``kind`` (one of :data:`KINDS`) and write it to ``path`` (PNG, 120 dpi).
 
@@ -70,15 +75,21 @@ def save_plot(
     """
     if kind not in KINDS:
         raise InvalidParameterError(f"plot kind must be one of {KINDS}; got {kind!r}")
-    save_drawing(path, lambda ax: _draw(kind, obj, ax), figsize or ((8, 5) if kind == "bulk" else (6, 4)), seed=seed)
+    size = figsize or ((8, 5) if kind == "bulk" else (6, 4))
+    save_drawing(path, lambda ax: _draw(kind, obj, ax), size, seed=seed, metadata=metadata)
 
 
 def save_drawing(
-    path: str, draw: Callable[[Any], None], figsize: tuple[float, float] = (5, 3.5), seed: int | None = None
+    path: str,
+    draw: Callable[[Any], None],
+    figsize: tuple[float, float] = (5, 3.5),
+    seed: int | None = None,
+    metadata: dict[str, Any] | None = None,
 ) -> None:
     """Call ``draw(ax)`` on the one axes of a new figure and write it to ``path`` (PNG, 120 dpi).
 
-    The tnrbm version (and ``seed``, when the picture depends on randomness) go into the file's metadata.
+    The tnrbm version, ``seed`` (when the picture depends on randomness) and ``metadata`` (the model, the
+    library versions: :func:`tnrbm.cli.provenance.figure_options`) go into the file's metadata.
 
     Examples
     --------
@@ -90,4 +101,4 @@ def save_drawing(
     """
     fig = _figure.Figure(figsize=figsize, layout="constrained")  # no pyplot state: nothing to close
     draw(fig.subplots())
-    plot_lib.save_figure(fig, path, dpi=120, seed=seed)
+    plot_lib.save_figure(fig, path, dpi=120, seed=seed, metadata=metadata)

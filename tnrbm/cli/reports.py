@@ -9,7 +9,7 @@ Examples
 --------
 >>> from tnrbm import models
 >>> rows = entropy_rows(models.local_chain(8, radius=1, seed=0), [range(2)])
->>> rows[0]["region"], rows[0]["m"], rows[0]["S"] <= rows[0]["bound"] + 1e-12
+>>> rows[0]["region"], rows[0]["m"], rows[0]["entropy"] <= rows[0]["bound"] + 1e-12
 ('0:2', 2, True)
 """
 
@@ -22,7 +22,7 @@ from typing import Any
 
 from ..bulk import min_cut
 from ..entropy import entanglement
-from .formatting import region_text
+from .formatting import region_keys, region_text, renyi_keys, units
 
 __all__ = [
     "PYTHON_RENYI",
@@ -52,11 +52,11 @@ def log2_in(base: float | None) -> float:
 
 
 def entropy_payload(res: Any, model: str, full_spectrum: bool = False) -> dict:
-    """The JSON of ``tnrbm entropy``: ``res.to_dict()`` with the model and an honest spectrum.
+    """The JSON of ``tnrbm entropy``: ``res.to_dict()`` with the model, the region as text and an honest spectrum.
 
     The spectrum holds the :data:`SPECTRUM_LIMIT` largest Schmidt probabilities unless ``full_spectrum``;
     ``spectrum_length`` is the length of the whole spectrum and ``spectrum_truncated`` says whether values
-    were left out.
+    were left out. The region is range text (``"0:512"``, :func:`tnrbm.cli.formatting.region_keys`).
 
     Examples
     --------
@@ -68,27 +68,27 @@ def entropy_payload(res: Any, model: str, full_spectrum: bool = False) -> dict:
     """
     spectrum = [float(p) for p in res.spectrum]
     shown = spectrum if full_spectrum else spectrum[:SPECTRUM_LIMIT]
-    payload = {"model": model, **res.to_dict()}
+    payload = {"model": model, **region_keys(res.region, res.n_visible)}
+    payload.update((k, v) for k, v in res.to_dict().items() if k not in payload)
+    payload["path_seed"] = payload.pop("seed")  # the contraction path search's; "seed" is the run's
     payload.update(
+        renyi=renyi_keys(res.renyi),
         spectrum=shown,
         spectrum_length=len(spectrum),
         spectrum_truncated=len(shown) < len(spectrum),
-        units=_unit_name(res.base),
+        units=units(res.base).name,
     )
     return payload
 
 
-def _unit_name(base: float | None) -> str:
-    return "nats" if base is None else ("bits" if base == 2 else f"log base {base:g}")
-
-
 def entropy_rows(network: Any, regions: Sequence[Sequence[int]], renyi: tuple = (2,)) -> list[dict]:
-    """One row per region: S, S_2, the cut size m, the bounds ``m ln 2`` and ``min(|A|,|B|) ln 2`` (nats).
+    """One row per region: the entropy, the Renyi entropies (``{"2": ...}``), the cut size m, the bounds
+    ``m ln 2`` and ``min(|A|,|B|) ln 2`` (nats).
 
     Examples
     --------
     >>> from tnrbm import models
-    >>> [r["size"] for r in entropy_rows(models.local_chain(6, radius=1, seed=0), [[0], [0, 1]])]
+    >>> [r["region_size"] for r in entropy_rows(models.local_chain(6, radius=1, seed=0), [[0], [0, 1]])]
     [1, 2]
     """
     rows = []
@@ -98,9 +98,9 @@ def entropy_rows(network: Any, regions: Sequence[Sequence[int]], renyi: tuple = 
         rows.append(
             {
                 "region": region_text(res.region),
-                "size": len(res.region),
-                "S": res.entropy,
-                "S2": res.renyi.get(2),
+                "region_size": len(res.region),
+                "entropy": res.entropy,
+                "renyi": renyi_keys(res.renyi),
                 "m": cut.size,
                 "bound": cut.size * math.log(2),
                 "trivial_bound": res.trivial_bound,
@@ -127,21 +127,21 @@ def cut_payload(
     per_unit = log2_in(base)
     return {
         "model": model,
-        "region": list(c.region),
+        **region_keys(c.region, network.n_visible),
         "m": c.size,
         "bound": c.size * per_unit,
         "bond_dimension": 2**c.size,
         "surface": [network.unit_label(u) for u in c.surface],
         "trivial_bound": min(len(region), network.n_visible - len(region)) * per_unit,
         "base": base,
-        "units": _unit_name(base),
+        "units": units(base).name,
     }
 
 
 def profile_rows(network: Any, prof: Any) -> list[dict]:
     """One row per cut of an :class:`~tnrbm.EntanglementProfile`, with the minimal cut m of ``order[:l]``.
 
-    Keys ``cut, S, S_<alpha>..., m, bound, mps_legs, schmidt_rank``; ``bound`` is ``m log_base 2``.
+    Keys ``cut, entropy, renyi ({"2": ...}), m, bound, mps_legs, schmidt_rank``; ``bound`` is ``m log_base 2``.
 
     Examples
     --------
@@ -154,8 +154,8 @@ def profile_rows(network: Any, prof: Any) -> list[dict]:
     rows = []
     for i, size in enumerate(prof.sizes):
         m = min_cut(network, prof.order[: int(size)]).size
-        row: dict[str, Any] = {"cut": int(size), "S": float(prof.entropy[i])}
-        row.update({f"S_{k:g}": float(v[i]) for k, v in prof.renyi.items()})
+        row: dict[str, Any] = {"cut": int(size), "entropy": float(prof.entropy[i])}
+        row["renyi"] = renyi_keys({k: v[i] for k, v in prof.renyi.items()})
         row.update(m=m, bound=m * per_unit, mps_legs=int(prof.separator_sizes[i]))
         row["schmidt_rank"] = int(prof.schmidt_ranks[i])
         rows.append(row)

@@ -16,11 +16,13 @@ from typing import Any
 import click
 
 from ..plots import save_drawing
+from ..provenance import figure_options
 
 __all__ = ["emit", "save_plot"]
 
 
 def emit(payload: dict, as_json: bool, title: str, columns: list[str], rows: list[list[Any]]) -> None:
+    """``payload`` as JSON (with the keys of :func:`tnrbm.cli.provenance.stamp`), or the table ``rows``."""
     if as_json:
         click.echo(json.dumps(payload, indent=2, default=float))
         return
@@ -35,8 +37,9 @@ def _fmt(x: Any) -> str:
     return f"{x:.10g}" if isinstance(x, float) else str(x)
 
 
-def save_plot(path: str | None, draw: Any, seed: int | None = None) -> None:
+def save_plot(path: str | None, draw: Any) -> None:
+    """Draw to ``path`` (nothing when None), with the run's seed and the versions in the picture's metadata."""
     if path is None:
         return
-    save_drawing(path, draw, seed=seed)
+    save_drawing(path, draw, **figure_options())
     click.echo(f"wrote {path}", err=True)

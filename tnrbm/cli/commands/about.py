@@ -22,6 +22,7 @@ from ...validation import default_max_memory, format_bytes
 from ..formatting import emit_json, table
 from ..options import JSON_OPTION
 from ..progress import progress_bar
+from ..provenance import stamp
 
 __all__ = ["bench", "hamiltonian_parameters", "info", "spec_parameters"]
 
@@ -131,7 +132,7 @@ def info(as_json: bool) -> None:
     versions.update({name: _version(name) for name in _LIBRARIES})
     specs = spec_parameters()
     payload = {
-        **versions,
+        "libraries": versions,
         "models": list(specs),
         "specs": specs,
         "methods": list(method_names()),
@@ -142,7 +143,7 @@ def info(as_json: bool) -> None:
         "conventions": _CONVENTIONS,
     }
     if as_json:
-        emit_json(payload)
+        emit_json(stamp("info", payload))
         return
     rows = [[k, v] for k, v in versions.items()] + [["default_max_memory", payload["default_max_memory"]]]
     rows += [["entanglement methods (--method)", ", ".join(payload["methods"])]]

@@ -12,12 +12,12 @@ from ...contract import BACKENDS, cluster
 from ...entropy import entanglement, entanglement_profile, method_names
 from ...entropy import purity as purity_of
 from ...entropy.renyi2 import purity_methods
-from ...specs import parse_model
 from ...validation import check_base
-from ..formatting import bound_label, emit_json, region_text, table, times_log2, units
+from ..formatting import bound_label, emit_json, region_keys, region_text, renyi_keys, table, times_log2, units
 from ..options import BASE_OPTION, JSON_OPTION, max_memory_option, method_option, plot_option
 from ..parsing import parse_memory_option, parse_region, parse_renyi
 from ..plots import save_plot
+from ..provenance import figure_options, load_model, stamp
 from ..reports import PYTHON_RENYI, cut_payload, entropy_payload, profile_rows
 
 __all__ = ["cut", "entropy", "profile", "purity"]
@@ -83,7 +83,7 @@ def entropy(
     flow: str,
 ) -> None:
     """Exact entanglement entropy of REGION in MODEL, with the cut bound m ln 2 and min(|A|,|B|) ln 2."""
-    net = parse_model(model)
+    net, model = load_model(model)
     reg = parse_region(region, net.n_visible)
     options: dict[str, Any] = {
         "renyi": parse_renyi(renyi),
@@ -95,9 +95,9 @@ def entropy(
         parallel: dict[str, Any] = {} if client is None else {"parallel": client}
         res = entanglement(net, reg, method=method, backend=backend, slicing=slicing, **options, **parallel)
     if plot_path:
-        save_plot("spectrum", res, plot_path)
+        save_plot("spectrum", res, plot_path, **figure_options(model))
     if as_json:
-        emit_json(entropy_payload(res, model, full_spectrum=full_spectrum))
+        emit_json(stamp("entropy", entropy_payload(res, model, full_spectrum=full_spectrum), model))
         return
     unit = units(base).name
     rows = [[f"S (von Neumann, {unit})", res.entropy]]
@@ -137,16 +137,16 @@ def purity(
     flow: str,
 ) -> None:
     """Purity Tr rho_A^2 and Renyi-2 entropy of REGION in MODEL, without the Schmidt spectrum."""
-    net = parse_model(model)
+    net, model = load_model(model)
     reg = parse_region(region, net.n_visible)
     with cluster(n_workers=workers, scheduler=scheduler) as client:
         options: dict[str, Any] = {"method": method, "flow": flow, "max_memory": parse_memory_option(max_memory)}
         res = purity_of(net, reg, base=check_base(base), parallel=client, **options)
     m = None if res.cut is None else res.cut.size
-    payload = {"model": model, "region": list(res.region), "purity": res.purity, "renyi2": res.renyi2}
-    payload.update({"base": res.base, "m": m, "method": res.method, "seconds": res.seconds})
+    payload = {**region_keys(res.region, net.n_visible), "purity": res.purity, "renyi": renyi_keys({2: res.renyi2})}
+    payload.update({"base": res.base, "units": units(res.base).name, "m": m, "method": res.method})
     if as_json:
-        emit_json(payload)
+        emit_json(stamp("purity", {**payload, "seconds": res.seconds}, model))
         return
     unit = units(base).name
     rows = [["Tr rho_A^2", res.purity], [f"S_2 ({unit})", res.renyi2], ["m (cut size)", m]]
@@ -168,13 +168,13 @@ def purity(
 def cut(model: str, region: str, base: float | None, as_json: bool, flow: str, plot_path: str | None) -> None:
     """Minimal cut (Ryu-Takayanagi surface) of REGION in MODEL: m, the bound m ln 2, the surface."""
     check_base(base)
-    net = parse_model(model)
+    net, model = load_model(model)
     reg = parse_region(region, net.n_visible)
     payload = cut_payload(net, reg, model, base=base, flow=flow)
     if plot_path:
-        save_plot("bulk", (net, reg), plot_path)
+        save_plot("bulk", (net, reg), plot_path, **figure_options(model))
     if as_json:
-        emit_json(payload)
+        emit_json(stamp("cut", payload, model))
         return
     table(
         f"minimal cut of region {region_text(reg)} in {model}",
@@ -203,22 +203,23 @@ def cut(model: str, region: str, base: float | None, as_json: bool, flow: str, p
 @plot_option("entropy against cut position")
 def profile(model: str, base: float | None, renyi: str, as_json: bool, plot_path: str | None) -> None:
     """Entanglement entropy at every cut of a chain (one MPS sweep), with the cut bounds."""
-    net = parse_model(model)
+    net, model = load_model(model)
     prof = entanglement_profile(net, base=base, renyi=parse_renyi(renyi))
     rows = profile_rows(net, prof)
     if plot_path:
-        save_plot("profile", (prof, [r["m"] for r in rows]), plot_path)
-    if as_json:
-        emit_json({"model": model, "base": base, "units": units(base).name, "cuts": rows})
-        return
+        save_plot("profile", (prof, [r["m"] for r in rows]), plot_path, **figure_options(model))
     unit = units(base).name
-    keys = list(rows[0]) if rows else []
-    names = {k: f"{k} ({unit})" for k in keys if k.startswith("S")}
-    names["bound"] = f"bound {bound_label('m', base)}"
+    if as_json:
+        payload = {"n_visible": net.n_visible, "base": base, "units": unit, "cuts": rows, "seconds": prof.seconds}
+        emit_json(stamp("profile", payload, model))
+        return
+    head = ["cut", f"S ({unit})", *(f"S_{float(k):g} ({unit})" for k in prof.renyi)]
+    head += ["m", f"bound {bound_label('m', base)}", "mps_legs", "schmidt_rank"]
+    cols = ("m", "bound", "mps_legs", "schmidt_rank")
     table(
         f"entanglement profile of {model} ({unit})",
-        [names.get(k, k) for k in keys],
-        [[r[k] for k in keys] for r in rows],
+        head,
+        [[r["cut"], r["entropy"], *r["renyi"].values(), *(r[k] for k in cols)] for r in rows],
         legend=f"cut: sites left of the cut; m: minimal cut of those sites; mps_legs: MPS indices crossing the "
         f"cut (S <= {times_log2('mps_legs', base)} too); schmidt_rank: exact Schmidt rank",
     )

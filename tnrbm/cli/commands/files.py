@@ -5,11 +5,11 @@ from __future__ import annotations
 import click
 
 from ...io import save as save_network
-from ...specs import parse_model
 from ..formatting import emit_json
 from ..options import JSON_OPTION, plot_option
 from ..parsing import parse_region
 from ..plots import save_plot
+from ..provenance import figure_options, file_provenance, load_model, stamp
 
 __all__ = ["draw", "save"]
 
@@ -20,10 +20,10 @@ __all__ = ["draw", "save"]
 @JSON_OPTION
 def save(model: str, path: str, as_json: bool) -> None:
     """Build MODEL (a spec) and save it to PATH (.npz with JSON metadata, no pickles)."""
-    net = parse_model(model)
-    save_network(path, net)
+    net, model = load_model(model)
+    save_network(path, net, provenance=file_provenance(model))
     if as_json:
-        emit_json({"path": path, "model": model, "summary": repr(net)})
+        emit_json(stamp("save", {"path": path, "summary": repr(net)}, model))
     else:
         click.echo(f"saved {net!r} to {path}")
 
@@ -34,7 +34,7 @@ def save(model: str, path: str, as_json: bool) -> None:
 @plot_option("the bulk", default="bulk.png", old_names=("--out",))
 def draw(model: str, region: str | None, plot_path: str) -> None:
     """Draw MODEL as a bulk: boundary at the bottom, depth upward, the minimal surface of REGION marked."""
-    net = parse_model(model)
+    net, model = load_model(model)
     reg = parse_region(region, net.n_visible) if region else None
-    save_plot("bulk", (net, reg), plot_path)
+    save_plot("bulk", (net, reg), plot_path, **figure_options(model))
     click.echo(f"wrote {plot_path}")

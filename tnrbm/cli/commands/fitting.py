@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import click
 
 from ...fit import fit_report
@@ -10,6 +12,7 @@ from ..formatting import emit_json, table
 from ..options import JSON_OPTION, plot_option, size_option
 from ..plots import save_plot
 from ..progress import progress_bar
+from ..provenance import figure_options, file_provenance, run_seed, stamp
 
 __all__ = ["fit"]
 
@@ -20,7 +23,7 @@ __all__ = ["fit"]
 @click.option("--alpha", type=int, default=1, show_default=True, help="Hidden units per spin.")
 @click.option("--steps", type=int, default=300, show_default=True, help="Optimization steps.")
 @click.option("--learning-rate", type=float, default=0.1, show_default=True)
-@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--seed", type=click.IntRange(min=0), default=None, help="Seed of the start (default: the run's seed).")
 @click.option("--save", "save_path", default=None, help="Save the fitted RBM to this .npz file.")
 @plot_option("the energy history")
 @click.option(
@@ -33,23 +36,26 @@ def fit(
     alpha: int,
     steps: int,
     learning_rate: float,
-    seed: int,
+    seed: int | None,
     save_path: str | None,
     plot_path: str | None,
     relative: bool,
     as_json: bool,
 ) -> None:
     """Fit an RBM to the TFIM ground state (exact sums, stochastic reconfiguration); compare with ED."""
+    seed = run_seed(seed).get()
     with progress_bar(steps + 1, f"fitting RBM to TFIM n = {n}") as advance:
         out = fit_report(n=n, h=h, alpha=alpha, steps=steps, learning_rate=learning_rate, seed=seed, progress=advance)
     if save_path:
-        save_network(save_path, out["rbm"])
+        save_network(save_path, out["rbm"], provenance=file_provenance(None))
     if plot_path:
         title = f"RBM ($\\alpha = {alpha}$) fitted to the TFIM, $N = {n}$, $h = {h:g}$"
         options = {"title": title, "relative": relative}
-        save_plot("history", (out["history"], out["summary"][0]["ed"], options), plot_path, seed=seed)
+        save_plot("history", (out["history"], out["summary"][0]["ed"], options), plot_path, **figure_options())
     if as_json:
-        emit_json({"summary": out["summary"], "cuts": out["cuts"]})
+        payload: dict[str, Any] = {"n": n, "h": h, "alpha": alpha, "steps": steps, "learning_rate": learning_rate}
+        payload.update(base=None, units="nats", summary=out["summary"], cuts=out["cuts"])
+        emit_json(stamp("fit", payload))
         return
     table(
         f"RBM (alpha = {alpha}) fitted to TFIM n = {n}, h = {h}",

@@ -10,6 +10,7 @@ from ..formatting import emit_json, table
 from ..options import JSON_OPTION, max_memory_option, size_option
 from ..parsing import parse_memory_option
 from ..progress import spinner
+from ..provenance import stamp
 
 __all__ = ["ed"]
 
@@ -55,7 +56,7 @@ def ed(
             max_memory=limit,
         )
     if as_json:
-        emit_json({"model": model, "n": n, "levels": rows})
+        emit_json(stamp("ed", {"hamiltonian": model, "n": n, "levels": rows}))
         return
     cols = list(rows[0])
     table(

@@ -16,11 +16,11 @@ from typing import Any
 import click
 
 from ...entropy import method_names, mutual_information, tripartite_information
-from ...specs import parse_model
 from ...validation import check_base
 from ..formatting import bound_label, emit_json, region_text, table, units
 from ..options import BASE_OPTION, JSON_OPTION, max_memory_option, method_option
 from ..parsing import parse_memory_option, parse_region
+from ..provenance import load_model, stamp
 
 __all__ = ["information"]
 
@@ -48,7 +48,7 @@ def information(
     the tripartite information I3 = S_A + S_B + S_C - S_AB - S_AC - S_BC + S_ABC. Both exact, beside the
     same combination of the minimal cuts (m ln 2)."""
     base = check_base(base)
-    net = parse_model(model)
+    net, model = load_model(model)
     texts = {"A": region_a, "B": region_b} | ({} if region_c is None else {"C": region_c})
     regions = {k: parse_region(v, net.n_visible, name=f"region {k}") for k, v in texts.items()}
     options: dict[str, Any] = {"method": method, "base": base, "max_memory": parse_memory_option(max_memory)}
@@ -57,17 +57,14 @@ def information(
     else:
         res, quantity = tripartite_information(net, regions["A"], regions["B"], regions["C"], **options), "I3(A:B:C)"
     entropies = {
-        name: {"region": list(r.region), "entropy": r.entropy, "m": r.m, "bound": r.bound, "method": r.method}
+        name: {"region": region_text(r.region), "entropy": r.entropy, "m": r.m, "bound": r.bound, "method": r.method}
         for name, r in res.entropies.items()
     }
-    payload: dict[str, Any] = {
-        "model": model,
-        "quantity": quantity,
-        "regions": {k: list(v) for k, v in regions.items()},
-    }
-    payload.update(value=res.value, cut_value=res.cut_value, base=base, units=units(base).name, entropies=entropies)
+    payload: dict[str, Any] = {"quantity": quantity, "regions": {k: region_text(v) for k, v in regions.items()}}
+    payload.update(n_visible=net.n_visible, value=res.value, cut_value=res.cut_value, method=res.method)
+    payload.update(base=base, units=units(base).name, entropies=entropies)
     if as_json:
-        emit_json(payload)
+        emit_json(stamp("information", payload, model))
         return
     unit = units(base).name
     rows = [[f"S_{name} ({unit})", e["entropy"], e["m"], e["bound"], e["method"]] for name, e in entropies.items()]

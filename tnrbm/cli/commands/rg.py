@@ -25,6 +25,7 @@ from ...rg import coarse, decimation, hamiltonian, sampling, training
 from ...rg.energy import log_partition
 from ..options import JSON_OPTION, levels_option, method_option, plot_option, size_option
 from ..progress import progress_bar, spinner
+from ..provenance import run_seed, stamp
 from ._rg_tables import emit as _emit
 from ._rg_tables import save_plot as _save_plot
 from .rg_learned import mcrg, rsmi
@@ -51,7 +52,9 @@ def flow(coupling: float, field: float, steps: int, as_json: bool, plot_path: st
     fl = decimation.decimation_flow(coupling, field, steps)
     payload = {k: v.tolist() for k, v in fl.items()}
     rows = [[step, fl["coupling"][step], fl["field"][step], fl["per_spin"][step]] for step in range(steps + 1)]
-    _emit(payload, as_json, "decimation flow (depth = RG step)", ["step", "K", "B", "c per spin"], rows)
+    _emit(
+        stamp("rg flow", payload), as_json, "decimation flow (depth = RG step)", ["step", "K", "B", "c per spin"], rows
+    )
 
     def draw(ax: Any) -> None:
         plot_lib.coupling_flow(fl["coupling"], fl["field"], ax=ax)
@@ -100,7 +103,13 @@ def logz(lattice: str, size: int, coupling: float, via: str, method: str, as_jso
         "seconds": seconds,
     }
     rows = [[lattice, size, coupling, via, value, "-" if ref is None else value - ref, seconds]]
-    _emit(payload, as_json, "exact log Z", ["lattice", "size", "K", "via", "log Z", "minus closed form", "s"], rows)
+    _emit(
+        stamp("rg logz", payload),
+        as_json,
+        "exact log Z",
+        ["lattice", "size", "K", "via", "log Z", "minus closed form", "s"],
+        rows,
+    )
 
 
 @rg.command()
@@ -116,7 +125,13 @@ def couplings(kept: int, coupling: float, field: float, as_json: bool) -> None:
     big = sorted(((s, v) for s, v in kt.items() if abs(v) > 1e-12), key=lambda t: (len(t[0]), t[0]))
     payload = {"couplings": {",".join(map(str, s)): v for s, v in big}, "flow": {"K": k1, "B": b1, "g": g}}
     rows = [[",".join(map(str, s)) or "(constant)", v] for s, v in big]
-    _emit(payload, as_json, f"K~ of H^RBM (closed form: K' = {k1:.10g}, B' = {b1:.10g})", ["subset", "K~"], rows)
+    _emit(
+        stamp("rg couplings", payload),
+        as_json,
+        f"K~ of H^RBM (closed form: K' = {k1:.10g}, B' = {b1:.10g})",
+        ["subset", "K~"],
+        rows,
+    )
 
 
 @rg.command()
@@ -124,13 +139,14 @@ def couplings(kept: int, coupling: float, field: float, as_json: bool) -> None:
 @click.option("--coupling", "-K", type=float, default=sampling.CRITICAL_COUPLING, show_default=True)
 @click.option("--sweeps", type=int, default=500, show_default=True)
 @click.option("--chains", type=int, default=8, show_default=True)
-@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--seed", type=click.IntRange(min=0), default=None, help="Seed of the chains (default: the run's).")
 @JSON_OPTION
 @plot_option("a histogram of the magnetization m")
 def sample(
-    size: int, coupling: float, sweeps: int, chains: int, seed: int, as_json: bool, plot_path: str | None
+    size: int, coupling: float, sweeps: int, chains: int, seed: int | None, as_json: bool, plot_path: str | None
 ) -> None:
     """Swendsen-Wang sampling of the 2D Ising torus: energy per spin and |m| with error bars."""
+    seed = run_seed(seed).get()
     t0 = time.perf_counter()
     with spinner(f"Swendsen-Wang, L = {size}, {chains} chains x {sweeps} sweeps"):
         res = sampling.swendsen_wang((size, size), coupling, n_sweeps=sweeps, n_chains=chains, seed=seed)
@@ -144,10 +160,12 @@ def sample(
         "energy_err": de,
         "abs_m": m,
         "abs_m_err": dm,
+        "sweeps": sweeps,
+        "chains": chains,
         "seconds": seconds,
     }
     _emit(
-        payload,
+        stamp("rg sample", payload),
         as_json,
         "Swendsen-Wang",
         ["L", "K", "E/N", "err", "|m|", "err", "s"],
@@ -159,18 +177,21 @@ def sample(
             res.magnetization, size=size, coupling=coupling, sweeps=sweeps, chains=chains, ax=ax
         )
 
-    _save_plot(plot_path, draw, seed=seed)
+    _save_plot(plot_path, draw)
 
 
 @rg.command()
 @size_option("Spins of the training chain.", 8, old_names=("--n",), dest="n_spins")
 @levels_option("Decimation steps (RG levels) to learn, one RBM each.", 2, old_names=("--steps",), dest="steps")
 @click.option("--coupling", "-K", type=float, default=1.0, show_default=True, help="K_0 of the flow.")
-@click.option("--seed", type=int, default=0, show_default=True)
+@click.option(
+    "--seed", type=click.IntRange(min=0), default=None, help="Seed of samples and training (default: the run's)."
+)
 @JSON_OPTION
 @plot_option("the learned against the exact flow")
-def learn(n_spins: int, steps: int, coupling: float, seed: int, as_json: bool, plot_path: str | None) -> None:
+def learn(n_spins: int, steps: int, coupling: float, seed: int | None, as_json: bool, plot_path: str | None) -> None:
     """Train tied bond RBMs on chain samples at K_{l+1}; the learned weight is K_l and K~ of H^RBM is K_{l+1}."""
+    seed = run_seed(seed).get()
     exact = decimation.decimation_flow(coupling, steps=steps)["coupling"]
     mask = np.zeros((n_spins, n_spins))
     for j in range(n_spins):
@@ -185,7 +206,7 @@ def learn(n_spins: int, steps: int, coupling: float, seed: int, as_json: bool, p
             advance(level, learned_k[-1])
     payload = {"exact_flow": exact.tolist(), "learned_weight": learned_w, "learned_coupling": learned_k}
     _emit(
-        payload,
+        stamp("rg learn", payload),
         as_json,
         "learned decimation (weights -> K_l, K~ of H^RBM -> K_{l+1})",
         ["step", "K_l", "learned |w|", "K_{l+1}", "learned K~"],
@@ -199,7 +220,7 @@ def learn(n_spins: int, steps: int, coupling: float, seed: int, as_json: bool, p
             title=f"learned decimation, chain of {n_spins}, $K_0 = {coupling:.4g}$ (error: sampling)",
         )  # fmt: skip
 
-    _save_plot(plot_path, draw, seed=seed)
+    _save_plot(plot_path, draw)
 
 
 def _learn_level(level: int, n_spins: int, exact: Any, mask: np.ndarray, seed: int, out: tuple) -> None:

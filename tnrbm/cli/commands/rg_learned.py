@@ -24,6 +24,7 @@ from ...rg import mcrg as mcrg_module
 from ...rg import rsmi as rsmi_module
 from ..options import JSON_OPTION, levels_option, plot_option, size_option
 from ..progress import progress_bar, spinner
+from ..provenance import run_seed, stamp
 from ._rg_tables import emit as _emit
 from ._rg_tables import save_plot as _save
 
@@ -31,9 +32,10 @@ __all__ = ["rsmi", "mcrg", "RULE_CHOICES"]
 
 #: the rules the two commands know
 RULE_CHOICES = ("decimation", "majority", "likelihood", "rsmi", "rsmi-free")
+_SEED_HELP = "Seed of sampling and training (default: the run's seed, tnrbm --seed or drawn)."
 
 
-def _rules(names: tuple, block: int, coupling: float, seed: int, train: int = 500) -> list:
+def _rules(names: tuple, block: int, coupling: float, seed: int | None, train: int = 500) -> list:
     """Build each named rule; the learned ones are trained at ``coupling`` on ``train`` samples (progress bars)."""
     out = []
     for name in names or ("decimation", "majority"):
@@ -73,21 +75,24 @@ def _last_finite(y: np.ndarray, err: np.ndarray) -> tuple[float, float]:
 @click.option("--positions", type=int, default=8, show_default=True, help="Block positions per sample.")
 @click.option("--exact", is_flag=True, help="Enumerate every environment (small tori: |E| <= 20).")
 @click.option("--train-samples", "train", type=int, default=500, show_default=True, help="Samples for learned rules.")
-@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--seed", type=click.IntRange(min=0), default=None, help=_SEED_HELP)
 @JSON_OPTION
 @plot_option("a bar chart of I(H:E)")
 def rsmi(
     size: int, coupling: float, rules: tuple, block: int, buffer: int, samples: int, positions: int,
-    exact: bool, train: int, seed: int, as_json: bool, plot_path: str | None,
+    exact: bool, train: int, seed: int | None, as_json: bool, plot_path: str | None,
 ) -> None:  # fmt: skip
     """I(H:E) of coarse-graining rules on the 2D Ising torus, with exact block conditionals."""
+    run = run_seed(seed)  # drawn only when something random runs: sampling, or a learned rule
+    seed = run.get() if not exact or any(r not in blocking.RULES for r in rules) else run.value
     built = _rules(rules, block, coupling, seed, train)
     with spinner(f"I(H:E) of {len(built)} rules, L = {size}" + (", every environment" if exact else "")):
         results = _rsmi_results(built, exact, size, coupling, block, buffer, samples, positions, seed)
-    payload = {"results": [r.to_dict() for r in results], "filters": [r.to_dict() for r in built], "seed": seed}
+    payload = {"base": None, "units": "nats", "results": [r.to_dict() for r in results]}
+    payload["filters"] = [r.to_dict() for r in built]
     rows = [[r.rule, r.mutual_information, r.error, r.entropy, r.conditional_entropy] for r in results]
     title = f"I(H:E) in nats, L = {size}, K = {coupling:.6g}, {block}x{block} blocks, buffer {buffer}"
-    _emit(payload, as_json, title, ["rule", "I(H:E)", "err", "H(H)", "H(H|E)"], rows)
+    _emit(stamp("rg rsmi", payload), as_json, title, ["rule", "I(H:E)", "err", "H(H)", "H(H|E)"], rows)
 
     def draw(ax: Any) -> None:
         ax.bar(range(len(results)), [r.mutual_information for r in results], yerr=[r.error for r in results])
@@ -99,7 +104,7 @@ def rsmi(
 
 def _rsmi_results(
     built: list, exact: bool, size: int, coupling: float, block: int, buffer: int, samples: int, positions: int,
-    seed: int,
+    seed: int | None,
 ) -> list:  # fmt: skip
     """The :class:`~tnrbm.rg.rsmi.RSMIResult` of each rule of ``rg rsmi``: exact, or from sampled environments."""
     if exact:
@@ -126,14 +131,15 @@ def _rsmi_results(
 @click.option("--samples", type=int, default=1000, show_default=True)
 @click.option("--thin", type=int, default=2, show_default=True, help="Sweeps between samples.")
 @click.option("--train-samples", "train", type=int, default=500, show_default=True, help="Samples for learned rules.")
-@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--seed", type=click.IntRange(min=0), default=None, help=_SEED_HELP)
 @JSON_OPTION
 @plot_option("y_t and y_h per level")
 def mcrg(
-    size: int, coupling: float, rules: tuple, block: int, levels: int, samples: int, thin: int, seed: int,
+    size: int, coupling: float, rules: tuple, block: int, levels: int, samples: int, thin: int, seed: int | None,
     train: int, as_json: bool, plot_path: str | None,
 ) -> None:  # fmt: skip
     """Swendsen's Monte Carlo RG: y_t and y_h of coarse-graining rules (exact: 1 and 15/8 in 2D)."""
+    seed = run_seed(seed).get()
     built = _rules(rules, block, coupling, seed, train)
     with progress_bar(samples, f"MCRG L = {size}", label="s") as advance:
         results = mcrg_module.mcrg(
@@ -148,7 +154,7 @@ def mcrg(
     title = (
         f"MCRG at K = {coupling:.6g}, L = {size}, {samples} samples (largest truncation; exact y_t = 1, y_h = 1.875)"
     )
-    _emit(payload, as_json, title, ["rule", "level", "y_t", "err", "y_h", "err"], rows)
+    _emit(stamp("rg mcrg", payload), as_json, title, ["rule", "level", "y_t", "err", "y_h", "err"], rows)
 
     def draw(ax: Any) -> None:
         for r in results:

@@ -8,12 +8,12 @@ import click
 
 from ...entropy import entanglement, entanglement_levels, symmetry_resolved
 from ...network import SYMMETRIES
-from ...specs import parse_model
 from ...validation import check_base
-from ..formatting import emit_json, region_text, table, units
+from ..formatting import emit_json, region_keys, region_text, table, units
 from ..options import BASE_OPTION, JSON_OPTION, max_memory_option, plot_option
 from ..parsing import parse_memory_option, parse_region
 from ..plots import save_plot
+from ..provenance import figure_options, load_model, stamp
 
 __all__ = ["spectrum"]
 
@@ -65,24 +65,27 @@ def spectrum(
 ) -> None:
     """Entanglement levels xi = -ln lambda of REGION in MODEL, by symmetry sector, with degeneracies and gap."""
     base = check_base(base)
-    net = parse_model(model)
+    net, model = load_model(model)
     reg = parse_region(region, net.n_visible)
     limit = parse_memory_option(max_memory)
     res: Any  # an EntanglementResult, or a SymmetryResult when resolved by sector
     if sectors == "none":
         res = entanglement(net, reg, base=base, max_memory=limit)
         lev = entanglement_levels(res)
-        payload = {"model": model, "entropy": res.entropy, "m": None if res.cut is None else res.cut.size}
+        payload = {"symmetry": "none", "entropy": res.entropy, "m": None if res.cut is None else res.cut.size}
+        payload["method"] = res.method
     else:
         chosen = None if sites is None else parse_region(sites, net.n_visible, name="--sites")
         res = symmetry_resolved(net, reg, sectors, sites=chosen, base=base, max_memory=limit, check=check)
         lev = entanglement_levels(res)
-        payload = {"model": model, **res.to_dict()}
-    payload["levels"] = lev.to_dict()
+        payload = res.to_dict()
+        payload["sites"] = region_keys(payload["sites"], net.n_visible)["region"]
+    payload.update(region_keys(reg, net.n_visible), base=base, units=units(base).name)
+    payload["levels"] = {**lev.to_dict(), "region": payload["region"]}
     if plot_path:
-        save_plot("levels", lev, plot_path)
+        save_plot("levels", lev, plot_path, **figure_options(model))
     if as_json:
-        emit_json(payload)
+        emit_json(stamp("spectrum", payload, model))
         return
     unit = units(base).name
     title = f"entanglement levels of region {region_text(reg)} ({len(reg)} of {net.n_visible} spins)"

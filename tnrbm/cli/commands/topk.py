@@ -8,12 +8,12 @@ import click
 
 from ...contract import cluster
 from ...entropy import top_schmidt
-from ...specs import parse_model
 from ...validation import check_base
-from ..formatting import emit_json, region_text, table, units
+from ..formatting import emit_json, region_keys, region_text, table, units
 from ..options import BASE_OPTION, max_memory_option
 from ..parsing import parse_memory_option, parse_region, parse_renyi
 from ..progress import spinner
+from ..provenance import load_model, run_seed, stamp
 
 __all__ = ["topk"]
 
@@ -28,7 +28,9 @@ __all__ = ["topk"]
 @click.option("--oversample", type=int, default=None, help="Extra columns iterated (default max(8, k // 4)).")
 @click.option("--tol", type=float, default=1e-10, show_default=True, help="Relative residual to stop at.")
 @click.option("--max-iter", type=int, default=30, show_default=True, help="Most streamed passes after the first.")
-@click.option("--seed", type=int, default=0, show_default=True, help="Seed of the random start.")
+@click.option(
+    "--seed", type=click.IntRange(min=0), default=None, help="Seed of the random start (default: the run's seed)."
+)
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output (every value and bound).")
 @click.option(
     "--workers", type=int, default=None, help="Stream the Gram blocks on a local dask cluster of N processes."
@@ -46,7 +48,8 @@ def topk(
     **solver: Any,
 ) -> None:
     """The K largest Schmidt values of REGION in MODEL, the exact purity and certified entropy bounds."""
-    net = parse_model(model)  # solver: --k, --oversample, --tol, --max-iter, --seed, as top_schmidt names them
+    solver["seed"] = run_seed(solver["seed"]).get()  # solver: --k, --oversample, --tol, --max-iter, --seed
+    net, model = load_model(model)
     reg = parse_region(region, net.n_visible)
     orders, limit = parse_renyi(renyi), parse_memory_option(max_memory)
     with (
@@ -55,7 +58,8 @@ def topk(
     ):
         res = top_schmidt(net, reg, renyi=orders, base=check_base(base), max_memory=limit, parallel=client, **solver)
     if as_json:
-        emit_json({"model": model, **res.to_dict()})
+        payload = {**res.to_dict(), **region_keys(res.region, net.n_visible), "units": units(res.base).name}
+        emit_json(stamp("topk", payload, model))
         return
     unit = units(base).name
     lo, hi = res.entropy_bounds
