@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from typing import Any
 
@@ -340,7 +341,8 @@ class BoltzmannNetwork:
         itemsize = 16 if self.is_complex else 8
         units = n + sum(self.layer_sizes[1:])
         per_unit = CHUNK_BYTES_PER_UNIT if self.is_complex else REAL_CHUNK_BYTES_PER_UNIT
-        return itemsize * 2.0**n + per_unit * min(2.0**n, DENSE_CHUNK) * units
+        size = math.ldexp(1.0, n) if n < 1024 else math.inf  # 2.0**n overflows a float from n = 1024
+        return itemsize * size + per_unit * min(size, DENSE_CHUNK) * units
 
     def _to_dense(self, normalize: bool) -> np.ndarray:
         n = self.n_visible
