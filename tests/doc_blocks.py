@@ -91,7 +91,10 @@ def blocks(path: Path) -> list[Block]:
         mark = None
         j = i - 1
         while j >= 0 and _COMMENT.match(lines[j]):  # the comment lines right above the fence
-            mark = mark or _MARK.match(lines[j])
+            if _MARK.match(lines[j]):
+                if mark:
+                    raise ValueError(f"{page}:{j + 1}: two docs-test marks on one block")
+                mark = _MARK.match(lines[j])
             j -= 1
         kind, reason, requires = _parse_mark(mark.group(1), f"{page}:{j + 2}") if mark else ("", "", "")
         code = "\n".join(lines[i + 1 : end]) + "\n"

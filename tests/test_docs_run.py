@@ -20,8 +20,9 @@ from pathlib import Path
 import doc_blocks as db
 import pytest
 
-#: seconds one page or block may take before the test fails (default and slow runs)
-TIMEOUT = {"": 300, "slow": 1200}
+#: seconds one page or block may take before the test fails (default and slow runs; generous: a hang, not
+#: a slow machine, is what they catch -- the default pages took 10-90 s each at load 6-8 on 2 cores)
+TIMEOUT = {"": 600, "slow": 1800}
 
 
 def _missing(module: str) -> bool:
