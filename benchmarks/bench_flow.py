@@ -29,16 +29,19 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--json", default=None)
     ap.add_argument("--out", default=None)
+    ap.add_argument("--quick", action="store_true", help="majority and decimation only, 16x16, 100 samples, 5 K")
     args = ap.parse_args()
+    if args.quick:
+        args.size, args.samples = 16, 100
     t0 = time.perf_counter()
-    res = sampling.swendsen_wang((16, 16), K_C, n_sweeps=4000, thin=2, keep_samples=True, seed=args.seed)
-    rules = [
-        blocking.majority_rule(2),
-        blocking.decimation_rule(2),
-        blocking.likelihood_rule(res.samples[0].reshape(-1, 16, 16), 2, epochs=30, seed=args.seed),
-        rsmi.rsmi_trained_rule((32, 32), K_C, 2, 1, n_samples=500, positions=16, seed=args.seed),
-    ]
-    ks = np.round(np.linspace(0.30, 0.60, 11), 4)
+    rules = [blocking.majority_rule(2), blocking.decimation_rule(2)]
+    if not args.quick:
+        res = sampling.swendsen_wang((16, 16), K_C, n_sweeps=4000, thin=2, keep_samples=True, seed=args.seed)
+        rules += [
+            blocking.likelihood_rule(res.samples[0].reshape(-1, 16, 16), 2, epochs=30, seed=args.seed),
+            rsmi.rsmi_trained_rule((32, 32), K_C, 2, 1, n_samples=500, positions=16, seed=args.seed),
+        ]
+    ks = np.round(np.linspace(0.30, 0.60, 5 if args.quick else 11), 4)
     out = {"args": vars(args), "grid": ks.tolist(), "flows": []}
     with progress_bar(len(rules), "coupling flows", label="K*") as advance:
         for i, r in enumerate(rules):

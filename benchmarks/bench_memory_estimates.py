@@ -3,6 +3,7 @@ peak RSS above the import baseline (``tests/memory_probe.py``), for cases whose 
 fixed overhead (issue 17, item 2: the estimate within [0.5x, 1.25x] of the measured peak).
 
     python benchmarks/bench_memory_estimates.py        # about 5 minutes on 2 cores
+    python benchmarks/bench_memory_estimates.py --quick  # the m = 11 cut only (about 30 s)
 """
 
 from __future__ import annotations
@@ -62,7 +63,8 @@ def main() -> None:
     mib = 2.0**20
     print("| route | case | estimate (MiB) | measured peak (MiB) | estimate / peak | seconds |")
     print("|---|---|---:|---:|---:|---:|")
-    for route, desc, code in CASES:
+    quick = "--quick" in sys.argv[1:]
+    for route, desc, code in CASES[:1] if quick else CASES:
         rec = measure(code, 8 * 2**30)
         est = float(rec["value"])
         print(

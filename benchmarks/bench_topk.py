@@ -143,6 +143,7 @@ def main() -> None:
     ap.add_argument("--max-memory", default="16GiB")
     ap.add_argument("--project", action="store_true", help="Table 3: the work per pass at m = 16-20 (plans)")
     ap.add_argument("--blocks", type=int, default=0, help="Table 2: time only this many blocks, project the pass")
+    ap.add_argument("--quick", action="store_true", help="Table 1 on the 4x4 lattice only (m = 8, k = 16)")
     args = ap.parse_args()
     print(f"tnrbm {tnrbm.__version__}, numpy {np.__version__}, {platform.machine()}, {os.cpu_count()} cores")
     print(f"load average {os.getloadavg()}")
@@ -157,8 +158,9 @@ def main() -> None:
         cases = [((6, 6), 3, c) for c in (False, True)]  # m = 12
         cases += [((7, 7), 3, c) for c in (False, True)] if args.m14 else []  # m = 14
         cases = [((7, 7), 3, False)] if args.only_m14 else cases
+        cases = [((4, 4), 2, False)] if args.quick else cases
         for side, rows, complex_ in cases:
-            compare(side, rows, args.k, complex_)
+            compare(side, rows, 16 if args.quick else args.k, complex_)
         return
     for complex_ in (False, True) if args.complex else (False,):
         if args.full:

@@ -229,18 +229,21 @@ def test_bad_input_raises_tnrbm_errors():
         ed.tfim(12, max_memory=1000)
     with pytest.raises(MemoryLimitError, match="Lanczos"):
         ed.ground_state(ed.tfim(10), max_memory=1000)
-    with pytest.raises(TnrbmError):
-        ed.run_ed("ising")
 
 
 def test_run_ed_rows():
-    rows = ed.run_ed("tfim", n=8, k=2, h=0.5)
+    """The old name still works and warns (it moved to tnrbm.cli.reports.ed_levels; tests/test_cli.py checks that)."""
+    with pytest.warns(DeprecationWarning, match="tnrbm.cli.reports"):
+        run_ed = ed.run_ed
+    with pytest.raises(TnrbmError):
+        run_ed("ising")
+    rows = run_ed("tfim", n=8, k=2, h=0.5)
     k = (2 * np.arange(8) + 1) * np.pi / 8
     ref = -np.sum(np.sqrt(1 + 0.25 - np.cos(k)))  # free fermions, written out here
     assert abs(rows[0]["energy"] - ref) < 1e-10 and rows[0]["error"] < 1e-10
     assert rows[1]["gap"] > 0 and rows[1]["reference"] is None
-    assert ed.run_ed("toric", n=2, k=1)[0]["energy"] == pytest.approx(-8.0, abs=1e-10)
-    assert ed.run_ed("cluster", n=6, k=1, form="operator")[0]["energy"] == pytest.approx(-6.0, abs=1e-10)
+    assert run_ed("toric", n=2, k=1)[0]["energy"] == pytest.approx(-8.0, abs=1e-10)
+    assert run_ed("cluster", n=6, k=1, form="operator")[0]["energy"] == pytest.approx(-6.0, abs=1e-10)
 
 
 def test_sparse_matrix_is_hermitian_with_y_terms():

@@ -142,7 +142,10 @@ def test_bad_input():
 
 
 def test_run_fit_rows():
-    out = fit.run_fit(n=6, steps=60, seed=0)
+    """The old name still works and warns (it moved to tnrbm.cli.reports.fit_report; tests/test_cli.py checks that)."""
+    with pytest.warns(DeprecationWarning, match="tnrbm.cli.reports"):
+        run_fit = fit.run_fit
+    out = run_fit(n=6, steps=60, seed=0)
     summary = {row["quantity"]: row for row in out["summary"]}
     e0 = ed.ground_state(ed.tfim(6)).energy
     assert summary["energy"]["ed"] == pytest.approx(e0, abs=1e-10)

@@ -346,3 +346,22 @@ def test_a_tiny_dbm_contracts_in_seconds():
         pytest.fail("DBM([1, 3, 3]).to_dense() took more than 15 s")
     ref = brute_force_psi([0.3 * np.ones((1, 3)), 0.3 * np.ones((3, 3))], [None, None, None], "spin")
     assert relative_error(np.array(json.loads(out.stdout)), ref) < TOL
+
+
+def test_networks_of_1024_spins_and_more_refuse_the_dense_vector_instead_of_overflowing():
+    """2.0**n overflows a float from n = 1024: the README's `tnrbm entropy local-chain:n=1024,...` raised
+    OverflowError while auto priced the dense route. 8 * 2**1030 bytes fits no machine (a refusal), and
+    the GHZ state's S = ln 2 for any proper region (analytic) comes through the cut route."""
+    from tnrbm.entropy import symmetry_resolved
+    from tnrbm.errors import MemoryLimitError
+    from tnrbm.network import ProjectedRBM
+
+    net = tnrbm.models.local_chain(1030, radius=1, seed=0)
+    assert net.dense_memory() == math.inf
+    with pytest.raises(MemoryLimitError):
+        net.to_dense()
+    with pytest.raises(MemoryLimitError):
+        ProjectedRBM(net, 515, "u1").to_dense()
+    with pytest.raises(MemoryLimitError):
+        symmetry_resolved(net, range(4), "z2", method="dense")
+    assert tnrbm.entanglement(tnrbm.states.ghz(1030), range(4)).entropy == pytest.approx(math.log(2), abs=1e-12)

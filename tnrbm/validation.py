@@ -877,10 +877,10 @@ def write_atomically(path: Any, write: Callable[[Any], None], name: str = "path"
 
     Examples
     --------
-    >>> import os, tempfile
+    >>> import os, pathlib, tempfile
     >>> path = os.path.join(tempfile.mkdtemp(), "note.txt")
     >>> _ = write_atomically(path, lambda fh: fh.write(b"hello"))
-    >>> open(path).read(), os.listdir(os.path.dirname(path))
+    >>> pathlib.Path(path).read_text(), os.listdir(os.path.dirname(path))  # read_text closes the file
     ('hello', ['note.txt'])
     """
     real = check_output_path(path, name, action)

@@ -46,7 +46,7 @@ from ..validation import (
     memory_limit,
 )
 from .cut import gram_networks, gram_threads, plan_grams
-from .dense import as_state_vector
+from .dense import as_state_vector, pow2
 from .grams import GRAM_ARRAYS_HELD, LAPACK_WORK, spectrum_from_grams
 from .sectors import SymmetryResult, split_entropy
 from .spectrum import renyi_entropy
@@ -572,7 +572,7 @@ def _run(state: Any, region: tuple, charge: Charge, method: str, limit: int, che
         return out
     n = charge.n
     check_memory(
-        6 * 16 * 2.0**n, f"the dense state vector of {n} spins and its sector blocks", limit, "use method='cut'"
+        6 * 16 * pow2(n), f"the dense state vector of {n} spins and its sector blocks", limit, "use method='cut'"
     )
     if isinstance(state, (BoltzmannNetwork, ProjectedRBM)):
         psi = state.to_dense(normalize=True, max_memory=limit)

@@ -16,6 +16,7 @@ at most ``(number of sectors of A) * 2**m``, with ``m`` the minimal cut of the R
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -117,7 +118,7 @@ class ProjectedRBM:
         """
         n = self.n_visible
         check_memory(
-            5 * 16 * 2.0**n,
+            5 * 16 * (math.ldexp(1.0, n) if n < 1024 else math.inf),  # 2.0**n overflows from n = 1024
             f"the dense projected state vector of {n} spins",
             max_memory,
             "use tnrbm.entropy.symmetry_resolved, which never forms it",
