@@ -58,7 +58,7 @@ CASES: dict[str, tuple[str, str, list[str]]] = {
     "demo": (
         "README.md, tnrbm demo --help",
         "about 10 s (help); README: install + demo about a minute",
-        [PY, "-m", "tnrbm", "demo", "--out", "demo_out"],
+        [PY, "-m", "tnrbm", "demo", "--out-dir", "demo_out"],
     ),
     "bench-quick": ("tnrbm bench --help", "--quick: about a minute", [PY, "-m", "tnrbm", "bench", "--quick"]),
     "bench-entropy-quick": (
