@@ -55,6 +55,7 @@ def peak_above_baseline(method: str, args: list, kw: dict, k: int | None) -> tup
         [sys.executable, "-c", CHILD, spec], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env
     )
     _, status, _ = os.wait4(proc.pid, 0)
+    proc.returncode = os.waitstatus_to_exitcode(status)  # reaped by wait4: tell Popen, which would warn otherwise
     out, err = proc.stdout.read(), proc.stderr.read()
     proc.stdout.close()
     proc.stderr.close()
