@@ -14,8 +14,10 @@ Run with ``nice -n 15`` and ``OMP_NUM_THREADS=1`` on a shared machine.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import platform
+import resource
 import time
 
 import numpy as np
@@ -77,7 +79,7 @@ def one_pass(complex_: bool, k: int = 256, oversample: int = 64, max_memory: str
     width = k + oversample
     held = (VECTORS_HELD + 1) * 2.0**m * width * (16 if complex_ else 8)
     t0, c0 = time.perf_counter(), time.process_time()
-    diag, plan, job, memory = streamed_setup(problem, fixed=held)
+    diag, plan, job, memory, _ = streamed_setup(problem, fixed=held)
     t_setup, c_setup = time.perf_counter() - t0, time.process_time() - c0
     rng = np.random.default_rng(0)
     x = rng.standard_normal((2**m, width)) + (1j * rng.standard_normal((2**m, width)) if complex_ else 0)
@@ -132,6 +134,33 @@ def projection(k: int = 256, oversample: int = 64, worker_memory: str = "16GiB")
         )
 
 
+def full_run(complex_: bool, k: int, max_memory: str, apply: str, out: str | None) -> None:
+    """Table 2, measured: the whole m = 16 run (8x8 open lattice, first 4 rows), its wall and CPU time, the
+    process's peak resident memory and the load, written to ``out`` (JSON) when given."""
+    net = tnrbm.models.local_lattice((8, 8), periodic=False, seed=0, complex=complex_)
+    load = [os.getloadavg()[0]]
+    t0, c0 = time.perf_counter(), time.process_time()
+    res = top_schmidt(
+        net, tuple(range(32)), k=k, renyi=(0.5, 2, 3, float("inf")), max_memory=max_memory, seed=0, apply=apply
+    )
+    wall, cpu = time.perf_counter() - t0, time.process_time() - c0
+    load.append(os.getloadavg()[0])
+    record = res.to_dict() | {
+        "wall_seconds": wall,
+        "cpu_seconds": cpu,
+        "peak_rss_bytes": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024,
+        "load_average_start_end": load,
+        "call": f"top_schmidt(local_lattice((8, 8), periodic=False, seed=0, complex={complex_}), range(32), k={k}, "
+        f"renyi=(0.5, 2, 3, inf), max_memory={max_memory!r}, seed=0, apply={apply!r}), OMP_NUM_THREADS="
+        f"{os.environ.get('OMP_NUM_THREADS')}",
+    }
+    print(res, f"wall {wall:.1f} s, CPU {cpu:.1f} s, peak RSS {record['peak_rss_bytes'] / 2**30:.2f} GiB, load {load}")
+    print(res.extra, flush=True)
+    if out:
+        with open(out, "w") as fh:
+            json.dump(record, fh, indent=1, default=float)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--k", type=int, default=256)
@@ -141,6 +170,8 @@ def main() -> None:
     ap.add_argument("--complex", action="store_true", help="Table 2 for the complex network too")
     ap.add_argument("--full", action="store_true", help="Table 2: run top_schmidt to the end (hours)")
     ap.add_argument("--max-memory", default="16GiB")
+    ap.add_argument("--apply", default="network", help="top_schmidt's apply= (network or blocks)")
+    ap.add_argument("--out", default=None, help="--full: write the run's record (JSON) here")
     ap.add_argument("--project", action="store_true", help="Table 3: the work per pass at m = 16-20 (plans)")
     ap.add_argument("--blocks", type=int, default=0, help="Table 2: time only this many blocks, project the pass")
     args = ap.parse_args()
@@ -160,11 +191,10 @@ def main() -> None:
         for side, rows, complex_ in cases:
             compare(side, rows, args.k, complex_)
         return
-    for complex_ in (False, True) if args.complex else (False,):
+    kinds = (True,) if args.complex and args.full else (False, True) if args.complex else (False,)
+    for complex_ in kinds:  # --full --complex: the complex run only (one big run at a time)
         if args.full:
-            net = tnrbm.models.local_lattice((8, 8), periodic=False, seed=0, complex=complex_)
-            res = top_schmidt(net, tuple(range(32)), k=args.k, max_memory=args.max_memory, renyi=(2, 3))
-            print(res, res.extra["pass_seconds"])
+            full_run(complex_, args.k, args.max_memory, args.apply, args.out)
         else:
             one_pass(complex_, args.k, max_memory=args.max_memory, blocks=args.blocks)
 
