@@ -243,6 +243,7 @@ class _NetworkOperator:
         self.diag = gram_diagonal(plan_d, arrays_d, problem.backend)
         self.plans, self.arrays, self.backend, self.m = plans, list(arrays_b), problem.backend, m
         self.flops = {name: p.flops for name, p in plans.items()}
+        self.slices = {name: p.n_slices for name, p in plans.items()}
 
     def __call__(self, x: np.ndarray, first: bool) -> tuple:
         """``(Y, log10 scale, trace mantissa, purity or None)``: ``M x = Y * 10**scale``."""
@@ -448,7 +449,7 @@ def _iterate(
     if isinstance(operator, _BlockOperator):
         extra.update(apply="blocks", n_blocks=operator.plan.n_slices)
     else:
-        extra.update(apply="network", flops=operator.flops)
+        extra.update(apply="network", flops=operator.flops, slices=operator.slices)
     return TopSchmidtResult(
         probabilities=np.clip(p[:k], 0.0, None),
         k=k,
