@@ -161,6 +161,36 @@ def full_run(complex_: bool, k: int, max_memory: str, apply: str, out: str | Non
             json.dump(record, fh, indent=1, default=float)
 
 
+def projection_network(k: int = 256, oversample: int = 64) -> None:
+    """Table 3b: the work of apply="network" from its plans alone (nothing contracted) at m = 16, 18, 20:
+    the flops of one pass (``M X``), of the purity (once, sliced to 64 MiB pieces) and the peak bytes."""
+    from tnrbm.contract import plan_contraction
+    from tnrbm.entropy.blocks import gram_sides
+    from tnrbm.entropy.topk import _COLUMN, SQUARE_MEMORY, operator_networks
+
+    print("| m | lattice | pass flops (M X) | purity flops (once) | purity slices | pass peak | vectors |")
+    print("|---|---|---|---|---|---|---|")
+    width = k + oversample
+    for side, rows in ((8, 4), (9, 4), (10, 5)):
+        net = tnrbm.models.local_lattice((side, side), periodic=False, seed=0)
+        problem = make_problem(net, tuple(range(rows * side)), "cut", memory_limit("16GiB"), None, False)
+        m = problem.cut.size
+        _, _, (_, inputs, output) = gram_sides(problem)
+        nets = operator_networks(inputs, output)
+        plans = {}
+        for name in ("apply", "square"):
+            ins, out = nets[name]
+            sizes = {ix: 2 for term in ins for ix in term} | {_COLUMN: width}
+            limit = SQUARE_MEMORY if name == "square" else 2.0**62
+            plans[name] = plan_contraction(ins, out, sizes, itemsize=8, max_memory=limit, slicing="inner")
+        a, sq = plans["apply"], plans["square"]
+        print(
+            f"| {m} | {side}x{side}, {rows} rows | {a.flops:.2e} | {sq.flops:.2e} | {sq.n_slices} | "
+            f"{(a.peak_bytes + a.largest_bytes) / 2**30:.1f} GiB | {VECTORS_HELD * 2.0**m * width * 8 / 2**30:.1f} GiB |",
+            flush=True,
+        )
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--k", type=int, default=256)
@@ -179,6 +209,7 @@ def main() -> None:
     print(f"load average {os.getloadavg()}")
     if args.project:
         projection(args.k)
+        projection_network(args.k)
         return
     if not args.m16:
         print(
