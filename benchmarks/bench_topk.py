@@ -213,9 +213,10 @@ def main() -> None:
         return
     if not args.m16:
         print(
-            "| m | network | k | full spectrum s | top-k s | passes | max rel err | S exact | [S_lo, S_hi] | gap | tail |"
+            "| m | network | k | full spectrum s | top-k s | passes | max rel err | max err / p_1 | S exact | "
+            "[S_lo, S_hi] | gap | tail |"
         )
-        print("|---|---|---|---|---|---|---|---|---|---|---|")
+        print("|---|---|---|---|---|---|---|---|---|---|---|---|")
         cases = [((6, 6), 3, c) for c in (False, True)]  # m = 12
         cases += [((7, 7), 3, c) for c in (False, True)] if args.m14 else []  # m = 14
         cases = [((7, 7), 3, False)] if args.only_m14 else cases
