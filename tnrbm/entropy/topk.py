@@ -2,9 +2,11 @@
 
 When every unit of the minimal cut is a visible spin of one side, that side's Gram matrix is diagonal,
 ``G_A = diag(d)``, and the nonzero spectrum of ``rho_A`` is that of ``M = S G_B^T S`` (``S = diag(d)^{1/2}``,
-``2**m x 2**m``; ``S G_B S``, its complex conjugate, has the same eigenvalues). ``M`` is never formed:
-``M X`` is accumulated block by block while ``G_B`` is contracted in output blocks
-(:mod:`tnrbm.entropy.blocks`; on threads or dask workers, :func:`tnrbm.contract.run_jobs`):
+``2**m x 2**m``; ``S G_B S``, its complex conjugate, has the same eigenvalues). ``M`` is never formed.
+``apply="network"``: ``G_B S X`` is one contraction of the Gram network of ``G_B`` with ``S X`` attached to
+its ket cut indices (:func:`operator_networks`; no block of ``G_B`` is formed), ``Tr M`` and ``Tr M^2`` two
+more. ``apply="blocks"``: ``M X`` is accumulated block by block while ``G_B`` is contracted in output
+blocks (:mod:`tnrbm.entropy.blocks`; on threads or dask workers, :func:`tnrbm.contract.run_jobs`):
 ``Y[r] += S_r (G_B[r, c] (S_c X[c]))``. Randomized block subspace iteration (a seeded Gaussian start of
 ``k + oversample`` columns, one streamed pass per iteration, Rayleigh-Ritz after each) gives the top-``k``
 Ritz values and their residuals; the first pass also gives the exact trace and purity
@@ -320,8 +322,9 @@ def top_schmidt(
 
     For cuts whose Gram matrices do not fit (``m >= 16``): nothing of size ``4**m`` is held. The cut must be
     made of the visible spins of one side (:func:`~tnrbm.entropy.blocks.diagonal_side`); its other Gram is
-    contracted in blocks once per iteration. Every pass costs about one :func:`~tnrbm.entropy.purity` of
-    the same cut plus ``8**m``-free products ``4**m (k + oversample)`` flops.
+    applied once per iteration, as one contraction of its Gram network with the vectors attached
+    (``apply="network"``) or in blocks, each costing about one :func:`~tnrbm.entropy.purity` of the same
+    cut plus ``4**m (k + oversample)`` product flops per pass (``apply="blocks"``).
 
     Parameters
     ----------
