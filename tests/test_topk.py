@@ -285,3 +285,23 @@ def test_bad_apply():
     net = tnrbm.models.local_lattice((4, 4), periodic=False, seed=0)
     with pytest.raises(InvalidParameterError, match="apply='gpu'"):
         top_schmidt(net, range(8), k=2, apply="gpu")
+
+
+@pytest.mark.parametrize("complex_", [False, True])
+def test_gap_tol_stops_early_and_bounds_still_contain(complex_):
+    """gap_tol stops once the certified gap stalls: fewer passes than the residual test, and every bound
+    still contains the exact entropies of the full spectrum."""
+    net = tnrbm.models.local_lattice((5, 5), periodic=False, seed=6, complex=complex_)
+    full = tnrbm.entanglement(net, range(10), method="cut", renyi=ORDERS)
+    slow = top_schmidt(net, range(10), k=12, renyi=ORDERS, seed=0, oversample=2)
+    fast = top_schmidt(net, range(10), k=12, renyi=ORDERS, seed=0, oversample=2, gap_tol=0.01)
+    assert fast.iterations < slow.iterations and fast.extra["stopped"] == "gap_tol"
+    assert fast.gap <= 1.05 * slow.gap  # the gap had stalled: 11 -> 6 passes real, 31 -> 11 complex
+    assert len(fast.extra["gaps"]) == fast.iterations - 1 and fast.extra["gaps"][-1] == pytest.approx(fast.gap)
+    nz = full.spectrum[full.spectrum > 0]
+    s = float(-np.sum(nz * np.log(nz)))
+    assert fast.entropy_bounds[0] <= s <= fast.entropy_bounds[1]
+    for alpha, (lo, hi) in fast.renyi_bounds.items():
+        assert lo <= _renyi(full.spectrum, alpha) <= hi
+    with pytest.raises(InvalidParameterError, match="gap_tol"):
+        top_schmidt(net, range(10), k=2, gap_tol=-1.0)

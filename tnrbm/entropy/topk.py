@@ -292,6 +292,14 @@ def _ritz(q: np.ndarray, y: np.ndarray, trace: float) -> tuple[np.ndarray, np.nd
     return w, image, residual
 
 
+def _bounds(p: np.ndarray, residual: np.ndarray, k: int, purity: float, rank: float, orders: Any) -> tuple:
+    """``((S_lo, S_hi), renyi bounds, ||R||_2)`` of the top ``k`` Ritz pairs (:func:`entropy_bounds`)."""
+    top = residual[:, :k]
+    spectral = float(np.sqrt(max(np.linalg.eigvalsh(top.conj().T @ top)[-1], 0.0)))
+    bounds, renyi = entropy_bounds(p[:k], purity, spectral, float(np.linalg.norm(top)), rank, orders)
+    return bounds, renyi, spectral
+
+
 def _check_k(k: Any, dim: int, name: str = "k") -> int:
     k = check_int(k, name, minimum=1)
     if k >= dim:
@@ -317,6 +325,7 @@ def top_schmidt(
     backend: str | None = None,
     parallel: Any = None,
     apply: str = "auto",
+    gap_tol: float | None = None,
 ) -> TopSchmidtResult:
     """The ``k`` largest Schmidt probabilities of ``region``, its exact purity and certified entropy bounds.
 
@@ -351,6 +360,10 @@ def top_schmidt(
         block of the Gram matrix is formed; the fastest, in this process), ``"blocks"`` contracts the Gram
         in blocks and multiplies each into ``X`` where it is computed (on ``parallel``'s workers);
         ``"auto"`` (default) is ``"blocks"`` when ``parallel`` is given, else ``"network"``.
+    gap_tol
+        Also stop when a pass narrowed the certified gap of ``S`` by less than ``gap_tol`` times the gap
+        (it is then set by the tail mass beyond ``k``, not by the residuals); None (default): only ``tol``.
+        The bounds hold either way; ``extra["gaps"]`` has the gap after each pass.
 
     Returns
     -------
@@ -372,6 +385,8 @@ def top_schmidt(
     base = check_base(base)
     orders = tuple(a for a in check_renyi(renyi))
     check_positive(tol, "tol")
+    if gap_tol is not None:
+        check_positive(gap_tol, "gap_tol")
     max_iter = check_int(max_iter, "max_iter", minimum=1)
     rng = rng_from_seed(seed)
     limit = memory_limit(max_memory)
@@ -402,7 +417,7 @@ def top_schmidt(
     operator: Any = (
         _NetworkOperator(problem, width, held) if route == "network" else _BlockOperator(problem, held, group)
     )
-    return _iterate(operator, problem, k, width, orders, base, tol, max_iter, rng, seed, t0)
+    return _iterate(operator, problem, k, width, orders, base, (tol, gap_tol, max_iter), rng, seed, t0)
 
 
 def _iterate(
@@ -412,8 +427,7 @@ def _iterate(
     width: int,
     orders: Any,
     base: Any,
-    tol: float,
-    max_iter: int,
+    stop: tuple,
     rng: np.random.Generator,
     seed: Any,
     t0: float,
@@ -430,25 +444,26 @@ def _iterate(
     y, scale, trace, purity = operator(x, True)
     seconds.append(time.perf_counter() - t)
     q = np.linalg.qr(y)[0]
-    converged = False
+    tol, gap_tol, max_iter = stop
+    rank = min(float(np.count_nonzero(diag)), 2.0 ** min(len(problem.region), problem.n - len(problem.region)))
+    converged, gaps, stopped = False, [], "max_iter"
     for _ in range(max_iter):
         t = time.perf_counter()
         y, scale, trace, _ = operator(q, False)
         seconds.append(time.perf_counter() - t)
         p, image, residual = _ritz(q, y, trace)
         norms = np.linalg.norm(residual, axis=0)
+        (s_lo, s_hi), renyi, spectral = _bounds(p, residual, k, purity, rank, orders)
+        gaps.append(s_hi - s_lo)
         converged = bool(np.all(norms[:k] <= tol * p[:k] + _FLOOR * p[0]))
-        if converged:
+        if converged or (gap_tol is not None and len(gaps) > 1 and gaps[-2] - gaps[-1] <= gap_tol * gaps[-1]):
+            stopped = "tol" if converged else "gap_tol"
             break
         q = np.linalg.qr(image)[0]
     del y, q, image
-    top = residual[:, :k]
-    spectral = float(np.sqrt(max(np.linalg.eigvalsh(top.conj().T @ top)[-1], 0.0)))
-    rank = min(float(np.count_nonzero(diag)), 2.0 ** min(len(problem.region), problem.n - len(problem.region)))
-    (s_lo, s_hi), renyi = entropy_bounds(p[:k], purity, spectral, float(np.linalg.norm(top)), rank, orders)
     ln_base = 1.0 if base is None else math.log(base)
     renyi = {a: (lo / ln_base, hi / ln_base) for a, (lo, hi) in renyi.items()}
-    extra = {"pass_seconds": seconds, "rank_bound": rank, "width": width}
+    extra = {"pass_seconds": seconds, "rank_bound": rank, "width": width, "gaps": gaps, "stopped": stopped}
     if isinstance(operator, _BlockOperator):
         extra.update(apply="blocks", n_blocks=operator.plan.n_slices)
     else:
