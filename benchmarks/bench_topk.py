@@ -29,13 +29,13 @@ from tnrbm.entropy.topk import VECTORS_HELD, _apply_block, top_schmidt
 from tnrbm.validation import memory_limit
 
 
-def compare(side: tuple, rows: int, k: int, complex_: bool) -> dict:
+def compare(side: tuple, rows: int, k: int, complex_: bool, full_memory: str | None = None) -> dict:
     """One row of Table 1 (the relative error over the values above 1e-6 of the largest, their count; and
     the largest error over all k relative to the largest value: the full spectrum's own rounding level)."""
     net = tnrbm.models.local_lattice(side, periodic=False, seed=0, complex=complex_)
     region = tuple(range(rows * side[1]))
     t0 = time.perf_counter()
-    full = tnrbm.entanglement(net, region, method="cut", renyi=(2, 3))
+    full = tnrbm.entanglement(net, region, method="cut", renyi=(2, 3), max_memory=full_memory)
     t_full = time.perf_counter() - t0
     res = top_schmidt(net, region, k=k, renyi=(2, 3), seed=0)
     exact = full.spectrum[:k]
@@ -200,6 +200,7 @@ def main() -> None:
     ap.add_argument("--complex", action="store_true", help="Table 2 for the complex network too")
     ap.add_argument("--full", action="store_true", help="Table 2: run top_schmidt to the end (hours)")
     ap.add_argument("--max-memory", default="16GiB")
+    ap.add_argument("--full-memory", default=None, help="Table 1: max_memory of the full spectrum (m = 14: 9GiB)")
     ap.add_argument("--apply", default="network", help="top_schmidt's apply= (network or blocks)")
     ap.add_argument("--out", default=None, help="--full: write the run's record (JSON) here")
     ap.add_argument("--project", action="store_true", help="Table 3: the work per pass at m = 16-20 (plans)")
@@ -221,7 +222,7 @@ def main() -> None:
         cases += [((7, 7), 3, c) for c in (False, True)] if args.m14 else []  # m = 14
         cases = [((7, 7), 3, False)] if args.only_m14 else cases
         for side, rows, complex_ in cases:
-            compare(side, rows, args.k, complex_)
+            compare(side, rows, args.k, complex_, args.full_memory)
         return
     kinds = (True,) if args.complex and args.full else (False, True) if args.complex else (False,)
     for complex_ in kinds:  # --full --complex: the complex run only (one big run at a time)
