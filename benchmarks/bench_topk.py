@@ -14,8 +14,10 @@ Run with ``nice -n 15`` and ``OMP_NUM_THREADS=1`` on a shared machine.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import platform
+import resource
 import time
 
 import numpy as np
@@ -27,13 +29,13 @@ from tnrbm.entropy.topk import VECTORS_HELD, _apply_block, top_schmidt
 from tnrbm.validation import memory_limit
 
 
-def compare(side: tuple, rows: int, k: int, complex_: bool) -> dict:
+def compare(side: tuple, rows: int, k: int, complex_: bool, full_memory: str | None = None) -> dict:
     """One row of Table 1 (the relative error over the values above 1e-6 of the largest, their count; and
     the largest error over all k relative to the largest value: the full spectrum's own rounding level)."""
     net = tnrbm.models.local_lattice(side, periodic=False, seed=0, complex=complex_)
     region = tuple(range(rows * side[1]))
     t0 = time.perf_counter()
-    full = tnrbm.entanglement(net, region, method="cut", renyi=(2, 3))
+    full = tnrbm.entanglement(net, region, method="cut", renyi=(2, 3), max_memory=full_memory)
     t_full = time.perf_counter() - t0
     res = top_schmidt(net, region, k=k, renyi=(2, 3), seed=0)
     exact = full.spectrum[:k]
@@ -77,7 +79,7 @@ def one_pass(complex_: bool, k: int = 256, oversample: int = 64, max_memory: str
     width = k + oversample
     held = (VECTORS_HELD + 1) * 2.0**m * width * (16 if complex_ else 8)
     t0, c0 = time.perf_counter(), time.process_time()
-    diag, plan, job, memory = streamed_setup(problem, fixed=held)
+    diag, plan, job, memory, _ = streamed_setup(problem, fixed=held)
     t_setup, c_setup = time.perf_counter() - t0, time.process_time() - c0
     rng = np.random.default_rng(0)
     x = rng.standard_normal((2**m, width)) + (1j * rng.standard_normal((2**m, width)) if complex_ else 0)
@@ -132,6 +134,63 @@ def projection(k: int = 256, oversample: int = 64, worker_memory: str = "16GiB")
         )
 
 
+def full_run(complex_: bool, k: int, max_memory: str, apply: str, out: str | None) -> None:
+    """Table 2, measured: the whole m = 16 run (8x8 open lattice, first 4 rows), its wall and CPU time, the
+    process's peak resident memory and the load, written to ``out`` (JSON) when given."""
+    net = tnrbm.models.local_lattice((8, 8), periodic=False, seed=0, complex=complex_)
+    load = [os.getloadavg()[0]]
+    t0, c0 = time.perf_counter(), time.process_time()
+    res = top_schmidt(
+        net, tuple(range(32)), k=k, renyi=(0.5, 2, 3, float("inf")), max_memory=max_memory, seed=0, apply=apply
+    )
+    wall, cpu = time.perf_counter() - t0, time.process_time() - c0
+    load.append(os.getloadavg()[0])
+    record = res.to_dict() | {
+        "wall_seconds": wall,
+        "cpu_seconds": cpu,
+        "peak_rss_bytes": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024,
+        "load_average_start_end": load,
+        "call": f"top_schmidt(local_lattice((8, 8), periodic=False, seed=0, complex={complex_}), range(32), k={k}, "
+        f"renyi=(0.5, 2, 3, inf), max_memory={max_memory!r}, seed=0, apply={apply!r}), OMP_NUM_THREADS="
+        f"{os.environ.get('OMP_NUM_THREADS')}",
+    }
+    print(res, f"wall {wall:.1f} s, CPU {cpu:.1f} s, peak RSS {record['peak_rss_bytes'] / 2**30:.2f} GiB, load {load}")
+    print(res.extra, flush=True)
+    if out:
+        with open(out, "w") as fh:
+            json.dump(record, fh, indent=1, default=float)
+
+
+def projection_network(k: int = 256, oversample: int = 64) -> None:
+    """Table 3b: the work of apply="network" from its plans alone (nothing contracted) at m = 16, 18, 20:
+    the flops of one pass (``M X``), of the purity (once, sliced to 64 MiB pieces) and the peak bytes."""
+    from tnrbm.contract import plan_contraction
+    from tnrbm.entropy.blocks import gram_sides
+    from tnrbm.entropy.topk import _COLUMN, SQUARE_MEMORY, operator_networks
+
+    print("| m | lattice | pass flops (M X) | purity flops (once) | purity slices | pass peak | vectors |")
+    print("|---|---|---|---|---|---|---|")
+    width = k + oversample
+    for side, rows in ((8, 4), (9, 4), (10, 5)):
+        net = tnrbm.models.local_lattice((side, side), periodic=False, seed=0)
+        problem = make_problem(net, tuple(range(rows * side)), "cut", memory_limit("16GiB"), None, False)
+        m = problem.cut.size
+        _, _, (_, inputs, output) = gram_sides(problem)
+        nets = operator_networks(inputs, output)
+        plans = {}
+        for name in ("apply", "square"):
+            ins, out = nets[name]
+            sizes = {ix: 2 for term in ins for ix in term} | {_COLUMN: width}
+            limit = SQUARE_MEMORY if name == "square" else 2.0**62
+            plans[name] = plan_contraction(ins, out, sizes, itemsize=8, max_memory=limit, slicing="inner")
+        a, sq = plans["apply"], plans["square"]
+        print(
+            f"| {m} | {side}x{side}, {rows} rows | {a.flops:.2e} | {sq.flops:.2e} | {sq.n_slices} | "
+            f"{(a.peak_bytes + a.largest_bytes) / 2**30:.1f} GiB | {VECTORS_HELD * 2.0**m * width * 8 / 2**30:.1f} GiB |",
+            flush=True,
+        )
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--k", type=int, default=256)
@@ -141,6 +200,9 @@ def main() -> None:
     ap.add_argument("--complex", action="store_true", help="Table 2 for the complex network too")
     ap.add_argument("--full", action="store_true", help="Table 2: run top_schmidt to the end (hours)")
     ap.add_argument("--max-memory", default="16GiB")
+    ap.add_argument("--full-memory", default=None, help="Table 1: max_memory of the full spectrum (m = 14: 9GiB)")
+    ap.add_argument("--apply", default="network", help="top_schmidt's apply= (network or blocks)")
+    ap.add_argument("--out", default=None, help="--full: write the run's record (JSON) here")
     ap.add_argument("--project", action="store_true", help="Table 3: the work per pass at m = 16-20 (plans)")
     ap.add_argument("--blocks", type=int, default=0, help="Table 2: time only this many blocks, project the pass")
     ap.add_argument("--quick", action="store_true", help="Table 1 on the 4x4 lattice only (m = 8, k = 16)")
@@ -149,24 +211,25 @@ def main() -> None:
     print(f"load average {os.getloadavg()}")
     if args.project:
         projection(args.k)
+        projection_network(args.k)
         return
     if not args.m16:
         print(
-            "| m | network | k | full spectrum s | top-k s | passes | max rel err | S exact | [S_lo, S_hi] | gap | tail |"
+            "| m | network | k | full spectrum s | top-k s | passes | max rel err | max err / p_1 | S exact | "
+            "[S_lo, S_hi] | gap | tail |"
         )
-        print("|---|---|---|---|---|---|---|---|---|---|---|")
+        print("|---|---|---|---|---|---|---|---|---|---|---|---|")
         cases = [((6, 6), 3, c) for c in (False, True)]  # m = 12
         cases += [((7, 7), 3, c) for c in (False, True)] if args.m14 else []  # m = 14
         cases = [((7, 7), 3, False)] if args.only_m14 else cases
         cases = [((4, 4), 2, False)] if args.quick else cases
         for side, rows, complex_ in cases:
-            compare(side, rows, 16 if args.quick else args.k, complex_)
+            compare(side, rows, 16 if args.quick else args.k, complex_, args.full_memory)
         return
-    for complex_ in (False, True) if args.complex else (False,):
+    kinds = (True,) if args.complex and args.full else (False, True) if args.complex else (False,)
+    for complex_ in kinds:  # --full --complex: the complex run only (one big run at a time)
         if args.full:
-            net = tnrbm.models.local_lattice((8, 8), periodic=False, seed=0, complex=complex_)
-            res = top_schmidt(net, tuple(range(32)), k=args.k, max_memory=args.max_memory, renyi=(2, 3))
-            print(res, res.extra["pass_seconds"])
+            full_run(complex_, args.k, args.max_memory, args.apply, args.out)
         else:
             one_pass(complex_, args.k, max_memory=args.max_memory, blocks=args.blocks)
 

@@ -232,8 +232,8 @@ def test_bad_input_raises_tnrbm_errors():
 
 
 def test_run_ed_rows():
-    """The old name still works and warns (it moved to tnrbm.cli.reports.ed_levels; tests/test_cli.py checks that)."""
-    with pytest.warns(DeprecationWarning, match="tnrbm.cli.reports"):
+    """The old name still works and warns (it moved to tnrbm.ed.levels.ed_levels; tests/test_cli.py checks that)."""
+    with pytest.warns(DeprecationWarning, match="tnrbm.ed.levels.ed_levels"):
         run_ed = ed.run_ed
     with pytest.raises(TnrbmError):
         run_ed("ising")

@@ -142,8 +142,8 @@ def test_bad_input():
 
 
 def test_run_fit_rows():
-    """The old name still works and warns (it moved to tnrbm.cli.reports.fit_report; tests/test_cli.py checks that)."""
-    with pytest.warns(DeprecationWarning, match="tnrbm.cli.reports"):
+    """The old name still works and warns (it moved to tnrbm.fit.fit_report; tests/test_cli.py checks that)."""
+    with pytest.warns(DeprecationWarning, match="tnrbm.fit.fit_report"):
         run_fit = fit.run_fit
     out = run_fit(n=6, steps=60, seed=0)
     summary = {row["quantity"]: row for row in out["summary"]}

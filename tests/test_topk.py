@@ -43,13 +43,15 @@ def _check_against(res, spectrum: np.ndarray, rel: float = 1e-10) -> None:
     assert res.tail_mass == pytest.approx(1.0 - float(np.sum(exact)), abs=1e-12)
 
 
+@pytest.mark.parametrize("apply", ["network", "blocks"])
 @pytest.mark.parametrize("complex_", [False, True])
 @pytest.mark.parametrize(("shape", "rows", "k"), [((4, 4), 2, 16), ((5, 5), 2, 24), ((3, 6), 1, 8)])
-def test_lattice_against_full_spectrum(shape, rows, k, complex_):
+def test_lattice_against_full_spectrum(shape, rows, k, complex_, apply):
     net = tnrbm.models.local_lattice(shape, periodic=False, seed=3, complex=complex_)
     region = tuple(range(rows * shape[1]))
     full = tnrbm.entanglement(net, region, method="cut", renyi=ORDERS)
-    res = top_schmidt(net, region, k=k, renyi=ORDERS, seed=1)
+    res = top_schmidt(net, region, k=k, renyi=ORDERS, seed=1, apply=apply)
+    assert res.extra["apply"] == apply
     assert res.converged and res.m == full.cut.size
     _check_against(res, full.spectrum)
     assert res.renyi_bounds[2][0] == pytest.approx(full.renyi[2], abs=1e-10)
@@ -212,7 +214,7 @@ def test_many_blocks_and_threads_against_full_spectrum(parallel):
     """A small max_memory slices the Gram into many blocks (bra and ket indices); threads sum the same."""
     net = tnrbm.models.local_lattice((5, 5), periodic=False, seed=3, complex=True)
     full = tnrbm.entanglement(net, range(10), method="cut", renyi=ORDERS)
-    res = top_schmidt(net, range(10), k=8, renyi=ORDERS, max_memory="4MiB", parallel=parallel, seed=3)
+    res = top_schmidt(net, range(10), k=8, renyi=ORDERS, max_memory="4MiB", parallel=parallel, seed=3, apply="blocks")
     assert res.extra["n_blocks"] >= 64 and res.memory <= 4 * 2**20
     _check_against(res, full.spectrum)
 
@@ -231,3 +233,75 @@ def test_dask_client_against_full_spectrum():
         client.cluster.close()
     assert res.extra["n_blocks"] > 1
     _check_against(res, full.spectrum)
+
+
+def test_network_route_sliced_against_full_spectrum():
+    """A small max_memory slices the purity's network (cotengra) into many pieces: the same values."""
+    net = tnrbm.models.local_lattice((5, 5), periodic=False, seed=3, complex=True)
+    full = tnrbm.entanglement(net, range(10), method="cut", renyi=ORDERS)
+    res = top_schmidt(net, range(10), k=8, renyi=ORDERS, max_memory="8MiB", seed=3, apply="network")
+    assert res.extra["slices"]["square"] > 1 and res.memory <= 8 * 2**20
+    _check_against(res, full.spectrum)
+
+
+@pytest.mark.parametrize("complex_", [False, True])
+def test_operator_networks_against_the_whole_gram(complex_):
+    """The three networks of apply="network" (G X, Tr DG, Tr DGDG) against the Gram matrix contracted whole."""
+    from tnrbm.contract import plan_contraction
+    from tnrbm.entropy.blocks import gram_diagonal, gram_sides
+    from tnrbm.entropy.compute import make_problem
+    from tnrbm.entropy.topk import operator_networks
+
+    net = tnrbm.models.local_lattice((4, 4), periodic=False, seed=4, complex=complex_)
+    problem = make_problem(net, tuple(range(8)), "cut", 2**30, None, False)
+    plan_d, arrays_d, (arrays, inputs, output) = gram_sides(problem)
+    m = len(output) // 2
+    sizes = {ix: 2 for term in inputs for ix in term}
+    g, e = plan_contraction(inputs, output, sizes).contract(arrays)
+    g = np.asarray(g).reshape(2**m, 2**m) * 10.0**e
+    assert np.allclose(g, g.conj().T, rtol=1e-12, atol=1e-12 * np.abs(g).max())  # Hermitian
+    d = gram_diagonal(plan_d, arrays_d)
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(2**m, 5)) + (1j * rng.normal(size=(2**m, 5)) if complex_ else 0)
+    nets = operator_networks(inputs, output)
+    shape = (2,) * m
+
+    def run(name, extra, width=1):
+        ins, out = nets[name]
+        size = {ix: 2 for term in ins for ix in term} | {"topk_column": width}
+        mantissa, exponent = plan_contraction(ins, out, size).contract([*arrays, *extra])
+        return np.asarray(mantissa) * 10.0**exponent
+
+    gx = run("apply", [x.reshape(*shape, 5)], width=5).reshape(2**m, 5)
+    assert np.allclose(gx, g @ x, rtol=1e-10, atol=1e-12 * np.abs(g @ x).max())
+    assert float(run("trace", [d.reshape(shape)]).real) == pytest.approx(np.sum(d * np.diag(g)).real, rel=1e-10)
+    dg = d[:, None] * g
+    assert float(run("square", [*arrays, *[d.reshape(shape)] * 2]).real) == pytest.approx(
+        np.trace(dg @ dg).real, rel=1e-10
+    )
+
+
+def test_bad_apply():
+    net = tnrbm.models.local_lattice((4, 4), periodic=False, seed=0)
+    with pytest.raises(InvalidParameterError, match="apply='gpu'"):
+        top_schmidt(net, range(8), k=2, apply="gpu")
+
+
+@pytest.mark.parametrize("complex_", [False, True])
+def test_gap_tol_stops_early_and_bounds_still_contain(complex_):
+    """gap_tol stops once the certified gap stalls: fewer passes than the residual test, and every bound
+    still contains the exact entropies of the full spectrum."""
+    net = tnrbm.models.local_lattice((5, 5), periodic=False, seed=6, complex=complex_)
+    full = tnrbm.entanglement(net, range(10), method="cut", renyi=ORDERS)
+    slow = top_schmidt(net, range(10), k=12, renyi=ORDERS, seed=0, oversample=2)
+    fast = top_schmidt(net, range(10), k=12, renyi=ORDERS, seed=0, oversample=2, gap_tol=0.01)
+    assert fast.iterations < slow.iterations and fast.extra["stopped"] == "gap_tol"
+    assert fast.gap <= 1.05 * slow.gap  # the gap had stalled: 11 -> 6 passes real, 31 -> 11 complex
+    assert len(fast.extra["gaps"]) == fast.iterations - 1 and fast.extra["gaps"][-1] == pytest.approx(fast.gap)
+    nz = full.spectrum[full.spectrum > 0]
+    s = float(-np.sum(nz * np.log(nz)))
+    assert fast.entropy_bounds[0] <= s <= fast.entropy_bounds[1]
+    for alpha, (lo, hi) in fast.renyi_bounds.items():
+        assert lo <= _renyi(full.spectrum, alpha) <= hi
+    with pytest.raises(InvalidParameterError, match="gap_tol"):
+        top_schmidt(net, range(10), k=2, gap_tol=-1.0)

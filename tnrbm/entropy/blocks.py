@@ -26,7 +26,16 @@ from ..validation import format_bytes, format_limit
 from .cut import BRA_SUFFIX, diagonal_side, gram_itemsize, gram_networks
 from .methods import Problem
 
-__all__ = ["block_sums", "diagonal_side", "gram_block", "purity_from_sums", "streamed_purity", "streamed_setup"]
+__all__ = [
+    "block_sums",
+    "diagonal_side",
+    "gram_block",
+    "gram_diagonal",
+    "gram_sides",
+    "purity_from_sums",
+    "streamed_purity",
+    "streamed_setup",
+]
 
 
 def _diagonal_network(inputs: list, output: tuple) -> tuple[list, tuple]:
@@ -162,11 +171,11 @@ def block_sums(block: np.ndarray, diag: np.ndarray, r0: int, c0: int, exponent: 
     return log_square, trace, exponent
 
 
-def streamed_setup(problem: Problem, fixed: float = 0.0) -> tuple[np.ndarray, ContractionPlan, tuple, float, float]:
-    """The pieces of a streamed pass: the Gram diagonal ``d`` (a mantissa, clipped at 0), the block plan of
-    the other Gram, its job (``shared`` of :func:`gram_block`), the peak bytes, with ``fixed`` more bytes
-    held by the caller throughout, and the multiply-adds of contracting ``d``. Raises as
-    :func:`streamed_purity`."""
+def gram_sides(problem: Problem) -> tuple[ContractionPlan, list, tuple]:
+    """The plan of the Gram diagonal ``d`` of the side whose cut units are its visible spins
+    (:func:`diagonal_side`), its arrays, and the other side's Gram network ``(arrays, inputs, output)``
+    (output: bra cut indices, then ket ones). Raises :class:`~tnrbm.errors.MemoryLimitError` when no side's
+    Gram is diagonal (both would be needed whole)."""
     side = diagonal_side(problem)
     m = problem.cut.size
     assert problem.network is not None  # the cut method's plans are made for networks only
@@ -182,10 +191,25 @@ def streamed_setup(problem: Problem, fixed: float = 0.0) -> tuple[np.ndarray, Co
     diag_inputs, diag_output = _diagonal_network(inputs_d, output_d)
     what = f"the diagonal of a Gram matrix of m={m} units"
     plan_d = _plan(diag_inputs, diag_output, gram_itemsize(problem.network), _UNLIMITED, what, True, problem.seed)
+    return plan_d, arrays_d, (arrays_b, inputs_b, output_b)
+
+
+def gram_diagonal(plan_d: ContractionPlan, arrays_d: list, backend: str | None = None) -> np.ndarray:
+    """``d`` (a mantissa, real, clipped at 0) from :func:`gram_sides`."""
+    mantissa, _ = plan_d.contract(arrays_d, backend=backend)
+    return np.clip(np.asarray(mantissa).reshape(-1).real, 0.0, None)
+
+
+def streamed_setup(problem: Problem, fixed: float = 0.0) -> tuple[np.ndarray, ContractionPlan, tuple, float, float]:
+    """The pieces of a streamed pass: the Gram diagonal ``d`` (a mantissa, clipped at 0), the block plan of
+    the other Gram, its job (``shared`` of :func:`gram_block`), the peak bytes, with ``fixed`` more bytes
+    held by the caller throughout, and the multiply-adds of contracting ``d``. Raises as
+    :func:`streamed_purity`."""
+    m = problem.cut.size
+    plan_d, arrays_d, (arrays_b, inputs_b, output_b) = gram_sides(problem)
     diagonal = plan_d.peak_bytes + plan_d.largest_bytes + 8.0 * 2**m + fixed
     plan_b, memory = _plan_blocks(inputs_b, output_b, problem, diagonal, fixed)
-    mantissa, _ = plan_d.contract(arrays_d, backend=problem.backend)
-    diag = np.clip(np.asarray(mantissa).reshape(-1).real, 0.0, None)
+    diag = gram_diagonal(plan_d, arrays_d, problem.backend)
     return diag, plan_b, plan_b.block_job(arrays_b, problem.backend), memory, plan_d.flops
 
 

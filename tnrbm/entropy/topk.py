@@ -2,9 +2,11 @@
 
 When every unit of the minimal cut is a visible spin of one side, that side's Gram matrix is diagonal,
 ``G_A = diag(d)``, and the nonzero spectrum of ``rho_A`` is that of ``M = S G_B^T S`` (``S = diag(d)^{1/2}``,
-``2**m x 2**m``; ``S G_B S``, its complex conjugate, has the same eigenvalues). ``M`` is never formed:
-``M X`` is accumulated block by block while ``G_B`` is contracted in output blocks
-(:mod:`tnrbm.entropy.blocks`; on threads or dask workers, :func:`tnrbm.contract.run_jobs`):
+``2**m x 2**m``; ``S G_B S``, its complex conjugate, has the same eigenvalues). ``M`` is never formed.
+``apply="network"``: ``G_B S X`` is one contraction of the Gram network of ``G_B`` with ``S X`` attached to
+its ket cut indices (:func:`operator_networks`; no block of ``G_B`` is formed), ``Tr M`` and ``Tr M^2`` two
+more. ``apply="blocks"``: ``M X`` is accumulated block by block while ``G_B`` is contracted in output
+blocks (:mod:`tnrbm.entropy.blocks`; on threads or dask workers, :func:`tnrbm.contract.run_jobs`):
 ``Y[r] += S_r (G_B[r, c] (S_c X[c]))``. Randomized block subspace iteration (a seeded Gaussian start of
 ``k + oversample`` columns, one streamed pass per iteration, Rayleigh-Ritz after each) gives the top-``k``
 Ritz values and their residuals; the first pass also gives the exact trace and purity
@@ -22,8 +24,8 @@ from typing import Any
 
 import numpy as np
 
-from ..contract import run_jobs
-from ..errors import InvalidParameterError
+from ..contract import plan_contraction, run_jobs
+from ..errors import InvalidParameterError, NumericalError
 from ..network import BoltzmannNetwork
 from ..validation import (
     check_base,
@@ -34,7 +36,15 @@ from ..validation import (
     memory_limit,
     rng_from_seed,
 )
-from .blocks import block_sums, diagonal_side, gram_block, purity_from_sums, streamed_setup
+from .blocks import (
+    block_sums,
+    diagonal_side,
+    gram_block,
+    gram_diagonal,
+    gram_sides,
+    purity_from_sums,
+    streamed_setup,
+)
 from .certify import entropy_bounds
 from .compute import make_problem
 from .cut import gram_itemsize
@@ -176,6 +186,101 @@ def _streamed_product(setup: tuple, x: np.ndarray, with_sums: bool, parallel: An
     return y, scale, trace, sums
 
 
+#: the index of the vectors' columns in the networks of ``apply="network"``
+_COLUMN = "topk_column"
+#: the purity network is sliced (cotengra) to this peak at most: small slices stay in cache (measured at
+#: m = 14, real: 250 s unsliced with a 4 GiB intermediate, 9.8 s CPU at 256 MiB, 6.4 s at 64 MiB)
+SQUARE_MEMORY = 2.0**26
+#: the ways ``M X`` is computed
+APPLY_ROUTES = ("auto", "network", "blocks")
+
+
+def _renamed(term: tuple, names: dict, suffix: str | None = None) -> tuple:
+    """``term`` with its indices renamed by ``names``; the others get ``suffix`` (a second copy's own)."""
+    return tuple(names.get(ix, ix if suffix is None else f"{ix}{suffix}") for ix in term)
+
+
+def operator_networks(inputs: list, output: tuple) -> dict:
+    """The three networks of ``apply="network"``, each ``(inputs, output)``, from the streamed side's Gram
+    network ``G[bra, ket]`` (``output``: bra cut indices, then ket): ``"apply"`` is ``G X`` (the last term
+    is ``X[ket, column]``, the output ``[bra, column]``), ``"trace"`` is ``sum_i d_i G[i, i]`` (the last
+    term is ``d[ket]``) and ``"square"`` is ``sum_ij d_i G[i, j] d_j G[j, i]`` (two copies of ``G``, the
+    second's inner indices renamed; the last two terms are ``d[bra]``, ``d[ket]``)."""
+    m = len(output) // 2
+    bra, ket = tuple(output[:m]), tuple(output[m:])
+    to_ket = dict(zip(bra, ket))
+    swap = {**to_ket, **dict(zip(ket, bra))}
+    return {
+        "apply": ([*inputs, (*ket, _COLUMN)], (*bra, _COLUMN)),
+        "trace": ([*(_renamed(t, to_ket) for t in inputs), ket], ()),
+        "square": ([*inputs, *(_renamed(t, swap, "~2") for t in inputs), bra, ket], ()),
+    }
+
+
+class _NetworkOperator:
+    """``M X`` as one contraction of the streamed side's Gram network with ``S X`` attached to its ket cut
+    indices: no block of ``G`` is formed (``Tr M`` and ``Tr M^2`` are two more contractions, the latter
+    sliced by cotengra when it does not fit)."""
+
+    def __init__(self, problem: Any, width: int, held: float) -> None:
+        m = problem.cut.size
+        plan_d, arrays_d, (arrays_b, inputs_b, output_b) = gram_sides(problem)
+        itemsize = gram_itemsize(problem.network)
+        fixed = held + 16.0 * 2**m  # the vectors, d and its square root
+        budget = (float(problem.max_memory) - fixed) / 2  # a plan's peak and the rescaled copy of its largest
+        plans = {}
+        for name, (inputs, output) in operator_networks(inputs_b, output_b).items():
+            sizes = {ix: 2 for term in inputs for ix in term} | {_COLUMN: width}
+            plans[name] = plan_contraction(
+                inputs, output, sizes, itemsize=itemsize, slicing="inner",
+                max_memory=max(min(budget, SQUARE_MEMORY) if name == "square" else budget, 1.0),
+                what=f"the product of the Gram network of m={m} units with {width} vectors ({name})",
+                way_out=f"choose a larger max_memory or a smaller k (or oversample); width {width}",
+                seed=problem.seed,
+            )  # fmt: skip
+        need = [p.peak_bytes + p.largest_bytes for p in plans.values()]
+        self.memory = max(plan_d.peak_bytes + plan_d.largest_bytes + 8.0 * 2**m + held, fixed + max(need))
+        check_memory(self.memory, f"{width} vectors and the Gram network of m={m} units", problem.max_memory,
+                     "choose a smaller k (or oversample) or a larger max_memory")  # fmt: skip
+        self.diag = gram_diagonal(plan_d, arrays_d, problem.backend)
+        self.plans, self.arrays, self.backend, self.m = plans, list(arrays_b), problem.backend, m
+        self.flops = {name: p.flops for name, p in plans.items()}
+        self.slices = {name: p.n_slices for name, p in plans.items()}
+
+    def __call__(self, x: np.ndarray, first: bool) -> tuple:
+        """``(Y, log10 scale, trace mantissa, purity or None)``: ``M x = Y * 10**scale``."""
+        shape = (2,) * self.m
+        root = np.sqrt(self.diag)
+        vectors = (root[:, None] * x).reshape(*shape, x.shape[1])
+        y, scale = self.plans["apply"].contract([*self.arrays, vectors], backend=self.backend)
+        y = root[:, None] * np.asarray(y).reshape(x.shape)
+        d = self.diag.reshape(shape)
+        t, t_exp = self.plans["trace"].contract([*self.arrays, d], backend=self.backend)
+        trace = float(np.real(t)) * 10.0 ** (t_exp - scale)
+        purity = None
+        if first:
+            sq, sq_exp = self.plans["square"].contract([*self.arrays, *self.arrays, d, d], backend=self.backend)
+            total = float(np.real(t))
+            if not total > 0:
+                raise NumericalError("the Gram matrices give a zero state (the network's amplitudes vanish)")
+            purity = float(np.real(sq)) / total**2 * 10.0 ** (sq_exp - 2 * t_exp)
+        return y, scale, trace, purity
+
+
+class _BlockOperator:
+    """``M X`` from the blocks of ``G`` contracted one at a time (on threads or dask workers), each block
+    multiplied into the rows it covers where it is computed; the first pass also sums the purity."""
+
+    def __init__(self, problem: Any, held: float, group: int) -> None:
+        self.diag, self.plan, job, self.memory, _ = streamed_setup(problem, fixed=held)
+        self.setup = (self.diag, self.plan, job, problem.cut.size)
+        self.parallel, self.group = problem.parallel, group
+
+    def __call__(self, x: np.ndarray, first: bool) -> tuple:
+        y, scale, trace, sums = _streamed_product(self.setup, x, first, self.parallel, self.group)
+        return y, scale, trace, purity_from_sums(sums) if first else None
+
+
 def _ritz(q: np.ndarray, y: np.ndarray, trace: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Rayleigh-Ritz of ``M`` on the basis ``q`` (``y = M q``, both in units of the trace): the Ritz values
     (descending, normalized), their image ``M U`` and the residual ``M U - U diag(p)``."""
@@ -185,6 +290,14 @@ def _ritz(q: np.ndarray, y: np.ndarray, trace: float) -> tuple[np.ndarray, np.nd
     image = (y @ vecs) / trace
     residual = image - (q @ vecs) * w
     return w, image, residual
+
+
+def _bounds(p: np.ndarray, residual: np.ndarray, k: int, purity: float, rank: float, orders: Any) -> tuple:
+    """``((S_lo, S_hi), renyi bounds, ||R||_2)`` of the top ``k`` Ritz pairs (:func:`entropy_bounds`)."""
+    top = residual[:, :k]
+    spectral = float(np.sqrt(max(np.linalg.eigvalsh(top.conj().T @ top)[-1], 0.0)))
+    bounds, renyi = entropy_bounds(p[:k], purity, spectral, float(np.linalg.norm(top)), rank, orders)
+    return bounds, renyi, spectral
 
 
 def _check_k(k: Any, dim: int, name: str = "k") -> int:
@@ -211,13 +324,16 @@ def top_schmidt(
     surface: Any = None,
     backend: str | None = None,
     parallel: Any = None,
+    apply: str = "auto",
+    gap_tol: float | None = None,
 ) -> TopSchmidtResult:
     """The ``k`` largest Schmidt probabilities of ``region``, its exact purity and certified entropy bounds.
 
     For cuts whose Gram matrices do not fit (``m >= 16``): nothing of size ``4**m`` is held. The cut must be
     made of the visible spins of one side (:func:`~tnrbm.entropy.blocks.diagonal_side`); its other Gram is
-    contracted in blocks once per iteration. Every pass costs about one :func:`~tnrbm.entropy.purity` of
-    the same cut plus ``8**m``-free products ``4**m (k + oversample)`` flops.
+    applied once per iteration, as one contraction of its Gram network with the vectors attached
+    (``apply="network"``) or in blocks, each costing about one :func:`~tnrbm.entropy.purity` of the same
+    cut plus ``4**m (k + oversample)`` product flops per pass (``apply="blocks"``).
 
     Parameters
     ----------
@@ -239,6 +355,15 @@ def top_schmidt(
         Seed of the Gaussian start (recorded in the result).
     parallel
         Where the blocks run: None, ``"threads"``, ``"dask"``, an executor or a dask Client.
+    apply
+        How ``M X`` is computed: ``"network"`` contracts the Gram network with the vectors attached (no
+        block of the Gram matrix is formed; the fastest, in this process), ``"blocks"`` contracts the Gram
+        in blocks and multiplies each into ``X`` where it is computed (on ``parallel``'s workers);
+        ``"auto"`` (default) is ``"blocks"`` when ``parallel`` is given, else ``"network"``.
+    gap_tol
+        Also stop when a pass narrowed the certified gap of ``S`` by less than ``gap_tol`` times the gap
+        (it is then set by the tail mass beyond ``k``, not by the residuals); None (default): only ``tol``.
+        The bounds hold either way; ``extra["gaps"]`` has the gap after each pass.
 
     Returns
     -------
@@ -260,6 +385,8 @@ def top_schmidt(
     base = check_base(base)
     orders = tuple(a for a in check_renyi(renyi))
     check_positive(tol, "tol")
+    if gap_tol is not None:
+        check_positive(gap_tol, "gap_tol")
     max_iter = check_int(max_iter, "max_iter", minimum=1)
     rng = rng_from_seed(seed)
     limit = memory_limit(max_memory)
@@ -278,62 +405,68 @@ def top_schmidt(
     oversample = max(8, k // 4) if oversample is None else check_int(oversample, "oversample", minimum=0)
     width = min(k + oversample, dim)
     itemsize = 16 if gram_itemsize(problem.network) > 8 else 8
-    group = 1 if parallel in (None, "serial") else max(2, os.cpu_count() or 1)
+    serial = parallel in (None, "serial")
+    if apply not in APPLY_ROUTES:
+        raise InvalidParameterError(f"apply must be one of {APPLY_ROUTES}; got apply={apply!r}")
+    route = ("network" if serial else "blocks") if apply == "auto" else apply
+    group = 1 if serial or route == "network" else max(2, os.cpu_count() or 1)
     held = (VECTORS_HELD + group) * float(dim) * width * itemsize
     way_out = f"choose a smaller k (or oversample) than k={k}, oversample={oversample}"
     check_memory(held + 16.0 * dim, f"{width} vectors of 2**{m} entries", limit, way_out)
-    diag, plan, job, memory, _ = streamed_setup(problem, fixed=held)
-    setup = (diag, plan, job, m)
-    return _iterate(setup, problem, k, width, orders, base, tol, max_iter, rng, seed, group, memory, t0)
+    operator: Any = (
+        _NetworkOperator(problem, width, held) if route == "network" else _BlockOperator(problem, held, group)
+    )
+    return _iterate(operator, problem, k, width, orders, base, (tol, gap_tol, max_iter), rng, seed, t0)
 
 
 def _iterate(
-    setup: tuple,
+    operator: Any,
     problem: Any,
     k: int,
     width: int,
     orders: Any,
     base: Any,
-    tol: float,
-    max_iter: int,
+    stop: tuple,
     rng: np.random.Generator,
     seed: Any,
-    group: Any,
-    memory: float,
     t0: float,
 ) -> Any:
     """Subspace iteration with Rayleigh-Ritz after each pass, then the certificates (see :func:`top_schmidt`;
     kept apart for its length: one pass, one Ritz step, one stopping test per loop)."""
-    diag, plan, job, m = setup
+    diag, m = operator.diag, problem.cut.size
     complex_ = gram_itemsize(problem.network) > 8
     x = rng.standard_normal((diag.size, width))
     if complex_:
         x = x + 1j * rng.standard_normal((diag.size, width))
     seconds = []
     t = time.perf_counter()
-    y, scale, trace, sums = _streamed_product(setup, x, True, problem.parallel, group)
+    y, scale, trace, purity = operator(x, True)
     seconds.append(time.perf_counter() - t)
-    purity = purity_from_sums(sums)
     q = np.linalg.qr(y)[0]
-    converged = False
+    tol, gap_tol, max_iter = stop
+    rank = min(float(np.count_nonzero(diag)), 2.0 ** min(len(problem.region), problem.n - len(problem.region)))
+    converged, gaps, stopped = False, [], "max_iter"
     for _ in range(max_iter):
         t = time.perf_counter()
-        y, scale, trace, _ = _streamed_product(setup, q, False, problem.parallel, group)
+        y, scale, trace, _ = operator(q, False)
         seconds.append(time.perf_counter() - t)
         p, image, residual = _ritz(q, y, trace)
         norms = np.linalg.norm(residual, axis=0)
+        (s_lo, s_hi), renyi, spectral = _bounds(p, residual, k, purity, rank, orders)
+        gaps.append(s_hi - s_lo)
         converged = bool(np.all(norms[:k] <= tol * p[:k] + _FLOOR * p[0]))
-        if converged:
+        if converged or (gap_tol is not None and len(gaps) > 1 and gaps[-2] - gaps[-1] <= gap_tol * gaps[-1]):
+            stopped = "tol" if converged else "gap_tol"
             break
         q = np.linalg.qr(image)[0]
     del y, q, image
-    top = residual[:, :k]
-    spectral = float(np.sqrt(max(np.linalg.eigvalsh(top.conj().T @ top)[-1], 0.0)))
-    rank = min(float(np.count_nonzero(diag)), 2.0 ** min(len(problem.region), problem.n - len(problem.region)))
-    (s_lo, s_hi), renyi = entropy_bounds(p[:k], purity, spectral, float(np.linalg.norm(top)), rank, orders)
     ln_base = 1.0 if base is None else math.log(base)
     renyi = {a: (lo / ln_base, hi / ln_base) for a, (lo, hi) in renyi.items()}
-    extra = {"n_blocks": plan.n_slices, "pass_seconds": seconds, "rank_bound": rank, "width": width}
+    extra = {"pass_seconds": seconds, "rank_bound": rank, "width": width, "gaps": gaps, "stopped": stopped}
+    if isinstance(operator, _BlockOperator):
+        extra.update(apply="blocks", n_blocks=operator.plan.n_slices)
+    else:
+        extra.update(apply="network", flops=operator.flops, slices=operator.slices)
     return TopSchmidtResult(
         probabilities=np.clip(p[:k], 0.0, None),
         k=k,
@@ -351,7 +484,7 @@ def _iterate(
         base=base,
         region=problem.region,
         m=m,
-        memory=float(memory),
+        memory=float(operator.memory),
         seconds=time.perf_counter() - t0,
         extra=extra,
     )
