@@ -18,7 +18,7 @@ from __future__ import annotations
 import math
 import numbers
 import re
-import time  # time.process_time: the CPU time of the work done, not the wall time of a loaded machine
+import time  # time.thread_time: the CPU time of the calling thread (not the wall clock of a loaded machine, nor BLAS threads spinning)
 
 import numpy as np
 import pytest
@@ -371,6 +371,7 @@ def _svd_entropy(psi, region, n):
     """Von Neumann entropy of ``region`` of the state vector ``psi`` by a dense SVD (independent reference)."""
     rest = [i for i in range(n) if i not in region]
     mat = np.asarray(psi, dtype=complex).reshape((2,) * n).transpose(list(region) + rest).reshape(2 ** len(region), -1)
+    mat = mat / np.max(np.abs(mat))  # to order one first: the norm of 1e-223 or 1e153 entries under/overflows
     s = np.linalg.svd(mat / np.linalg.norm(mat), compute_uv=False)
     p = s[s > 1e-15] ** 2
     return float(-np.sum(p * np.log(p)))
@@ -403,12 +404,12 @@ RESULT_CHECKS = {
 
 def _outcome(func, kwargs):
     """``("ok", result)``, ``("error", err)`` for a tnrbm error, or the raw exception re-raised; with the time."""
-    t0 = time.process_time()
+    t0 = time.thread_time()
     try:
         out = ("ok", func(**kwargs))
     except TnrbmError as err:
         out = ("error", err)
-    return out, time.process_time() - t0
+    return out, time.thread_time() - t0
 
 
 def _check_case(name, arg, value):
@@ -675,35 +676,35 @@ def test_all_configurations_garbage(bad):
 
 @pytest.mark.parametrize("n", [64, 2**31, 10**30])
 def test_all_configurations_huge_is_refused_fast(n):
-    t0 = time.process_time()
+    t0 = time.thread_time()
     with pytest.raises(MemoryLimitError, match="configurations"):
         tnrbm.all_configurations(n)
-    assert time.process_time() - t0 < 1.0
+    assert time.thread_time() - t0 < 1.0
 
 
 def test_empty_sparse_1e9_rbm_is_refused_fast_with_an_estimate():
-    t0 = time.process_time()
+    t0 = time.thread_time()
     with pytest.raises(MemoryLimitError, match=r"needs about [0-9.]+ GiB"):
         tnrbm.RBM(sp.csr_array((10**9, 10**9)))
-    assert time.process_time() - t0 < 1.0
+    assert time.thread_time() - t0 < 1.0
 
 
 def test_sparse_1e6_rbm_builds_fast_and_its_entanglement_is_refused_fast():
     rows, cols = np.array([0, 1, 2]), np.array([0, 0, 1])
-    t0 = time.process_time()
+    t0 = time.thread_time()
     rbm = tnrbm.RBM(sp.csr_array((np.array([0.5, 0.3, 0.2]), (rows, cols)), shape=(10**6, 10**6)))
-    assert rbm.n_edges == 3 and time.process_time() - t0 < 2.0
-    t0 = time.process_time()
+    assert rbm.n_edges == 3 and time.thread_time() - t0 < 2.0
+    t0 = time.thread_time()
     with pytest.raises(InvalidParameterError, match=r"about \d+ s.*1999995 units have no coupling"):
         tnrbm.entanglement(rbm, [0, 1])
     with pytest.raises(InvalidParameterError, match=r"min_cut walks every one of the 2000000 units"):
         tnrbm.min_cut(rbm, [0, 1])
-    assert time.process_time() - t0 < 2.0
+    assert time.thread_time() - t0 < 2.0
     small = tnrbm.RBM(sp.csr_array((np.array([0.5, 0.3, 0.2]), (rows, cols)), shape=(2**19, 2**19)))
-    t0 = time.process_time()
+    t0 = time.thread_time()
     assert tnrbm.min_cut(small, [0, 1]).size == 0  # spins 0, 1 and their hidden unit 0 are cut off from the rest
     assert tnrbm.min_cut(small, [0]).size == 1  # hidden unit 0 is the one unit joining spin 0 to spin 1
-    assert time.process_time() - t0 < 10.0
+    assert time.thread_time() - t0 < 10.0
 
 
 @pytest.mark.parametrize(
@@ -723,10 +724,10 @@ def test_sparse_1e6_rbm_builds_fast_and_its_entanglement_is_refused_fast():
     ],
 )
 def test_huge_sizes_are_refused_fast(call):
-    t0 = time.process_time()
+    t0 = time.thread_time()
     with pytest.raises(TnrbmError):
         call()
-    assert time.process_time() - t0 < 1.0
+    assert time.thread_time() - t0 < 1.0
 
 
 @pytest.mark.parametrize("coupling", [1e308, -1e308])
@@ -742,10 +743,10 @@ def test_open_chain_with_a_huge_radius_is_the_all_to_all_chain():
 
 
 def test_huge_branching_is_one_layer_fast():
-    t0 = time.process_time()
+    t0 = time.thread_time()
     net = models.hierarchical(8, branching=2**31, seed=0)  # was a loop of 2**31 steps
     assert net.layer_sizes == (8, 1) and net.n_edges == 8
-    assert time.process_time() - t0 < 1.0
+    assert time.thread_time() - t0 < 1.0
 
 
 def test_hierarchical_huge_overlap_keeps_the_stream():

@@ -7,7 +7,7 @@ from typing import Any
 
 from ..errors import InvalidParameterError
 from ..network import BoltzmannNetwork, Unit
-from ..validation import check_region
+from ..validation import check_int, check_region
 from .cut import Cut
 from .graph import check_network
 
@@ -30,9 +30,9 @@ def cut_from_surface(network: BoltzmannNetwork, region: Any, surface: Any) -> Cu
     check_network(network)
     region = check_region(region, network.n_visible)
     units = set(network.units())
-    try:
-        surf = {(int(u[0]), int(u[1])) for u in surface}
-    except (TypeError, ValueError, IndexError):
+    try:  # integers only: a float or complex index is refused, never truncated
+        surf = {(check_int(u[0], "a surface unit's layer"), check_int(u[1], "a surface unit's index")) for u in surface}
+    except (TypeError, IndexError, KeyError):
         raise InvalidParameterError(f"surface must be a collection of units (layer, index); got {surface!r}") from None
     bad = sorted(surf - units)
     if bad:
