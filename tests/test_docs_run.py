@@ -44,7 +44,7 @@ def _python_cases() -> list:
         if first_slow:  # the blocks before the first slow one also run by default
             cases.append(pytest.param(runnable[:first_slow], id=f"{page}:before-{runnable[first_slow].line}"))
         reason = runnable[first_slow].reason
-        cases.append(pytest.param(runnable, id=page, marks=pytest.mark.slow(reason=reason)))
+        cases.append(pytest.param(runnable, id=page, marks=[pytest.mark.slow(reason=reason), pytest.mark.docs_slow]))
     return cases
 
 
@@ -58,7 +58,7 @@ def _shell_cases() -> list:
             if b.kind == "skip":
                 marks.append(pytest.mark.skip(reason=b.reason))
             elif b.kind == "slow":
-                marks.append(pytest.mark.slow(reason=b.reason))
+                marks += [pytest.mark.slow(reason=b.reason), pytest.mark.docs_slow]
             elif _missing(b.requires):
                 marks.append(pytest.mark.skip(reason=f"needs {b.requires}: {b.reason}"))
             cases.append(pytest.param(b, id=b.where, marks=marks))
