@@ -66,21 +66,18 @@ CASES: dict[str, tuple[str, str, list[str]]] = {
         "--quick about 15 s",
         [PY, "benchmarks/bench_entropy.py", "--quick"],
     ),
-    "exact-states-small": (
-        "docs/examples.md",
-        "each runs with --small in seconds",
-        [PY, "examples/exact_states.py", "--small"],
-    ),
-    "tfim-fit-small": (
-        "docs/examples.md",
-        "each runs with --small in seconds",
-        [PY, "examples/tfim_fit.py", "--small"],
-    ),
-    "dimerized-small": (
-        "docs/examples.md",
-        "each runs with --small in seconds",
-        [PY, "examples/dimerized_chain.py", "--small"],
-    ),
+    **{
+        f"{name}-small": (
+            "docs/examples.md",
+            "each runs with --small in seconds",
+            [PY, f"examples/{script}.py", "--small"],
+        )
+        for name, script in (
+            ("exact-states", "exact_states"),
+            ("tfim-fit", "tfim_fit"),
+            ("dimerized", "dimerized_chain"),
+        )
+    },
     "exact-states": (
         "issue 19 item 6",
         "examples/exact_states.py (122 s in the issue)",
