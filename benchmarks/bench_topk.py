@@ -134,14 +134,23 @@ def projection(k: int = 256, oversample: int = 64, worker_memory: str = "16GiB")
         )
 
 
-def full_run(complex_: bool, k: int, max_memory: str, apply: str, out: str | None) -> None:
+def full_run(
+    complex_: bool, k: int, max_memory: str, apply: str, out: str | None, gap_tol: float | None = None
+) -> None:
     """Table 2, measured: the whole m = 16 run (8x8 open lattice, first 4 rows), its wall and CPU time, the
     process's peak resident memory and the load, written to ``out`` (JSON) when given."""
     net = tnrbm.models.local_lattice((8, 8), periodic=False, seed=0, complex=complex_)
     load = [os.getloadavg()[0]]
     t0, c0 = time.perf_counter(), time.process_time()
     res = top_schmidt(
-        net, tuple(range(32)), k=k, renyi=(0.5, 2, 3, float("inf")), max_memory=max_memory, seed=0, apply=apply
+        net,
+        tuple(range(32)),
+        k=k,
+        renyi=(0.5, 2, 3, float("inf")),
+        max_memory=max_memory,
+        seed=0,
+        apply=apply,
+        gap_tol=gap_tol,
     )
     wall, cpu = time.perf_counter() - t0, time.process_time() - c0
     load.append(os.getloadavg()[0])
@@ -151,7 +160,8 @@ def full_run(complex_: bool, k: int, max_memory: str, apply: str, out: str | Non
         "peak_rss_bytes": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024,
         "load_average_start_end": load,
         "call": f"top_schmidt(local_lattice((8, 8), periodic=False, seed=0, complex={complex_}), range(32), k={k}, "
-        f"renyi=(0.5, 2, 3, inf), max_memory={max_memory!r}, seed=0, apply={apply!r}), OMP_NUM_THREADS="
+        f"renyi=(0.5, 2, 3, inf), max_memory={max_memory!r}, seed=0, apply={apply!r}, gap_tol={gap_tol!r}), "
+        f"OMP_NUM_THREADS="
         f"{os.environ.get('OMP_NUM_THREADS')}",
     }
     print(res, f"wall {wall:.1f} s, CPU {cpu:.1f} s, peak RSS {record['peak_rss_bytes'] / 2**30:.2f} GiB, load {load}")
@@ -202,6 +212,7 @@ def main() -> None:
     ap.add_argument("--max-memory", default="16GiB")
     ap.add_argument("--full-memory", default=None, help="Table 1: max_memory of the full spectrum (m = 14: 9GiB)")
     ap.add_argument("--apply", default="network", help="top_schmidt's apply= (network or blocks)")
+    ap.add_argument("--gap-tol", type=float, default=None, help="--full: top_schmidt's gap_tol= (stop early)")
     ap.add_argument("--out", default=None, help="--full: write the run's record (JSON) here")
     ap.add_argument("--project", action="store_true", help="Table 3: the work per pass at m = 16-20 (plans)")
     ap.add_argument("--blocks", type=int, default=0, help="Table 2: time only this many blocks, project the pass")
@@ -229,7 +240,7 @@ def main() -> None:
     kinds = (True,) if args.complex and args.full else (False, True) if args.complex else (False,)
     for complex_ in kinds:  # --full --complex: the complex run only (one big run at a time)
         if args.full:
-            full_run(complex_, args.k, args.max_memory, args.apply, args.out)
+            full_run(complex_, args.k, args.max_memory, args.apply, args.out, args.gap_tol)
         else:
             one_pass(complex_, args.k, max_memory=args.max_memory, blocks=args.blocks)
 
