@@ -4,6 +4,7 @@ the full spectrum of the cut method, the SVD of the dense state, and direct eige
 from __future__ import annotations
 
 import math
+import re
 
 import numpy as np
 import pytest
@@ -305,3 +306,36 @@ def test_gap_tol_stops_early_and_bounds_still_contain(complex_):
         assert lo <= _renyi(full.spectrum, alpha) <= hi
     with pytest.raises(InvalidParameterError, match="gap_tol"):
         top_schmidt(net, range(10), k=2, gap_tol=-1.0)
+
+
+def test_network_refusal_names_the_callers_limit_and_one_that_works():
+    """apply="network" refused: the message names the max_memory given (not the share left for one
+    contraction) and a limit with which the same call runs, checked against the full spectrum."""
+    net = tnrbm.models.local_lattice((5, 5), periodic=False, seed=0)
+    with pytest.raises(MemoryLimitError) as err:
+        top_schmidt(net, range(10), k=8, max_memory="2MiB", apply="network")
+    text = str(err.value)
+    assert "max_memory=2.0 MiB" in text and "apply='blocks'" in text and "(apply)" in text
+    assert err.value.limit == 2 * 2**20 and err.value.needed > err.value.limit
+    works = re.search(r"max_memory='([^']+)' or more", text)[1]
+    res = top_schmidt(net, range(10), k=8, max_memory=works, apply="network", seed=0)
+    assert res.memory <= tnrbm.validation.parse_memory(works)
+    _check_against(res, tnrbm.entanglement(net, range(10), method="cut").spectrum)
+
+
+@pytest.mark.parametrize("route", ["network", "blocks"])
+def test_cli_apply_and_gap_tol_against_full_spectrum(capsys, route):
+    import json
+
+    from tnrbm.cli import main
+
+    spec = "local-lattice:shape=4x4,periodic=false,seed=2,complex=true"
+    argv = ["topk", spec, "0:8", "--k", "6", "--apply", route, "--gap-tol", "0.5", "--seed", "1", "--json"]
+    assert main(argv) == 0
+    out = json.loads(capsys.readouterr().out)
+    full = tnrbm.entanglement(tnrbm.specs.parse_model(spec), range(8), method="cut")
+    assert out["extra"]["apply"] == route and out["extra"]["stopped"] in ("tol", "gap_tol")
+    assert out["entropy_bounds"][0] <= full.entropy <= out["entropy_bounds"][1]
+    assert np.allclose(out["probabilities"][:2], full.spectrum[:2], rtol=1e-6, atol=0)
+    assert main(["topk", spec, "0:8", "--apply", "gram"]) != 0
+    assert "gram" in capsys.readouterr().err

@@ -25,7 +25,7 @@ from typing import Any
 import numpy as np
 
 from ..contract import plan_contraction, run_jobs
-from ..errors import InvalidParameterError, NumericalError
+from ..errors import InvalidParameterError, MemoryLimitError, NumericalError
 from ..network import BoltzmannNetwork
 from ..validation import (
     check_base,
@@ -33,6 +33,7 @@ from ..validation import (
     check_memory,
     check_positive,
     check_renyi,
+    format_bytes,
     memory_limit,
     rng_from_seed,
 )
@@ -217,6 +218,23 @@ def operator_networks(inputs: list, output: tuple) -> dict:
     }
 
 
+def _refuse_network(
+    name: str, inputs: list, output: tuple, sizes: dict, itemsize: int, fixed: float, problem: Any, what: str
+) -> None:
+    """Raise :class:`MemoryLimitError` for a network of ``apply="network"`` that does not fit: the message
+    names the caller's ``max_memory`` and a limit that works (the vectors and ``d`` held, plus twice the
+    network's unsliced peak, or twice :data:`SQUARE_MEMORY` for the purity, which is sliced to that)."""
+    if name == "square":
+        need = fixed + 2.0 * SQUARE_MEMORY
+    else:
+        whole = plan_contraction(inputs, output, sizes, itemsize=itemsize, max_memory=2.0**62, seed=problem.seed)
+        need = fixed + 2.0 * (whole.peak_bytes + whole.largest_bytes)
+    check_memory(
+        need, f"{what}, plus the {format_bytes(fixed)} of vectors held,", problem.max_memory,
+        "choose a smaller k (or oversample), or apply='blocks' (Gram blocks, on dask workers with parallel=)",
+    )  # fmt: skip
+
+
 class _NetworkOperator:
     """``M X`` as one contraction of the streamed side's Gram network with ``S X`` attached to its ket cut
     indices: no block of ``G`` is formed (``Tr M`` and ``Tr M^2`` are two more contractions, the latter
@@ -231,13 +249,15 @@ class _NetworkOperator:
         plans = {}
         for name, (inputs, output) in operator_networks(inputs_b, output_b).items():
             sizes = {ix: 2 for term in inputs for ix in term} | {_COLUMN: width}
-            plans[name] = plan_contraction(
-                inputs, output, sizes, itemsize=itemsize, slicing="inner",
-                max_memory=max(min(budget, SQUARE_MEMORY) if name == "square" else budget, 1.0),
-                what=f"the product of the Gram network of m={m} units with {width} vectors ({name})",
-                way_out=f"choose a larger max_memory or a smaller k (or oversample); width {width}",
-                seed=problem.seed,
-            )  # fmt: skip
+            what = f"the product of the Gram network of m={m} units with {width} vectors ({name})"
+            try:
+                plans[name] = plan_contraction(
+                    inputs, output, sizes, itemsize=itemsize, slicing="inner", what=what, seed=problem.seed,
+                    max_memory=max(min(budget, SQUARE_MEMORY) if name == "square" else budget, 1.0),
+                )  # fmt: skip
+            except MemoryLimitError:  # refuse with the limit the user gave and one that works
+                _refuse_network(name, inputs, output, sizes, itemsize, fixed, problem, what)
+                raise
         need = [p.peak_bytes + p.largest_bytes for p in plans.values()]
         self.memory = max(plan_d.peak_bytes + plan_d.largest_bytes + 8.0 * 2**m + held, fixed + max(need))
         check_memory(self.memory, f"{width} vectors and the Gram network of m={m} units", problem.max_memory,

@@ -8,6 +8,7 @@ import click
 
 from ...contract import cluster
 from ...entropy import top_schmidt
+from ...entropy.topk import APPLY_ROUTES
 from ...validation import check_base
 from ..formatting import emit_json, region_keys, region_text, table, units
 from ..options import BASE_OPTION, max_memory_option
@@ -29,6 +30,20 @@ __all__ = ["topk"]
 @click.option("--tol", type=float, default=1e-10, show_default=True, help="Relative residual to stop at.")
 @click.option("--max-iter", type=int, default=30, show_default=True, help="Most streamed passes after the first.")
 @click.option(
+    "--gap-tol",
+    type=float,
+    default=None,
+    help="Also stop when a pass narrows the certified gap of S by less than this fraction of it.",
+)
+@click.option(
+    "--apply",
+    type=click.Choice(APPLY_ROUTES),
+    default="auto",
+    show_default=True,
+    help="How M X is formed: one contraction of the Gram network (network) or Gram blocks (blocks); "
+    "auto: network in one process, blocks on dask workers.",
+)
+@click.option(
     "--seed", type=click.IntRange(min=0), default=None, help="Seed of the random start (default: the run's seed)."
 )
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output (every value and bound).")
@@ -48,7 +63,9 @@ def topk(
     **solver: Any,
 ) -> None:
     """The K largest Schmidt values of REGION in MODEL, the exact purity and certified entropy bounds."""
-    solver["seed"] = run_seed(solver["seed"]).get()  # solver: --k, --oversample, --tol, --max-iter, --seed
+    solver["seed"] = run_seed(
+        solver["seed"]
+    ).get()  # solver: --k, --oversample, --tol, --max-iter, --gap-tol, --apply, --seed
     net, model = load_model(model)
     reg = parse_region(region, net.n_visible)
     orders, limit = parse_renyi(renyi), parse_memory_option(max_memory)
@@ -67,7 +84,8 @@ def topk(
     rows += [[f"S_{a:g} ({unit}) in", f"[{b[0]:.12g}, {b[1]:.12g}]"] for a, b in res.renyi_bounds.items()]
     rows += [["Tr rho_A^2", res.purity], ["tail mass 1 - sum p_i", res.tail_mass], ["p_1", res.probabilities[0]]]
     rows += [[f"p_{res.k}", res.probabilities[-1]], ["m (cut size)", res.m], ["passes", res.iterations]]
-    rows += [["converged", res.converged], ["residual norm", res.residual_norm], ["seed", res.seed]]
+    rows += [["converged", res.converged], ["stopped by", res.extra.get("stopped", "")]]
+    rows += [["apply", res.extra.get("apply", "")], ["residual norm", res.residual_norm], ["seed", res.seed]]
     rows += [["seconds", res.seconds]]
     title = (
         f"top {res.k} Schmidt values of region {region_text(res.region)} ({len(res.region)} of {net.n_visible} spins)"
