@@ -163,6 +163,7 @@ def full_run(
         f"renyi=(0.5, 2, 3, inf), max_memory={max_memory!r}, seed=0, apply={apply!r}, gap_tol={gap_tol!r}), "
         f"OMP_NUM_THREADS="
         f"{os.environ.get('OMP_NUM_THREADS')}",
+        "environment": {k: v for k, v in os.environ.items() if k.startswith(("MALLOC_", "OMP_", "OPENBLAS_"))},
     }
     print(res, f"wall {wall:.1f} s, CPU {cpu:.1f} s, peak RSS {record['peak_rss_bytes'] / 2**30:.2f} GiB, load {load}")
     print(res.extra, flush=True)
