@@ -63,9 +63,8 @@ def topk(
     **solver: Any,
 ) -> None:
     """The K largest Schmidt values of REGION in MODEL, the exact purity and certified entropy bounds."""
-    solver["seed"] = run_seed(
-        solver["seed"]
-    ).get()  # solver: --k, --oversample, --tol, --max-iter, --gap-tol, --apply, --seed
+    # solver: --k, --oversample, --tol, --max-iter, --gap-tol, --apply, --seed
+    solver["seed"] = run_seed(solver["seed"]).get()
     net, model = load_model(model)
     reg = parse_region(region, net.n_visible)
     orders, limit = parse_renyi(renyi), parse_memory_option(max_memory)
