@@ -355,10 +355,9 @@ CASES = {
         },
     ),
 }
-#: arguments whose huge or callable values are legitimate long work or user code, not fuzzed that way
-#: Hamiltonians of 19 to 23 qubits: the default memory guard accepts their sparse
-#: matrices (100 MiB to 3 GiB), and building them is seconds of legitimate work (first-touch page faults
-#: alone take 2 s for the 250 MiB of a 20-qubit TFIM here); 24 qubits and more are still fuzzed (refused)
+#: Hamiltonians of 19 to 23 qubits: the default memory guard accepts their sparse matrices (100 MiB to
+#: 3.5 GiB), and building them is seconds of legitimate work (first-touch page faults alone take 2 s for
+#: the 250 MiB of a 20-qubit TFIM here); 24 qubits and more are still fuzzed (and refused at once)
 _BIG_ED = range(19, 24)
 
 
@@ -369,6 +368,7 @@ def _lattice_qubits(x):
     return int(x[0]) * int(x[1]) if all(_is_int(v, 1) for v in x) else None
 
 
+#: arguments whose huge or callable values are legitimate long work or user code, not fuzzed that way
 _SKIP = {
     ("fit_to_state", "steps"): lambda x: _is_int(x) and int(x) > 50,
     ("min_cut", "flow"): callable,
