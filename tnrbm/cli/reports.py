@@ -20,6 +20,7 @@ import math
 from collections.abc import Sequence
 from typing import Any
 
+from .._numerics import log_in_base
 from ..bulk import min_cut
 from ..entropy import entanglement
 from .formatting import region_keys, region_text, renyi_keys, units
@@ -48,7 +49,7 @@ def log2_in(base: float | None) -> float:
     >>> log2_in(2), round(log2_in(None), 6)
     (1.0, 0.693147)
     """
-    return math.log(2.0) if base is None else math.log(2.0) / math.log(base)
+    return log_in_base(2.0, base)
 
 
 def entropy_payload(res: Any, model: str, full_spectrum: bool = False) -> dict:

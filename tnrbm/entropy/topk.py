@@ -24,6 +24,7 @@ from typing import Any
 
 import numpy as np
 
+from .._numerics import nats_per_unit
 from ..contract import plan_contraction, run_jobs
 from ..errors import InvalidParameterError, MemoryLimitError, NumericalError
 from ..network import BoltzmannNetwork
@@ -480,7 +481,7 @@ def _iterate(
             break
         q = np.linalg.qr(image)[0]
     del y, q, image
-    ln_base = 1.0 if base is None else math.log(base)
+    ln_base = nats_per_unit(base)
     renyi = {a: (lo / ln_base, hi / ln_base) for a, (lo, hi) in renyi.items()}
     extra = {"pass_seconds": seconds, "rank_bound": rank, "width": width, "gaps": gaps, "stopped": stopped}
     if isinstance(operator, _BlockOperator):

@@ -13,6 +13,7 @@ from matplotlib.collections import LineCollection
 from matplotlib.lines import Line2D
 from matplotlib.ticker import MaxNLocator
 
+from .._numerics import log_in_base
 from ..bulk import Cut, min_cut
 from ..errors import InvalidParameterError
 from ..network import BoltzmannNetwork
@@ -166,7 +167,7 @@ def _title(net: BoltzmannNetwork, cut: Cut | None, base: float | None) -> str:
     name = _network_name(net)
     if cut is None:
         return f"{name}\n{net.n_visible} spins, {net.n_hidden} hidden units in {net.n_layers} layer(s)"
-    bound = cut.bound if base is None or base == math.e else cut.size * math.log(2.0) / math.log(base)
+    bound = cut.size * log_in_base(2.0, base)
     return (
         f"{name}\n$|A| = {len(cut.region)}$, $m = {cut.size}$, "
         f"$S_A \\leq m{ln2_text(base)} = {bound:.4g}$ {units(base)}"
